@@ -1,0 +1,99 @@
+"""Schema versions: upgrade with Alembic, and refuse databases Keyward cannot use."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+from sqlalchemy.engine import Engine
+
+from app.domain.errors import DatabaseError, SchemaOutOfDate
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaState(Enum):
+    EMPTY = "empty"
+    CURRENT = "current"
+    OLDER = "older"
+    NEWER = "newer"
+    FOREIGN = "foreign"
+
+
+def _config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def _known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def schema_state(engine: Engine) -> SchemaState:
+    with engine.connect() as connection:
+        tables = set(sa.inspect(connection).get_table_names())
+        if "alembic_version" not in tables:
+            return SchemaState.FOREIGN if tables else SchemaState.EMPTY
+        if "api_keys" not in tables:
+            return SchemaState.FOREIGN
+        revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    if revision == head_revision():
+        return SchemaState.CURRENT
+    if revision in _known_revisions():
+        return SchemaState.OLDER
+    return SchemaState.NEWER
+
+
+def upgrade(engine: Engine) -> None:
+    """Bring the schema to this version's head (creating it in an empty database)."""
+    state = schema_state(engine)
+    if state is SchemaState.FOREIGN:
+        raise DatabaseError(foreign_message())
+    if state is SchemaState.NEWER:
+        raise DatabaseError(newer_message())
+    if state is SchemaState.CURRENT:
+        return
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def foreign_message() -> str:
+    return "This database belongs to another application (it has tables but no Keyward schema)."
+
+
+def newer_message() -> str:
+    return "This database was upgraded by a newer Keyward; install that version to open it."
+
+
+def ensure_usable(engine: Engine) -> None:
+    """Open rule: SQLite is upgraded on start; a server database must already be current."""
+    state = schema_state(engine)
+    if state is SchemaState.CURRENT:
+        return
+    if state is SchemaState.FOREIGN:
+        raise DatabaseError(foreign_message())
+    if state is SchemaState.NEWER:
+        raise DatabaseError(newer_message())
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+        return
+    if state is SchemaState.EMPTY:
+        raise SchemaOutOfDate(
+            "This database has no Keyward schema yet; run `keyward db upgrade` to create it."
+        )
+    raise SchemaOutOfDate(
+        "This database's schema is older than this Keyward; run `keyward db upgrade` first."
+    )

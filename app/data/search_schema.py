@@ -1,0 +1,62 @@
+"""Per-dialect structures behind substring search (DESIGN §4).
+
+* SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by
+  triggers, so a rare term is found through the index instead of a scan.
+* PostgreSQL: a ``pg_trgm`` GIN index over one lower-cased expression of the searched columns.
+* MariaDB: none; ``LIKE`` is correct there and fast enough for its users' sizes.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Fields are joined with the unit separator, which validation keeps out of every input, so
+# a term can never match across two fields.
+PG_SEARCH_EXPRESSION = (
+    "lower(name || chr(31) || description || chr(31) || owner_name || chr(31) || key_id)"
+)
+
+_SQLITE = [
+    """CREATE VIRTUAL TABLE api_keys_fts USING fts5(
+        name, description, owner_name, key_id,
+        content='api_keys', content_rowid='id', tokenize='trigram')""",
+    """CREATE TRIGGER api_keys_fts_insert AFTER INSERT ON api_keys BEGIN
+        INSERT INTO api_keys_fts(rowid, name, description, owner_name, key_id)
+        VALUES (new.id, new.name, new.description, new.owner_name, new.key_id);
+    END""",
+    """CREATE TRIGGER api_keys_fts_delete AFTER DELETE ON api_keys BEGIN
+        INSERT INTO api_keys_fts(api_keys_fts, rowid, name, description, owner_name, key_id)
+        VALUES ('delete', old.id, old.name, old.description, old.owner_name, old.key_id);
+    END""",
+    """CREATE TRIGGER api_keys_fts_update AFTER UPDATE OF name, description, owner_name
+    ON api_keys BEGIN
+        INSERT INTO api_keys_fts(api_keys_fts, rowid, name, description, owner_name, key_id)
+        VALUES ('delete', old.id, old.name, old.description, old.owner_name, old.key_id);
+        INSERT INTO api_keys_fts(rowid, name, description, owner_name, key_id)
+        VALUES (new.id, new.name, new.description, new.owner_name, new.key_id);
+    END""",
+]
+
+
+def create_search_structures(connection: sa.Connection) -> None:
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        for statement in _SQLITE:
+            connection.exec_driver_sql(statement)
+    elif dialect == "postgresql":
+        # pg_trgm is a trusted extension (PostgreSQL 13+): a database owner may create it.
+        connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        connection.exec_driver_sql(
+            "CREATE INDEX ix_api_keys_search_trgm ON api_keys "
+            f"USING gin (({PG_SEARCH_EXPRESSION}) gin_trgm_ops)"
+        )
+
+
+def drop_search_structures(connection: sa.Connection) -> None:
+    dialect = connection.dialect.name
+    if dialect == "sqlite":
+        for name in ("api_keys_fts_insert", "api_keys_fts_delete", "api_keys_fts_update"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
+        connection.exec_driver_sql("DROP TABLE IF EXISTS api_keys_fts")
+    elif dialect == "postgresql":
+        connection.exec_driver_sql("DROP INDEX IF EXISTS ix_api_keys_search_trgm")

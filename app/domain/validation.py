@@ -1,0 +1,145 @@
+"""Input rules (DESIGN §9). Each refusal is one sentence that names what to fix."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import UTC, date, datetime, time, timedelta
+
+from app.domain.errors import ValidationError
+
+MAX_NAME = 100
+MAX_DESCRIPTION = 2000
+MAX_SEARCH = 200
+MAX_REASON = 500
+MAX_LOGIN = 64
+MAX_DISPLAY_NAME = 100
+
+# Explicit embeddings, overrides and isolates can make text display in a different order
+# from the one stored (CVE-2021-42574, "Trojan Source").
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_LOGIN = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+
+
+def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> None:
+    allowed = {"\n", "\t"} if multiline else set()
+    for ch in text:
+        if ch in _BIDI_CONTROLS:
+            raise ValidationError(
+                field, f"The {label} contains a text-direction override character; remove it."
+            )
+        if ch in allowed or (ch == "\r" and multiline):
+            continue
+        if unicodedata.category(ch) == "Cc":
+            raise ValidationError(
+                field, f"The {label} contains a control character (such as a tab or line break)."
+            )
+
+
+def clean_name(text: str, *, field: str = "name", label: str = "name") -> str:
+    """A key name: required, one line, at most 100 characters after trimming."""
+    name = text.strip()
+    if not name:
+        raise ValidationError(field, f"Enter a {label} for the key, such as “Snowflake ETL”.")
+    _check_characters(field, label, name, multiline=False)
+    if len(name) > MAX_NAME:
+        raise ValidationError(
+            field, f"The {label} is {len(name)} characters long; keep it to {MAX_NAME} or fewer."
+        )
+    return name
+
+
+def clean_description(text: str | None) -> str:
+    description = (text or "").strip().replace("\r\n", "\n")
+    _check_characters("description", "description", description, multiline=True)
+    if len(description) > MAX_DESCRIPTION:
+        raise ValidationError(
+            "description",
+            f"The description is {len(description)} characters long; "
+            f"keep it to {MAX_DESCRIPTION} or fewer.",
+        )
+    return description
+
+
+def clean_reason(text: str | None) -> str | None:
+    reason = (text or "").strip()
+    if not reason:
+        return None
+    _check_characters("reason", "reason", reason, multiline=True)
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            "reason", f"The reason is {len(reason)} characters long; keep it to {MAX_REASON}."
+        )
+    return reason
+
+
+def clean_search(text: str | None) -> str:
+    """Search text is matched literally: ``%``, ``_``, quotes and backslashes are plain text."""
+    term = (text or "").strip()
+    if len(term) > MAX_SEARCH:
+        raise ValidationError(
+            "search", f"The search text is {len(term)} characters long; keep it to {MAX_SEARCH}."
+        )
+    if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in term):
+        raise ValidationError("search", "The search text contains a control character.")
+    return term
+
+
+def end_of_day(day: date) -> datetime:
+    """A key that expires on ``day`` works until the end of that day, UTC."""
+    return datetime.combine(day, time(0, 0), tzinfo=UTC) + timedelta(days=1)
+
+
+def parse_expiry(text: str | date | None, *, today: date) -> datetime | None:
+    """``YYYY-MM-DD`` (or a date) to the moment the key stops working; None for never."""
+    if text is None or text == "":
+        return None
+    if isinstance(text, date):
+        day = text
+    else:
+        try:
+            day = date.fromisoformat(text.strip())
+        except ValueError:
+            raise ValidationError(
+                "expires", f"“{text[:40]}” is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31."
+            ) from None
+    if day < today:
+        raise ValidationError(
+            "expires", f"The expiry date {day.isoformat()} is in the past; pick today or later."
+        )
+    return end_of_day(day)
+
+
+def expiry_day(expires_at: datetime | None) -> date | None:
+    """The last day a key works, as a person would write it."""
+    if expires_at is None:
+        return None
+    return (expires_at.astimezone(UTC) - timedelta(microseconds=1)).date()
+
+
+def clean_login(text: str) -> str:
+    login = text.strip()
+    if not _LOGIN.fullmatch(login):
+        raise ValidationError(
+            "login",
+            "A user login is 1 to 64 letters, digits, dots, dashes, underscores or @ signs.",
+        )
+    return login
+
+
+def clean_display_name(text: str | None, login: str) -> str:
+    name = (text or "").strip() or login
+    _check_characters("display_name", "name", name, multiline=False)
+    if len(name) > MAX_DISPLAY_NAME:
+        raise ValidationError("display_name", f"A person's name is at most {MAX_DISPLAY_NAME}.")
+    return name
+
+
+def clean_email(text: str | None) -> str | None:
+    email = (text or "").strip()
+    if not email:
+        return None
+    if len(email) > 254 or not _EMAIL.fullmatch(email):
+        raise ValidationError("email", f"“{email[:60]}” is not an e-mail address.")
+    return email

@@ -1,0 +1,210 @@
+"""Plain frozen values that cross from services to the command line and the console."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from app.data.key_queries import Cursor, SortField
+from app.domain.audit import AuditAction, AuditRecord
+from app.domain.clock import isoformat_utc
+from app.domain.key_format import SecretToken
+from app.domain.roles import Role
+from app.domain.status import KeyState, KeyStatus, RejectReason
+from app.domain.validation import expiry_day
+
+
+@dataclass(frozen=True, slots=True)
+class UserDTO:
+    login: str
+    display_name: str
+    email: str | None
+    role: Role
+    active: bool
+    created_at: datetime
+    deactivated_at: datetime | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "login": self.login,
+            "name": self.display_name,
+            "email": self.email,
+            "role": self.role.value,
+            "active": self.active,
+            "created_at": isoformat_utc(self.created_at),
+            "deactivated_at": isoformat_utc(self.deactivated_at),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class KeyDTO:
+    """A key as a person sees it. There is no secret and no hash in here."""
+
+    key_id: str
+    name: str
+    description: str
+    owner_login: str
+    owner_name: str
+    owner_active: bool
+    status: KeyStatus
+    state: KeyState
+    environment: str
+    masked: str
+    created_at: datetime
+    created_by: str
+    updated_at: datetime
+    updated_by: str
+    last_used_at: datetime | None
+    expires_at: datetime | None
+    revoked_at: datetime | None
+    revoked_reason: str | None
+    version: int
+
+    @property
+    def expires_on(self) -> str | None:
+        day = expiry_day(self.expires_at)
+        return day.isoformat() if day else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.key_id,
+            "name": self.name,
+            "description": self.description,
+            "owner": self.owner_login,
+            "owner_name": self.owner_name,
+            "status": self.status.value,
+            "environment": self.environment,
+            "masked": self.masked,
+            "created_at": isoformat_utc(self.created_at),
+            "created_by": self.created_by,
+            "updated_at": isoformat_utc(self.updated_at),
+            "updated_by": self.updated_by,
+            "last_used_at": isoformat_utc(self.last_used_at),
+            "expires_at": isoformat_utc(self.expires_at),
+            "revoked_at": isoformat_utc(self.revoked_at),
+            "revoked_reason": self.revoked_reason,
+            "version": self.version,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedKey:
+    """The one place a full token leaves the services: the create call's return value."""
+
+    key: KeyDTO
+    token: SecretToken
+    revoked_under_policy: KeyDTO | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class KeyQuery:
+    search: str = ""
+    status: KeyStatus | None = None
+    owner: str | None = None
+    sort: SortField = SortField.CREATED
+    descending: bool = True
+    limit: int = 50
+
+
+@dataclass(frozen=True, slots=True)
+class KeyPage:
+    rows: tuple[KeyDTO, ...]
+    next_cursor: Cursor | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEventDTO:
+    seq: int
+    occurred_at: datetime
+    actor: str
+    action: AuditAction
+    target_type: str
+    target_id: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    reason: str | None
+    host: str
+    record: AuditRecord = field(repr=False)
+
+    @property
+    def changes(self) -> dict[str, tuple[Any, Any]]:
+        """Fields whose value differs between before and after."""
+        before = self.before or {}
+        after = self.after or {}
+        return {
+            name: (before.get(name), after.get(name))
+            for name in sorted(set(before) | set(after))
+            if before.get(name) != after.get(name)
+        }
+
+    def summary(self) -> str:
+        """One line for a person: what changed."""
+        parts = []
+        for name, (old, new) in self.changes.items():
+            if name in {"version", "updated_at"}:
+                continue
+            if self.before is None or self.after is None:
+                break
+            parts.append(f"{name}: {_short(old)} → {_short(new)}")
+        text = self.action.label
+        if parts:
+            text += " (" + "; ".join(parts) + ")"
+        if self.reason:
+            text += f" — {self.reason}"
+        return text
+
+    def to_json(self) -> dict[str, Any]:
+        return self.record.as_dict()
+
+
+def _short(value: Any) -> str:
+    text = "—" if value in (None, "") else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSummary:
+    active_keys: int
+    verifications_30d: int
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedKey:
+    key_id: str
+    name: str
+    owner_login: str
+    environment: str
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    valid: bool
+    reason: RejectReason | None = None
+    key: VerifiedKey | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "valid": self.valid,
+            "reason": self.reason.value if self.reason else None,
+            "key": None
+            if self.key is None
+            else {
+                "id": self.key.key_id,
+                "name": self.key.name,
+                "owner": self.key.owner_login,
+                "environment": self.key.environment,
+            },
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Operator:
+    login: str
+    display_name: str
+    role: Role
+
+
+def snapshot_json(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else json.loads(text)

@@ -1,0 +1,90 @@
+"""The services, built once for a database URL (used by the command line and the console)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.engine import Engine
+
+from app.data.engine import create_engine, default_database_url
+from app.data.schema import ensure_usable, upgrade
+from app.domain.clock import utc_now
+from app.domain.hashing import PROFILES, STANDARD, TokenHasher
+from app.services.audit import AuditService
+from app.services.context import ServiceContext, translate_errors
+from app.services.keys import KeyService
+from app.services.settings import PolicyService
+from app.services.users import UserService
+from app.services.verification import Verifier
+
+#: Benchmarks and tests may pick the cheap profile; nothing a person runs should.
+HASH_PROFILE_ENV = "KEYWARD_ARGON2_PROFILE"
+
+
+def hasher_from_environment() -> TokenHasher:
+    return TokenHasher(PROFILES.get(os.environ.get(HASH_PROFILE_ENV, ""), STANDARD))
+
+
+@dataclass
+class Services:
+    engine: Engine
+    context: ServiceContext
+    hasher: TokenHasher
+    keys: KeyService
+    users: UserService
+    audit: AuditService
+    policy: PolicyService
+    _verifiers: list[Verifier] = field(default_factory=list)
+
+    def verifier(self, **options: float) -> Verifier:
+        verifier = Verifier(self.engine, self.hasher, clock=self.context.clock, **options)  # type: ignore[arg-type]
+        self._verifiers.append(verifier)
+        return verifier
+
+    def close(self) -> None:
+        for verifier in self._verifiers:
+            verifier.close()
+        self._verifiers.clear()
+        self.engine.dispose()
+
+
+def open_services(
+    database_url: str | None = None,
+    *,
+    hasher: TokenHasher | None = None,
+    operator_login: str | None = None,
+    clock: Callable[[], datetime] = utc_now,
+    create_schema: bool = False,
+    bootstrap: bool = True,
+) -> Services:
+    """Connect, check (or on SQLite upgrade) the schema, and build every service.
+
+    ``operator_login`` exists for tests; people are identified by the OS or database login.
+    """
+    engine = create_engine(database_url or default_database_url())
+    try:
+        with translate_errors(engine):
+            if create_schema:
+                upgrade(engine)
+            else:
+                ensure_usable(engine)
+        context = ServiceContext(engine, operator_login=operator_login, clock=clock)
+        if bootstrap:
+            context.bootstrap()
+    except BaseException:
+        engine.dispose()
+        raise
+    the_hasher = hasher or hasher_from_environment()
+    audit = AuditService(context)
+    return Services(
+        engine=engine,
+        context=context,
+        hasher=the_hasher,
+        keys=KeyService(context, the_hasher, audit),
+        users=UserService(context),
+        audit=audit,
+        policy=PolicyService(context),
+    )

@@ -1,0 +1,553 @@
+"""Key use cases: create, edit, enable, disable, revoke, delete, rotate, replace, list."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from app.data import key_queries
+from app.data.key_queries import Cursor, KeyFilter
+from app.data.models import ApiKey, DailyUsage, User
+from app.domain.audit import AuditAction
+from app.domain.clock import isoformat_utc
+from app.domain.errors import (
+    ConflictError,
+    NotFound,
+    PolicyConfirmationRequired,
+    ValidationError,
+)
+from app.domain.hashing import TokenHasher
+from app.domain.key_format import GeneratedToken, generate_token
+from app.domain.policy import REASON_POLICY_LIMIT
+from app.domain.roles import Action, Role, can, require, require_manage_key
+from app.domain.status import KeyState, KeyStatus, derive_status
+from app.domain.validation import (
+    clean_description,
+    clean_name,
+    clean_reason,
+    clean_search,
+    parse_expiry,
+)
+from app.services.audit import AuditService
+from app.services.context import ServiceContext, WriteTx
+from app.services.dto import (
+    AuditEventDTO,
+    CreatedKey,
+    KeyDTO,
+    KeyPage,
+    KeyQuery,
+    Operator,
+    UsageSummary,
+)
+from app.services.settings import SettingsStore
+
+_ALL = KeyQuery()
+
+
+def snapshot(row: ApiKey, owner_login: str) -> dict[str, Any]:
+    """What the audit trail keeps of a key: everything but the hash."""
+    return {
+        "id": row.key_id,
+        "name": row.name,
+        "description": row.description,
+        "owner": owner_login,
+        "environment": row.environment,
+        "state": row.state,
+        "masked": row.masked,
+        "expires_at": isoformat_utc(row.expires_at),
+        "revoked_at": isoformat_utc(row.revoked_at),
+        "revoked_reason": row.revoked_reason,
+        "version": row.version,
+    }
+
+
+class KeyService:
+    def __init__(self, context: ServiceContext, hasher: TokenHasher, audit: AuditService) -> None:
+        self._context = context
+        self._hasher = hasher
+        self._audit = audit
+
+    # ----------------------------------------------------------------- reading
+
+    def _to_dto(self, row: ApiKey, owner: User, now: datetime) -> KeyDTO:
+        state = KeyState(row.state)
+        return KeyDTO(
+            key_id=row.key_id,
+            name=row.name,
+            description=row.description,
+            owner_login=owner.login,
+            owner_name=row.owner_name,
+            owner_active=owner.active,
+            status=derive_status(state, row.expires_at, now),
+            state=state,
+            environment=row.environment,
+            masked=row.masked,
+            created_at=row.created_at,
+            created_by=row.created_by,
+            updated_at=row.updated_at,
+            updated_by=row.updated_by,
+            last_used_at=row.last_used_at,
+            expires_at=row.expires_at,
+            revoked_at=row.revoked_at,
+            revoked_reason=row.revoked_reason,
+            version=row.version,
+        )
+
+    def _dtos(self, session: Session, rows: Sequence[ApiKey], now: datetime) -> list[KeyDTO]:
+        owner_ids = {row.owner_id for row in rows}
+        owners = {
+            user.id: user
+            for user in session.execute(sa.select(User).where(User.id.in_(owner_ids))).scalars()
+        }
+        return [self._to_dto(row, owners[row.owner_id], now) for row in rows]
+
+    def _visible_filter(self, session: Session, operator: Operator, query: KeyQuery) -> KeyFilter:
+        owner_id: int | None = None
+        if query.owner:
+            owner_id = self._user(session, query.owner).id
+        if not can(operator.role, Action.READ_ALL_KEYS):
+            # Members see their own keys only.
+            own = self._user(session, operator.login).id
+            if owner_id is not None and owner_id != own:
+                require(operator.role, Action.READ_ALL_KEYS)
+            owner_id = own
+        return KeyFilter(search=clean_search(query.search), status=query.status, owner_id=owner_id)
+
+    def page(self, query: KeyQuery = _ALL, after: Cursor | None = None) -> KeyPage:
+        if not 1 <= query.limit <= 1000:
+            raise ValidationError("limit", "The page size must be between 1 and 1000.")
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            key_filter = self._visible_filter(session, operator, query)
+            now = self._context.clock()
+            rows, cursor = key_queries.fetch_page(
+                session,
+                key_filter,
+                sort=query.sort,
+                descending=query.descending,
+                limit=query.limit,
+                now=now,
+                after=after,
+            )
+            return KeyPage(tuple(self._dtos(session, rows, now)), cursor)
+
+    def count(self, query: KeyQuery = _ALL) -> int:
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            key_filter = self._visible_filter(session, operator, query)
+            return key_queries.count_keys(session, key_filter, self._context.clock())
+
+    def get(self, key_id: str) -> KeyDTO:
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            row, owner = self._visible_row(session, operator, key_id)
+            return self._to_dto(row, owner, self._context.clock())
+
+    def history(self, key_id: str) -> list[AuditEventDTO]:
+        """The key's own audit events, oldest first (kept even after it is deleted)."""
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            row = self._find(session, key_id)
+            if row is not None:
+                owner = session.get(User, row.owner_id)
+                assert owner is not None
+                if owner.login != operator.login:
+                    require(operator.role, Action.READ_ALL_KEYS)
+            else:
+                require(operator.role, Action.READ_AUDIT)
+        return self._audit.events_for("key", key_id)
+
+    def usage_summary(self) -> UsageSummary:
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            now = self._context.clock()
+            key_filter = self._visible_filter(session, operator, KeyQuery(status=KeyStatus.ACTIVE))
+            active = key_queries.count_keys(session, key_filter, now)
+            since = (now - timedelta(days=29)).date()
+            usage = sa.select(sa.func.coalesce(sa.func.sum(DailyUsage.count), 0)).where(
+                DailyUsage.day >= since
+            )
+            if key_filter.owner_id is not None:
+                usage = usage.join(ApiKey, ApiKey.id == DailyUsage.key_pk).where(
+                    ApiKey.owner_id == key_filter.owner_id
+                )
+            return UsageSummary(active, int(session.execute(usage).scalar_one()))
+
+    def usage_by_day(self, key_id: str, days: int = 30) -> list[tuple[date, int]]:
+        """Verifications per day for the last ``days`` days, oldest first, zeros included."""
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            row, _owner = self._visible_row(session, operator, key_id)
+            today = self._context.clock().date()
+            first = today - timedelta(days=days - 1)
+            counts = dict(
+                session.execute(
+                    sa.select(DailyUsage.day, DailyUsage.count).where(
+                        DailyUsage.key_pk == row.id, DailyUsage.day >= first
+                    )
+                ).all()
+            )
+            return [
+                (first + timedelta(days=n), int(counts.get(first + timedelta(days=n), 0)))
+                for n in range(days)
+            ]
+
+    # ----------------------------------------------------------------- helpers
+
+    def _find(self, session: Session, key_id: str) -> ApiKey | None:
+        return session.execute(
+            sa.select(ApiKey).where(ApiKey.key_id == key_id.strip())
+        ).scalar_one_or_none()
+
+    def _visible_row(
+        self, session: Session, operator: Operator, key_id: str
+    ) -> tuple[ApiKey, User]:
+        row = self._find(session, key_id)
+        owner = session.get(User, row.owner_id) if row is not None else None
+        visible = (
+            row is not None
+            and owner is not None
+            and (owner.login == operator.login or can(operator.role, Action.READ_ALL_KEYS))
+        )
+        if not visible or row is None or owner is None:
+            raise NotFound(f"There is no key with the id “{key_id.strip()[:40]}”.")
+        return row, owner
+
+    def _user(self, session: Session, login: str) -> User:
+        user = session.execute(
+            sa.select(User).where(User.login == login.strip())
+        ).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"There is no Keyward user “{login.strip()[:64]}”.")
+        return user
+
+    def _managed_row(self, tx: WriteTx, key_id: str) -> tuple[ApiKey, User]:
+        row, owner = self._visible_row(tx.session, tx.operator, key_id)
+        require_manage_key(tx.operator.role, owns_key=owner.login == tx.operator.login)
+        return row, owner
+
+    def _check_unique_name(
+        self, session: Session, owner: User, name: str, *, except_pk: int | None = None
+    ) -> None:
+        statement = sa.select(ApiKey.key_id).where(
+            ApiKey.owner_id == owner.id,
+            ApiKey.state != KeyState.REVOKED.value,
+            sa.func.lower(ApiKey.name) == name.lower(),
+        )
+        if except_pk is not None:
+            statement = statement.where(ApiKey.id != except_pk)
+        clash = session.execute(statement.limit(1)).scalar_one_or_none()
+        if clash is not None:
+            raise ValidationError(
+                "name",
+                f"{owner.display_name} already has a key named “{name}” ({clash}); "
+                "choose another name or revoke that key first.",
+            )
+
+    def _touch(self, tx: WriteTx, row: ApiKey) -> None:
+        row.updated_at = tx.now
+        row.updated_by = tx.operator.login
+        row.version += 1
+
+    def _revoke_row(self, tx: WriteTx, row: ApiKey, owner: User, reason: str | None) -> None:
+        before = snapshot(row, owner.login)
+        row.state = KeyState.REVOKED.value
+        row.revoked_at = tx.now
+        row.revoked_reason = reason
+        self._touch(tx, row)
+        tx.audit(
+            AuditAction.KEY_REVOKED,
+            "key",
+            row.key_id,
+            before=before,
+            after=snapshot(row, owner.login),
+            reason=reason,
+        )
+
+    def _active_keys_of(self, session: Session, owner: User, now: datetime) -> list[ApiKey]:
+        statement = (
+            sa.select(ApiKey)
+            .where(
+                ApiKey.owner_id == owner.id,
+                ApiKey.state == KeyState.ACTIVE.value,
+                sa.or_(ApiKey.expires_at.is_(None), ApiKey.expires_at > now),
+            )
+            .order_by(ApiKey.created_at, ApiKey.id)
+        )
+        return list(session.execute(statement).scalars())
+
+    # ----------------------------------------------------------------- changes
+
+    def check_create(self, owner: str | None = None) -> None:
+        """Refuse early (before any hashing) when the operator may not create this key."""
+        with self._context.read() as session:
+            operator = self._context.operator_in(session)
+            require(operator.role, Action.CREATE_OWN_KEY)
+            if owner and owner.strip() != operator.login:
+                require(operator.role, Action.CREATE_FOR_OTHERS)
+
+    def create(
+        self,
+        name: str,
+        description: str | None = None,
+        *,
+        expires: str | date | None = None,
+        environment: str = "live",
+        owner: str | None = None,
+        replace_oldest: bool = False,
+        _replacing: str | None = None,
+    ) -> CreatedKey:
+        """Make a key; the returned token is the only copy there will ever be.
+
+        With an active-key limit in force and the owner at it, this raises
+        :class:`PolicyConfirmationRequired` unless ``replace_oldest`` confirms that the
+        owner's oldest active key is to be revoked.
+        """
+        name = clean_name(name)
+        description = clean_description(description)
+        today = self._context.clock().date()
+        expires_at = parse_expiry(expires, today=today)
+        settings = SettingsStore(self._context)
+        prefix, environments = settings.prefix(), settings.environments()
+        environment = environment.strip().lower()
+        if environment not in environments:
+            raise ValidationError(
+                "environment",
+                f"“{environment[:20]}” is not an environment of this database; "
+                f"use one of {', '.join(environments)}.",
+            )
+        self.check_create(owner)
+        generated: GeneratedToken = generate_token(prefix, environment)
+        # Hashing happens before the write transaction so no lock is held for it.
+        secret_hash = self._hasher.hash(generated.token.reveal())
+        with self._context.write() as tx:
+            operator = tx.operator
+            require(operator.role, Action.CREATE_OWN_KEY)
+            owner_user = self._user(tx.session, owner or operator.login)
+            if owner_user.login != operator.login:
+                require(operator.role, Action.CREATE_FOR_OTHERS)
+            if not owner_user.active:
+                raise ValidationError(
+                    "owner", f"{owner_user.display_name} is deactivated and cannot own new keys."
+                )
+            if _replacing is None:
+                self._check_unique_name(tx.session, owner_user, name)
+            policy = settings.policy_in(tx.session)
+            revoked_dto: KeyDTO | None = None
+            active = self._active_keys_of(tx.session, owner_user, tx.now)
+            if policy.over_limit(len(active)):
+                oldest = active[0]
+                if not replace_oldest:
+                    limit = policy.max_active_keys_per_user
+                    raise PolicyConfirmationRequired(
+                        f"{owner_user.display_name} already has {len(active)} active "
+                        f"key{'s' if len(active) != 1 else ''} (the limit is {limit}); creating "
+                        f"this key will revoke the oldest, “{oldest.name}” ({oldest.key_id}).",
+                        key_to_revoke=oldest.key_id,
+                        key_name=oldest.name,
+                    )
+                self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
+                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+            row = ApiKey(
+                key_id=generated.key_id,
+                prefix=prefix,
+                environment=environment,
+                name=name,
+                description=description,
+                owner_id=owner_user.id,
+                owner_name=owner_user.display_name,
+                masked=generated.masked,
+                secret_hash=secret_hash,
+                state=KeyState.ACTIVE.value,
+                created_at=tx.now,
+                created_by=operator.login,
+                updated_at=tx.now,
+                updated_by=operator.login,
+                expires_at=expires_at,
+                version=1,
+            )
+            tx.session.add(row)
+            tx.session.flush()
+            tx.audit(
+                AuditAction.KEY_CREATED,
+                "key",
+                row.key_id,
+                after=snapshot(row, owner_user.login),
+                reason=_replacing,
+            )
+            return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
+
+    def edit(
+        self,
+        key_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        expected_version: int | None = None,
+    ) -> KeyDTO:
+        """Change name and/or description; refused if the key changed since ``expected_version``."""
+        new_name = clean_name(name) if name is not None else None
+        new_description = clean_description(description) if description is not None else None
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    f"“{row.name}” was changed by {row.updated_by} at "
+                    f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; "
+                    "reload to see their change, then edit again.",
+                    changed_by=row.updated_by,
+                    changed_at=row.updated_at,
+                )
+            before = snapshot(row, owner.login)
+            changed = False
+            if new_name is not None and new_name != row.name:
+                if row.state != KeyState.REVOKED.value:
+                    self._check_unique_name(tx.session, owner, new_name, except_pk=row.id)
+                row.name = new_name
+                changed = True
+            if new_description is not None and new_description != row.description:
+                row.description = new_description
+                changed = True
+            if changed:
+                self._touch(tx, row)
+                tx.audit(
+                    AuditAction.KEY_EDITED,
+                    "key",
+                    row.key_id,
+                    before=before,
+                    after=snapshot(row, owner.login),
+                )
+            return self._to_dto(row, owner, tx.now)
+
+    def _set_state(self, key_id: str, enabled: bool, expected_version: int | None) -> KeyDTO:
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            if row.state == KeyState.REVOKED.value:
+                raise ValidationError(
+                    "state",
+                    f"“{row.name}” is revoked; a revoked key stays revoked. Create a new key.",
+                )
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError(
+                    f"“{row.name}” was changed by {row.updated_by} at "
+                    f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; reload first.",
+                    changed_by=row.updated_by,
+                    changed_at=row.updated_at,
+                )
+            wanted = KeyState.ACTIVE if enabled else KeyState.DISABLED
+            if row.state != wanted.value:
+                before = snapshot(row, owner.login)
+                row.state = wanted.value
+                self._touch(tx, row)
+                tx.audit(
+                    AuditAction.KEY_ENABLED if enabled else AuditAction.KEY_DISABLED,
+                    "key",
+                    row.key_id,
+                    before=before,
+                    after=snapshot(row, owner.login),
+                )
+            return self._to_dto(row, owner, tx.now)
+
+    def enable(self, key_id: str, *, expected_version: int | None = None) -> KeyDTO:
+        return self._set_state(key_id, True, expected_version)
+
+    def disable(self, key_id: str, *, expected_version: int | None = None) -> KeyDTO:
+        return self._set_state(key_id, False, expected_version)
+
+    def revoke(self, key_id: str, reason: str | None = None) -> KeyDTO:
+        """Revoke for good: verification fails from the next call on; last-used freezes."""
+        reason = clean_reason(reason)
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            if row.state == KeyState.REVOKED.value:
+                raise ValidationError("state", f"“{row.name}” is already revoked.")
+            self._revoke_row(tx, row, owner, reason)
+            return self._to_dto(row, owner, tx.now)
+
+    def revoke_many(self, key_ids: Sequence[str], reason: str | None = None) -> list[KeyDTO]:
+        """Revoke several keys in one transaction: all of them or none."""
+        reason = clean_reason(reason)
+        with self._context.write() as tx:
+            done = []
+            for key_id in key_ids:
+                row, owner = self._managed_row(tx, key_id)
+                if row.state != KeyState.REVOKED.value:
+                    self._revoke_row(tx, row, owner, reason)
+                done.append(self._to_dto(row, owner, tx.now))
+            return done
+
+    def delete(self, key_id: str) -> KeyDTO:
+        """Remove the key from the list; an active key is revoked in the same step."""
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            if row.state != KeyState.REVOKED.value:
+                self._revoke_row(tx, row, owner, "deleted")
+            dto = self._to_dto(row, owner, tx.now)
+            tx.audit(AuditAction.KEY_DELETED, "key", row.key_id, before=snapshot(row, owner.login))
+            tx.session.delete(row)
+            return dto
+
+    def rotate(self, key_id: str, grace: timedelta | None = None) -> CreatedKey:
+        """A new key in the old one's place; the old one is revoked or expires after ``grace``."""
+        old = self.get(key_id)
+        if old.status is KeyStatus.REVOKED:
+            raise ValidationError("state", f"“{old.name}” is revoked; use replace instead.")
+        stamp = self._context.clock().strftime("%Y-%m-%d")
+        note = f"Rotated from {old.key_id} on {stamp}."
+        description = f"{old.description}\n\n{note}".strip() if old.description else note
+        created = self.create(
+            old.name,
+            description[-2000:],
+            expires=old.expires_on
+            if old.expires_at and old.expires_at > self._context.clock()
+            else None,
+            environment=old.environment,
+            owner=old.owner_login if old.owner_active else None,
+            _replacing=f"rotation of {old.key_id}",
+        )
+        if grace is None or grace <= timedelta(0):
+            self.revoke(old.key_id, f"rotated to {created.key.key_id}")
+        else:
+            self._expire_after(old.key_id, grace, created.key.key_id)
+        return created
+
+    def _expire_after(self, key_id: str, grace: timedelta, successor: str) -> None:
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            before = snapshot(row, owner.login)
+            deadline = tx.now + grace
+            if row.expires_at is None or row.expires_at > deadline:
+                row.expires_at = deadline
+                self._touch(tx, row)
+                tx.audit(
+                    AuditAction.KEY_EXPIRY_CHANGED,
+                    "key",
+                    row.key_id,
+                    before=before,
+                    after=snapshot(row, owner.login),
+                    reason=f"rotated to {successor}; grace period",
+                )
+
+    def replace(self, key_id: str, owner: str | None = None) -> CreatedKey:
+        """Affinity's "Option A": a new key for an active user in place of a revoked one."""
+        old = self.get(key_id)
+        new_owner = owner or self._context.login
+        note = (
+            f"Replaces {old.masked} (“{old.name}”, owned by {old.owner_name}, "
+            f"{old.status.label.lower()})."
+        )
+        description = f"{note}\n\n{old.description}".strip()
+        return self.create(
+            old.name,
+            description[:2000],
+            environment=old.environment,
+            owner=new_owner,
+            _replacing=f"replacement of {old.key_id}",
+        )
+
+    def operator_role(self) -> Role:
+        return self._context.operator().role

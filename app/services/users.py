@@ -1,0 +1,191 @@
+"""People: add, change role, deactivate (revoking their keys) and reactivate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from app.data.models import ApiKey, User
+from app.domain.audit import AuditAction
+from app.domain.errors import NotFound, ValidationError
+from app.domain.policy import REASON_OWNER_DEACTIVATED
+from app.domain.roles import Action, Role, parse_role, require
+from app.domain.status import KeyState
+from app.domain.validation import clean_display_name, clean_email, clean_login
+from app.services.context import ServiceContext, WriteTx
+from app.services.dto import Operator, UserDTO
+from app.services.keys import snapshot
+
+
+def _dto(user: User) -> UserDTO:
+    return UserDTO(
+        login=user.login,
+        display_name=user.display_name,
+        email=user.email,
+        role=Role(user.role),
+        active=user.active,
+        created_at=user.created_at,
+        deactivated_at=user.deactivated_at,
+    )
+
+
+def _user_snapshot(user: User) -> dict[str, Any]:
+    return {
+        "login": user.login,
+        "name": user.display_name,
+        "email": user.email,
+        "role": user.role,
+        "active": user.active,
+    }
+
+
+class UserService:
+    def __init__(self, context: ServiceContext) -> None:
+        self._context = context
+
+    def me(self) -> Operator:
+        return self._context.operator()
+
+    def all(self) -> list[UserDTO]:
+        with self._context.read() as session:
+            self._context.operator_in(session)
+            users = session.execute(sa.select(User).order_by(User.login)).scalars()
+            return [_dto(user) for user in users]
+
+    def _find(self, tx: WriteTx, login: str) -> User:
+        user = tx.session.execute(
+            sa.select(User).where(User.login == login.strip())
+        ).scalar_one_or_none()
+        if user is None:
+            raise NotFound(f"There is no Keyward user “{login.strip()[:64]}”.")
+        return user
+
+    def _other_admins(self, tx: WriteTx, user: User) -> int:
+        return int(
+            tx.session.execute(
+                sa.select(sa.func.count())
+                .select_from(User)
+                .where(User.role == Role.ADMIN.value, User.active.is_(True), User.id != user.id)
+            ).scalar_one()
+        )
+
+    def add(
+        self,
+        login: str,
+        *,
+        role: str | Role = Role.MEMBER,
+        display_name: str | None = None,
+        email: str | None = None,
+    ) -> UserDTO:
+        login = clean_login(login)
+        the_role = role if isinstance(role, Role) else parse_role(role)
+        name = clean_display_name(display_name, login)
+        mail = clean_email(email)
+        with self._context.write() as tx:
+            require(tx.operator.role, Action.MANAGE_USERS)
+            exists = tx.session.execute(
+                sa.select(User.id).where(User.login == login)
+            ).scalar_one_or_none()
+            if exists is not None:
+                raise ValidationError("login", f"“{login}” is already a Keyward user.")
+            user = User(
+                login=login,
+                display_name=name,
+                email=mail,
+                role=the_role.value,
+                active=True,
+                created_at=tx.now,
+            )
+            tx.session.add(user)
+            tx.session.flush()
+            tx.audit(AuditAction.USER_ADDED, "user", login, after=_user_snapshot(user))
+            return _dto(user)
+
+    def set_role(self, login: str, role: str | Role) -> UserDTO:
+        the_role = role if isinstance(role, Role) else parse_role(role)
+        with self._context.write() as tx:
+            require(tx.operator.role, Action.MANAGE_USERS)
+            user = self._find(tx, login)
+            if user.role == the_role.value:
+                return _dto(user)
+            if user.role == Role.ADMIN.value and not self._other_admins(tx, user):
+                raise ValidationError(
+                    "role", f"{user.login} is the last admin; make someone else admin first."
+                )
+            before = _user_snapshot(user)
+            user.role = the_role.value
+            tx.audit(
+                AuditAction.USER_ROLE_CHANGED,
+                "user",
+                user.login,
+                before=before,
+                after=_user_snapshot(user),
+            )
+            return _dto(user)
+
+    def deactivate(self, login: str) -> tuple[UserDTO, int]:
+        """Deactivate a user and revoke every key they own; returns how many were revoked."""
+        with self._context.write() as tx:
+            require(tx.operator.role, Action.MANAGE_USERS)
+            user = self._find(tx, login)
+            if not user.active:
+                raise ValidationError("login", f"{user.login} is already deactivated.")
+            if user.role == Role.ADMIN.value and not self._other_admins(tx, user):
+                raise ValidationError(
+                    "login", f"{user.login} is the last admin; make someone else admin first."
+                )
+            before = _user_snapshot(user)
+            user.active = False
+            user.deactivated_at = tx.now
+            keys = tx.session.execute(
+                sa.select(ApiKey).where(
+                    ApiKey.owner_id == user.id, ApiKey.state != KeyState.REVOKED.value
+                )
+            ).scalars()
+            revoked = 0
+            for key in keys:
+                key_before = snapshot(key, user.login)
+                key.state = KeyState.REVOKED.value
+                key.revoked_at = tx.now
+                key.revoked_reason = REASON_OWNER_DEACTIVATED
+                key.updated_at = tx.now
+                key.updated_by = tx.operator.login
+                key.version += 1
+                tx.audit(
+                    AuditAction.KEY_REVOKED,
+                    "key",
+                    key.key_id,
+                    before=key_before,
+                    after=snapshot(key, user.login),
+                    reason=REASON_OWNER_DEACTIVATED,
+                )
+                revoked += 1
+            tx.audit(
+                AuditAction.USER_DEACTIVATED,
+                "user",
+                user.login,
+                before=before,
+                after=_user_snapshot(user),
+                reason=f"{revoked} key{'s' if revoked != 1 else ''} revoked",
+            )
+            return _dto(user), revoked
+
+    def reactivate(self, login: str) -> UserDTO:
+        """Reactivate a user; their revoked keys stay revoked (they create new ones)."""
+        with self._context.write() as tx:
+            require(tx.operator.role, Action.MANAGE_USERS)
+            user = self._find(tx, login)
+            if user.active:
+                raise ValidationError("login", f"{user.login} is already active.")
+            before = _user_snapshot(user)
+            user.active = True
+            user.deactivated_at = None
+            tx.audit(
+                AuditAction.USER_REACTIVATED,
+                "user",
+                user.login,
+                before=before,
+                after=_user_snapshot(user),
+            )
+            return _dto(user)

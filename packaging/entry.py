@@ -1,0 +1,5 @@
+"""PyInstaller entry point for the Keyward bundle."""
+
+from app.cli.main import main
+
+raise SystemExit(main())
