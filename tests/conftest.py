@@ -32,6 +32,8 @@ def _fresh_server_database(kind: str) -> Iterator[str]:
     env = SERVER_ENVS[kind]
     base = os.environ.get(env)
     if not base:
+        if os.environ.get("KEYWARD_REQUIRE_SERVERS"):
+            pytest.fail(f"{env} is not set, but KEYWARD_REQUIRE_SERVERS says {kind} must run")
         pytest.skip(f"{env} is not set: no {kind} server to test against")
     name = f"keyward_t_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
