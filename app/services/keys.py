@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -300,6 +300,7 @@ class KeyService:
         owner: str | None = None,
         replace_oldest: bool = False,
         _replacing: str | None = None,
+        _retire: Callable[[WriteTx, ApiKey], None] | None = None,
     ) -> CreatedKey:
         """Make a key; the returned token is the only copy there will ever be.
 
@@ -339,6 +340,9 @@ class KeyService:
             policy = settings.policy_in(tx.session)
             revoked_dto: KeyDTO | None = None
             active = self._active_keys_of(tx.session, owner_user, tx.now)
+            if _retire is not None:
+                # A rotation retires its old key itself; it does not count against the limit.
+                active = [key for key in active if f"rotation of {key.key_id}" != _replacing]
             if policy.over_limit(len(active)):
                 oldest = active[0]
                 if not replace_oldest:
@@ -379,6 +383,8 @@ class KeyService:
                 after=snapshot(row, owner_user.login),
                 reason=_replacing,
             )
+            if _retire is not None:
+                _retire(tx, row)
             return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
 
     def edit(
@@ -492,35 +498,28 @@ class KeyService:
             return dto
 
     def rotate(self, key_id: str, grace: timedelta | None = None) -> CreatedKey:
-        """A new key in the old one's place; the old one is revoked or expires after ``grace``."""
+        """A new key in the old one's place, in one transaction.
+
+        The old key is revoked at once, or, with a ``grace`` period, expires when it ends so
+        that the integration can switch over first.
+        """
         old = self.get(key_id)
         if old.status is KeyStatus.REVOKED:
-            raise ValidationError("state", f"“{old.name}” is revoked; use replace instead.")
-        stamp = self._context.clock().strftime("%Y-%m-%d")
-        note = f"Rotated from {old.key_id} on {stamp}."
+            raise ValidationError("state", f"“{old.name}” is revoked; replace it instead.")
+        now = self._context.clock()
+        note = f"Rotated from {old.key_id} on {now:%Y-%m-%d}."
         description = f"{old.description}\n\n{note}".strip() if old.description else note
-        created = self.create(
-            old.name,
-            description[-2000:],
-            expires=old.expires_on
-            if old.expires_at and old.expires_at > self._context.clock()
-            else None,
-            environment=old.environment,
-            owner=old.owner_login if old.owner_active else None,
-            _replacing=f"rotation of {old.key_id}",
-        )
-        if grace is None or grace <= timedelta(0):
-            self.revoke(old.key_id, f"rotated to {created.key.key_id}")
-        else:
-            self._expire_after(old.key_id, grace, created.key.key_id)
-        return created
 
-    def _expire_after(self, key_id: str, grace: timedelta, successor: str) -> None:
-        with self._context.write() as tx:
-            row, owner = self._managed_row(tx, key_id)
-            before = snapshot(row, owner.login)
+        def retire(tx: WriteTx, successor: ApiKey) -> None:
+            row, owner = self._managed_row(tx, old.key_id)
+            if row.state == KeyState.REVOKED.value:
+                raise ValidationError("state", f"“{row.name}” was revoked meanwhile.")
+            if grace is None or grace <= timedelta(0):
+                self._revoke_row(tx, row, owner, f"rotated to {successor.key_id}")
+                return
             deadline = tx.now + grace
             if row.expires_at is None or row.expires_at > deadline:
+                before = snapshot(row, owner.login)
                 row.expires_at = deadline
                 self._touch(tx, row)
                 tx.audit(
@@ -529,8 +528,19 @@ class KeyService:
                     row.key_id,
                     before=before,
                     after=snapshot(row, owner.login),
-                    reason=f"rotated to {successor}; grace period",
+                    reason=f"rotated to {successor.key_id}; grace period",
                 )
+
+        keeps_expiry = old.expires_at is not None and old.expires_at > now
+        return self.create(
+            old.name,
+            description[-2000:],
+            expires=old.expires_on if keeps_expiry else None,
+            environment=old.environment,
+            owner=old.owner_login,
+            _replacing=f"rotation of {old.key_id}",
+            _retire=retire,
+        )
 
     def replace(self, key_id: str, owner: str | None = None) -> CreatedKey:
         """Affinity's "Option A": a new key for an active user in place of a revoked one."""
