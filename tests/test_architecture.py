@@ -40,3 +40,9 @@ print("ok")
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_the_schema_revision_constant_is_the_migrations_head() -> None:
+    from app.data.schema import SCHEMA_REVISION, head_revision
+
+    assert head_revision() == SCHEMA_REVISION

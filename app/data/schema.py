@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 from app.domain.errors import DatabaseError, SchemaOutOfDate
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).with_name("migrations")
+#: The newest migration's revision. Kept here so that opening a current database needs no
+#: Alembic import (it costs every command a second); a test checks it against the scripts.
+SCHEMA_REVISION = "0001"
 
 
 class SchemaState(Enum):
@@ -25,18 +29,25 @@ class SchemaState(Enum):
 
 
 def _config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return config
 
 
 def head_revision() -> str:
+    """The newest revision according to the migration scripts themselves."""
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None
     return head
 
 
 def _known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
     return {script.revision for script in ScriptDirectory.from_config(_config()).walk_revisions()}
 
 
@@ -48,7 +59,7 @@ def schema_state(engine: Engine) -> SchemaState:
         if "api_keys" not in tables:
             return SchemaState.FOREIGN
         revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    if revision == head_revision():
+    if revision == SCHEMA_REVISION:
         return SchemaState.CURRENT
     if revision in _known_revisions():
         return SchemaState.OLDER
@@ -64,6 +75,8 @@ def upgrade(engine: Engine) -> None:
         raise DatabaseError(newer_message())
     if state is SchemaState.CURRENT:
         return
+    from alembic import command
+
     config = _config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

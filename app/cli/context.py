@@ -1,0 +1,36 @@
+"""What every command handler gets: the chosen database, opened on first use, and the mode."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.services import Services, open_services
+
+
+class UsageError(Exception):
+    """The command line was used wrongly (exit 2); nothing was touched."""
+
+
+@dataclass
+class Context:
+    database_url: str | None
+    json: bool
+    _services: Services | None = field(default=None, repr=False)
+
+    def services(self, *, create_schema: bool = False, bootstrap: bool = True) -> Services:
+        """Connect on first use, so that usage errors never need a database."""
+        if self._services is None:
+            self._services = open_services(
+                self.database_url, create_schema=create_schema, bootstrap=bootstrap
+            )
+        return self._services
+
+    def close(self) -> None:
+        if self._services is not None:
+            services, self._services = self._services, None
+            services.close()
+
+
+Handler = Callable[[argparse.Namespace, Context], int]

@@ -1,0 +1,660 @@
+"""`keyward keys …`: create, list, show, edit, enable, disable, revoke, delete, rotate,
+replace and verify API keys."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import re
+import sys
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from app.cli import output
+from app.cli.context import Context, UsageError
+from app.cli.output import echo, emit_json
+from app.data.key_queries import SortField
+from app.domain.errors import (
+    KeyringError,
+    KeywardError,
+    OutputError,
+    PolicyConfirmationRequired,
+    ValidationError,
+)
+from app.domain.status import KeyStatus, RejectReason
+from app.services import Services
+from app.services.dto import CreatedKey, KeyDTO, KeyQuery, VerifyResult
+from app.services.vault import (
+    SecretFileFormat,
+    default_keyring_user,
+    store_in_keyring,
+    write_secret_file,
+)
+
+MAX_TOKEN_BYTES = 4096
+PAGE_SIZE = 1000  # the services' largest page; longer lists are fetched page by page
+MAX_LIST = 100_000
+MAX_GRACE = timedelta(days=365)
+_DURATION = re.compile(r"(\d{1,6})\s*([mhdw])")
+_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+REASON_UNDELIVERED = "its secret could not be saved"
+
+KEY_ID_HELP = "the key id, as in `keys list --json` (the part after kw_live_ in a token)"
+CONFIRM_REVOKE = "Add --yes to confirm: revocation is immediate and cannot be undone."
+CONFIRM_DELETE = (
+    "Add --yes to confirm: deletion is immediate and cannot be undone "
+    "(an active key is revoked first)."
+)
+
+
+# --------------------------------------------------------------------------- parser
+
+
+def register(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
+    keys = commands.add_parser(
+        "keys",
+        help="create, list, change, revoke and verify API keys",
+        description="Create, list, change, revoke and verify API keys.",
+    )
+    actions = keys.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    def action(name: str, summary: str, description: str) -> argparse.ArgumentParser:
+        parser: argparse.ArgumentParser = actions.add_parser(
+            name,
+            parents=[common],
+            help=summary,
+            description=description,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        return parser
+
+    create = action(
+        "create",
+        "create a key and hand over its secret once",
+        "Create a key and print its secret once (the token alone on the last line; a `secret`\n"
+        "field with --json), or put it straight into a 0600 file (--output) or the OS keyring\n"
+        "(--keyring) and print only where it went. The secret cannot be shown again: if it is\n"
+        "lost, create a new key. Give each integration (and environment) its own key.",
+    )
+    create.add_argument(
+        "--name", required=True, help='what the key is for, e.g. "Snowflake ETL" (≤ 100)'
+    )
+    create.add_argument(
+        "--description",
+        help="purpose, owning team, systems, schedule and contact, for whoever audits it later",
+    )
+    create.add_argument(
+        "--expires",
+        metavar="YYYY-MM-DD",
+        help="last day the key works (UTC); for contractors, pilots and short projects",
+    )
+    create.add_argument(
+        "--environment",
+        default="live",
+        metavar="ENV",
+        help="environment label in the token: live (default), test, or one configured "
+        "with `keyward policy set --environments`",
+    )
+    create.add_argument(
+        "--owner", metavar="USER", help="login of the key's owner (default: you; managers only)"
+    )
+    _add_destination(create)
+    create.add_argument(
+        "--replace-oldest",
+        action="store_true",
+        help="confirm that, at the active-key limit, the owner's oldest active key is revoked",
+    )
+    create.set_defaults(handler=create_key)
+
+    listing = action(
+        "list",
+        "list keys with search, filter and sort",
+        "List keys: Name, Key (masked), Owner, Status, Last Used, Expires, Created On and Last\n"
+        "Updated On, then how many are shown of how many match. Deleted keys are not listed;\n"
+        "revoked keys are, for the audit trail.",
+    )
+    listing.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="text found anywhere in the name, description, owner or key id (any case)",
+    )
+    listing.add_argument(
+        "--status",
+        choices=[status.value for status in KeyStatus],
+        help="only keys with this status (expired: past their expiry date)",
+    )
+    listing.add_argument("--owner", metavar="USER", help="only keys owned by this login")
+    listing.add_argument(
+        "--sort",
+        choices=[sort.value for sort in SortField],
+        help="column to sort by, ascending unless --desc (default: created, newest first)",
+    )
+    listing.add_argument("--desc", action="store_true", help="sort in descending order")
+    listing.add_argument(
+        "--limit", type=int, default=50, metavar="N", help="show at most N keys (default 50)"
+    )
+    listing.set_defaults(handler=list_keys)
+
+    show = action(
+        "show",
+        "show one key and its history",
+        "Show everything about one key (never its secret) and its audit history.",
+    )
+    show.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    show.set_defaults(handler=show_key)
+
+    edit = action(
+        "edit",
+        "change a key's name or description",
+        "Change a key's name and/or description; the change is audited.",
+    )
+    edit.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    edit.add_argument("--name", help="the new name")
+    edit.add_argument("--description", help='the new description ("" clears it)')
+    edit.set_defaults(handler=edit_key)
+
+    enable = action(
+        "enable", "allow a disabled key again", "Allow a disabled key to be used again."
+    )
+    enable.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    enable.set_defaults(handler=enable_key)
+
+    disable = action(
+        "disable",
+        "block a key until it is enabled again",
+        "Block a key from the next verification on, until it is enabled again (reversible;\n"
+        "use revoke to end a key for good).",
+    )
+    disable.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    disable.set_defaults(handler=disable_key)
+
+    revoke = action(
+        "revoke",
+        "end a key for good (needs --yes)",
+        "Revoke a key: every integration using it is refused from the next verification on.\n"
+        "Revocation cannot be undone; the key stays listed as Revoked and its Last Used date\n"
+        "freezes. Communicate before revoking someone else's key.",
+    )
+    revoke.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    revoke.add_argument(
+        "--reason", help='why, for the audit trail, e.g. "suspected leak" or "unused 90 days"'
+    )
+    revoke.add_argument("--yes", action="store_true", help="confirm the revocation")
+    revoke.set_defaults(handler=revoke_key)
+
+    delete = action(
+        "delete",
+        "remove a retired key from the list (needs --yes)",
+        "Delete a key when its integration is retired: it leaves the list (an active key is\n"
+        "revoked in the same step) and the audit trail keeps a snapshot of it.",
+    )
+    delete.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    delete.add_argument("--yes", action="store_true", help="confirm the deletion")
+    delete.set_defaults(handler=delete_key)
+
+    rotate = action(
+        "rotate",
+        "replace a key with a new one, optionally after a grace period",
+        "Create a new key with the same name, owner, environment and expiry, and hand over\n"
+        "its secret like `keys create`. The old key is revoked at once, or with --grace\n"
+        "keeps working for that long (e.g. 30m, 24h, 7d, 2w) while you update the integration.",
+    )
+    rotate.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    rotate.add_argument("--grace", metavar="DURATION", help="how long the old key keeps working")
+    _add_destination(rotate)
+    rotate.set_defaults(handler=rotate_key)
+
+    replace = action(
+        "replace",
+        "create a key in place of a revoked one",
+        "Create a new key with the old key's name, owned by an active user, with a description\n"
+        "that says what it replaced (e.g. after the old owner was deactivated). The secret is\n"
+        "handed over like `keys create`.",
+    )
+    replace.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    replace.add_argument("--owner", metavar="USER", help="the new key's owner (default: you)")
+    _add_destination(replace)
+    replace.set_defaults(handler=replace_key)
+
+    verify = action(
+        "verify",
+        "check a token read from standard input",
+        "Check a token the way an integration's service would: read it from standard input\n"
+        "(one trailing newline is ignored), print `valid: …` or `rejected: <reason>`.\n"
+        "Exit 0 when valid, 1 when rejected. Example: keyward keys verify < token.txt",
+    )
+    verify.set_defaults(handler=verify_key)
+
+
+def _add_destination(parser: argparse.ArgumentParser) -> None:
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument(
+        "--output",
+        metavar="FILE",
+        help="write the secret to this new file (mode 0600) instead of printing it",
+    )
+    where.add_argument(
+        "--keyring",
+        metavar="SERVICE",
+        help='save the secret in the OS keyring under this service (user name: "NAME (ID)")',
+    )
+    parser.add_argument(
+        "--format",
+        choices=[fmt.value for fmt in SecretFileFormat],
+        help="with --output: text (the token alone, default) or env (NAME_API_KEY=token)",
+    )
+
+
+# --------------------------------------------------------------------------- the secret
+
+
+@dataclasses.dataclass(frozen=True)
+class Destination:
+    """Where a new secret goes; checked before the key exists, so a refusal changes nothing."""
+
+    output: Path | None = None
+    keyring_service: str | None = None
+    fmt: SecretFileFormat = SecretFileFormat.TEXT
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> Destination:
+        if args.format and not args.output:
+            raise UsageError("--format applies only with --output FILE.")
+        return cls(
+            Path(args.output).expanduser() if args.output else None,
+            args.keyring,
+            SecretFileFormat(args.format or SecretFileFormat.TEXT.value),
+        )
+
+    def check(self) -> None:
+        if self.output is not None:
+            _check_new_file(self.output)
+        elif self.keyring_service is not None:
+            _check_keyring(self.keyring_service)
+
+    def deliver(self, services: Services, created: CreatedKey) -> dict[str, str] | None:
+        """Store the secret; if that fails, revoke the key nobody could ever use."""
+        key = created.key
+        try:
+            if self.output is not None:
+                path = write_secret_file(
+                    self.output, created.token, fmt=self.fmt, key_name=key.name
+                )
+                return {"type": "file", "path": str(path)}
+            if self.keyring_service is not None:
+                user = default_keyring_user(key.name, key.key_id)
+                backend = store_in_keyring(self.keyring_service, user, created.token)
+                return {
+                    "type": "keyring",
+                    "service": self.keyring_service.strip(),
+                    "username": user,
+                    "backend": backend,
+                }
+        except (OutputError, KeyringError) as failure:
+            services.keys.revoke(key.key_id, REASON_UNDELIVERED)
+            raise type(failure)(
+                f"{failure.message} The new key {key.key_id} was revoked, since nobody has "
+                "its secret."
+            ) from None
+        return None
+
+
+def _check_new_file(target: Path) -> None:
+    try:
+        _probe_new_file(target)
+    except OSError as failure:  # e.g. a folder on the way that we may not look into
+        raise OutputError(
+            f"Cannot write the secret to {target}: {failure.strerror or 'not accessible'}."
+        ) from None
+
+
+def _probe_new_file(target: Path) -> None:
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder; give a file name for the secret.")
+    if target.exists() or target.is_symlink():
+        raise OutputError(f"{target} already exists; choose a new file name.")
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"The folder {folder} does not exist.")
+    # Permission bits do not tell (root, ACLs, read-only mounts): try creating a file there.
+    try:
+        descriptor, probe = tempfile.mkstemp(prefix=".keyward-", dir=folder)
+    except OSError as failure:
+        raise OutputError(
+            f"Cannot write to the folder {folder}: {failure.strerror or 'not writable'}."
+        ) from None
+    os.close(descriptor)
+    os.unlink(probe)
+
+
+def _check_keyring(service: str) -> None:
+    if not service.strip():
+        raise KeyringError("Give a keyring service name, e.g. --keyring keyward.")
+    import keyring
+    from keyring.backends import fail
+
+    if isinstance(keyring.get_keyring(), fail.Keyring):
+        raise KeyringError("No OS keyring is available on this machine; use --output FILE instead.")
+
+
+def _print_created(
+    context: Context,
+    created: CreatedKey,
+    location: dict[str, str] | None,
+    *,
+    headline: str,
+    notes: list[str],
+    previous: KeyDTO | None = None,
+) -> None:
+    if context.json:
+        data = created.key.to_json()
+        data["secret"] = None if location else created.token.reveal()
+        data["secret_location"] = location
+        revoked = created.revoked_under_policy
+        data["revoked_under_policy"] = revoked.to_json() if revoked else None
+        if previous is not None:
+            data["previous"] = previous.to_json()
+        emit_json(data)
+        return
+    echo(headline)
+    expiry = created.key.expires_at
+    output.fields(
+        [
+            *output.key_fields(created.key),
+            *([("Expires", output.expires(expiry))] if expiry else []),
+        ]
+    )
+    if created.revoked_under_policy is not None:
+        old = created.revoked_under_policy
+        notes = [
+            f"Revoked under the active-key limit: “{output.clean(old.name)}” ({old.key_id}).",
+            *notes,
+        ]
+    for note in notes:
+        echo(note)
+    if location is None:
+        echo("The secret is shown only this once; store it in your vault now:")
+        echo(created.token.reveal())
+    elif location["type"] == "file":
+        echo(f"The secret was written to {location['path']} (readable by you only).")
+    else:
+        echo(
+            f"The secret was saved in the OS keyring: service “{location['service']}”, "
+            f"user name “{location['username']}”."
+        )
+
+
+# --------------------------------------------------------------------------- handlers
+
+
+def create_key(args: argparse.Namespace, context: Context) -> int:
+    destination = Destination.from_args(args)
+    destination.check()
+    services = context.services()
+    try:
+        created = services.keys.create(
+            args.name,
+            args.description,
+            expires=args.expires,
+            environment=args.environment,
+            owner=args.owner,
+            replace_oldest=args.replace_oldest,
+        )
+    except PolicyConfirmationRequired as limit:
+        raise KeywardError(f"{limit.message} Run again with --replace-oldest to confirm.") from None
+    location = destination.deliver(services, created)
+    key = created.key
+    _print_created(
+        context,
+        created,
+        location,
+        headline=f"Created “{output.clean(key.name)}” ({key.key_id}).",
+        notes=[],
+    )
+    return 0
+
+
+def _policy_hint(limit: PolicyConfirmationRequired) -> KeywardError:
+    return KeywardError(
+        f"{limit.message} Revoke one of the owner's keys first, or raise the limit with "
+        "`keyward policy set --max-active-keys`."
+    )
+
+
+def rotate_key(args: argparse.Namespace, context: Context) -> int:
+    grace = parse_grace(args.grace) if args.grace is not None else None
+    destination = Destination.from_args(args)
+    destination.check()
+    services = context.services()
+    try:
+        created = services.keys.rotate(args.key_id, grace)
+    except PolicyConfirmationRequired as limit:
+        raise _policy_hint(limit) from None
+    location = destination.deliver(services, created)
+    old = services.keys.get(args.key_id)
+    if old.status is KeyStatus.REVOKED:
+        note = f"The old key {old.key_id} was revoked."
+    else:
+        note = (
+            f"The old key {old.key_id} keeps working until {output.when(old.expires_at)}; "
+            "update the integration before then."
+        )
+    _print_created(
+        context,
+        created,
+        location,
+        headline=f"Rotated “{output.clean(old.name)}”: new key {created.key.key_id}.",
+        notes=[note],
+        previous=old,
+    )
+    return 0
+
+
+def replace_key(args: argparse.Namespace, context: Context) -> int:
+    destination = Destination.from_args(args)
+    destination.check()
+    services = context.services()
+    old = services.keys.get(args.key_id)
+    try:
+        created = services.keys.replace(args.key_id, owner=args.owner)
+    except PolicyConfirmationRequired as limit:
+        raise _policy_hint(limit) from None
+    location = destination.deliver(services, created)
+    _print_created(
+        context,
+        created,
+        location,
+        headline=f"Created {created.key.key_id} in place of {old.key_id} ({old.status.label}).",
+        notes=[] if old.status is KeyStatus.REVOKED else [_still_works(old)],
+        previous=old,
+    )
+    return 0
+
+
+def _still_works(old: KeyDTO) -> str:
+    return (
+        f"The old key {old.key_id} is still {old.status.label.lower()}; "
+        f"revoke it with `keyward keys revoke {old.key_id} --yes` once the integration moved."
+    )
+
+
+def parse_grace(text: str) -> timedelta:
+    match = _DURATION.fullmatch(text.strip().lower())
+    if match is None:
+        raise ValidationError(
+            "grace", f"“{text[:20]}” is not a duration; write it as e.g. 30m, 24h, 7d or 2w."
+        )
+    grace = timedelta(**{_UNITS[match[2]]: int(match[1])})
+    if grace > MAX_GRACE:
+        raise ValidationError("grace", "A grace period is at most 365 days.")
+    return grace
+
+
+def list_keys(args: argparse.Namespace, context: Context) -> int:
+    if not 1 <= args.limit <= MAX_LIST:
+        raise ValidationError("limit", f"--limit must be between 1 and {MAX_LIST}.")
+    query = KeyQuery(
+        search=args.search or "",
+        status=KeyStatus(args.status) if args.status else None,
+        owner=args.owner,
+        sort=SortField(args.sort or SortField.CREATED.value),
+        descending=args.desc or args.sort is None,
+        limit=min(args.limit, PAGE_SIZE),
+    )
+    services = context.services()
+    rows: list[KeyDTO] = []
+    page = services.keys.page(query)
+    rows.extend(page.rows)
+    while page.next_cursor is not None and len(rows) < args.limit:
+        wanted = min(args.limit - len(rows), PAGE_SIZE)
+        page = services.keys.page(dataclasses.replace(query, limit=wanted), page.next_cursor)
+        rows.extend(page.rows)
+    total = services.keys.count(query)
+    if context.json:
+        emit_json([key.to_json() for key in rows])
+        return 0
+    if rows:
+        output.table(output.KEY_HEADERS, [output.key_row(key) for key in rows])
+    echo(f"{len(rows)} of {total} key{'s' if total != 1 else ''}")
+    return 0
+
+
+def show_key(args: argparse.Namespace, context: Context) -> int:
+    services = context.services()
+    key = services.keys.get(args.key_id)
+    if context.json:
+        emit_json(key.to_json())
+        return 0
+    history = services.keys.history(key.key_id)
+    revoked = (
+        [("Revoked", f"{output.when(key.revoked_at)} ({key.revoked_reason or 'no reason given'})")]
+        if key.revoked_at
+        else []
+    )
+    output.fields(
+        [
+            *output.key_fields(key),
+            ("Environment", key.environment),
+            ("Description", key.description or "—"),
+            ("Created On", f"{output.when(key.created_at)} by {key.created_by}"),
+            ("Last Updated On", f"{output.when(key.updated_at)} by {key.updated_by}"),
+            ("Last Used", output.when(key.last_used_at, empty=output.NEVER)),
+            ("Expires", output.expires(key.expires_at)),
+            *revoked,
+        ]
+    )
+    if history:
+        echo()
+        echo("History:")
+        for event in history:
+            summary = output.clean(event.summary())
+            echo(f"  {output.when(event.occurred_at)}  {event.actor}  {summary}")
+    return 0
+
+
+def _print_key(context: Context, key: KeyDTO, message: str) -> None:
+    if context.json:
+        emit_json(key.to_json())
+    else:
+        echo(message)
+
+
+def edit_key(args: argparse.Namespace, context: Context) -> int:
+    if args.name is None and args.description is None:
+        raise UsageError("Give --name, --description or both.")
+    key = context.services().keys.edit(args.key_id, name=args.name, description=args.description)
+    _print_key(context, key, f"Saved “{output.clean(key.name)}” ({key.key_id}).")
+    return 0
+
+
+def enable_key(args: argparse.Namespace, context: Context) -> int:
+    key = context.services().keys.enable(args.key_id)
+    _print_key(
+        context,
+        key,
+        f"Enabled “{output.clean(key.name)}” ({key.key_id}); status: {key.status.label}.",
+    )
+    return 0
+
+
+def disable_key(args: argparse.Namespace, context: Context) -> int:
+    key = context.services().keys.disable(args.key_id)
+    _print_key(
+        context,
+        key,
+        f"Disabled “{output.clean(key.name)}” ({key.key_id}); it is refused until enabled again.",
+    )
+    return 0
+
+
+def revoke_key(args: argparse.Namespace, context: Context) -> int:
+    if not args.yes:
+        raise UsageError(CONFIRM_REVOKE)
+    key = context.services().keys.revoke(args.key_id, args.reason)
+    _print_key(
+        context,
+        key,
+        f"Revoked “{output.clean(key.name)}” ({key.key_id}); "
+        "every integration using it is refused from now on.",
+    )
+    return 0
+
+
+def delete_key(args: argparse.Namespace, context: Context) -> int:
+    if not args.yes:
+        raise UsageError(CONFIRM_DELETE)
+    key = context.services().keys.delete(args.key_id)
+    _print_key(
+        context,
+        key,
+        f"Deleted “{output.clean(key.name)}” ({key.key_id}); the audit trail keeps its history.",
+    )
+    return 0
+
+
+def read_token() -> str | None:
+    """The token on stdin, or None when it cannot be one (too long, not UTF-8)."""
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        return ""
+    if sys.stdin.isatty():
+        sys.stderr.write("Reading a token from standard input (end with Ctrl-D)…\n")
+    # Never read more than a token could be: a megabyte of input is rejected unread.
+    data = stream.read(MAX_TOKEN_BYTES + 1)
+    if len(data) > MAX_TOKEN_BYTES:
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if text.endswith("\r\n"):
+        return text[:-2]
+    return text.removesuffix("\n")
+
+
+def verify_key(args: argparse.Namespace, context: Context) -> int:
+    token = read_token()
+    # Verifying reads keys only: it must not make the caller admin of an empty database.
+    services = context.services(bootstrap=False)
+    if token is None:
+        result = VerifyResult(False, RejectReason.MALFORMED)
+    else:
+        verifier = services.verifier()
+        try:
+            result = verifier.verify(token)
+        finally:
+            verifier.close()  # writes last-used now rather than in 30 s
+    if context.json:
+        emit_json(result.to_json())
+    elif result.key is not None:
+        key = result.key
+        echo(
+            f"valid: {key.key_id} ({output.clean(key.name)}, owner {key.owner_login}, "
+            f"{key.environment})"
+        )
+    else:
+        echo(f"rejected: {result.reason.value if result.reason else 'unknown'}")
+    return 0 if result.valid else 1

@@ -1,0 +1,200 @@
+"""`keyward`: the parser, the dispatch to a command, and what each kind of failure exits with.
+
+Exit status: 0 done; 1 refused (validation, permission, conflict, not found, token rejected,
+policy); 2 usage; 3 database unreachable or schema out of date; 70 a bug (the traceback is
+written to the log folder, never to the screen); 130 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import os
+import sys
+import traceback
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import NoReturn
+
+from app.cli import audit, keys, policy, users
+from app.cli.context import Context, UsageError
+from app.cli.output import echo, emit_json, error
+from app.data.engine import default_sqlite_path, safe_url
+from app.data.schema import head_revision
+from app.domain.errors import KeywardError
+
+EXIT_BUG = 70
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE
+
+DESCRIPTION = """\
+Keyward keeps the API keys your integrations use. Create a key and take its secret once
+(straight into the OS keyring or a 0600 file), then edit, disable, enable, revoke, delete,
+rotate or replace it; manage who may do what; and check that the audit trail is intact.
+Run without a command to open the console."""
+
+EPILOG = f"""\
+examples:
+  keyward keys create --name "Snowflake ETL" --keyring keyward
+  keyward keys create --name "HubSpot Sync – Prod" --expires 2026-12-31 --output hubspot.key
+  keyward keys list --status active --sort last_used --desc
+  keyward keys revoke 7Gk2xQ9aB3cD --reason "integration retired" --yes
+  keyward keys verify < token.txt
+  keyward audit verify
+  keyward --database postgresql+psycopg://alice@db.example.com/keyward db upgrade
+
+database:
+  --database URL, else $KEYWARD_DATABASE_URL, else the SQLite file
+  {default_sqlite_path()}
+  (sqlite:///PATH, postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB).
+  On SQLite you act as your OS login, on a server as your database login.
+
+exit status:
+  0 done, 1 refused, 2 usage error, 3 database unreachable or schema out of date."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with its complaints in the same ``keyward: …`` form as every other error."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(2, f"keyward: {message} (see `{self.prog} --help`)\n")
+
+
+def _version() -> str:
+    try:
+        return metadata.version("keyward")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="keyward",
+        description=DESCRIPTION,
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"keyward {_version()}")
+    parser.add_argument(
+        "--database", metavar="URL", help="the database to use (see 'database' below)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", help="print results as JSON for scripts instead of text"
+    )
+    # The same two options are accepted after the command too (`keyward keys list --json`);
+    # SUPPRESS keeps a sub-command from resetting what was given before it.
+    common = Parser(add_help=False)
+    common.add_argument(
+        "--database", metavar="URL", default=argparse.SUPPRESS, help="the database to use"
+    )
+    common.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    keys.register(commands, common)
+    users.register(commands, common)
+    audit.register(commands, common)
+    policy.register(commands, common)
+    db = commands.add_parser(
+        "db",
+        help="database maintenance",
+        description="Database maintenance.",
+    )
+    db_actions = db.add_subparsers(title="actions", metavar="ACTION", required=True)
+    upgrade = db_actions.add_parser(
+        "upgrade",
+        parents=[common],
+        help="create or upgrade the Keyward schema",
+        description=(
+            "Create the Keyward schema in an empty database, or bring an older one up to this "
+            "version. SQLite files are upgraded automatically; a PostgreSQL or MariaDB database "
+            "needs this once per Keyward upgrade, run by someone allowed to change its schema. "
+            "The first person to use an empty database becomes its admin."
+        ),
+    )
+    upgrade.set_defaults(handler=upgrade_database)
+    return parser
+
+
+def upgrade_database(args: argparse.Namespace, context: Context) -> int:
+    services = context.services(create_schema=True)
+    where = safe_url(services.engine.url)
+    revision = head_revision()
+    if context.json:
+        emit_json({"database": where, "schema": revision, "up_to_date": True})
+    else:
+        echo(f"The database at {where} is up to date (schema {revision}).")
+    return 0
+
+
+def open_console(database_url: str | None) -> int:
+    # app.ui and app.cli share one layer of the import-linter contract, which forbids them
+    # importing each other, and the command line must never import PySide6. So the console is
+    # looked up by name at run time, a dynamic import the linter does not follow.
+    try:
+        ui = importlib.import_module("app.ui")
+        run_console = ui.run_console
+    except (ImportError, AttributeError):
+        error("The console is not available in this build; use `keyward --help`.")
+        return 1
+    return int(run_console(database_url))
+
+
+def report_bug(exception: BaseException) -> None:
+    """A bug: one line on screen, the traceback in a file the user can attach to a report."""
+    name = type(exception).__name__
+    try:
+        from platformdirs import user_log_dir
+
+        folder = Path(user_log_dir("keyward", appauthor=False))
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"crash-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}.log"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
+            # Not argv: a --database URL may carry a password.
+            stream.write(f"keyward {_version()}, Python {sys.version.split()[0]}\n")
+            stream.write("".join(traceback.format_exception(exception)))
+        where = f"the details are in {path}"
+    except OSError as failure:
+        where = f"the details could not be saved: {failure.strerror or type(failure).__name__}"
+    error(f"internal error: {name}; please report it ({where}).")
+
+
+def _run(args: argparse.Namespace) -> int:
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        return open_console(args.database)
+    context = Context(args.database, args.json)
+    try:
+        return int(handler(args, context))
+    finally:
+        context.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit status (never raises, never prints a traceback)."""
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version and usage errors
+        return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
+    try:
+        return _run(args)
+    except UsageError as problem:
+        error(str(problem))
+        return 2
+    except KeywardError as refusal:
+        error(refusal.message)
+        return refusal.exit_code
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`keyward keys list | head`): nothing to say, nowhere to say it.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except Exception as bug:  # noqa: BLE001 - every other exception is a bug, reported once
+        report_bug(bug)
+        return EXIT_BUG

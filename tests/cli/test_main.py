@@ -1,0 +1,233 @@
+"""The entry point: exit codes, errors without tracebacks, help, version and the console."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from app.cli import keys as cli_keys
+from app.cli.main import main
+from app.domain.hashing import STANDARD
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE = "postgresql+psycopg://u:hunter2@127.0.0.1:1/x"
+
+
+def keyward(
+    *argv: str, stdin: bytes = b"", env: dict[str, str] | None = None, module: bool = False
+) -> subprocess.CompletedProcess[bytes]:
+    """The installed `keyward` script (or `python -m app.cli`), as a person would run it."""
+    script = shutil.which("keyward", path=str(Path(sys.executable).parent))
+    command = [sys.executable, "-m", "app.cli"] if module or script is None else [script]
+    return subprocess.run(
+        [*command, *argv],
+        input=stdin,
+        capture_output=True,
+        env=env if env is not None else {**os.environ, "KEYWARD_ARGON2_PROFILE": "fast-for-tests"},
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_real_entry_point_with_the_default_argon2_profile(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KEYWARD_")}
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    created = keyward("--database", url, "keys", "create", "--name", "Snowflake ETL", env=env)
+    assert created.returncode == 0, created.stderr
+    assert created.stderr == b""
+    token = created.stdout.decode().splitlines()[-1]
+    stored = keyward(
+        "--database", url, "audit", "export", "--format", "jsonl", env=env, module=True
+    ).stdout
+    assert token.encode() not in stored
+    assert stat_mode(tmp_path / "keyward.db") == 0o600
+
+    valid = keyward("--database", url, "keys", "verify", stdin=token.encode() + b"\n", env=env)
+    assert valid.returncode == 0
+    assert valid.stdout.decode().startswith("valid: ")
+    engine = sa.create_engine(url)
+    with engine.connect() as connection:
+        stored_hash = connection.exec_driver_sql("SELECT secret_hash FROM api_keys").scalar_one()
+    engine.dispose()
+    # The standard profile, not the one the other tests use.
+    assert f"m={STANDARD.memory_cost_kib},t={STANDARD.time_cost},p=" in stored_hash
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def test_exit_codes_of_the_real_entry_point(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    usage = keyward("--database", url, "keys", "create")
+    assert usage.returncode == 2
+    assert b"--name" in usage.stderr
+
+    unknown = keyward("--database", url, "keys", "show", "NoSuchKey123")
+    assert unknown.returncode == 1
+    assert unknown.stderr.decode() == "keyward: There is no key with the id “NoSuchKey123”.\n"
+
+    unreachable = keyward("--database", UNREACHABLE, "keys", "list", module=True)
+    assert unreachable.returncode == 3
+    message = unreachable.stderr.decode()
+    assert message.startswith("keyward: ") and message.count("\n") == 1
+    assert "Traceback" not in message and "hunter2" not in message
+    assert unreachable.stdout == b""
+
+    huge = keyward("--database", url, "keys", "verify", stdin=b"x" * 5_000_000)
+    assert huge.returncode == 1
+    assert huge.stdout == b"rejected: malformed\n"
+
+    assert keyward("--version").stdout.startswith(b"keyward ")
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["::not a url::", "oracle://scott@tiger/db", "postgresql+nodriver://u@h/d", UNREACHABLE],
+)
+def test_unusable_database_urls_exit_3(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database", url, "keys", "list"]) == 3
+    captured = capsys.readouterr()
+    assert captured.err.startswith("keyward: ") and captured.err.count("\n") == 1
+    assert "hunter2" not in captured.err
+
+
+def test_database_url_from_the_environment(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KEYWARD_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    assert main(["db", "upgrade"]) == 0
+    assert str(tmp_path / "env.db") in capsys.readouterr().out
+
+
+def test_a_database_of_another_application_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sqlite3
+
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    connection.close()
+    assert main(["--database", f"sqlite:///{path}", "keys", "list"]) == 3
+    assert "another application" in capsys.readouterr().err
+
+
+def test_a_bug_is_reported_in_one_line_with_the_traceback_in_a_file(
+    sqlite_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def broken(*_args: object) -> int:
+        raise RuntimeError("something internal")
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    monkeypatch.setattr(cli_keys, "list_keys", broken)
+    assert main(["--database", sqlite_url, "keys", "list"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("keyward: internal error: RuntimeError; please report it (")
+    assert "Traceback" not in err and err.count("\n") == 1
+    logs = list((tmp_path / "state").rglob("crash-*.log"))
+    assert len(logs) == 1 and str(logs[0]) in err
+    assert "Traceback" in logs[0].read_text() and "something internal" in logs[0].read_text()
+    assert stat_mode(logs[0]) == 0o600
+
+
+def test_interrupt_exits_130_quietly(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*_args: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_keys, "list_keys", interrupted)
+    assert main(["--database", sqlite_url, "keys", "list"]) == 130
+    assert capsys.readouterr().err == ""
+
+
+COMMANDS = [
+    [],
+    ["keys"],
+    *[
+        ["keys", name]
+        for name in (
+            "create", "list", "show", "edit", "enable", "disable", "revoke", "delete",
+            "rotate", "replace", "verify",
+        )
+    ],
+    ["users"],
+    *[["users", name] for name in ("list", "add", "set-role", "deactivate", "reactivate")],
+    ["audit"],
+    *[["audit", name] for name in ("list", "verify", "export")],
+    ["policy"],
+    ["policy", "show"],
+    ["policy", "set"],
+    ["db"],
+    ["db", "upgrade"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "keyward")
+def test_every_command_has_help(command: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*command, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: {' '.join(['keyward', *command])}")
+    if len(command) == 2:
+        assert "--json" in out
+    if not command:
+        assert 'keyward keys create --name "Snowflake ETL" --keyring keyward' in out
+
+
+def test_a_group_without_its_action_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["keys"]) == 2
+    assert "keyward: " in capsys.readouterr().err
+
+
+def test_no_command_opens_the_console(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    opened: list[str | None] = []
+
+    def run_console(database_url: str | None) -> int:
+        opened.append(database_url)
+        return 0
+
+    ui = types.ModuleType("app.ui")
+    ui.run_console = run_console  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "app.ui", ui)
+    assert main(["--database", "sqlite:///x.db"]) == 0
+    assert main([]) == 0
+    assert opened == ["sqlite:///x.db", None]
+
+
+def test_no_console_in_this_build(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setitem(sys.modules, "app.ui", None)  # import fails
+    assert main([]) == 1
+    assert capsys.readouterr().err == (
+        "keyward: The console is not available in this build; use `keyward --help`.\n"
+    )
+
+
+def test_the_command_line_does_not_load_qt() -> None:
+    probe = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, app.cli.main; print(sorted(m for m in sys.modules if 'PySide6' in m))",
+        ],
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=True,
+    )
+    assert probe.stdout.strip() == b"[]"
