@@ -52,12 +52,31 @@ def translate_errors(engine: Engine) -> Iterator[None]:
             raise DatabaseError(
                 f"The database at {safe_url(engine.url)} is not a usable Keyward database."
             ) from None
+        if _looks_like_missing_grant(error):
+            raise DatabaseError(_describe(engine, error)) from None
+        raise
+    except exc.DatabaseError as error:
+        # SQLite reports a file that is not a database as a plain DatabaseError.
+        text = str(error.orig).lower()
+        if "not a database" in text or "file is encrypted" in text:
+            raise DatabaseError(_describe(engine, error)) from None
         raise
 
 
 def _looks_like_missing_table(error: exc.DBAPIError) -> bool:
     text = str(error.orig).lower()
     return "no such table" in text or "does not exist" in text or "doesn't exist" in text
+
+
+def _looks_like_missing_grant(error: exc.DBAPIError) -> bool:
+    # PostgreSQL: "permission denied for table …"; MariaDB: "INSERT command denied to user …"
+    # and "Access denied for user … to database …" (a login the database has no grant for).
+    text = str(error.orig).lower()
+    return (
+        "permission denied" in text
+        or "command denied" in text
+        or ("access denied" in text and "to database" in text)
+    )
 
 
 def _describe(engine: Engine, error: exc.DBAPIError) -> str:
@@ -69,6 +88,11 @@ def _describe(engine: Engine, error: exc.DBAPIError) -> str:
         return f"The database file at {where} cannot be opened; check the path and permissions."
     if "not a database" in text or "file is encrypted" in text:
         return f"{where} is not a SQLite database."
+    if _looks_like_missing_grant(error):
+        return (
+            f"The database at {where} does not give this login access to Keyward's tables; "
+            "ask its administrator to grant it."
+        )
     if "password authentication failed" in text or "access denied" in text:
         return f"The database at {where} refused the login; check the user name and password."
     if "locked" in text or "lock wait timeout" in text:
