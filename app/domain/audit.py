@@ -158,7 +158,10 @@ def verify_chain(
         count += 1
         if record.seq != expected_seq:
             if record.seq > expected_seq:
-                problem = f"events #{expected_seq} to #{record.seq - 1} are missing (deleted)."
+                problem = (
+                    f"events #{expected_seq} to #{record.seq - 1} are missing here "
+                    "(deleted, or moved out of order)."
+                )
                 return ChainReport(False, count, expected_seq, problem)
             problem = f"it repeats or precedes event #{expected_seq - 1} (inserted or reordered)."
             return ChainReport(False, count, record.seq, problem)

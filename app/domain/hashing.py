@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from argon2.low_level import Type
 
@@ -68,7 +68,17 @@ class TokenHasher:
         self.verify(self._dummy_hash, token)
 
     def needs_rehash(self, encoded_hash: str) -> bool:
+        """Whether a stored hash is weaker than this profile (never true for a stronger one).
+
+        Only upwards: a process configured with a cheaper profile (a test, a benchmark) must
+        not quietly rewrite production hashes downwards.
+        """
         try:
-            return self._hasher.check_needs_rehash(encoded_hash)
+            stored = extract_parameters(encoded_hash)
         except InvalidHashError:
             return True
+        return (
+            stored.type is not Type.ID
+            or stored.memory_cost < self.profile.memory_cost_kib
+            or stored.time_cost < self.profile.time_cost
+        )

@@ -90,13 +90,13 @@ class GeneratedToken:
 
 def encode_base62(number: int, width: int) -> str:
     """``number`` in base62, left-padded with zeros to ``width`` characters."""
+    if number < 0 or number >= 62**width:
+        raise ValueError(f"{number} does not fit in {width} base62 characters")
     digits = []
     while number:
         number, rest = divmod(number, 62)
         digits.append(BASE62[rest])
     text = "".join(reversed(digits)) or "0"
-    if len(text) > width:
-        raise ValueError(f"{number} does not fit in {width} base62 characters")
     return text.rjust(width, "0")
 
 
@@ -152,6 +152,20 @@ def parse_token(token: str) -> ParsedToken:
     if not secrets.compare_digest(checksum(body), match["crc"]):
         raise MalformedToken("The token's checksum does not match: it was mistyped or altered.")
     return ParsedToken(match["prefix"], match["env"], match["id"])
+
+
+#: The widest key id the database column holds.
+MAX_KEY_ID_LENGTH = 16
+
+
+def could_be_key_id(text: str) -> bool:
+    """Whether ``text`` could be a stored key id at all, so that it is worth a query.
+
+    Longer text is most likely a whole token pasted by mistake: it must not reach the
+    database, whose statement log would then hold the secret. No id holds a NUL either, and
+    PostgreSQL refuses one in a query.
+    """
+    return len(text) <= MAX_KEY_ID_LENGTH and "\x00" not in text
 
 
 def looks_like_key_id(text: str) -> bool:

@@ -22,6 +22,11 @@ _LOGIN = re.compile(r"[A-Za-z0-9_.@-]{1,64}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
+def _visible(text: str) -> bool:
+    """At least one character that shows: not only spaces and zero-width formatting."""
+    return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
+
+
 def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> None:
     allowed = {"\n", "\t"} if multiline else set()
     for ch in text:
@@ -31,7 +36,7 @@ def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> 
             )
         if ch in allowed or (ch == "\r" and multiline):
             continue
-        if unicodedata.category(ch) == "Cc":
+        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}:
             raise ValidationError(
                 field, f"The {label} contains a control character (such as a tab or line break)."
             )
@@ -40,7 +45,7 @@ def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> 
 def clean_name(text: str, *, field: str = "name", label: str = "name") -> str:
     """A key name: required, one line, at most 100 characters after trimming."""
     name = text.strip()
-    if not name:
+    if not _visible(name):
         raise ValidationError(field, f"Enter a {label} for the key, such as “Snowflake ETL”.")
     _check_characters(field, label, name, multiline=False)
     if len(name) > MAX_NAME:
@@ -95,7 +100,9 @@ def parse_expiry(text: str | date | None, *, today: date) -> datetime | None:
     """``YYYY-MM-DD`` (or a date) to the moment the key stops working; None for never."""
     if text is None or text == "":
         return None
-    if isinstance(text, date):
+    if isinstance(text, datetime):
+        day = text.astimezone(UTC).date()
+    elif isinstance(text, date):
         day = text
     else:
         try:
@@ -132,7 +139,10 @@ def clean_display_name(text: str | None, login: str) -> str:
     name = (text or "").strip() or login
     _check_characters("display_name", "name", name, multiline=False)
     if len(name) > MAX_DISPLAY_NAME:
-        raise ValidationError("display_name", f"A person's name is at most {MAX_DISPLAY_NAME}.")
+        raise ValidationError(
+            "display_name",
+            f"The name is {len(name)} characters long; keep it to {MAX_DISPLAY_NAME} or fewer.",
+        )
     return name
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.data.models import AuditEvent, AuditHead
 from app.domain.audit import AuditAction, AuditRecord, ChainReport, verify_chain
 from app.domain.errors import ValidationError
+from app.domain.key_format import could_be_key_id
 from app.domain.roles import Action, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
 from app.services.dto import AuditEventDTO, snapshot_json
@@ -84,6 +85,8 @@ class AuditService:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)
             statement = sa.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
             if key_id:
+                if not could_be_key_id(key_id.strip()):
+                    return []
                 statement = statement.where(
                     AuditEvent.target_type == "key", AuditEvent.target_id == key_id.strip()
                 )

@@ -21,7 +21,7 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.domain.hashing import TokenHasher
-from app.domain.key_format import GeneratedToken, generate_token
+from app.domain.key_format import GeneratedToken, could_be_key_id, generate_token
 from app.domain.policy import REASON_POLICY_LIMIT
 from app.domain.roles import Action, Role, can, require, require_manage_key
 from app.domain.status import KeyState, KeyStatus, derive_status
@@ -46,6 +46,13 @@ from app.services.dto import (
 from app.services.settings import SettingsStore
 
 _ALL = KeyQuery()
+
+
+def _no_such_key(key_id: str) -> NotFound:
+    shown = key_id.strip()
+    if not could_be_key_id(shown):  # never echo a pasted token's secret
+        return NotFound("There is no key with that id; a key id is 12 letters and digits.")
+    return NotFound(f"There is no key with the id “{shown}”.")
 
 
 def snapshot(row: ApiKey, owner_login: str) -> dict[str, Any]:
@@ -149,6 +156,7 @@ class KeyService:
 
     def history(self, key_id: str) -> list[AuditEventDTO]:
         """The key's own audit events, oldest first (kept even after it is deleted)."""
+        key_id = key_id.strip()
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             row = self._find(session, key_id)
@@ -159,7 +167,11 @@ class KeyService:
                     require(operator.role, Action.READ_ALL_KEYS)
             else:
                 require(operator.role, Action.READ_AUDIT)
-        return self._audit.events_for("key", key_id)
+        events = self._audit.events_for("key", key_id) if could_be_key_id(key_id) else []
+        if not events:
+            # Neither a key nor a deleted one's trail: an unknown id gets a clear refusal.
+            raise _no_such_key(key_id)
+        return events
 
     def usage_summary(self) -> UsageSummary:
         with self._context.read() as session:
@@ -199,6 +211,8 @@ class KeyService:
     # ----------------------------------------------------------------- helpers
 
     def _find(self, session: Session, key_id: str) -> ApiKey | None:
+        if not could_be_key_id(key_id.strip()):
+            return None
         return session.execute(
             sa.select(ApiKey).where(ApiKey.key_id == key_id.strip())
         ).scalar_one_or_none()
@@ -214,13 +228,15 @@ class KeyService:
             and (owner.login == operator.login or can(operator.role, Action.READ_ALL_KEYS))
         )
         if not visible or row is None or owner is None:
-            raise NotFound(f"There is no key with the id “{key_id.strip()[:40]}”.")
+            raise _no_such_key(key_id)
         return row, owner
 
     def _user(self, session: Session, login: str) -> User:
-        user = session.execute(
-            sa.select(User).where(User.login == login.strip())
-        ).scalar_one_or_none()
+        user = (
+            session.execute(sa.select(User).where(User.login == login.strip())).scalar_one_or_none()
+            if "\x00" not in login  # no login holds a NUL, and PostgreSQL refuses one
+            else None
+        )
         if user is None:
             raise NotFound(f"There is no Keyward user “{login.strip()[:64]}”.")
         return user
@@ -233,10 +249,16 @@ class KeyService:
     def _check_unique_name(
         self, session: Session, owner: User, name: str, *, except_pk: int | None = None
     ) -> None:
+        if session.get_bind().dialect.name == "sqlite":
+            # SQLite's lower() folds ASCII only; kw_casefold (registered by the engine
+            # factory) folds the rest of Unicode, so "Über" and "über" are one name there too.
+            same_name = sa.func.kw_casefold(ApiKey.name) == name.casefold()
+        else:
+            same_name = sa.func.lower(ApiKey.name) == name.lower()
         statement = sa.select(ApiKey.key_id).where(
             ApiKey.owner_id == owner.id,
             ApiKey.state != KeyState.REVOKED.value,
-            sa.func.lower(ApiKey.name) == name.lower(),
+            same_name,
         )
         if except_pk is not None:
             statement = statement.where(ApiKey.id != except_pk)

@@ -54,9 +54,13 @@ class UserService:
             return [_dto(user) for user in users]
 
     def _find(self, tx: WriteTx, login: str) -> User:
-        user = tx.session.execute(
-            sa.select(User).where(User.login == login.strip())
-        ).scalar_one_or_none()
+        user = (
+            tx.session.execute(
+                sa.select(User).where(User.login == login.strip())
+            ).scalar_one_or_none()
+            if "\x00" not in login  # no login holds a NUL, and PostgreSQL refuses one
+            else None
+        )
         if user is None:
             raise NotFound(f"There is no Keyward user “{login.strip()[:64]}”.")
         return user

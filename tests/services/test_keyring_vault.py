@@ -48,14 +48,33 @@ def token() -> SecretToken:
 # --------------------------------------------------------------------------- the OS keyring
 
 
-def _bus_owner_pid(address: str, name: str) -> int:
-    from jeepney import DBusAddress, new_method_call
+def _bus_owner_pid(address: str, name: str, timeout: float = 30.0) -> int:
+    """The pid that owns ``name`` on the bus, waiting for the name to be taken.
+
+    gnome-keyring-daemon may return before it has claimed org.freedesktop.secrets, so this
+    subscribes to NameOwnerChanged first and then asks, instead of asking once.
+    """
+    from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
     from jeepney.io.blocking import open_dbus_connection
 
     bus = DBusAddress(
         "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
     )
+    rule = MatchRule(
+        type="signal",
+        sender="org.freedesktop.DBus",
+        interface="org.freedesktop.DBus",
+        member="NameOwnerChanged",
+    )
+    rule.add_arg_condition(0, name)
     with open_dbus_connection(bus=address) as connection:
+        connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=10)
+        with connection.filter(rule) as changes:
+            has_owner = connection.send_and_get_reply(
+                new_method_call(bus, "NameHasOwner", "s", (name,)), timeout=10
+            )
+            if not has_owner.body[0]:
+                connection.recv_until_filtered(changes, timeout=timeout)
         reply = connection.send_and_get_reply(
             new_method_call(bus, "GetConnectionUnixProcessID", "s", (name,)), timeout=10
         )

@@ -1,0 +1,287 @@
+"""Input rules (DESIGN §9): what is refused, what is kept, and how the refusal reads."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+import pytest
+
+from app.domain.errors import ValidationError
+from app.domain.validation import (
+    MAX_DESCRIPTION,
+    MAX_DISPLAY_NAME,
+    MAX_NAME,
+    MAX_REASON,
+    MAX_SEARCH,
+    clean_description,
+    clean_display_name,
+    clean_email,
+    clean_login,
+    clean_name,
+    clean_reason,
+    clean_search,
+    end_of_day,
+    expiry_day,
+    parse_expiry,
+)
+
+BIDI_CONTROLS = [
+    "\u202a",  # LEFT-TO-RIGHT EMBEDDING
+    "\u202b",  # RIGHT-TO-LEFT EMBEDDING
+    "\u202c",  # POP DIRECTIONAL FORMATTING
+    "\u202d",  # LEFT-TO-RIGHT OVERRIDE
+    "\u202e",  # RIGHT-TO-LEFT OVERRIDE
+    "\u2066",  # LEFT-TO-RIGHT ISOLATE
+    "\u2067",  # RIGHT-TO-LEFT ISOLATE
+    "\u2068",  # FIRST STRONG ISOLATE
+    "\u2069",  # POP DIRECTIONAL ISOLATE
+]
+CONTROL_CHARACTERS = ["\x00", "\x07", "\x08", "\x1b", "\x1f", "\x7f", "\x85", "\x9b"]
+TODAY = date(2026, 3, 2)
+
+
+def assert_one_sentence(message: str) -> None:
+    """One clear sentence: starts like a sentence, ends with a full stop, no second one."""
+    assert message, "a refusal must say something"
+    assert "\n" not in message
+    assert message[0].isupper() or message[0] in "“\"'", message
+    assert message.endswith("."), message
+    assert re.search(r"[.!?]\s+[A-Z]", message) is None, message
+
+
+def _refused(call: object, *args: object, **kwargs: object) -> ValidationError:
+    assert callable(call)
+    with pytest.raises(ValidationError) as refused:
+        call(*args, **kwargs)
+    assert_one_sentence(refused.value.message)
+    assert str(refused.value) == refused.value.message
+    return refused.value
+
+
+# ------------------------------------------------------------------ names
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Salesforce Data Sync", "Salesforce Data Sync"),
+        ("  Looker Reporting Integration  ", "Looker Reporting Integration"),
+        ("HubSpot Sync – Prod", "HubSpot Sync – Prod"),
+        ("Überweisung 日本 🚀", "Überweisung 日本 🚀"),
+        ("x" * MAX_NAME, "x" * MAX_NAME),
+        ("  " + "x" * MAX_NAME + "  ", "x" * MAX_NAME),
+    ],
+)
+def test_clean_name_keeps_a_good_name_trimmed(text: str, kept: str) -> None:
+    assert clean_name(text) == kept
+
+
+@pytest.mark.parametrize("text", ["", " ", "   \t  ", "\n", "\u3000"])
+def test_clean_name_refuses_an_empty_or_blank_name(text: str) -> None:
+    error = _refused(clean_name, text)
+    assert error.field == "name"
+    assert "Enter a name" in error.message
+
+
+def test_clean_name_refuses_101_characters_and_says_the_limit() -> None:
+    error = _refused(clean_name, "x" * (MAX_NAME + 1))
+    assert error.field == "name"
+    assert "101" in error.message
+    assert "100" in error.message
+
+
+@pytest.mark.parametrize("control", [*CONTROL_CHARACTERS, "\t", "\n", "\r"])
+def test_clean_name_refuses_control_characters(control: str) -> None:
+    error = _refused(clean_name, f"Snowflake{control}ETL")
+    assert error.field == "name"
+    assert "control character" in error.message
+
+
+@pytest.mark.parametrize("bidi", BIDI_CONTROLS)
+def test_clean_name_refuses_each_bidi_override(bidi: str) -> None:
+    error = _refused(clean_name, f"invoice {bidi}fdp.exe")
+    assert error.field == "name"
+    assert "text-direction" in error.message
+
+
+def test_clean_name_field_and_label_can_be_renamed_for_other_forms() -> None:
+    error = _refused(clean_name, "", field="new_name", label="new name")
+    assert error.field == "new_name"
+    assert "new name" in error.message
+
+
+# ------------------------------------------------------------------ descriptions
+
+
+def test_clean_description_keeps_multiline_text_and_normalises_line_ends() -> None:
+    text = "  Syncs companies nightly.\r\nOwner: RevOps\tteam.\rContact: jane@company.com  "
+    assert clean_description(text) == (
+        "Syncs companies nightly.\nOwner: RevOps\tteam.\rContact: jane@company.com"
+    )
+
+
+@pytest.mark.parametrize("text", [None, "", "   "])
+def test_clean_description_is_optional(text: str | None) -> None:
+    assert clean_description(text) == ""
+
+
+def test_clean_description_allows_2000_characters_and_refuses_2001() -> None:
+    assert len(clean_description("d" * MAX_DESCRIPTION)) == MAX_DESCRIPTION
+    error = _refused(clean_description, "d" * (MAX_DESCRIPTION + 1))
+    assert error.field == "description"
+    assert "2001" in error.message
+    assert "2000" in error.message
+
+
+def test_clean_description_counts_a_windows_line_end_as_one_character() -> None:
+    text = "a\r\n" * (MAX_DESCRIPTION // 2)
+    assert len(clean_description(text)) <= MAX_DESCRIPTION
+
+
+@pytest.mark.parametrize("control", CONTROL_CHARACTERS)
+def test_clean_description_refuses_control_characters(control: str) -> None:
+    error = _refused(clean_description, f"line one{control}line two")
+    assert error.field == "description"
+
+
+@pytest.mark.parametrize("bidi", BIDI_CONTROLS)
+def test_clean_description_refuses_each_bidi_override(bidi: str) -> None:
+    error = _refused(clean_description, f"Owner: {bidi}RevOps")
+    assert error.field == "description"
+    assert "text-direction" in error.message
+
+
+# ------------------------------------------------------------------ reasons
+
+
+def test_clean_reason_is_optional_and_trimmed() -> None:
+    assert clean_reason(None) is None
+    assert clean_reason("   ") is None
+    assert clean_reason("  suspected compromise \n") == "suspected compromise"
+
+
+def test_clean_reason_refuses_over_500_characters() -> None:
+    assert clean_reason("r" * MAX_REASON) == "r" * MAX_REASON
+    error = _refused(clean_reason, "r" * (MAX_REASON + 1))
+    assert error.field == "reason"
+    assert "500" in error.message
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x1b", BIDI_CONTROLS[4]])
+def test_clean_reason_refuses_control_and_bidi_characters(bad: str) -> None:
+    assert _refused(clean_reason, f"left{bad}company").field == "reason"
+
+
+# ------------------------------------------------------------------ search
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["%", "_", "'", '"', "\\", "'; DROP TABLE api_keys; --", "100%_off", 'O\'Brien "x"'],
+)
+def test_clean_search_keeps_sql_special_characters_as_plain_text(text: str) -> None:
+    assert clean_search(text) == text
+
+
+def test_clean_search_trims_and_treats_none_as_empty() -> None:
+    assert clean_search(None) == ""
+    assert clean_search("  etl  ") == "etl"
+
+
+def test_clean_search_allows_200_characters_and_refuses_201() -> None:
+    assert clean_search("s" * MAX_SEARCH) == "s" * MAX_SEARCH
+    error = _refused(clean_search, "s" * (MAX_SEARCH + 1))
+    assert error.field == "search"
+    assert "201" in error.message
+    assert "200" in error.message
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\t", "\x1f", *BIDI_CONTROLS])
+def test_clean_search_refuses_control_and_bidi_characters(bad: str) -> None:
+    assert _refused(clean_search, f"etl{bad}job").field == "search"
+
+
+# ------------------------------------------------------------------ expiry
+
+
+def test_parse_expiry_none_means_never() -> None:
+    assert parse_expiry(None, today=TODAY) is None
+    assert parse_expiry("", today=TODAY) is None
+
+
+def test_parse_expiry_today_works_until_the_end_of_today_utc() -> None:
+    assert parse_expiry("2026-03-02", today=TODAY) == datetime(2026, 3, 3, tzinfo=UTC)
+    assert parse_expiry(" 2026-03-02 ", today=TODAY) == datetime(2026, 3, 3, tzinfo=UTC)
+
+
+def test_parse_expiry_accepts_a_date_object() -> None:
+    assert parse_expiry(date(2027, 3, 31), today=TODAY) == datetime(2027, 4, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("text", ["2026-03-01", "2020-01-01", date(2026, 3, 1)])
+def test_parse_expiry_refuses_a_past_day(text: str | date) -> None:
+    error = _refused(parse_expiry, text, today=TODAY)
+    assert error.field == "expires"
+    assert "in the past" in error.message
+
+
+@pytest.mark.parametrize(
+    "text", ["2027-02-30", "2027-13-01", "tomorrow", "31/12/2027", "2027-1-1x", "next week"]
+)
+def test_parse_expiry_refuses_text_that_is_not_a_date(text: str) -> None:
+    error = _refused(parse_expiry, text, today=TODAY)
+    assert error.field == "expires"
+    assert "YYYY-MM-DD" in error.message
+
+
+def test_end_of_day_and_expiry_day_round_trip() -> None:
+    day = date(2027, 12, 31)
+    assert end_of_day(day) == datetime(2028, 1, 1, tzinfo=UTC)
+    assert expiry_day(end_of_day(day)) == day
+    assert expiry_day(None) is None
+
+
+# ------------------------------------------------------------------ people
+
+
+@pytest.mark.parametrize("text", ["maria", "jane.doe", "j-smith_2", "ops@example.com", "a" * 64])
+def test_clean_login_keeps_a_good_login(text: str) -> None:
+    assert clean_login(f"  {text} ") == text
+
+
+@pytest.mark.parametrize("text", ["", "  ", "a" * 65, "jane doe", "DOMAIN\\jane", "jane\x00", "é"])
+def test_clean_login_refuses_a_bad_login(text: str) -> None:
+    assert _refused(clean_login, text).field == "login"
+
+
+def test_clean_display_name_defaults_to_the_login() -> None:
+    assert clean_display_name(None, "maria") == "maria"
+    assert clean_display_name("   ", "maria") == "maria"
+    assert clean_display_name(" Maria Lopez ", "maria") == "Maria Lopez"
+
+
+def test_clean_display_name_refuses_over_100_characters() -> None:
+    assert clean_display_name("n" * MAX_DISPLAY_NAME, "maria") == "n" * MAX_DISPLAY_NAME
+    error = _refused(clean_display_name, "n" * (MAX_DISPLAY_NAME + 1), "maria")
+    assert error.field == "display_name"
+    assert "101 characters" in error.message
+    assert "100 or fewer" in error.message
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\n", BIDI_CONTROLS[4]])
+def test_clean_display_name_refuses_control_and_bidi_characters(bad: str) -> None:
+    assert _refused(clean_display_name, f"Maria{bad}Lopez", "maria").field == "display_name"
+
+
+def test_clean_email_is_optional() -> None:
+    assert clean_email(None) is None
+    assert clean_email("  ") is None
+    assert clean_email(" jane@company.com ") == "jane@company.com"
+
+
+@pytest.mark.parametrize(
+    "text", ["jane", "jane@", "@company.com", "jane@company", "a b@c.d", "x" * 250 + "@c.de"]
+)
+def test_clean_email_refuses_what_is_not_an_address(text: str) -> None:
+    assert _refused(clean_email, text).field == "email"
