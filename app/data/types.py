@@ -35,5 +35,14 @@ class UTCDateTime(sa.TypeDecorator[datetime]):
 
 
 def text_nocase(length: int) -> sa.types.TypeEngine[str]:
-    """A string that sorts case-insensitively on SQLite (the others' collations already do)."""
-    return sa.String(length).with_variant(sa.String(length, collation="NOCASE"), "sqlite")
+    """A string that sorts the way a person expects: "alpha" before "Bravo".
+
+    SQLite gets NOCASE; PostgreSQL the ICU root collation, because a database created with
+    the C locale would otherwise sort in byte order (every capital before every small
+    letter); MariaDB's default utf8mb4 collations already ignore case.
+    """
+    return (
+        sa.String(length)
+        .with_variant(sa.String(length, collation="NOCASE"), "sqlite")
+        .with_variant(sa.String(length, collation="und-x-icu"), "postgresql")
+    )

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from app.data.search_schema import create_search_structures, drop_search_structures
-from app.data.types import UTCDateTime
+from app.data.types import UTCDateTime, text_nocase
 from app.domain.audit import GENESIS_HASH
 
 revision: str = "0001"
@@ -79,18 +79,14 @@ def upgrade() -> None:
         sa.Column("environment", sa.String(length=16), nullable=False),
         sa.Column(
             "name",
-            sa.String(length=100).with_variant(
-                sa.String(length=100, collation="NOCASE"), "sqlite"
-            ),
+            text_nocase(100),
             nullable=False,
         ),
         sa.Column("description", sa.String(length=2000), nullable=False),
         sa.Column("owner_id", sa.Integer(), nullable=False),
         sa.Column(
             "owner_name",
-            sa.String(length=100).with_variant(
-                sa.String(length=100, collation="NOCASE"), "sqlite"
-            ),
+            text_nocase(100),
             nullable=False,
         ),
         sa.Column("masked", sa.String(length=64), nullable=False),
