@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from app.domain.hashing import TokenHasher
+from app.domain.roles import Role
 from app.services import Services, open_services
+
+#: How long a test waits for background work before it fails (a bound, never a pause).
+WAIT_MS = 10_000
 
 
 @pytest.fixture
@@ -36,3 +42,149 @@ def _clear_clipboard(qapp):  # type: ignore[no-untyped-def]
     """Offscreen Qt segfaults at exit if a QMimeData is left on the clipboard."""
     yield
     qapp.clipboard().clear()
+
+
+@pytest.fixture(autouse=True)
+def settings_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """QSettings (and anything else that looks at HOME) write under the test's tmp_path."""
+    from PySide6.QtCore import QSettings
+
+    folder = tmp_path / "config"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(folder))
+    for scope in (QSettings.Scope.UserScope, QSettings.Scope.SystemScope):
+        QSettings.setPath(QSettings.Format.IniFormat, scope, str(folder))
+    return folder
+
+
+# --------------------------------------------------------------------------- data
+
+
+def url_of(services: Services) -> str:
+    return services.engine.url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def open_as(ui_services: Services, fast_hasher: TokenHasher) -> Iterator[Callable[..., Services]]:
+    """Services on the same database for another login (added with ``role`` if new)."""
+    opened: list[Services] = []
+
+    def _open(login: str, role: Role = Role.MANAGER) -> Services:
+        if login not in {user.login for user in ui_services.users.all()}:
+            ui_services.users.add(login, role=role, display_name=login.capitalize())
+        services = open_services(url_of(ui_services), hasher=fast_hasher, operator_login=login)
+        opened.append(services)
+        return services
+
+    yield _open
+    for services in opened:
+        services.close()
+
+
+def seed_keys(services: Services, count: int, stem: str = "Integration") -> list[str]:
+    """``count`` keys named ``<stem> 000`` …, created through the service; their ids."""
+    return [
+        services.keys.create(f"{stem} {n:03d}", f"Seeded key number {n}.").key.key_id
+        for n in range(count)
+    ]
+
+
+# --------------------------------------------------------------------------- the window
+
+
+def wait_ready(qtbot: Any, window: Any) -> None:
+    """The first page, the operator and the summary have all arrived."""
+    qtbot.wait_until(
+        lambda: (
+            window.model.has_loaded
+            and window.operator is not None
+            and window.summary_active.value != "…"
+            and not window.model.is_loading
+        ),
+        timeout=WAIT_MS,
+    )
+
+
+@pytest.fixture
+def make_window(qtbot: Any, tasks: Any) -> Iterator[Callable[..., Any]]:
+    """``make_window(services)``: a shown MainWindow with its first page loaded."""
+    from app.ui.errors import ErrorPresenter
+    from app.ui.main_window import MainWindow
+    from app.ui.widgets.lifetime import alive
+
+    windows: list[Any] = []
+
+    def _make(services: Services, *, wait: bool = True) -> Any:
+        presenter = ErrorPresenter()
+        window = MainWindow(services, tasks, presenter)
+        presenter.setParent(window)
+        qtbot.addWidget(window)
+        windows.append(window)
+        window.show()
+        if wait:
+            wait_ready(qtbot, window)
+        return window
+
+    yield _make
+    for window in windows:
+        if alive(window):
+            window.discard_and_close()
+
+
+@pytest.fixture
+def window(make_window: Callable[..., Any], ui_services: Services) -> Any:
+    return make_window(ui_services)
+
+
+@pytest.fixture
+def accept_confirmations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Answer every confirm.ask "yes" at once; returns the questions that were asked."""
+    from app.ui.widgets import confirm
+
+    asked: list[str] = []
+
+    def yes(parent: Any, title: str, text: str, on_yes: Callable[[], None], **_: Any) -> None:
+        asked.append(text)
+        on_yes()
+
+    monkeypatch.setattr(confirm, "ask", yes)
+    return asked
+
+
+def find_top_level(object_name: str) -> Any:
+    """The visible top-level widget (a dialog or a box) with this object name, or None."""
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        if widget.objectName() == object_name and widget.isVisible():
+            return widget
+    return None
+
+
+def wait_for_top_level(qtbot: Any, object_name: str) -> Any:
+    found: list[Any] = []
+
+    def appeared() -> bool:
+        widget = find_top_level(object_name)
+        if widget is not None:
+            found.append(widget)
+        return widget is not None
+
+    qtbot.wait_until(appeared, timeout=WAIT_MS)
+    return found[-1]
+
+
+def wait_closed(qtbot: Any, dialog: Any) -> None:
+    """Until ``dialog`` is hidden or gone (WA_DeleteOnClose dialogs delete themselves)."""
+    from app.ui.widgets.lifetime import alive
+
+    qtbot.wait_until(lambda: not alive(dialog) or not dialog.isVisible(), timeout=WAIT_MS)
+
+
+def activate(qtbot: Any, window: Any) -> None:
+    """Make ``window`` the active window (focus and window shortcuts need it, on xcb too)."""
+    from PySide6.QtWidgets import QApplication
+
+    window.activateWindow()
+    qtbot.wait_until(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)

@@ -1,0 +1,24 @@
+"""The desktop console: the only package that imports PySide6.
+
+``open_console`` builds the console for a database URL without starting an event loop;
+``run_console`` runs it (the ``keyward`` command without a subcommand).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from app.ui.app import open_console, run_console
+
+__all__ = ["open_console", "run_console"]
+
+
+def __getattr__(name: str) -> Any:
+    # Imported on first use: `import app.ui.tasks` (tests, dialogs) must not build the window
+    # module graph, and app.ui.app imports the submodules of this very package.
+    if name in __all__:
+        from app.ui import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,166 @@
+"""The composition root: application → services → task runner → error presenter → window.
+
+Nothing else in Keyward constructs services for the console. ``open_console`` builds it all
+without starting an event loop (the tests drive it); ``run_console`` is what ``keyward``
+runs without a command.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy.engine import URL
+
+from app.data.engine import default_database_url, parse_url
+from app.domain.errors import DatabaseError, KeywardError
+from app.domain.hashing import TokenHasher
+from app.services import Services, open_services
+from app.ui import db_login
+from app.ui.errors import ErrorPresenter
+from app.ui.main_window import MainWindow
+from app.ui.resources import icon, style_sheet
+from app.ui.tasks import TaskRunner
+
+APP_NAME = "Keyward"
+
+
+def ensure_application() -> QApplication:
+    """The QApplication, created once, named and styled."""
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(APP_NAME)
+    app.setDesktopFileName("keyward")
+    app.setWindowIcon(icon("keyward"))
+    app.setStyleSheet(style_sheet())
+    return app
+
+
+def open_console(
+    database_url: str | None = None,
+    *,
+    hasher: TokenHasher | None = None,
+    operator_login: str | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> MainWindow:
+    """Build the console for ``database_url`` (default: the local SQLite file); not shown."""
+    ensure_application()
+    options: dict[str, Any] = {"hasher": hasher, "operator_login": operator_login}
+    if clock is not None:
+        options["clock"] = clock
+    services, notice = _connect(database_url or default_database_url(), options)
+    tasks = TaskRunner()
+    presenter = ErrorPresenter()
+    presenter.install()
+    try:
+        window = MainWindow(services, tasks, presenter)
+    except BaseException:
+        presenter.uninstall()
+        services.close()
+        raise
+    # The window owns the runner and the presenter from here on; closing it releases all.
+    tasks.setParent(window)
+    presenter.setParent(window)
+
+    def release() -> None:
+        presenter.uninstall()
+        services.close()
+
+    window.closed.connect(release)
+    if notice:
+        window.banner.show_message(notice)
+    return window
+
+
+def _connect(url_text: str, options: dict[str, Any]) -> tuple[Services, str | None]:
+    """Open the services, asking for a server login's password at most once.
+
+    Returns the services and, if remembering the password failed, a sentence to show.
+    """
+    url = parse_url(url_text)
+    if not db_login.needs_login(url):
+        return open_services(url_text, **options), None
+    password = url.password
+    asked: db_login.PasswordAnswer | None = None
+    if password is None:
+        password = db_login.saved_password(url)
+    if password is None:
+        asked = _ask(url, "")
+        password = asked.password
+    while True:
+        try:
+            services = open_services(_with_password(url, password), **options)
+        except DatabaseError as error:
+            if asked is not None or not db_login.login_refused(error):
+                raise
+            asked = _ask(url, error.message)
+            password = asked.password
+            continue
+        notice = None
+        if asked is not None and asked.remember:
+            notice = db_login.save_password(url, password)
+        return services, notice
+
+
+def _ask(url: URL, reason: str) -> db_login.PasswordAnswer:
+    answer = db_login.ask_password(url, reason)
+    if answer is None:
+        raise DatabaseError(
+            f"No password was given for {url.username}; the database was not opened."
+        )
+    return answer
+
+
+def _with_password(url: URL, password: str | None) -> str:
+    if not password:
+        return db_login.without_password(url).render_as_string(hide_password=False)
+    return url.set(password=password).render_as_string(hide_password=False)
+
+
+def show_startup_error(text: str) -> None:
+    """Say why the console cannot start, and wait until it was read (no window exists yet)."""
+    box = QMessageBox()
+    box.setObjectName("startupErrorDialog")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.setIcon(QMessageBox.Icon.Critical)
+    box.setWindowTitle(QApplication.translate("Console", "Keyward cannot start"))
+    box.setText(text)
+    box.setStandardButtons(QMessageBox.StandardButton.Close)
+    loop = QEventLoop()
+    box.finished.connect(loop.quit)
+    box.open()
+    loop.exec()
+
+
+def run_console(database_url: str | None = None) -> int:
+    """Open the console, run it until its window closes, and return the exit code.
+
+    0 when closed normally; a refused start says why in a box and returns the error's exit
+    code (3 when the database cannot be used).
+    """
+    app = ensure_application()
+    try:
+        window = open_console(database_url)
+    except KeywardError as error:
+        show_startup_error(error.message)
+        return error.exit_code
+    _quit_on_interrupt(window)
+    window.show()
+    return app.exec()
+
+
+def _quit_on_interrupt(window: MainWindow) -> None:
+    """Ctrl+C in the terminal closes the window properly (saving layout, clearing secrets)."""
+    signal.signal(signal.SIGINT, lambda *_: window.close())
+    # Python runs signal handlers only between bytecodes: wake the interpreter now and then.
+    waker = QTimer(window)
+    waker.timeout.connect(lambda: None)
+    waker.start(250)

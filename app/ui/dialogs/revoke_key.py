@@ -1,0 +1,337 @@
+"""Revoke one key or several: the confirmation, an optional reason, then one transaction.
+
+Revocation is terminal and immediate, so Cancel is the default button and the destructive
+button never is. Several keys are revoked in a single call (all of them or none); errors
+are shown in the dialog, which stays open so the user can retry or cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import KeywardError
+from app.domain.status import KeyStatus
+from app.domain.validation import MAX_REASON
+from app.services import Services
+from app.services.dto import KeyDTO
+from app.ui.dialogs.common import (
+    HEADER_ICON_SIZE,
+    Banner,
+    BannerKind,
+    FittingDialog,
+    busy_bar,
+    hint_label,
+    icon_label,
+    named,
+    title_label,
+    while_alive,
+)
+from app.ui.errors import describe
+from app.ui.models.formatting import relative_time, short_date
+from app.ui.resources import icon
+from app.ui.tasks import TaskRunner
+
+#: Names listed in full before "…and N more" (the list scrolls; this keeps it readable).
+LISTED_KEYS = 10
+
+
+def _revoke(services: Services, key_ids: tuple[str, ...], reason: str) -> list[KeyDTO]:
+    """Job: one key through revoke() (refuses an already revoked key), several in one go."""
+    if len(key_ids) == 1:
+        return [services.keys.revoke(key_ids[0], reason)]
+    return services.keys.revoke_many(key_ids, reason)
+
+
+class RevokeKeyDialog(FittingDialog):
+    """Confirms and performs the revocation of ``keys``."""
+
+    #: The revoked keys (fresh DTOs) after a successful revocation.
+    keys_revoked = Signal(list)
+
+    def __init__(
+        self,
+        keys: Sequence[KeyDTO],
+        services: Services,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        if not keys:
+            raise ValueError("RevokeKeyDialog needs at least one key")
+        self._keys = tuple(keys)
+        self._services = services
+        self._tasks = tasks
+        self._busy = False
+        single = len(self._keys) == 1
+
+        title = (
+            self.tr("Revoke API Key")
+            if single
+            else self.tr("Revoke %n API Keys", "", len(self._keys))
+        )
+        self.setObjectName("revokeKeyDialog")
+        self.setAccessibleName(title)
+        self.setWindowTitle(title)
+        self.setWindowIcon(icon("revoke"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(520)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addLayout(self._build_header())
+        layout.addWidget(self._build_single_details() if single else self._build_key_list())
+        already = sum(1 for key in self._keys if key.status is KeyStatus.REVOKED)
+        if already and not single:
+            note = (
+                self.tr("%n of them is already revoked and stays as it is.", "", already)
+                if already == 1
+                else self.tr("%n of them are already revoked and stay as they are.", "", already)
+            )
+            layout.addWidget(hint_label(note, "alreadyRevokedLabel", self))
+        warning = Banner(BannerKind.ERROR, "revokeWarningLabel", self.tr("Warning"), self)
+        warning.show_message(
+            self.tr(
+                "Revocation is immediate. Any integration using this key will stop working "
+                "instantly."
+            )
+            if single
+            else self.tr(
+                "Revocation is immediate. Any integration using these keys will stop working "
+                "instantly. All of them are revoked together, or none if one cannot be."
+            )
+        )
+        layout.addWidget(warning)
+        layout.addLayout(self._build_reason())
+        self._error = Banner(BannerKind.ERROR, "revokeErrorLabel", self.tr("Problem"), self)
+        layout.addWidget(self._error)
+        layout.addStretch(1)
+        layout.addSpacing(6)
+        layout.addLayout(self._build_buttons(single))
+        self._cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----------------------------------------------------------------- layout
+
+    def _build_header(self) -> QHBoxLayout:
+        header = QHBoxLayout()
+        header.setSpacing(12)
+        header.addWidget(icon_label("revoke", HEADER_ICON_SIZE, self), 0, Qt.AlignmentFlag.AlignTop)
+        column = QVBoxLayout()
+        column.setSpacing(2)
+        if len(self._keys) == 1:
+            heading = self.tr("Revoke “{name}”?").format(name=self._keys[0].name)
+        else:
+            heading = self.tr("Revoke %n keys?", "", len(self._keys))
+        column.addWidget(title_label(heading, self))
+        column.addWidget(
+            hint_label(
+                self.tr(
+                    "Revoked keys stay listed for the audit trail, and their “Last used” date "
+                    "freezes. A revoked key cannot be enabled again."
+                ),
+                "revokeIntroLabel",
+                self,
+            )
+        )
+        header.addLayout(column, 1)
+        return header
+
+    def _build_single_details(self) -> QWidget:
+        key = self._keys[0]
+        holder = named(QWidget(self), "revokeKeyDetails", self.tr("Key details"))
+        form = QFormLayout(holder)
+        form.setContentsMargins(HEADER_ICON_SIZE + 12, 0, 0, 0)
+        form.setHorizontalSpacing(12)
+        form.setVerticalSpacing(4)
+        owner = (
+            key.owner_name
+            if key.owner_active
+            else self.tr("{name} (deactivated)").format(name=key.owner_name)
+        )
+        rows = (
+            (self.tr("Key"), key.masked, "revokeKeyMasked"),
+            (self.tr("Owner"), owner, "revokeKeyOwner"),
+            (self.tr("Status"), key.status.label, "revokeKeyStatus"),
+            (self.tr("Activity"), self.last_used_text(key), "revokeKeyLastUsed"),
+            (self.tr("Created"), short_date(key.created_at), "revokeKeyCreated"),
+        )
+        for caption, value, name in rows:
+            value_label = named(QLabel(value, holder), name, f"{caption}: {value}")
+            value_label.setTextFormat(Qt.TextFormat.PlainText)
+            value_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            caption_label = hint_label(caption, f"{name}Caption", holder)
+            caption_label.setWordWrap(False)
+            form.addRow(caption_label, value_label)
+        return holder
+
+    def last_used_text(self, key: KeyDTO) -> str:
+        """“Last used 3 days ago” or “Never used”."""
+        if key.last_used_at is None:
+            return self.tr("Never used")
+        when = relative_time(key.last_used_at, self._services.context.clock())
+        return self.tr("Last used {when}").format(when=when)
+
+    def _build_key_list(self) -> QListWidget:
+        listing = named(QListWidget(self), "revokeKeyList", self.tr("Keys to revoke"))
+        listing.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        listing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        listing.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        for key in self._keys[:LISTED_KEYS]:
+            text = self.tr("{name}  ·  {owner}  ·  {masked}").format(
+                name=key.name, owner=key.owner_name, masked=key.masked
+            )
+            item = QListWidgetItem(icon("key"), text)
+            item.setToolTip(f"{key.name}\n{key.masked}\n{self.last_used_text(key)}")
+            listing.addItem(item)
+        hidden = len(self._keys) - LISTED_KEYS
+        if hidden > 0:
+            # A blank icon keeps "…and N more" aligned with the names above it.
+            blank = QPixmap(listing.iconSize())
+            blank.fill(Qt.GlobalColor.transparent)
+            more = QListWidgetItem(QIcon(blank), self.tr("…and %n more", "", hidden))
+            font = more.font()
+            font.setItalic(True)
+            more.setFont(font)
+            listing.addItem(more)
+        # Show up to six rows whole; more scroll.
+        rows = min(listing.count(), 6)
+        row_height = max(listing.sizeHintForRow(0), listing.iconSize().height() + 4)
+        listing.setFixedHeight(rows * row_height + 2 * listing.frameWidth())
+        return listing
+
+    def _build_reason(self) -> QVBoxLayout:
+        column = QVBoxLayout()
+        column.setSpacing(4)
+        self._reason = named(QComboBox(self), "revokeReasonField", self.tr("Reason"))
+        self._reason.setEditable(True)
+        self._reason.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self._reason.addItems(
+            [
+                self.tr("Integration is no longer needed"),
+                self.tr("Security incident or suspected compromise"),
+                self.tr("User has left the company"),
+                self.tr("Switching to a different integration approach"),
+                self.tr("Not used in 90+ days"),
+            ]
+        )
+        self._reason.setCurrentIndex(-1)
+        self._reason.setEditText("")
+        line = self._reason.lineEdit()
+        assert line is not None  # an editable combo box always has one
+        line.setPlaceholderText(self.tr("Optional — pick a reason or type your own"))
+        line.setMaxLength(MAX_REASON)
+        line.setObjectName("revokeReasonEdit")
+        line.setAccessibleName(self.tr("Reason"))
+        # Enter in the reason must not reach Cancel (the default button) and lose the text.
+        line.installEventFilter(self)
+        caption = named(
+            QLabel(self.tr("&Reason (kept in the audit trail)"), self),
+            "revokeReasonCaption",
+            self.tr("Reason (kept in the audit trail)"),
+        )
+        caption.setBuddy(self._reason)
+        column.addWidget(caption)
+        column.addWidget(self._reason)
+        return column
+
+    def _build_buttons(self, single: bool) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        self._progress = busy_bar("revokeProgress", self.tr("Revoking"), self)
+        self._progress.setFixedWidth(80)
+        self._status = named(QLabel(self), "revokeStatusLabel", self.tr("Progress"))
+        row.addWidget(self._progress, 0, Qt.AlignmentFlag.AlignVCenter)
+        row.addWidget(self._status, 1)
+        box = named(QDialogButtonBox(self), "revokeButtonBox", self.tr("Dialog buttons"))
+        self._cancel_button = named(
+            box.addButton(QDialogButtonBox.StandardButton.Cancel), "cancelButton", self.tr("Cancel")
+        )
+        self._cancel_button.setDefault(True)
+        label = self.tr("Revoke key") if single else self.tr("Revoke %n keys", "", len(self._keys))
+        self._confirm_button = named(
+            QPushButton(icon("revoke"), label, self), "confirmRevokeButton", label
+        )
+        self._confirm_button.setAutoDefault(False)
+        box.addButton(self._confirm_button, QDialogButtonBox.ButtonRole.DestructiveRole)
+        self._confirm_button.clicked.connect(self._on_confirm)
+        box.rejected.connect(self.reject)
+        row.addWidget(box)
+        return row
+
+    # ----------------------------------------------------------------- events
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and watched is self._reason.lineEdit()
+        ):
+            return True
+        return super().eventFilter(watched, event)
+
+    # ----------------------------------------------------------------- revoking
+
+    @Slot()
+    def _on_confirm(self) -> None:
+        if self._busy:
+            return
+        reason = self._reason.currentText().strip()
+        self._error.clear()
+        self._set_busy(True)
+        self._tasks.submit(
+            partial(_revoke, self._services, tuple(key.key_id for key in self._keys), reason),
+            while_alive(self, self._on_revoked),
+            while_alive(self, self._on_failed),
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        # A revocation in flight cannot be called back, so Cancel waits for the answer.
+        for widget in (self._confirm_button, self._cancel_button, self._reason):
+            widget.setEnabled(not busy)
+        self._progress.setVisible(busy)
+        if busy:
+            count = len(self._keys)
+            self._status.setText(
+                self.tr("Revoking the key…")
+                if count == 1
+                else self.tr("Revoking %n keys…", "", count)
+            )
+        else:
+            self._status.clear()
+
+    @Slot(object)
+    def _on_revoked(self, revoked: list[KeyDTO]) -> None:
+        self._set_busy(False)
+        self.keys_revoked.emit(revoked)
+        self.accept()
+
+    @Slot(object)
+    def _on_failed(self, error: BaseException) -> None:
+        self._set_busy(False)
+        self._error.show_message(describe(error))
+        self._confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not isinstance(error, KeywardError):
+            self._tasks.unhandled_error.emit(error)  # a bug: the error presenter reports it
+
+    def reject(self) -> None:
+        if self._busy:
+            return  # see _set_busy: the answer is on its way
+        super().reject()

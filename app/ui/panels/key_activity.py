@@ -1,0 +1,155 @@
+"""A key's activity in the detail panel: verifications per day and its audit history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import NotFound
+from app.services import Services
+from app.services.dto import AuditEventDTO
+from app.ui.models.audit_model import AuditColumn, AuditModel
+from app.ui.models.formatting import count_text
+from app.ui.tasks import TaskRunner
+from app.ui.widgets.lifetime import while_alive
+from app.ui.widgets.usage_chart import UsageChart
+
+
+def section_title(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setObjectName("sectionTitle")  # bold in keyward.qss
+    return label
+
+
+class KeyActivity(QWidget):
+    """``load(key_id)`` fetches usage and history in the background and shows them."""
+
+    #: A failure worth telling the user about (a deleted key's missing history is not).
+    error_occurred = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        *,
+        clock: Callable[[], datetime],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyActivity")
+        self._services = services
+        self._tasks = tasks
+        self._channel = f"key-activity-{id(self)}"
+        self._key_id: str | None = None
+        self.history_model = AuditModel(clock=clock, parent=self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        layout.addLayout(self._build_usage())
+        layout.addWidget(section_title(self.tr("History"), self))
+        layout.addWidget(self._build_history(), 1)
+
+    def _build_usage(self) -> QVBoxLayout:
+        heading = QHBoxLayout()
+        heading.addWidget(section_title(self.tr("Usage, last 30 days"), self))
+        heading.addStretch(1)
+        self.usage_total = QLabel(self)
+        self.usage_total.setObjectName("usageTotal")
+        heading.addWidget(self.usage_total)
+        self.usage_chart = UsageChart(self)
+        scale = QHBoxLayout()
+        for text, alignment in (
+            (self.tr("30 days ago"), Qt.AlignmentFlag.AlignLeft),
+            (self.tr("today"), Qt.AlignmentFlag.AlignRight),
+        ):
+            label = QLabel(text, self)
+            label.setEnabled(False)  # a muted axis caption
+            label.setAlignment(alignment)
+            scale.addWidget(label)
+        column = QVBoxLayout()
+        column.setSpacing(6)
+        column.addLayout(heading)
+        column.addWidget(self.usage_chart)
+        column.addLayout(scale)
+        return column
+
+    def _build_history(self) -> QTableView:
+        view = QTableView(self)
+        view.setObjectName("historyView")
+        view.setAccessibleName(self.tr("History of this key"))
+        view.setModel(self.history_model)
+        view.verticalHeader().hide()
+        view.setShowGrid(False)
+        view.setWordWrap(True)  # "Edited (name: … → …)" deserves to be read whole
+        view.setAlternatingRowColors(True)
+        view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        header = view.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(AuditColumn.WHEN, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AuditColumn.WHO, QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.setMinimumHeight(140)
+        return view
+
+    # ------------------------------------------------------------------ loading
+
+    def clear(self) -> None:
+        self._key_id = None
+        self.history_model.clear()
+        self.usage_chart.set_days([])
+        self.usage_total.clear()
+
+    def load(self, key_id: str) -> None:
+        """Fetch ``key_id``'s usage and history (again, after a change)."""
+        self._key_id = key_id
+        keys = self._services.keys
+        self._submit(
+            lambda: keys.history(key_id),
+            lambda events: self._on_history(key_id, events),
+            f"{self._channel}-history",
+        )
+        self._submit(
+            lambda: keys.usage_by_day(key_id),
+            lambda days: self._on_usage(key_id, days),
+            f"{self._channel}-usage",
+        )
+
+    def _submit(self, job: Callable[[], Any], done: Callable[[Any], None], channel: str) -> None:
+        self._tasks.submit(
+            job, while_alive(self, done), while_alive(self, self._on_failed), channel=channel
+        )
+
+    def _on_history(self, key_id: str, events: list[AuditEventDTO]) -> None:
+        if key_id == self._key_id:
+            self.history_model.set_events(events)
+
+    def _on_usage(self, key_id: str, days: list[tuple[date, int]]) -> None:
+        if key_id != self._key_id:
+            return
+        self.usage_chart.set_days(days)
+        total = sum(count for _day, count in days)
+        self.usage_total.setText(
+            self.tr("1 verification")
+            if total == 1
+            else self.tr("%1 verifications").replace("%1", count_text(total))
+        )
+
+    def _on_failed(self, error: BaseException) -> None:
+        # Usage and history are extras: a key deleted meanwhile simply has none to show.
+        if not isinstance(error, NotFound):
+            self.error_occurred.emit(error)

@@ -1,0 +1,1 @@
+"""Small reusable widgets: banner, status badge, empty state, usage chart, confirmations."""

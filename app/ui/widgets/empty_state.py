@@ -1,0 +1,102 @@
+"""What the table area shows when there is nothing to list: an invitation, not a blank grid."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.ui.resources import icon
+
+TEXT_WIDTH = 460
+
+
+class EmptyState(QWidget):
+    """Two faces: a fresh database ("Create API Key") and a search without matches."""
+
+    create_requested = Signal()
+    clear_search_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("emptyState")
+        self._picture = QLabel(self)
+        self._picture.setPixmap(icon("empty_keys").pixmap(QSize(112, 112)))
+        self._picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._title = QLabel(self)
+        self._title.setObjectName("emptyStateTitle")
+        title_font = QFont(self.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.35)
+        title_font.setWeight(QFont.Weight.DemiBold)
+        self._title.setFont(title_font)
+        self._title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._text = QLabel(self)
+        self._text.setObjectName("emptyStateText")
+        self._text.setWordWrap(True)
+        self._text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        # A fixed width lets the wrapped text ask for the height it needs (a centred label
+        # without one is squeezed to its one-line size hint and clipped).
+        self._text.setFixedWidth(TEXT_WIDTH)
+        self._create = QPushButton(icon("add"), self.tr("Create API Key"), self)
+        self._create.setObjectName("emptyCreateKeyButton")
+        self._create.setAccessibleName(self.tr("Create API Key"))
+        self._create.setDefault(True)
+        self._create.clicked.connect(self.create_requested)
+        self._clear = QPushButton(self.tr("Clear search and filter"), self)
+        self._clear.setObjectName("clearSearchButton")
+        self._clear.setAccessibleName(self.tr("Clear search and filter"))
+        self._clear.clicked.connect(self.clear_search_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 24, 24, 24)
+        layout.setSpacing(12)
+        layout.addStretch(2)
+        layout.addWidget(self._picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self._title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self._text, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addSpacing(8)
+        layout.addWidget(self._create, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self._clear, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(3)
+
+    def _set_text(self, text: str) -> None:
+        self._text.setText(text)
+        # Wrapped text centred in a box layout gets a one-line height unless told its own.
+        self._text.setFixedHeight(self._text.heightForWidth(TEXT_WIDTH))
+
+    @property
+    def title(self) -> str:
+        return self._title.text()
+
+    def show_no_keys(self, *, can_create: bool, reason: str = "") -> None:
+        """A database without keys (for this operator)."""
+        self._title.setText(self.tr("No API keys yet"))
+        if can_create:
+            self._set_text(
+                self.tr(
+                    "Create one key per integration and environment — “Salesforce Data Sync”, "
+                    "“Snowflake ETL” — so that each can be revoked without breaking the others. "
+                    "The secret is shown once; have your vault ready."
+                )
+            )
+        else:
+            self._set_text(reason or self.tr("There are no keys to show."))
+        self._create.setVisible(can_create)
+        self._clear.hide()
+        self.setAccessibleName(self._title.text())
+
+    def show_no_matches(self, search: str) -> None:
+        """A search or filter that matches nothing."""
+        if search:
+            self._title.setText(self.tr("No keys match “%1”").replace("%1", search[:60]))
+        else:
+            self._title.setText(self.tr("No keys with this status"))
+        self._set_text(
+            self.tr(
+                "Search looks at names, descriptions, owners and key ids. Check the spelling "
+                "or the status filter."
+            )
+        )
+        self._create.hide()
+        self._clear.show()
+        self.setAccessibleName(self._title.text())

@@ -1,0 +1,216 @@
+"""A key's status as a coloured pill: in the table (a delegate) and in the detail panel.
+
+Colours come in a light and a dark set, picked from the window palette's lightness, so the
+badge stays readable with either system theme. The text is always there too: colour is
+never the only signal.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from app.domain.status import KeyStatus
+
+H_PADDING = 9
+V_PADDING = 2
+DOT = 6
+DOT_GAP = 6
+
+
+@dataclass(frozen=True, slots=True)
+class BadgeColours:
+    fill: QColor
+    text: QColor
+
+
+# (light text, dark text, fill RGB): Material-like hues that pass contrast on both themes.
+_TONES: dict[KeyStatus, tuple[str, str, tuple[int, int, int]]] = {
+    KeyStatus.ACTIVE: ("#137333", "#81c995", (30, 142, 62)),
+    KeyStatus.DISABLED: ("#5f6368", "#bdc1c6", (128, 134, 139)),
+    KeyStatus.EXPIRED: ("#a05a00", "#fdd663", (249, 171, 0)),
+    KeyStatus.REVOKED: ("#c5221f", "#f28b82", (217, 48, 37)),
+}
+
+
+def is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def badge_colours(status: KeyStatus, palette: QPalette) -> BadgeColours:
+    light_text, dark_text, (red, green, blue) = _TONES[status]
+    dark = is_dark(palette)
+    return BadgeColours(
+        fill=QColor(red, green, blue, 64 if dark else 38),
+        text=QColor(dark_text if dark else light_text),
+    )
+
+
+_FONTS: dict[str, tuple[QFont, dict[KeyStatus, QSize]]] = {}
+
+
+def _badge_font_and_sizes(base: QFont) -> tuple[QFont, dict[KeyStatus, QSize]]:
+    # Every visible status cell is painted on each repaint: measure once per font.
+    key = base.key()
+    cached = _FONTS.get(key)
+    if cached is None:
+        font = QFont(base)
+        font.setWeight(QFont.Weight.DemiBold)
+        metrics = QFontMetrics(font)
+        sizes = {
+            status: QSize(
+                H_PADDING * 2 + DOT + DOT_GAP + metrics.horizontalAdvance(status.label),
+                metrics.height() + V_PADDING * 2,
+            )
+            for status in KeyStatus
+        }
+        cached = _FONTS[key] = (font, sizes)
+    return cached
+
+
+def badge_font(base: QFont) -> QFont:
+    return _badge_font_and_sizes(base)[0]
+
+
+def badge_size(status: KeyStatus, font: QFont) -> QSize:
+    return _badge_font_and_sizes(font)[1][status]
+
+
+def selected_colours(palette: QPalette) -> BadgeColours:
+    """On a selected row the tints vanish in the highlight: a light pill in its text colour."""
+    text = palette.color(QPalette.ColorRole.HighlightedText)
+    fill = QColor(text)
+    fill.setAlpha(48)
+    return BadgeColours(fill=fill, text=text)
+
+
+def paint_badge(
+    painter: QPainter,
+    area: QRect,
+    status: KeyStatus,
+    palette: QPalette,
+    font: QFont,
+    *,
+    selected: bool = False,
+) -> None:
+    """Draw the pill for ``status`` left-aligned and vertically centred in ``area``."""
+    colours = selected_colours(palette) if selected else badge_colours(status, palette)
+    size = badge_size(status, font)
+    pill = QRectF(
+        area.left(),
+        area.top() + (area.height() - size.height()) / 2,
+        min(size.width(), area.width()),
+        size.height(),
+    )
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colours.fill)
+    radius = pill.height() / 2
+    painter.drawRoundedRect(pill, radius, radius)
+    painter.setBrush(colours.text)
+    dot_top = pill.top() + (pill.height() - DOT) / 2
+    painter.drawEllipse(QRectF(pill.left() + H_PADDING, dot_top, DOT, DOT))
+    painter.setPen(colours.text)
+    painter.setFont(badge_font(font))
+    text_rect = pill.adjusted(H_PADDING + DOT + DOT_GAP, 0, -H_PADDING + 2, 0)
+    painter.drawText(
+        text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), status.label
+    )
+    painter.restore()
+
+
+def status_of(value: object) -> KeyStatus | None:
+    """The KeyStatus in a model's status role (Qt hands a str-based enum back as a str)."""
+    if isinstance(value, KeyStatus):
+        return value
+    try:
+        return KeyStatus(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+class StatusBadgeDelegate(QStyledItemDelegate):
+    """Paints the Status column as a pill; reads the status from ``status_role``."""
+
+    def __init__(self, status_role: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._status_role = status_role
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        status = status_of(index.data(self._status_role))
+        if status is None:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        opt.text = ""  # the style draws selection and focus; the pill replaces the text
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+        area = opt.rect.adjusted(6, 3, -4, -3)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        paint_badge(painter, area, status, opt.palette, opt.font, selected=selected)
+
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        status = status_of(index.data(self._status_role))
+        hint = super().sizeHint(option, index)
+        if status is None:
+            return hint
+        badge = badge_size(status, option.font)
+        return QSize(max(hint.width(), badge.width() + 12), max(hint.height(), badge.height() + 6))
+
+
+class StatusBadge(QWidget):
+    """The same pill as a widget, for the detail panel's title line."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyStatusBadge")
+        self._status: KeyStatus | None = None
+
+    @property
+    def status(self) -> KeyStatus | None:
+        return self._status
+
+    def set_status(self, status: KeyStatus | None) -> None:
+        self._status = status
+        label = status.label if status is not None else ""
+        self.setAccessibleName(self.tr("Status: %1").replace("%1", label))
+        self.setToolTip(label)
+        self.updateGeometry()
+        self.update()
+
+    def text(self) -> str:
+        return self._status.label if self._status is not None else ""
+
+    def sizeHint(self) -> QSize:
+        if self._status is None:
+            return QSize(0, 0)
+        return badge_size(self._status, self.font())
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if self._status is None:
+            return
+        painter = QPainter(self)
+        paint_badge(painter, self.rect(), self._status, self.palette(), self.font())
+        painter.end()

@@ -1,0 +1,115 @@
+"""What each role sees and may do in the window (the services enforce it; the UI follows)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
+
+from app.domain.roles import Role
+from app.domain.status import KeyStatus
+from app.services import Services
+from app.ui.main_window import MainWindow
+from app.ui.models.keys_model import Column
+from tests.ui.conftest import WAIT_MS, find_top_level, seed_keys
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+READ_ONLY = "Your role (Auditor) can read keys but not change them"
+
+
+def names(window: MainWindow) -> list[str]:
+    return [window.model.key_at(row).name for row in range(window.model.rowCount())]
+
+
+def test_an_auditor_sees_every_key_and_can_change_none(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Any
+) -> None:
+    seed_keys(ui_services, 2)
+    open_as("mia", Role.MEMBER).keys.create("Mia's form tool")
+    window = make_window(open_as("audrey", Role.AUDITOR))
+    assert sorted(names(window)) == ["Integration 000", "Integration 001", "Mia's form tool"]
+    assert window.findChild(QLabel, "statusOperator").text() == "audrey · Auditor"
+
+    create = window.findChild(QPushButton, "createKeyButton")
+    assert not create.isEnabled()
+    assert create.toolTip() == READ_ONLY
+    assert not window.create_action.isEnabled()
+
+    window.table.selectRow(0)
+    panel = window.findChild(QWidget, "keyDetailPanel")
+    qtbot.wait_until(panel.isVisible)
+    name = window.findChild(QLineEdit, "nameEdit")
+    assert name.isReadOnly() and name.toolTip() == READ_ONLY
+    assert window.findChild(QPlainTextEdit, "descriptionEdit").isReadOnly()
+    assert not window.findChild(QPushButton, "saveDetailsButton").isVisible()
+    for control in ("enabledToggle", "revokeKeyButton", "deleteKeyButton"):
+        widget = window.findChild(QWidget, control)
+        assert not widget.isEnabled(), control
+        assert widget.toolTip() == READ_ONLY, control
+    assert window.findChild(QLabel, "enabledHint").text() == READ_ONLY
+
+    menu = window._context_menu(window.model.key_at(0), [window.model.key_at(0)])
+    enabled = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
+    assert enabled == {
+        "Open details": True,
+        "Copy key id": True,
+        "Disable": False,
+        "Revoke…": False,
+        "Delete…": False,
+    }
+    menu.deleteLater()
+
+    # The Delete key does nothing but say why.
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    assert find_top_level("revokeKeyDialog") is None
+    assert "not yours to change" in window.statusBar().currentMessage()
+    assert all(key.status is KeyStatus.ACTIVE for key in ui_services.keys.page().rows)
+
+
+def test_an_auditor_on_an_empty_database_is_not_invited_to_create(
+    qtbot: Any, make_window: Any, open_as: Any
+) -> None:
+    window = make_window(open_as("audrey", Role.AUDITOR))
+    empty = window.findChild(QWidget, "emptyState")
+    assert empty.isVisible()
+    assert not window.findChild(QPushButton, "emptyCreateKeyButton").isVisible()
+    assert READ_ONLY in empty.findChild(QLabel, "emptyStateText").text()
+
+
+def test_a_member_sees_and_manages_only_their_own_keys(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Any
+) -> None:
+    seed_keys(ui_services, 3)  # the admin's keys: not Mia's business
+    mia = open_as("mia", Role.MEMBER)
+    mine = mia.keys.create("HubSpot Sync – Prod").key
+    window = make_window(mia)
+    assert names(window) == ["HubSpot Sync – Prod"]
+    assert window.findChild(QLabel, "matchCount").text() == "1 key"
+    assert window.findChild(QLabel, "statusOperator").text() == "mia · Member"
+    assert window.findChild(QPushButton, "createKeyButton").isEnabled()
+    assert window.summary_active.value == "1"
+
+    window.table.selectRow(0)
+    toggle = window.findChild(QCheckBox, "enabledToggle")
+    qtbot.wait_until(toggle.isVisible)
+    assert toggle.isEnabled()
+    assert window.findChild(QPushButton, "deleteKeyButton").isEnabled()
+    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+        qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
+    assert ui_services.keys.get(mine.key_id).status is KeyStatus.DISABLED
+    assert window.model.index(0, Column.STATUS).data() == "Disabled"
+
+
+def test_a_manager_manages_everyone_s_keys(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Any
+) -> None:
+    open_as("mia", Role.MEMBER).keys.create("Mia's form tool")
+    window = make_window(open_as("max", Role.MANAGER))
+    window.table.selectRow(0)
+    qtbot.wait_until(window.findChild(QWidget, "keyDetailPanel").isVisible)
+    assert window.findChild(QWidget, "revokeKeyButton").isEnabled()
+    assert not window.findChild(QLineEdit, "nameEdit").isReadOnly()
