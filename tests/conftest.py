@@ -14,8 +14,8 @@ from sqlalchemy.engine import make_url
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.domain.hashing import FAST_FOR_TESTS, TokenHasher  # noqa: E402
-from app.services import Services, open_services  # noqa: E402
+from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
+from app.services import Services, open_services
 
 POSTGRES_ENV = "KEYWARD_TEST_POSTGRES_URL"
 MARIADB_ENV = "KEYWARD_TEST_MARIADB_URL"
