@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 from app.data.engine import safe_url
 from app.domain.errors import DatabaseError
 from app.domain.roles import Action, can, can_manage_key
-from app.domain.status import KeyStatus
+from app.domain.status import KeyState, KeyStatus
 from app.services import Services
 from app.services.dto import CreatedKey, KeyDTO, Operator, UsageSummary
 from app.ui.errors import ErrorPresenter
-from app.ui.models.keys_model import KeysModel
+from app.ui.models.keys_model import Column, KeysModel
 from app.ui.panels.key_detail import KeyDetailPanel, read_only_reason
 from app.ui.resources import icon
 from app.ui.settings import WindowSettings, fit_to_screen
@@ -97,6 +97,8 @@ class MainWindow(QMainWindow):
         # The summary (a count over every key) waits for the first page: rows come first.
         self._summary_requested = False
         self._panel_width = self._settings.panel_width(DEFAULT_PANEL_WIDTH)
+        #: Keys whose enable/disable is on its way (a second click must not race it).
+        self._toggling: set[str] = set()
         presenter.set_window(self)
 
         self.model = KeysModel(services, tasks, parent=self)
@@ -217,6 +219,14 @@ class MainWindow(QMainWindow):
         self.table.revoke_requested.connect(lambda: self.revoke_keys(self.selected_keys()))
         self.table.close_requested.connect(self.close_details)
         self.table.customContextMenuRequested.connect(self._show_context_menu)
+        # The Actions column's controls run the context menu's handlers.
+        row_actions = self.table.actions_delegate
+        row_actions.set_busy_test(lambda dto: dto.key_id in self._toggling)
+        row_actions.toggle_clicked.connect(
+            lambda dto: self.set_key_enabled(dto, dto.state is not KeyState.ACTIVE)
+        )
+        row_actions.revoke_clicked.connect(lambda dto: self.revoke_keys([dto]))
+        row_actions.delete_clicked.connect(self.delete_key)
         self.empty_state.create_requested.connect(self.create_action.trigger)
         self.empty_state.clear_search_requested.connect(self.clear_search)
         self.panel.key_changed.connect(self._on_key_changed)
@@ -238,6 +248,7 @@ class MainWindow(QMainWindow):
         header.blockSignals(True)
         restored = self._settings.restore_header(header)
         header.blockSignals(False)
+        self.table.ensure_actions_column()
         if restored:
             # The remembered sort decides the first query, so the first page is sorted so.
             self.table.sort_as_header_says()
@@ -577,18 +588,33 @@ class MainWindow(QMainWindow):
         )
 
     def set_key_enabled(self, dto: KeyDTO, enabled: bool) -> None:
+        if not self._can_change(dto) or dto.key_id in self._toggling:
+            return
         keys = self._services.keys
+        key_id = dto.key_id
 
         def change() -> KeyDTO:
             if enabled:
-                return keys.enable(dto.key_id, expected_version=dto.version)
-            return keys.disable(dto.key_id, expected_version=dto.version)
+                return keys.enable(key_id, expected_version=dto.version)
+            return keys.disable(key_id, expected_version=dto.version)
 
-        self._tasks.submit(
-            change,
-            while_alive(self, self._on_key_changed),
-            while_alive(self, self.report_error),
-        )
+        def done(changed: KeyDTO) -> None:
+            self._toggling.discard(key_id)
+            self._on_key_changed(changed)
+
+        def failed(error: BaseException) -> None:
+            self._toggling.discard(key_id)
+            self._repaint_key(key_id)
+            self.report_error(error)
+
+        self._toggling.add(key_id)
+        self._repaint_key(key_id)
+        self._tasks.submit(change, while_alive(self, done), while_alive(self, failed))
+
+    def _repaint_key(self, key_id: str) -> None:
+        index = self.model.index_of(key_id, Column.ACTIONS)
+        if index.isValid():
+            self.table.viewport().update(self.table.visualRect(index))
 
     def copy_key_id(self, dto: KeyDTO) -> None:
         QGuiApplication.clipboard().setText(dto.key_id)
@@ -625,6 +651,11 @@ class MainWindow(QMainWindow):
         """Show what the operator's role allows; the services enforce it regardless."""
         self._operator = operator
         self.panel.set_operator(operator)
+        self.table.actions_delegate.set_permission(
+            self._can_change,
+            read_only_reason(operator.role) if operator else self.tr("Checking your role…"),
+        )
+        self.table.viewport().update()
         creator = operator is not None and can(operator.role, Action.CREATE_OWN_KEY)
         self.create_action.setEnabled(creator)
         self.create_button.setEnabled(creator)
@@ -711,6 +742,7 @@ class MainWindow(QMainWindow):
     def _save_layout(self) -> None:
         self._remember_panel_width()
         self._settings.save_geometry(self)
+        self.table.drop_fill()  # save the widths the user chose, not the window's slack
         self._settings.save_header(self.table.horizontalHeader())
         self._settings.save_splitter_state(self.splitter.saveState())
         self._settings.save_panel_width(self._panel_width)

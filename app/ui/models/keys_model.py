@@ -31,7 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
 
 from app.data.key_queries import Cursor, SortField
-from app.domain.status import KeyStatus
+from app.domain.status import KeyState, KeyStatus
 from app.services import Services
 from app.services.dto import KeyDTO, KeyPage, KeyQuery
 from app.ui.models.formatting import (
@@ -80,6 +80,8 @@ class Column(IntEnum):
     EXPIRES = 5
     CREATED = 6
     UPDATED = 7
+    #: Per-row controls (toggle, revoke, delete) painted by KeyActionsDelegate.
+    ACTIONS = 8
 
     @property
     def sort_field(self) -> SortField | None:
@@ -96,6 +98,7 @@ _SORT_FIELDS: dict[Column, SortField | None] = {
     Column.EXPIRES: SortField.EXPIRES,
     Column.CREATED: SortField.CREATED,
     Column.UPDATED: SortField.UPDATED,
+    Column.ACTIONS: None,  # buttons, not data
 }
 
 
@@ -107,6 +110,14 @@ _INITIAL_ORDER: dict[Column, Qt.SortOrder] = {
 
 
 _COLUMNS = tuple(Column)
+_ACTIONS_TEXT_ROLES = frozenset(
+    {
+        int(Qt.ItemDataRole.DisplayRole),
+        int(Qt.ItemDataRole.AccessibleTextRole),
+        int(Qt.ItemDataRole.AccessibleDescriptionRole),
+        int(Qt.ItemDataRole.ToolTipRole),
+    }
+)
 _ROW_FLAGS = (
     Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
@@ -114,6 +125,7 @@ _SERVED_ROLES = frozenset(
     {
         int(Qt.ItemDataRole.DisplayRole),
         int(Qt.ItemDataRole.AccessibleTextRole),
+        int(Qt.ItemDataRole.AccessibleDescriptionRole),
         int(Qt.ItemDataRole.ToolTipRole),
         int(Qt.ItemDataRole.FontRole),
         int(Qt.ItemDataRole.ForegroundRole),
@@ -454,7 +466,14 @@ class KeysModel(QAbstractTableModel):
         column = Column(section)
         if role == Qt.ItemDataRole.DisplayRole:
             return self._header_label(column)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleDescriptionRole):
+            if column is Column.ACTIONS:
+                return self.tr(
+                    "Enable or disable, revoke or delete the key in its row. From the keyboard: "
+                    "the context menu (Menu key) and Delete."
+                )
+            if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+                return None
             if column.sort_field is None:
                 return self.tr(
                     "The key's public id and last four characters. The secret itself is never "
@@ -478,6 +497,7 @@ class KeysModel(QAbstractTableModel):
             Column.EXPIRES: self.tr("Expires"),
             Column.CREATED: self.tr("Created On"),
             Column.UPDATED: self.tr("Last Updated On"),
+            Column.ACTIONS: self.tr("Actions"),
         }[column]
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -489,8 +509,12 @@ class KeysModel(QAbstractTableModel):
             return None
         dto = self._rows[row]
         column = _COLUMNS[index.column()]
+        if column is Column.ACTIONS and role in _ACTIONS_TEXT_ROLES:
+            return self._actions_text(dto, role)
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
             return self._texts(dto)[column]
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return None
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(dto, column)
         if role == KeyRole:
@@ -504,6 +528,17 @@ class KeysModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and self._dimmed(dto, column):
             return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
+
+    def _actions_text(self, dto: KeyDTO, role: int) -> str:
+        """The Actions cell has no text of its own: it names its controls for screen readers."""
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            if dto.status is KeyStatus.REVOKED:
+                return self.tr("Actions: Delete")
+            toggle = self.tr("Disable") if dto.state is KeyState.ACTIVE else self.tr("Enable")
+            return self.tr("Actions: %1, Revoke, Delete").replace("%1", toggle)
+        if role == Qt.ItemDataRole.AccessibleDescriptionRole:
+            return self.tr("Use the context menu (Menu key) or Delete to act from the keyboard")
+        return ""  # DisplayRole and ToolTipRole: the delegate paints and explains each control
 
     def _texts(self, dto: KeyDTO) -> tuple[str, ...]:
         """The row's cell texts, formatted once: a repaint asks for them many times over."""
@@ -532,6 +567,8 @@ class KeysModel(QAbstractTableModel):
             return expiry_text(dto.expires_at) or "—"
         if column is Column.CREATED:
             return short_date(dto.created_at)
+        if column is Column.ACTIONS:
+            return ""
         return short_date(dto.updated_at)
 
     def _tooltip(self, dto: KeyDTO, column: Column) -> str:
@@ -595,6 +632,7 @@ class KeysModel(QAbstractTableModel):
             Column.EXPIRES: dto.expires_at,
             Column.CREATED: dto.created_at,
             Column.UPDATED: dto.updated_at,
+            Column.ACTIONS: None,
         }[column]
 
     @staticmethod

@@ -1,19 +1,27 @@
-"""The keys table view: server-side sort from the header, keyboard actions, sane widths."""
+"""The keys table view: server-side sort from the header, keyboard actions, sane widths.
+
+The Name column takes up the slack when the table is wider than its columns, so the fixed
+Actions column sits at the right edge; it gives the slack back (never more) as the table
+narrows. Widths the user set stay theirs.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent
+from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent, QMouseEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.status import KeyStatus
-from app.ui.models.keys_model import Column, KeysModel, StatusRole, column_for
+from app.ui.models.keys_model import Column, KeyRole, KeysModel, StatusRole, column_for
+from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyActionsDelegate, KeyControl
 from app.ui.widgets.status_badge import StatusBadgeDelegate, badge_size
 
 #: The widest text each column usually holds: default widths follow the font, not pixels.
+#: Name starts modest because it takes whatever width is left over (see _fit_columns); all
+#: columns, Actions included, fit beside the detail panel on a 1600 px screen.
 _COLUMN_SAMPLES: dict[Column, str] = {
-    Column.NAME: "Looker Reporting Integration",
-    Column.OWNER: "Alice Nguyen (deactivated)",
+    Column.NAME: "Salesforce Data Sync",
+    Column.OWNER: "Dev Patel (deactivated)",
     Column.LAST_USED: "55 minutes ago",
     Column.EXPIRES: "28 Sep 2026",
     Column.CREATED: "28 Sep 2026",
@@ -21,7 +29,7 @@ _COLUMN_SAMPLES: dict[Column, str] = {
 }
 #: A masked key as wide as they come (prefix and environment labels vary).
 _MASK_SAMPLE = "kw_live_XXXXXXXXXXXX_…XXXX"
-CELL_PADDING = 22
+CELL_PADDING = 18
 
 
 class KeysTable(QTableView):
@@ -49,6 +57,13 @@ class KeysTable(QTableView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(StatusRole, self))
+        self.actions_delegate = KeyActionsDelegate(KeyRole, self)
+        self.setItemDelegateForColumn(Column.ACTIONS, self.actions_delegate)
+        # Hover feedback on the painted controls needs moves without a button held.
+        self.setMouseTracking(True)
+        #: What the Name column was widened by to fill the table (given back first).
+        self._name_fill = 0
+        self._fitting = False
         rows = self.verticalHeader()
         rows.hide()
         # Fixed row heights let the view skip measuring rows: scrolling stays cheap at any size.
@@ -60,13 +75,16 @@ class KeysTable(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
-        header.setStretchLastSection(True)
+        # The Name column fills the width instead (see _fit_columns): Actions keeps its size.
+        header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(60)
         self._set_default_widths()
+        self.ensure_actions_column()
         self.show_sort_of_model()
         # Sorting is the server's job: the view's own sorting stays off.
         header.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
+        header.sectionResized.connect(self._on_section_resized)
 
     def _set_default_widths(self) -> None:
         header = self.horizontalHeader()
@@ -77,6 +95,99 @@ class KeysTable(QTableView):
         header.resizeSection(Column.KEY, fixed.horizontalAdvance(_MASK_SAMPLE) + CELL_PADDING)
         widest = max(badge_size(status, self.font()).width() for status in KeyStatus)
         header.resizeSection(Column.STATUS, widest + CELL_PADDING)
+
+    def ensure_actions_column(self) -> None:
+        """Show the Actions column at its fixed width, whatever a restored header said.
+
+        A header state saved before the column existed (or with the last section stretched)
+        must not hide, squeeze or stretch it.
+        """
+        header = self.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.showSection(Column.ACTIONS)
+        header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.Fixed)
+        self._fitting = True
+        try:
+            header.resizeSection(Column.ACTIONS, ACTIONS_WIDTH)
+        finally:
+            self._fitting = False
+        self._name_fill = 0
+        self._fit_columns()
+
+    # ------------------------------------------------------------------ widths
+
+    def _fit_columns(self) -> None:
+        """Widen Name into empty space on the right, or give that widening back."""
+        header = self.horizontalHeader()
+        if self._fitting or header.isSectionHidden(Column.NAME):
+            return
+        slack = self.viewport().width() - header.length()
+        fill = max(0, self._name_fill + slack)
+        if fill == self._name_fill:
+            return
+        self._fitting = True
+        try:
+            own = header.sectionSize(Column.NAME) - self._name_fill
+            header.resizeSection(Column.NAME, own + fill)
+        finally:
+            self._fitting = False
+        self._name_fill = fill
+
+    def drop_fill(self) -> None:
+        """Give the Name column its own width back (before saving the header state)."""
+        if self._name_fill:
+            header = self.horizontalHeader()
+            self._fitting = True
+            try:
+                header.resizeSection(Column.NAME, header.sectionSize(Column.NAME) - self._name_fill)
+            finally:
+                self._fitting = False
+            self._name_fill = 0
+
+    @Slot(int, int, int)
+    def _on_section_resized(self, section: int, _old: int, _new: int) -> None:
+        if self._fitting:
+            return
+        if section == Column.NAME:
+            self._name_fill = 0  # the user chose this width: it is theirs now
+        else:
+            self._fit_columns()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    # ------------------------------------------------------------------ hover
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        super().mouseMoveEvent(event)
+        pos = event.position().toPoint()
+        index = self.indexAt(pos)
+        control = None
+        if index.isValid() and index.column() == Column.ACTIONS:
+            control = self.actions_delegate.control_at(
+                self.visualRect(index), pos, self._keys.key_at(index.row())
+            )
+        self._set_hovered(index, control)
+
+    def leaveEvent(self, event: QEvent) -> None:
+        super().leaveEvent(event)
+        self._set_hovered(None, None)
+
+    def _set_hovered(self, index: QModelIndex | None, control: KeyControl | None) -> None:
+        before = self.actions_delegate.hovered
+        if not self.actions_delegate.set_hovered(index, control):
+            return
+        if before is not None and before[0].isValid():
+            old = self._keys.index(before[0].row(), before[0].column())
+            self.viewport().update(self.visualRect(old))
+        if index is not None and control is not None:
+            self.viewport().update(self.visualRect(index))
+            dto = self._keys.key_at(index.row())
+            if self.actions_delegate.is_enabled(dto, control):
+                self.viewport().setCursor(Qt.CursorShape.PointingHandCursor)
+                return
+        self.viewport().unsetCursor()
 
     # ------------------------------------------------------------------ sorting
 
