@@ -1,13 +1,42 @@
 """Listing keys: filters, substring search, sort on any column, keyset paging.
 
-Search plans (DESIGN §4), chosen by probing first:
+Search (DESIGN §4) finds the term as a substring of the name, description, owner or key id,
+case-insensitively (accents count). At 1,000,000 keys no single plan is fast for every
+term: reading the matches through a trigram index costs time per match, walking the sort
+index and filtering costs time per row skipped. So a cheap probe first tells a rare term
+from a common one, and one of these plans answers:
 
-* SQLite, term of 3+ characters: count the FTS5 trigram matches up to ``RARE_LIMIT``. A
-  rare term is answered from those candidates (rowid lookups, then a small sort). A common
-  term walks the sort index and filters each row with ``LIKE``, which stops as soon as a
-  page is full. Terms of 1-2 characters (too short for trigrams) are common by nature.
-* PostgreSQL: the same probe against the ``pg_trgm`` GIN index.
-* MariaDB: ``LIKE`` on each column (its collation already ignores case).
+* **empty**: nothing matches, so no page query runs at all.
+* **candidates**: at most ``RARE_LIMIT`` keys match. Fetch exactly those and sort them.
+* **walk**: more match. Walk the sort column's index in order, filtering each row, and stop
+  when the page is full. Matches may all sit far along the order (a person's name sorted
+  by owner), so a walk reads at most ``WALK_LIMIT`` rows and takes the rest of the page
+  from the candidates.
+
+The limits sit where the plans cost about the same (tests/benchmarks/RESULTS.md).
+
+Per dialect:
+
+* SQLite, term of 3+ characters: the probe reads up to ``RARE_LIMIT + 1`` FTS5 trigram
+  matches (of trigrams that cover the term: cheaper than the phrase, a few extra rows that
+  LIKE drops) and keeps their ids, in SQLite, for the candidates. A walk that gives up
+  finishes from the exact phrase's matches, which also count the keys.
+* SQLite, term of 1-2 characters (too short for trigrams): the probe reads the table in
+  storage order until ``SHORT_PROBE_LIMIT + 1`` matches turn up; fewer are the candidates.
+  Letters and digits are common at any size (random key ids hold every such pair in
+  ~0.3 % of keys or more); a rare short term (punctuation) costs one scan of the table.
+* PostgreSQL: the probe is the planner's own estimate of the matches (EXPLAIN), from the
+  sample ANALYZE keeps of the ``pg_trgm`` index's expression (search_schema enlarges it).
+  Counting matches through the GIN index instead would build a common term's whole bitmap.
+  Each plan's planner settings are pinned (``SET LOCAL``): candidates from a bitmap scan,
+  a walk along the sort index. pg_trgm indexes words of letters and digits only, so a term
+  without a word of 3+ characters is walked, and finished by a scan.
+* MariaDB: the collation's ``LIKE`` (which ignores accents), then ``lower()`` compared in
+  binary; walked.
+
+Case: ASCII letters fold as LIKE folds them. Other letters fold one character at a time
+(``É`` = ``é``), as FTS5 and PostgreSQL's ``lower()`` do; SQLite's LIKE cannot, so it is
+given each case variant, or ``kw_casefold`` when there would be too many.
 
 Keyset paging treats NULL as the smallest value in every dialect by reading the NULL rows
 and the non-NULL rows as two segments, each walked along an ``(column, id)`` index.
@@ -15,8 +44,12 @@ and the non-NULL rows as two segments, each walked along an ``(column, id)`` ind
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+import itertools
+import math
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -28,8 +61,17 @@ from app.data.models import ApiKey
 from app.data.search_schema import PG_SEARCH_EXPRESSION
 from app.domain.status import KeyState, KeyStatus
 
-#: A term with at most this many matches takes the index-first plan.
-RARE_LIMIT = 2000
+#: A term with at most this many matches is answered from its candidates, else walked.
+RARE_LIMIT = 6_000
+#: SQLite: a 1-2 character term with at most this many matches is answered from the probe.
+SHORT_PROBE_LIMIT = 50
+#: A walk reads at most this many rows of the sort order before it takes the rest of the
+#: page from the candidates.
+WALK_LIMIT = 12_000
+#: The same for a term the index cannot help, whose "candidates" are a scan of the table.
+SHORT_WALK_LIMIT = 100_000
+#: SQLite: a walk tries at most this many case variants of a non-ASCII term per column.
+MAX_CASE_VARIANTS = 8
 
 
 class SortField(StrEnum):
@@ -69,11 +111,34 @@ class KeyFilter:
     owner_id: int | None = None
 
 
+class PlanKind(StrEnum):
+    NONE = "none"  # no search term
+    EMPTY = "empty"
+    CANDIDATES = "candidates"
+    WALK = "walk"
+
+
 @dataclass(frozen=True, slots=True)
 class _SearchPlan:
+    kind: PlanKind = PlanKind.NONE
+    #: What the page query filters rows with.
     predicate: sa.ColumnElement[bool] | None = None
-    candidates: sa.Select[Any] | None = None
-    empty: bool = False
+    #: What a count filters with, when it differs from ``predicate`` (cheaper there).
+    count_predicate: sa.ColumnElement[bool] | None = None
+    #: A statement that counts every match by itself, for a count with no other filter.
+    count_alone: sa.Select[Any] | None = None
+    #: Walks: the candidates that finish a page the first ``walk_limit`` rows of the sort
+    #: order could not fill.
+    fallback: sa.ColumnElement[bool] | None = None
+    walk_limit: int = 0
+    #: PostgreSQL planner settings for the page query, its fallback and a count.
+    pg_page: dict[str, str] = field(default_factory=dict)
+    pg_fallback: dict[str, str] = field(default_factory=dict)
+    pg_count: dict[str, str] = field(default_factory=dict)
+
+
+_TABLE = ApiKey.__table__.c
+_SEARCHED = (_TABLE.name, _TABLE.description, _TABLE.owner_name, _TABLE.key_id)
 
 
 def _escape_like(term: str) -> str:
@@ -84,11 +149,218 @@ def _fts_phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def _like_any(term: str) -> sa.ColumnElement[bool]:
+def _fts_query(term: str) -> str:
+    """An FTS5 query for the rows that may contain ``term`` (3+ characters).
+
+    Not the phrase itself: matching a phrase checks the positions of every one of its
+    trigrams, and a phrase of common words ("tickets to slack") has many common ones. The
+    AND of trigrams that just cover the term costs about half and finds a few more rows,
+    which the LIKE filter then drops.
+    """
+    grams = [term[start : start + 3] for start in range(len(term) - 2)]
+    picked = grams[::3]
+    if (len(grams) - 1) % 3:
+        picked.append(grams[-1])
+    return " AND ".join('"' + gram.replace('"', '""') + '"' for gram in picked)
+
+
+def _sqlite_columns(term: str) -> tuple[sa.ColumnElement[Any], ...]:
+    # Key ids are base62, and SQLite's LIKE matches other characters only exactly: a term
+    # with any other character cannot be part of one. (MariaDB's accent-insensitive
+    # collations do find "ü" in an id with a "u", so they keep every column.)
+    if term.isascii() and term.isalnum():
+        return _SEARCHED
+    return _SEARCHED[:3]
+
+
+def _like_any(term: str, columns: tuple[sa.ColumnElement[Any], ...]) -> sa.ColumnElement[bool]:
+    """LIKE on each column (SQLite's LIKE folds ASCII case)."""
     pattern = f"%{_escape_like(term)}%"
-    table = ApiKey.__table__.c
-    columns = (table.name, table.description, table.owner_name, table.key_id)
     return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
+
+
+def _case_variants(term: str) -> list[str] | None:
+    """The spellings of ``term`` that differ in the case of its non-ASCII letters."""
+    choices: list[list[str]] = []
+    for ch in term:
+        if ch.isascii():
+            choices.append([ch])  # LIKE folds these itself
+            continue
+        forms = {ch, ch.lower(), ch.upper(), ch.casefold(), ch.title()}
+        choices.append(sorted(form for form in forms if len(form) == 1))
+    if math.prod(len(spellings) for spellings in choices) > MAX_CASE_VARIANTS:
+        return None
+    return ["".join(spelling) for spelling in itertools.product(*choices)]
+
+
+def _sqlite_filter(term: str) -> sa.ColumnElement[bool]:
+    """A row filter for walking (or scanning) with ``term`` on SQLite."""
+    columns = _sqlite_columns(term)
+    if term.isascii():
+        return _like_any(term, columns)
+    variants = _case_variants(term)
+    if variants is not None:
+        return sa.or_(
+            *(
+                column.like(f"%{_escape_like(variant)}%", escape="\\")
+                for variant in variants
+                for column in columns
+            )
+        )
+    # kw_casefold is registered by the engine factory (SQLite's lower() folds ASCII only);
+    # a full case folding may turn the term into ASCII, so every column is searched.
+    pattern = f"%{_escape_like(term.casefold())}%"
+    return sa.or_(*(sa.func.kw_casefold(column).like(pattern, escape="\\") for column in _SEARCHED))
+
+
+def _probe(session: Session, matches: sa.Select[Any], limit: int) -> tuple[int, str]:
+    """How many rows ``matches`` yields (counting to ``limit + 1`` at most) and their ids.
+
+    The ids stay a JSON array inside SQLite and come back as one string, for ``_id_list``:
+    thousands of Python objects per keystroke would wake the garbage collector.
+    """
+    found = matches.limit(limit + 1).subquery()
+    statement = sa.select(sa.func.count(), sa.func.json_group_array(found.c[0]))
+    count, ids = session.execute(statement).one()
+    return int(count), str(ids)
+
+
+def _id_list(ids: str) -> sa.ColumnElement[bool]:
+    """``id IN`` the ids of a JSON array (one parameter, however many ids)."""
+    values = (
+        sa.text("SELECT value FROM json_each(:ids)")
+        .bindparams(ids=ids)
+        .columns(sa.column("value", sa.Integer))
+        .subquery()
+    )
+    return _TABLE.id.in_(sa.select(values.c.value))
+
+
+def _plan_sqlite(session: Session, term: str) -> _SearchPlan:
+    if len(term) < 3:
+        # Too short for trigrams: read the table in storage order until the matches run
+        # over the limit (a common term stops early).
+        predicate = _sqlite_filter(term)
+        found, ids = _probe(session, sa.select(_TABLE.id).where(predicate), SHORT_PROBE_LIMIT)
+        if not found:
+            return _SearchPlan(PlanKind.EMPTY)
+        if found <= SHORT_PROBE_LIMIT:
+            return _SearchPlan(PlanKind.CANDIDATES, predicate=_id_list(ids))
+        return _SearchPlan(
+            PlanKind.WALK, predicate=predicate, fallback=predicate, walk_limit=SHORT_WALK_LIMIT
+        )
+    # The probe keeps the ids it reads, so that a rare term's page needs no second match.
+    covering = (
+        sa.text("SELECT rowid FROM api_keys_fts WHERE api_keys_fts MATCH :query")
+        .bindparams(query=_fts_query(term))
+        .columns(sa.column("rowid", sa.Integer))
+        .subquery()
+    )
+    found, ids = _probe(session, sa.select(covering.c.rowid), RARE_LIMIT)
+    if not found:
+        return _SearchPlan(PlanKind.EMPTY)
+    like = _sqlite_filter(term)
+    if found <= RARE_LIMIT:
+        return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(_id_list(ids), like))
+    # Many matches: the exact phrase, which reads fewer rows than the probe's superset,
+    # counts them and finishes any walk that runs out of its WALK_LIMIT.
+    phrase = _fts_phrase(term)
+    matches = (
+        sa.text("SELECT rowid FROM api_keys_fts WHERE api_keys_fts MATCH :phrase")
+        .bindparams(phrase=phrase)
+        .columns(sa.column("rowid", sa.Integer))
+        .subquery()
+    )
+    in_index = _TABLE.id.in_(sa.select(matches.c.rowid))
+    counted = (
+        sa.text("SELECT count(*) AS n FROM api_keys_fts WHERE api_keys_fts MATCH :phrase")
+        .bindparams(phrase=phrase)
+        .columns(sa.column("n", sa.Integer))
+        .subquery()
+    )
+    return _SearchPlan(
+        PlanKind.WALK,
+        predicate=like,
+        count_predicate=in_index,
+        count_alone=sa.select(counted.c.n),
+        fallback=in_index,
+        walk_limit=WALK_LIMIT,
+    )
+
+
+# PostgreSQL planner settings: the candidates come from a bitmap scan of the GIN index (and
+# are sorted), a walk reads the sort index, a scan reads the table in storage order. Every
+# search statement is planned for its own term: psycopg prepares a statement it has run
+# five times, and PostgreSQL would then reuse one generic plan for every term (a plan made
+# under other settings, too, since settings do not invalidate cached plans).
+_PG_CUSTOM = {"plan_cache_mode": "force_custom_plan"}
+_PG_CANDIDATES = {**_PG_CUSTOM, "enable_seqscan": "off", "enable_indexscan": "off"}
+_PG_WALK = {**_PG_CUSTOM, "enable_seqscan": "off", "enable_bitmapscan": "off"}
+_PG_SCAN = {**_PG_CUSTOM, "enable_indexscan": "off", "enable_bitmapscan": "off"}
+
+
+@contextmanager
+def _pg_settings(session: Session, settings: dict[str, str]) -> Iterator[None]:
+    """Planner settings for the statements inside (PostgreSQL only, transaction-local)."""
+    if not settings or session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    session.execute(sa.select(*(sa.func.set_config(k, v, True) for k, v in settings.items())))
+    try:
+        yield
+    finally:
+        # Back to what the session had before (its values at connection time).
+        pg_settings = sa.table("pg_settings", sa.column("name"), sa.column("reset_val"))
+        session.execute(
+            sa.select(sa.func.set_config(pg_settings.c.name, pg_settings.c.reset_val, True)).where(
+                pg_settings.c.name.in_(list(settings))
+            )
+        )
+
+
+def _pg_estimate(session: Session, predicate: sa.ColumnElement[bool]) -> float:
+    """The planner's estimate of the matches: ANALYZE's sample of the indexed expression
+    tells a rare term from a common one (search_schema raises its size), for the cost of
+    planning one statement."""
+    statement = sa.select(sa.literal(1)).select_from(ApiKey.__table__).where(predicate)
+    compiled = statement.compile(dialect=session.get_bind().dialect)
+    plan = (
+        session.connection()
+        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
+        .scalar_one()
+    )
+    return float(plan[0]["Plan"]["Plan Rows"])
+
+
+def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
+    expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
+    predicate = expression.like(f"%{_escape_like(term.lower())}%", escape="\\")
+    if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term)):
+        # pg_trgm makes trigrams of words (letters and digits) only: without a word of 3+
+        # characters the index matches nearly every row. Walk (a common term fills a page
+        # early), and scan the table when a rare one does not.
+        return _SearchPlan(
+            PlanKind.WALK,
+            predicate=predicate,
+            fallback=predicate,
+            walk_limit=SHORT_WALK_LIMIT,
+            pg_page=_PG_WALK,
+            pg_fallback=_PG_SCAN,
+            pg_count=_PG_SCAN,
+        )
+    if _pg_estimate(session, predicate) <= RARE_LIMIT:
+        return _SearchPlan(
+            PlanKind.CANDIDATES, predicate=predicate, pg_page=_PG_CANDIDATES, pg_count=_PG_CUSTOM
+        )
+    return _SearchPlan(
+        PlanKind.WALK,
+        predicate=predicate,
+        fallback=predicate,
+        walk_limit=WALK_LIMIT,
+        pg_page=_PG_WALK,
+        pg_fallback=_PG_CANDIDATES,
+        pg_count=_PG_CUSTOM,
+    )
 
 
 def _plan_search(session: Session, term: str) -> _SearchPlan:
@@ -96,78 +368,68 @@ def _plan_search(session: Session, term: str) -> _SearchPlan:
         return _SearchPlan()
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        if len(term) < 3 or not term.isascii():
-            # Too short for trigrams, or outside the ASCII case folding that LIKE does.
-            return _SearchPlan(predicate=_sqlite_fold_like(term))
-        match = (
-            sa.text("SELECT rowid FROM api_keys_fts WHERE api_keys_fts MATCH :phrase")
-            .bindparams(phrase=_fts_phrase(term))
-            .columns(sa.column("rowid"))
-        )
-        probe = sa.select(sa.func.count()).select_from(
-            match.subquery().select().limit(RARE_LIMIT + 1).subquery()
-        )
-        found = session.execute(probe).scalar_one()
-        if found == 0:
-            return _SearchPlan(empty=True)
-        if found <= RARE_LIMIT:
-            return _SearchPlan(candidates=sa.select(match.subquery().c.rowid))
-        return _SearchPlan(predicate=_like_any(term))
+        return _plan_sqlite(session, term)
     if dialect == "postgresql":
-        expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
-        pattern = f"%{_escape_like(term.lower())}%"
-        predicate = expression.like(pattern, escape="\\")
-        return _SearchPlan(predicate=predicate)
-    return _SearchPlan(predicate=_like_any(term))
+        return _plan_postgresql(session, term)
+    return _SearchPlan(PlanKind.WALK, predicate=_mariadb_like(term))
 
 
-def _sqlite_fold_like(term: str) -> sa.ColumnElement[bool]:
-    if term.isascii():
-        return _like_any(term)
-    # SQLite's LIKE and lower() fold ASCII only; kw_casefold (registered by the engine
-    # factory) folds the rest of Unicode.
-    folded = term.casefold()
-    pattern = f"%{_escape_like(folded)}%"
-    table = ApiKey.__table__.c
-    columns = (table.name, table.description, table.owner_name, table.key_id)
-    return sa.or_(*(sa.func.kw_casefold(col).like(pattern, escape="\\") for col in columns))
+def _mariadb_like(term: str) -> sa.ColumnElement[bool]:
+    """LIKE that ignores case but not accents, as on SQLite and PostgreSQL: MariaDB's
+    ``_ci`` collations would also find "Zürich" for "zurich", so lower-cased text is
+    compared byte for byte."""
+    loose = f"%{_escape_like(term)}%"
+    exact = f"%{_escape_like(term.lower())}%"
+    return sa.or_(
+        *(
+            # The collation's LIKE first: it is cheap and lets few rows through to lower().
+            sa.and_(
+                column.like(loose, escape="\\"),
+                sa.func.lower(column).collate("utf8mb4_bin").like(exact, escape="\\"),
+            )
+            for column in _SEARCHED
+        )
+    )
+
+
+def describe_search_plan(session: Session, term: str) -> str:
+    """The plan a search for ``term`` takes now (for benchmarks and diagnostics)."""
+    return _plan_search(session, term).kind.value
 
 
 def _status_predicate(status: KeyStatus, now: datetime) -> sa.ColumnElement[bool]:
-    table = ApiKey.__table__.c
-    not_expired = sa.or_(table.expires_at.is_(None), table.expires_at > now)
+    not_expired = sa.or_(_TABLE.expires_at.is_(None), _TABLE.expires_at > now)
     if status is KeyStatus.ACTIVE:
-        return sa.and_(table.state == KeyState.ACTIVE.value, not_expired)
+        return sa.and_(_TABLE.state == KeyState.ACTIVE.value, not_expired)
     if status is KeyStatus.DISABLED:
-        return sa.and_(table.state == KeyState.DISABLED.value, not_expired)
+        return sa.and_(_TABLE.state == KeyState.DISABLED.value, not_expired)
     if status is KeyStatus.EXPIRED:
-        return sa.and_(table.state != KeyState.REVOKED.value, table.expires_at <= now)
-    return table.state == KeyState.REVOKED.value
+        return sa.and_(_TABLE.state != KeyState.REVOKED.value, _TABLE.expires_at <= now)
+    return _TABLE.state == KeyState.REVOKED.value
 
 
-def _where(
-    session: Session, key_filter: KeyFilter, now: datetime
-) -> tuple[list[sa.ColumnElement[bool]], _SearchPlan]:
-    table = ApiKey.__table__.c
+def _filters(key_filter: KeyFilter, now: datetime) -> list[sa.ColumnElement[bool]]:
     clauses: list[sa.ColumnElement[bool]] = []
     if key_filter.status is not None:
         clauses.append(_status_predicate(key_filter.status, now))
     if key_filter.owner_id is not None:
-        clauses.append(table.owner_id == key_filter.owner_id)
-    plan = _plan_search(session, key_filter.search)
-    if plan.predicate is not None:
-        clauses.append(plan.predicate)
-    if plan.candidates is not None:
-        clauses.append(table.id.in_(plan.candidates))
-    return clauses, plan
+        clauses.append(_TABLE.owner_id == key_filter.owner_id)
+    return clauses
 
 
 def count_keys(session: Session, key_filter: KeyFilter, now: datetime) -> int:
-    clauses, plan = _where(session, key_filter, now)
-    if plan.empty:
+    plan = _plan_search(session, key_filter.search)
+    if plan.kind is PlanKind.EMPTY:
         return 0
+    clauses = _filters(key_filter, now)
+    if not clauses and plan.count_alone is not None:
+        return int(session.execute(plan.count_alone).scalar_one())
+    search = plan.count_predicate if plan.count_predicate is not None else plan.predicate
+    if search is not None:
+        clauses.append(search)
     statement = sa.select(sa.func.count()).select_from(ApiKey.__table__).where(*clauses)
-    return int(session.execute(statement).scalar_one())
+    with _pg_settings(session, plan.pg_count):
+        return int(session.execute(statement).scalar_one())
 
 
 def _segments(sort: SortField, descending: bool) -> list[bool]:
@@ -188,11 +450,11 @@ def fetch_page(
     after: Cursor | None = None,
 ) -> tuple[list[ApiKey], Cursor | None]:
     """One page of keys and the cursor of the next page (None at the end)."""
-    clauses, plan = _where(session, key_filter, now)
-    if plan.empty:
+    plan = _plan_search(session, key_filter.search)
+    if plan.kind is PlanKind.EMPTY:
         return [], None
+    filters = _filters(key_filter, now)
     column = SORT_COLUMNS[sort]
-    table = ApiKey.__table__.c
     rows: list[ApiKey] = []
     segments = _segments(sort, descending)
     if after is not None and sort in NULLABLE_SORTS:
@@ -202,26 +464,128 @@ def fetch_page(
         wanted = limit + 1 - len(rows)
         if wanted <= 0:
             break
-        segment_clauses = list(clauses)
+        order = _Order(session, column, descending, null_segment)
+        where = list(filters)
         if sort in NULLABLE_SORTS:
-            segment_clauses.append(column.is_(None) if null_segment else column.is_not(None))
-        if after is not None and (after.value is None) == null_segment:
-            segment_clauses.append(_after(session, column, after, descending, null_segment))
-        order_column = _order_column(session, column, plan)
-        if null_segment:
-            order = [_dir(_order_column(session, table.id, plan), descending)]
-        else:
-            order = [
-                _dir(order_column, descending),
-                _dir(_order_column(session, table.id, plan), descending),
-            ]
-        statement = sa.select(ApiKey).where(*segment_clauses).order_by(*order).limit(wanted)
-        rows.extend(session.execute(statement).scalars())
+            where.append(column.is_(None) if null_segment else column.is_not(None))
+        start = after if after is not None and (after.value is None) == null_segment else None
+        rows.extend(_segment_rows(session, plan, order, where, start, wanted))
     if len(rows) > limit:
         rows = rows[:limit]
         last = rows[-1]
         return rows, Cursor(_sort_value(last, sort), last.id)
     return rows, None
+
+
+@dataclass(frozen=True, slots=True)
+class _Order:
+    """One segment's order: by (column, id), or by id alone in the NULL segment."""
+
+    session: Session
+    column: sa.ColumnElement[Any]
+    descending: bool
+    null_segment: bool
+
+    @property
+    def sqlite(self) -> bool:
+        return self.session.get_bind().dialect.name == "sqlite"
+
+    def keys(self, *, indexed: bool = True) -> list[sa.ColumnElement[Any]]:
+        keys: list[sa.ColumnElement[Any]] = [self.column, _TABLE.id]
+        if self.null_segment:
+            keys = [_TABLE.id]
+        return keys if indexed else [_unindexed(key) for key in keys]
+
+    def by(self, *, indexed: bool = True) -> list[sa.ColumnElement[Any]]:
+        return [_dir(key, self.descending) for key in self.keys(indexed=indexed)]
+
+    def value_of(self, row: Any) -> Cursor:
+        return Cursor(None if self.null_segment else row[0], row[-1])
+
+    def up_to(self, cursor: Cursor) -> sa.ColumnElement[bool]:
+        """Rows up to ``cursor`` (included) in this order, as a range an index can serve."""
+        if self.null_segment:
+            return _TABLE.id >= cursor.pk if self.descending else _TABLE.id <= cursor.pk
+        here = sa.tuple_(self.column, _TABLE.id)
+        there = sa.tuple_(sa.literal(cursor.value, self.column.type), sa.literal(cursor.pk))
+        return here >= there if self.descending else here <= there
+
+    def past(self, cursor: Cursor, *, indexed: bool = True) -> sa.ColumnElement[bool]:
+        """Rows strictly past ``cursor`` in this order."""
+        return _after(
+            self.session,
+            self.column,
+            cursor,
+            self.descending,
+            self.null_segment,
+            indexed=indexed,
+        )
+
+
+def _segment_rows(
+    session: Session,
+    plan: _SearchPlan,
+    order: _Order,
+    where: list[sa.ColumnElement[bool]],
+    start: Cursor | None,
+    wanted: int,
+) -> list[ApiKey]:
+    if plan.kind is PlanKind.CANDIDATES and order.sqlite:
+        assert plan.predicate is not None
+        return _sorted_candidates(session, order, [*where, plan.predicate], start, wanted)
+    clauses = list(where)
+    if start is not None:
+        clauses.append(order.past(start))
+    if plan.predicate is not None:
+        clauses.append(plan.predicate)
+    with _pg_settings(session, plan.pg_page):
+        bound = None
+        if plan.fallback is not None:
+            # Walk no further than walk_limit rows of the order (cheap to find in its index).
+            bounded = [*where, order.past(start)] if start is not None else list(where)
+            nth = sa.select(*order.keys()).where(*bounded).order_by(*order.by())
+            last = session.execute(nth.limit(1).offset(plan.walk_limit - 1)).first()
+            if last is not None:
+                bound = order.value_of(last)
+                clauses.append(order.up_to(bound))
+        statement = sa.select(ApiKey).where(*clauses).order_by(*order.by()).limit(wanted)
+        rows = list(session.execute(statement).scalars())
+    if bound is None or len(rows) == wanted:
+        return rows
+    # The walk found too few matches that far along: the rest come from the candidates.
+    assert plan.fallback is not None
+    rest = [*where, plan.fallback]
+    if order.sqlite:
+        return rows + _sorted_candidates(session, order, rest, bound, wanted - len(rows))
+    statement = (
+        sa.select(ApiKey)
+        .where(*rest, order.past(bound))
+        .order_by(*order.by())
+        .limit(wanted - len(rows))
+    )
+    with _pg_settings(session, plan.pg_fallback):
+        return rows + list(session.execute(statement).scalars())
+
+
+def _sorted_candidates(
+    session: Session,
+    order: _Order,
+    where: list[sa.ColumnElement[bool]],
+    start: Cursor | None,
+    wanted: int,
+) -> list[ApiKey]:
+    """SQLite: the first ``wanted`` matches after ``start``, found by id and then sorted.
+
+    Unary + keeps SQLite from walking a whole sort index for a few candidates (collations
+    are kept); only the ids are sorted, and the wanted rows are read afterwards.
+    """
+    clauses = list(where)
+    if start is not None:
+        clauses.append(order.past(start, indexed=False))
+    by = order.by(indexed=False)
+    ids = sa.select(_TABLE.id).where(*clauses).order_by(*by).limit(wanted)
+    statement = sa.select(ApiKey).where(_TABLE.id.in_(ids)).order_by(*by)
+    return list(session.execute(statement).scalars())
 
 
 def _sort_value(row: ApiKey, sort: SortField) -> Any:
@@ -232,14 +596,8 @@ def _dir(column: sa.ColumnElement[Any], descending: bool) -> sa.ColumnElement[An
     return column.desc() if descending else column.asc()
 
 
-def _order_column(
-    session: Session, column: sa.ColumnElement[Any], plan: _SearchPlan
-) -> sa.ColumnElement[Any]:
-    if plan.candidates is not None and session.get_bind().dialect.name == "sqlite":
-        # A unary + keeps SQLite from walking the whole sort index for a rare term: the few
-        # candidates are looked up by rowid and sorted instead (the column keeps its collation).
-        return sa.literal_column(f"+api_keys.{column.key}")
-    return column
+def _unindexed(column: sa.ColumnElement[Any]) -> sa.ColumnElement[Any]:
+    return sa.literal_column(f"+api_keys.{column.key}")
 
 
 def _after(
@@ -248,14 +606,23 @@ def _after(
     after: Cursor,
     descending: bool,
     null_segment: bool,
+    *,
+    indexed: bool = True,
 ) -> sa.ColumnElement[bool]:
-    pk = ApiKey.__table__.c.id
+    """Rows past the cursor. ``indexed=False`` (SQLite) keeps the comparison off every index:
+    with ``id IN (…)`` beside it, SQLite 3.40 answers ``id IN (…) AND id < ?`` wrongly from
+    an index that lists ``id`` (``ix_api_keys_expires_at_id (expires_at=? AND id=? AND
+    rowid<?)`` ignores the ``rowid<?``), so candidates compare unindexed (``+id``)."""
+    pk: sa.ColumnElement[Any] = _TABLE.id
+    typed = column
+    if not indexed:
+        column, pk = _unindexed(column), _unindexed(pk)
     if null_segment:
         return pk < after.pk if descending else pk > after.pk
     if session.get_bind().dialect.name in {"sqlite", "postgresql"}:
         # Row values let the database seek straight to the cursor in the (column, id) index.
         here = sa.tuple_(column, pk)
-        there = sa.tuple_(sa.literal(after.value, column.type), sa.literal(after.pk))
+        there = sa.tuple_(sa.literal(after.value, typed.type), sa.literal(after.pk))
         return here < there if descending else here > there
     if descending:
         return sa.or_(column < after.value, sa.and_(column == after.value, pk < after.pk))

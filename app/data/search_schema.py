@@ -50,6 +50,12 @@ def create_search_structures(connection: sa.Connection) -> None:
             "CREATE INDEX ix_api_keys_search_trgm ON api_keys "
             f"USING gin (({PG_SEARCH_EXPRESSION}) gin_trgm_ops)"
         )
+        # The planner chooses between this index (few matches) and walking the sort index
+        # (many) from ANALYZE's sample of the expression. The default sample cannot tell a
+        # term in 0.5 % of a million keys from an absent one; this one can (benchmarked).
+        connection.exec_driver_sql(
+            "ALTER INDEX ix_api_keys_search_trgm ALTER COLUMN 1 SET STATISTICS 1000"
+        )
 
 
 def drop_search_structures(connection: sa.Connection) -> None:

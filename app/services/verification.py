@@ -72,6 +72,9 @@ class Verifier:
         self._cache: OrderedDict[bytes, str] = OrderedDict()
         self._lock = threading.Lock()
         self._connection: Any = None
+        self._cursor: Any = None
+        # psycopg: a server-side prepared statement skips planning the join on every call.
+        self._execute_options = {"prepare": True} if engine.dialect.name == "postgresql" else {}
         marker = "?" if engine.dialect.paramstyle == "qmark" else "%s"
         self._lookup_sql = _LOOKUP.format(p=marker)
         self._rehash_sql = _REHASH.format(p=marker)
@@ -98,12 +101,14 @@ class Verifier:
 
     def _fetch(self, key_id: str) -> tuple[Any, ...] | None:
         try:
-            cursor = self._dbapi().cursor()
-            try:
-                cursor.execute(self._lookup_sql, (key_id,))
-                row = cursor.fetchone()
-            finally:
-                cursor.close()
+            if self._cursor is None:
+                # One cursor for every lookup (callers hold the lock).
+                self._cursor = self._dbapi().cursor()
+            self._cursor.execute(self._lookup_sql, (key_id,), **self._execute_options)
+            # fetchall, not fetchone: SQLite ends its read transaction (and lets checkpoints
+            # pass) only once a statement has run to completion.
+            rows = self._cursor.fetchall()
+            row = rows[0] if rows else None
         except Exception as error:
             self._drop_connection()
             raise DatabaseError(
@@ -112,6 +117,10 @@ class Verifier:
         return None if row is None else tuple(row)
 
     def _drop_connection(self) -> None:
+        if self._cursor is not None:
+            with contextlib.suppress(Exception):  # its connection may be broken
+                self._cursor.close()
+            self._cursor = None
         if self._connection is not None:
             with contextlib.suppress(Exception):  # it is already broken
                 self._connection.close()

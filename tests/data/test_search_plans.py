@@ -1,0 +1,287 @@
+"""Every search plan returns exactly the keys a plain Python filter finds, in sort order.
+
+A few thousand keys are bulk inserted with the benchmark seeder (a quarter of them carry
+%, _, quotes, backslashes and non-ASCII text), then each plan is forced in turn: the
+trigram candidates, the walk along the sort index, a walk cut short that finishes from the
+candidates and, for 1-2 character terms, the short probe's outcomes (through the module's
+limits; MariaDB has one plan). For every
+sort field in both directions the pages are followed cursor by cursor to the end, and the
+whole sequence of ids must equal a Python sort of the Python filter's result: NULLs
+smallest, ties broken by id.
+"""
+
+from __future__ import annotations
+
+import random
+import unicodedata
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from app.data import key_queries
+from app.data.engine import create_engine
+from app.data.key_queries import KeyFilter, SortField
+from app.data.models import ApiKey
+from app.data.schema import upgrade
+from app.domain.status import KeyState, KeyStatus, derive_status
+from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
+
+KEYS = 3000
+TERMS = (
+    "sync",  # common
+    "heron",  # a few dozen
+    "kestrel",  # a handful
+    "zebrafinch",  # one
+    "no such words here",  # none
+    "100%",
+    "w_e",
+    "%_d",
+    "o'brien",
+    '"critical"',
+    r"c:\etl",
+    "zürich",
+    "ZÜRICH",
+    "ÄBC",
+    "äbc",
+    # too short for trigrams
+    "%",
+    "_",
+    "\\",
+    "'",
+    "ü",
+    "%_",
+    "Äb",
+    "q%",
+)
+NOW = datetime.now(UTC)
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(database_url)
+    upgrade(engine)
+    rng = random.Random(7)
+    now = datetime.now(UTC)
+    people = insert_users(engine, user_rows(40, rng, now), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, KEYS, rng, now=now, secret_hash="unused", odd_share=0.25)
+    analyze(engine)
+    yield engine
+    engine.dispose()
+
+
+def _dialect(engine: Engine) -> str:
+    name = engine.dialect.name
+    return "mariadb" if name in {"mysql", "mariadb"} else name
+
+
+def _fold(dialect: str) -> Callable[[str], str]:
+    """Case-insensitive, accents significant, everywhere (for this data: no ß, no ligatures)."""
+    return str.lower
+
+
+def _text_key(engine: Engine) -> Callable[[str], Any] | None:
+    """How the database orders names and owners, or None when Python cannot mimic it."""
+    dialect = _dialect(engine)
+    if dialect == "sqlite":
+        ascii_lower = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+        return lambda text: text.translate(ascii_lower)  # NOCASE folds ASCII only
+    with engine.connect() as connection:
+        if dialect == "postgresql":
+            collation = connection.exec_driver_sql(
+                "SELECT coalesce(c.collation_name, d.datcollate) "
+                "FROM information_schema.columns c, pg_database d "
+                "WHERE c.table_name = 'api_keys' AND c.column_name = 'name' "
+                "AND d.datname = current_database()"
+            ).scalar_one()
+            return (lambda text: text) if collation in {"C", "POSIX", "C.UTF-8"} else None
+        collation = connection.exec_driver_sql(
+            "SELECT collation_name FROM information_schema.columns WHERE "
+            "table_schema = DATABASE() AND table_name = 'api_keys' AND column_name = 'name'"
+        ).scalar_one()
+    if collation == "utf8mb4_general_ci":
+
+        def general_ci(text: str) -> str:
+            decomposed = unicodedata.normalize("NFD", text)
+            return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).upper()
+
+        return general_ci
+    return None
+
+
+def _expected(
+    rows: list[ApiKey],
+    sort: SortField,
+    descending: bool,
+    text_key: Callable[[str], Any] | None,
+    database_order: dict[SortField, dict[int, int]],
+) -> list[int]:
+    attribute = str(key_queries.SORT_COLUMNS[sort].key)
+
+    def key(row: ApiKey) -> tuple[int, Any, int]:
+        value = getattr(row, attribute)
+        if value is None:
+            return (0, 0, row.id)  # NULL is the smallest value
+        if sort in database_order:
+            value = database_order[sort][row.id]
+        elif isinstance(value, str) and text_key is not None:
+            value = text_key(value)
+        return (1, value, row.id)
+
+    return [row.id for row in sorted(rows, key=key, reverse=descending)]
+
+
+def _all_pages(
+    session: Session, key_filter: KeyFilter, sort: SortField, descending: bool, size: int
+) -> list[int]:
+    ids: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = key_queries.fetch_page(
+            session,
+            key_filter,
+            sort=sort,
+            descending=descending,
+            limit=size,
+            now=NOW,
+            after=cursor,
+        )
+        ids.extend(row.id for row in rows)
+        if cursor is None:
+            return ids
+        assert len(ids) <= KEYS + 200, "the cursors never reach the end"
+
+
+@contextmanager
+def _forced(plan: str, dialect: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with monkeypatch.context() as patch:
+        if dialect in {"sqlite", "postgresql"}:
+            limit = 10**9 if plan == "candidates" else 0
+            patch.setattr(key_queries, "RARE_LIMIT", limit)
+            patch.setattr(key_queries, "SHORT_PROBE_LIMIT", limit)
+            if plan == "walk+candidates":
+                # Walks give up after a few rows and finish from the candidates.
+                patch.setattr(key_queries, "WALK_LIMIT", 5)
+                patch.setattr(key_queries, "SHORT_WALK_LIMIT", 5)
+        yield
+
+
+def _plans(dialect: str) -> tuple[str, ...]:
+    if dialect in {"sqlite", "postgresql"}:
+        return ("candidates", "walk", "walk+candidates")
+    return ("walk",)
+
+
+def _diverge(got: list[int], want: list[int]) -> int:
+    for index, (a, b) in enumerate(zip(got, want, strict=False)):
+        if a != b:
+            return index
+    return min(len(got), len(want))
+
+
+def _matches(term: str, row: ApiKey, fold: Callable[[str], str]) -> bool:
+    fields = (row.name, row.description, row.owner_name, row.key_id)
+    needle = fold(term)
+    return any(needle in fold(field) for field in fields)
+
+
+def test_every_plan_pages_through_exactly_the_python_result(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialect = _dialect(seeded)
+    fold = _fold(dialect)
+    text_key = _text_key(seeded)
+    with Session(seeded) as session:
+        rows = list(session.execute(sa.select(ApiKey)).scalars())
+        session.expunge_all()
+        database_order = {}
+        if text_key is None:  # fall back to the database's own plain ORDER BY
+            for sort in (SortField.NAME, SortField.OWNER):
+                column = key_queries.SORT_COLUMNS[sort]
+                ordered = session.execute(
+                    sa.select(ApiKey.id).order_by(column, ApiKey.id)
+                ).scalars()
+                database_order[sort] = {pk: rank for rank, pk in enumerate(ordered)}
+    assert len(rows) == KEYS
+    failures: list[str] = []
+    for term in TERMS:
+        found = [row for row in rows if _matches(term, row, fold)]
+        # A few pages per term, whatever its frequency, so that boundaries get crossed.
+        size = max(7, len(found) // 2)
+        for plan in _plans(dialect):
+            with (
+                Session(seeded) as session,
+                session.begin(),
+                _forced(plan, dialect, monkeypatch),
+            ):
+                if dialect == "sqlite" and found:
+                    chosen = key_queries.describe_search_plan(session, term)
+                    assert plan.startswith(chosen), f"{term!r}: forced {plan}, got {chosen}"
+                key_filter = KeyFilter(search=term)
+                counted = key_queries.count_keys(session, key_filter, NOW)
+                if counted != len(found):
+                    failures.append(f"{term!r} {plan}: count {counted} != {len(found)}")
+                for sort in SortField:
+                    for descending in (False, True):
+                        got = _all_pages(session, key_filter, sort, descending, size)
+                        want = _expected(found, sort, descending, text_key, database_order)
+                        if got != want:
+                            way = "desc" if descending else "asc"
+                            failures.append(
+                                f"{term!r} {plan} {sort.value} {way}: {len(got)} ids, "
+                                f"expected {len(want)}, first wrong at {_diverge(got, want)}"
+                            )
+    assert not failures, "\n".join(failures[:40])
+    # Non-trivial data: the odd text really is there.
+    assert any(_matches("ÄBC", row, fold) for row in rows)
+    assert any(_matches("100%", row, fold) for row in rows)
+
+
+def test_search_combines_with_status_and_owner_filters(
+    seeded: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dialect = _dialect(seeded)
+    fold = _fold(dialect)
+    with Session(seeded) as session:
+        rows = list(session.execute(sa.select(ApiKey)).scalars())
+        session.expunge_all()
+    owners = [row.owner_id for row in rows]
+    owner_id = max(set(owners), key=owners.count)  # the owner with most keys
+    newest_first = sorted(rows, key=lambda row: (row.created_at, row.id), reverse=True)
+    for term in ("sync", "kestrel", "ü", "%"):
+        for status in (KeyStatus.ACTIVE, KeyStatus.REVOKED, KeyStatus.EXPIRED):
+            key_filter = KeyFilter(search=term, status=status)
+            want = [
+                row.id
+                for row in newest_first
+                if _matches(term, row, fold)
+                and derive_status(KeyState(row.state), row.expires_at, NOW) is status
+            ]
+            for plan in _plans(dialect):
+                with (
+                    Session(seeded) as session,
+                    session.begin(),
+                    _forced(plan, dialect, monkeypatch),
+                ):
+                    got = _all_pages(session, key_filter, SortField.CREATED, True, 11)
+                    assert got == want, (term, status, plan)
+                    assert key_queries.count_keys(session, key_filter, NOW) == len(want)
+        key_filter = KeyFilter(search=term, owner_id=owner_id)
+        want = [
+            row.id for row in newest_first if _matches(term, row, fold) and row.owner_id == owner_id
+        ]
+        for plan in _plans(dialect):
+            with (
+                Session(seeded) as session,
+                session.begin(),
+                _forced(plan, dialect, monkeypatch),
+            ):
+                got = _all_pages(session, key_filter, SortField.CREATED, True, 5)
+                assert got == want, (term, "owner", plan)
+                assert key_queries.count_keys(session, key_filter, NOW) == len(want)
