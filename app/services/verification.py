@@ -22,9 +22,6 @@ from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.mysql import insert as mysql_insert
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Engine
 
 from app.data.engine import writer
@@ -228,18 +225,25 @@ class Verifier:
 
 
 def _upsert_counts(dialect: str) -> Any:
+    # The dialect packages are imported here: loading all three costs every start-up.
     table = cast(sa.Table, DailyUsage.__table__)
     if dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
         statement = sqlite_insert(table)
         return statement.on_conflict_do_update(
             index_elements=["key_pk", "day"],
             set_={"count": table.c.count + statement.excluded.count},
         )
     if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
         pg_statement = pg_insert(table)
         return pg_statement.on_conflict_do_update(
             index_elements=["key_pk", "day"],
             set_={"count": table.c.count + pg_statement.excluded.count},
         )
+    from sqlalchemy.dialects.mysql import insert as mysql_insert
+
     my_statement = mysql_insert(table)
     return my_statement.on_duplicate_key_update(count=table.c.count + my_statement.inserted.count)
