@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
-from app.domain.errors import OutputError
 from app.services import Services
+from app.services.files import write_private_file
 
 
 def register(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
@@ -111,31 +108,17 @@ def verify_chain(args: argparse.Namespace, context: Context) -> int:
 
 
 def _export_to_file(services: Services, target: Path, fmt: str) -> int:
-    """Write beside the target, then rename: readers never see half an export."""
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name for the export.")
-    folder = target.parent
-    if not folder.is_dir():
-        raise OutputError(f"The folder {folder} does not exist.")
-    temporary: str | None = None
-    try:
-        # mkstemp creates the file 0600: the trail names people and integrations.
-        descriptor, temporary = tempfile.mkstemp(prefix=".keyward-audit-", dir=folder)
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-            count = services.audit.export(stream, fmt)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as failure:
-        raise OutputError(
-            f"Cannot write the export to {target}: {failure.strerror or 'write failed'}."
-        ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
-    return count
+    """Write beside the target, then rename: readers never see half an export.
+
+    The file is 0600 because the trail names people and integrations.
+    """
+    return write_private_file(
+        target,
+        lambda stream: services.audit.export(stream, fmt),
+        what="the export",
+        overwrite=True,
+        newline="",
+    )
 
 
 def export_events(args: argparse.Namespace, context: Context) -> int:

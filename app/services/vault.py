@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 
-from app.domain.errors import KeyringError, OutputError
+from app.domain.errors import KeyringError
 from app.domain.key_format import SecretToken
+from app.services.files import write_private_file
 
 DEFAULT_KEYRING_SERVICE = "keyward"
 
@@ -81,30 +80,10 @@ def write_secret_file(
 ) -> Path:
     """Write the secret atomically to a new file readable by its owner only (0600)."""
     target = Path(path).expanduser()
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name for the secret.")
-    if target.exists() and not overwrite:
-        raise OutputError(f"{target} already exists; choose a new file name.")
-    folder = target.parent if str(target.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"The folder {folder} does not exist.")
-    temporary: str | None = None
-    try:
-        # mkstemp creates the file 0600 before a byte of the secret is written.
-        descriptor, temporary = tempfile.mkstemp(prefix=".keyward-", dir=folder)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
-            stream.write(secret_file_text(token, fmt, key_name))
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-        temporary = None
-    except OSError as error:
-        raise OutputError(
-            f"Cannot write the secret to {target}: {error.strerror or 'write failed'}."
-        ) from None
-    finally:
-        if temporary is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temporary)
+    write_private_file(
+        target,
+        lambda stream: stream.write(secret_file_text(token, fmt, key_name)),
+        what="the secret",
+        overwrite=overwrite,
+    )
     return target
