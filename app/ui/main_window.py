@@ -43,7 +43,6 @@ from app.ui.widgets.empty_state import EmptyState
 from app.ui.widgets.key_menu import KeyMenuActions, key_menu
 from app.ui.widgets.keys_table import KeysTable
 from app.ui.widgets.keys_toolbar import SEARCH_DEBOUNCE_MS, KeysToolbar
-from app.ui.widgets.lifetime import while_alive
 from app.ui.widgets.page_header import PageHeader
 
 __all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow", "database_label"]
@@ -277,17 +276,19 @@ class MainWindow(QMainWindow):
     def load_operator(self) -> None:
         self._tasks.submit(
             self._services.users.me,
-            while_alive(self, self._apply_operator),
-            while_alive(self, self.report_error),
+            self._apply_operator,
+            self.report_error,
+            owner=self,
         )
 
     def load_summary(self) -> None:
         self._summary_requested = True
         self._tasks.submit(
             self._services.keys.usage_summary,
-            while_alive(self, self._on_summary),
-            while_alive(self, self.report_error),
+            self._on_summary,
+            self.report_error,
             channel=f"summary-{id(self)}",
+            owner=self,
         )
 
     def _on_summary(self, summary: UsageSummary) -> None:
@@ -576,8 +577,9 @@ class MainWindow(QMainWindow):
         key_id = dto.key_id
         self._tasks.submit(
             lambda: self._services.keys.delete(key_id),
-            while_alive(self, self._on_deleted),
-            while_alive(self, self.report_error),
+            self._on_deleted,
+            self.report_error,
+            owner=self,
         )
 
     def _on_deleted(self, dto: KeyDTO) -> None:
@@ -609,7 +611,7 @@ class MainWindow(QMainWindow):
 
         self._toggling.add(key_id)
         self._repaint_key(key_id)
-        self._tasks.submit(change, while_alive(self, done), while_alive(self, failed))
+        self._tasks.submit(change, done, failed, owner=self)
 
     def _repaint_key(self, key_id: str) -> None:
         index = self.model.index_of(key_id, Column.ACTIONS)

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 
@@ -65,8 +66,13 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         *,
         channel: str | None = None,
+        owner: QObject | None = None,
     ) -> None:
-        """Run ``function`` in the pool; call ``on_done(result)`` or ``on_error(exc)`` later."""
+        """Run ``function`` in the pool; call ``on_done(result)`` or ``on_error(exc)`` later.
+
+        With an ``owner``, the answer is dropped if Qt has deleted the owner meanwhile (the
+        dialog that asked was closed): touching a deleted widget would raise.
+        """
         ticket = next(self._counter)
         if channel is not None:
             self._latest[channel] = ticket
@@ -81,6 +87,8 @@ class TaskRunner(QObject):
                 self.busy_changed.emit(False)
             if channel is not None and self._latest.get(channel) != ticket:
                 return  # superseded by a newer job on the same channel
+            if owner is not None and not shiboken6.isValid(owner):
+                return
             if error is not None:
                 if on_error is not None:
                     on_error(error)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import shiboken6
-from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtCore import QEvent, QSize, Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
@@ -33,25 +31,6 @@ def named(widget: W, object_name: str, accessible_name: str) -> W:
     widget.setObjectName(object_name)
     widget.setAccessibleName(accessible_name)
     return widget
-
-
-def is_alive(obj: QObject) -> bool:
-    """False once Qt deleted the C++ side (a closed dialog is deleted: WA_DeleteOnClose)."""
-    return shiboken6.isValid(obj)
-
-
-def while_alive(owner: QObject, callback: Callable[..., None]) -> Callable[..., None]:
-    """Wrap a TaskRunner callback so a result arriving after ``owner`` was deleted is dropped.
-
-    A job can outlive the dialog that submitted it (the user closed it); calling a method of
-    a deleted widget would raise instead of doing nothing.
-    """
-
-    def deliver(*args: Any) -> None:
-        if is_alive(owner):
-            callback(*args)
-
-    return deliver
 
 
 def hint_label(text: str, object_name: str, parent: QWidget | None = None) -> QLabel:

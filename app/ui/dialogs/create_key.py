@@ -54,7 +54,6 @@ from app.ui.dialogs.common import (
     icon_label,
     named,
     title_label,
-    while_alive,
 )
 from app.ui.errors import describe
 from app.ui.resources import icon
@@ -204,8 +203,9 @@ class CreateKeyDialog(FittingDialog):
         self._set_loading(True)
         self._tasks.submit(
             partial(_load_form_context, services),
-            while_alive(self, self._on_context_loaded),
-            while_alive(self, self._on_load_failed),
+            self._on_context_loaded,
+            self._on_load_failed,
+            owner=self,
         )
 
     # ----------------------------------------------------------------- layout
@@ -527,10 +527,11 @@ class CreateKeyDialog(FittingDialog):
         limit = self._context.policy.max_active_keys_per_user
         self._tasks.submit(
             partial(_policy_outlook, self._services, owner, limit),
-            while_alive(self, self._on_policy_outlook),
+            self._on_policy_outlook,
             # The up-front warning is a courtesy; the create call enforces the policy anyway.
-            while_alive(self, lambda _error: self._on_policy_outlook(None)),
+            lambda _error: self._on_policy_outlook(None),
             channel=f"create-key-policy-{id(self)}",
+            owner=self,
         )
 
     @Slot(object)
@@ -760,8 +761,9 @@ class CreateKeyDialog(FittingDialog):
         owner = request.owner or self._context.operator.login
         self._tasks.submit(
             partial(_create, self._services, request, replace_oldest),
-            while_alive(self, self._on_created),
-            while_alive(self, partial(self._on_create_failed, owner=owner)),
+            self._on_created,
+            partial(self._on_create_failed, owner=owner),
+            owner=self,
         )
 
     def _set_creating(self, creating: bool, *, replace_oldest: bool = False) -> None:

@@ -49,16 +49,16 @@ from app.ui.dialogs.common import (
     FittingDialog,
     hint_label,
     icon_label,
-    is_alive,
     named,
     title_label,
-    while_alive,
 )
 from app.ui.errors import describe
 from app.ui.models.formatting import expiry_text
 from app.ui.resources import icon
 from app.ui.secret_clipboard import SecretClipboard, clear_selection_holding
 from app.ui.tasks import TaskRunner
+from app.ui.widgets.lifetime import alive as is_alive
+from app.ui.widgets.lifetime import while_alive
 
 _CONTEXT = "RevealSecretDialog"
 
@@ -514,8 +514,9 @@ class RevealSecretDialog(FittingDialog):
         self._download_button.setText(self.tr("Saving…"))
         self._tasks.submit(
             partial(_write_file, path, self._token, self._key.name),
-            while_alive(self, self._on_downloaded),
-            while_alive(self, self._on_download_failed),
+            self._on_downloaded,
+            self._on_download_failed,
+            owner=self,
         )
 
     def _end_download(self) -> None:
@@ -553,8 +554,9 @@ class RevealSecretDialog(FittingDialog):
         self._set_keyring_busy(True)
         self._tasks.submit(
             partial(_store_in_keyring, service, user, self._token),
-            while_alive(self, partial(self._on_keyring_saved, service=service, user=user)),
-            while_alive(self, self._on_keyring_failed),
+            partial(self._on_keyring_saved, service=service, user=user),
+            self._on_keyring_failed,
+            owner=self,
         )
 
     def _set_keyring_busy(self, busy: bool) -> None:

@@ -40,7 +40,6 @@ from app.ui.dialogs.common import (
     icon_label,
     named,
     title_label,
-    while_alive,
 )
 from app.ui.errors import describe
 from app.ui.models.formatting import relative_time, short_date
@@ -297,8 +296,9 @@ class RevokeKeyDialog(FittingDialog):
         self._set_busy(True)
         self._tasks.submit(
             partial(_revoke, self._services, tuple(key.key_id for key in self._keys), reason),
-            while_alive(self, self._on_revoked),
-            while_alive(self, self._on_failed),
+            self._on_revoked,
+            self._on_failed,
+            owner=self,
         )
 
     def _set_busy(self, busy: bool) -> None:

@@ -43,7 +43,6 @@ from app.ui.models.formatting import (
     time_until,
 )
 from app.ui.tasks import TaskRunner
-from app.ui.widgets.lifetime import while_alive
 
 #: The KeyDTO behind a row.
 KeyRole: Final = int(Qt.ItemDataRole.UserRole) + 1
@@ -242,9 +241,7 @@ class KeysModel(QAbstractTableModel):
         channel: str | None = None,
     ) -> None:
         """Run ``job`` off the GUI thread; its answer is dropped if this object is gone."""
-        self._tasks.submit(
-            job, while_alive(self, on_done), while_alive(self, on_error), channel=channel
-        )
+        self._tasks.submit(job, on_done, on_error, channel=channel, owner=self)
 
     # ------------------------------------------------------------------ queries
 

@@ -23,7 +23,6 @@ from app.services.dto import AuditEventDTO
 from app.ui.models.audit_model import AuditColumn, AuditModel
 from app.ui.models.formatting import count_text
 from app.ui.tasks import TaskRunner
-from app.ui.widgets.lifetime import while_alive
 from app.ui.widgets.usage_chart import UsageChart
 
 
@@ -130,9 +129,7 @@ class KeyActivity(QWidget):
         )
 
     def _submit(self, job: Callable[[], Any], done: Callable[[Any], None], channel: str) -> None:
-        self._tasks.submit(
-            job, while_alive(self, done), while_alive(self, self._on_failed), channel=channel
-        )
+        self._tasks.submit(job, done, self._on_failed, channel=channel, owner=self)
 
     def _on_history(self, key_id: str, events: list[AuditEventDTO]) -> None:
         if key_id == self._key_id:

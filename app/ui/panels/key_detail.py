@@ -39,7 +39,6 @@ from app.ui.panels.key_facts import KeyFacts
 from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
 from app.ui.widgets.banner import Banner, Tone
-from app.ui.widgets.lifetime import while_alive
 from app.ui.widgets.status_badge import StatusBadge
 from app.ui.widgets.switch import Switch
 
@@ -276,9 +275,7 @@ class KeyDetailPanel(QWidget):
         channel: str | None = None,
     ) -> None:
         """Run ``job`` off the GUI thread; its answer is dropped if this object is gone."""
-        self._tasks.submit(
-            job, while_alive(self, on_done), while_alive(self, on_error), channel=channel
-        )
+        self._tasks.submit(job, on_done, on_error, channel=channel, owner=self)
 
     # ================================================================== state
 
