@@ -132,7 +132,7 @@ def upgrade_database(args: argparse.Namespace, context: Context) -> int:
 
 def open_console(database_url: str | None) -> int:
     # app.ui and app.cli share one layer of the import-linter contract, which forbids them
-    # importing each other, and the command line must never import PySide6. So the console is
+    # importing each other, and the command line must never import Qt. So the console is
     # looked up by name at run time, a dynamic import the linter does not follow.
     try:
         ui = importlib.import_module("app.ui")

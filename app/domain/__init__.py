@@ -1,4 +1,4 @@
 """Pure Python rules of Keyward: key format, hashing, statuses, roles, policy, audit chain.
 
-Nothing here imports PySide6 or SQLAlchemy (an import-linter contract checks it).
+Nothing here imports Qt or SQLAlchemy (an import-linter contract checks it).
 """

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtWidgets import QWidget
 
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
@@ -188,3 +189,14 @@ def activate(qtbot: Any, window: Any) -> None:
 
     window.activateWindow()
     qtbot.wait_until(lambda: QApplication.activeWindow() is window, timeout=WAIT_MS)
+
+
+@pytest.fixture
+def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
+    """Stands in for the main window: dialogs are window-modal children of it."""
+    window = QWidget()
+    window.setObjectName("hostWindow")
+    window.resize(900, 700)
+    qtbot.addWidget(window)
+    window.show()
+    return window

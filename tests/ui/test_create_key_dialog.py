@@ -32,21 +32,6 @@ from app.ui.tasks import TaskRunner
 
 OpenDialog = Callable[..., CreateKeyDialog]
 
-# The offscreen platform plugin cannot pass a dialog's size limits on to a window system, and
-# says so whenever a layout sets them; xcb (CI) can. Nothing is wrong with the dialog.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
-
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    """Stands in for the main window: the dialogs are window-modal children of it."""
-    window = QWidget()
-    window.setObjectName("hostWindow")
-    window.resize(900, 700)
-    qtbot.addWidget(window)
-    window.show()
-    return window
-
 
 @pytest.fixture
 def open_dialog(qtbot, host: QWidget, tasks: TaskRunner, ui_services: Services) -> OpenDialog:  # type: ignore[no-untyped-def]

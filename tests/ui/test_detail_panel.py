@@ -25,8 +25,6 @@ from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column, StatusRole
 from tests.ui.conftest import WAIT_MS, activate, wait_closed, wait_for_top_level
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def key_id(ui_services: Services) -> str:

@@ -37,10 +37,6 @@ from tests.ui.conftest import (
     wait_ready,
 )
 
-# The offscreen platform plugin cannot hand size limits to a window system and says so; the
-# xcb platform (CI) can. Nothing is wrong with the window.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 def table(window: MainWindow) -> QTableView:
     return window.findChild(QTableView, "keysTable")

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -29,8 +28,6 @@ from app.services import Services
 from app.services.dto import CreatedKey
 from app.ui.settings import WindowSettings
 from tests.ui.conftest import WAIT_MS, wait_closed, wait_for_top_level
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 ROLES = (
     Qt.ItemDataRole.DisplayRole,

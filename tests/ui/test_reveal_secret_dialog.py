@@ -30,22 +30,7 @@ from app.ui.dialogs.reveal_secret import RevealSecretDialog
 from app.ui.secret_clipboard import SecretClipboard
 from app.ui.tasks import TaskRunner
 
-# The offscreen platform plugin cannot pass a dialog's size limits on to a window system, and
-# says so whenever a layout sets them; xcb (CI) can. Nothing is wrong with the dialog.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 OpenDialog = Callable[..., RevealSecretDialog]
-
-
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    """Stands in for the main window: the dialog is a window-modal child of it."""
-    window = QWidget()
-    window.setObjectName("hostWindow")
-    window.resize(900, 700)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 @pytest.fixture

@@ -25,22 +25,7 @@ from app.services.dto import KeyDTO
 from app.ui.dialogs.revoke_key import RevokeKeyDialog
 from app.ui.tasks import TaskRunner
 
-# The offscreen platform plugin cannot pass a dialog's size limits on to a window system, and
-# says so whenever a layout sets them; xcb (CI) can. Nothing is wrong with the dialog.
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 OpenDialog = Callable[[Sequence[KeyDTO]], RevokeKeyDialog]
-
-
-@pytest.fixture
-def host(qtbot) -> QWidget:  # type: ignore[no-untyped-def]
-    """Stands in for the main window: the dialog is a window-modal child of it."""
-    window = QWidget()
-    window.setObjectName("hostWindow")
-    window.resize(900, 700)
-    qtbot.addWidget(window)
-    window.show()
-    return window
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QWidget
 
@@ -14,8 +13,6 @@ from app.services import Services
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column
 from tests.ui.conftest import WAIT_MS, find_top_level, seed_keys
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
 

@@ -29,10 +29,7 @@ from app.ui.main_window import MainWindow
 from tests.conftest import POSTGRES_ENV, _fresh_server_database
 from tests.ui.conftest import WAIT_MS, seed_keys, wait_ready
 
-pytestmark = [
-    pytest.mark.server,
-    pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints"),
-]
+pytestmark = pytest.mark.server
 
 
 @pytest.fixture

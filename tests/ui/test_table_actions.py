@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtTest import QTest
@@ -18,8 +17,6 @@ from app.ui.models.keys_model import Column
 from app.ui.settings import WindowSettings
 from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyControl, control_rects
 from tests.ui.conftest import WAIT_MS, find_top_level, seed_keys, wait_closed, wait_for_top_level
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
 
