@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy.engine import URL
 
@@ -26,6 +26,7 @@ from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon, style_sheet
 from app.ui.tasks import TaskRunner
+from app.ui.widgets.lifetime import wait_until_finished
 
 APP_NAME = "Keyward"
 
@@ -134,10 +135,7 @@ def show_startup_error(text: str) -> None:
     box.setWindowTitle(QApplication.translate("Console", "Keyward cannot start"))
     box.setText(text)
     box.setStandardButtons(QMessageBox.StandardButton.Close)
-    loop = QEventLoop()
-    box.finished.connect(loop.quit)
-    box.open()
-    loop.exec()
+    wait_until_finished(box)
 
 
 def run_console(database_url: str | None = None) -> int:

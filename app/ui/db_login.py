@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -27,6 +27,7 @@ from sqlalchemy.engine import URL
 
 from app.data.engine import safe_url
 from app.ui.resources import icon
+from app.ui.widgets.lifetime import wait_until_finished
 
 log = logging.getLogger(__name__)
 
@@ -171,15 +172,11 @@ def ask_password(url: URL, reason: str = "") -> PasswordAnswer | None:
     """
     dialog = DatabasePasswordDialog(url, reason)
     answers: list[PasswordAnswer | None] = []
-    loop = QEventLoop()
-
-    def finished(result: int) -> None:
-        accepted = result == QDialog.DialogCode.Accepted
-        answers.append(dialog.answer() if accepted else None)
-        loop.quit()
-
-    dialog.finished.connect(finished)
-    dialog.open()
-    if not answers:
-        loop.exec()
+    # Read the answer as the dialog finishes, while it still exists (it deletes on close).
+    dialog.finished.connect(
+        lambda result: answers.append(
+            dialog.answer() if result == QDialog.DialogCode.Accepted else None
+        )
+    )
+    wait_until_finished(dialog)
     return answers[0] if answers else None

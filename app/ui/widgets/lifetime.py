@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QEventLoop, QObject
+from PySide6.QtWidgets import QDialog
 
 
 def alive(obj: QObject) -> bool:
@@ -26,3 +27,24 @@ def while_alive(owner: QObject, callback: Callable[..., None]) -> Callable[..., 
             callback(*args)
 
     return deliver
+
+
+def wait_until_finished(dialog: QDialog) -> int:
+    """Open ``dialog`` and wait for its answer, before the application's event loop runs.
+
+    Only for start-up (the database password, a reason the console cannot start): no window
+    exists yet, so a local event loop runs while the dialog is open. The dialog itself is
+    opened with ``open()`` like every other one.
+    """
+    results: list[int] = []
+    loop = QEventLoop()
+
+    def finished(result: int) -> None:
+        results.append(result)
+        loop.quit()
+
+    dialog.finished.connect(finished)
+    dialog.open()
+    if not results:
+        loop.exec()
+    return results[0] if results else int(QDialog.DialogCode.Rejected.value)
