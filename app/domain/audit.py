@@ -1,9 +1,14 @@
 """The tamper-evident audit trail: a SHA-256 hash chain over canonically encoded events.
 
-Each event's hash covers the previous event's hash and a canonical encoding (sorted-key
-compact JSON, UTF-8) of every stored field, so changing, deleting, inserting or reordering
-an event breaks the chain at that event, and deleting the newest events is caught against
-the chain head kept beside it.
+Each event's hash covers the previous event's hash and every stored field, so changing,
+deleting, inserting or reordering an event breaks the chain at that event, and deleting the
+newest events is caught against the chain head kept beside it.
+
+The encoding (version 2) is chosen so that a database can compute it with nothing but string
+concatenation and its own SHA-256 (PostgreSQL ``sha256()``, MariaDB ``SHA2()``): each field is
+written as its length in UTF-8 bytes, a colon and the text, or ``-`` for NULL, one per line,
+after a version line and the sequence number, followed by the previous hash. Snapshots
+(``before``/``after``) are covered as the exact JSON text stored, whoever wrote it.
 """
 
 from __future__ import annotations
@@ -31,6 +36,9 @@ class AuditAction(StrEnum):
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
     POLICY_CHANGED = "policy.changed"
+    AUDIT_REANCHORED = "audit.reanchored"
+    SIGNING_KEY_REGISTERED = "signing_key.registered"
+    AUDIT_CHECKPOINT = "audit.checkpoint"
 
     @property
     def label(self) -> str:
@@ -50,6 +58,9 @@ _LABELS = {
     AuditAction.USER_DEACTIVATED: "User deactivated",
     AuditAction.USER_REACTIVATED: "User reactivated",
     AuditAction.POLICY_CHANGED: "Policy changed",
+    AuditAction.AUDIT_REANCHORED: "Chain re-anchored",
+    AuditAction.SIGNING_KEY_REGISTERED: "Signing key registered",
+    AuditAction.AUDIT_CHECKPOINT: "Checkpoint signed",
 }
 
 
@@ -81,6 +92,13 @@ def canonical_json(value: Mapping[str, Any] | None) -> str | None:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+ENCODING_VERSION = "keyward-audit-2"
+
+
+def _field(value: str | None) -> str:
+    return "-" if value is None else f"{len(value.encode())}:{value}"
+
+
 def event_hash(
     *,
     seq: int,
@@ -95,22 +113,10 @@ def event_hash(
     host: str,
     prev_hash: str,
 ) -> str:
-    body = canonical_json(
-        {
-            "seq": seq,
-            "occurred_at": occurred_at,
-            "actor": actor,
-            "action": action,
-            "target_type": target_type,
-            "target_id": target_id,
-            "before": before,
-            "after": after,
-            "reason": reason,
-            "host": host,
-        }
-    )
-    assert body is not None
-    return hashlib.sha256(f"{prev_hash}\n{body}".encode()).hexdigest()
+    """SHA-256 (hex) of the version-2 encoding; the databases compute the same in SQL."""
+    fields = (occurred_at, actor, action, target_type, target_id, before, after, reason, host)
+    body = "\n".join([ENCODING_VERSION, str(seq), *map(_field, fields), prev_hash])
+    return hashlib.sha256(body.encode()).hexdigest()
 
 
 def record_hash(record: AuditRecord) -> str:

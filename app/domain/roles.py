@@ -12,6 +12,7 @@ class Role(StrEnum):
     MEMBER = "member"  # "Generate API Key": creates and manages own keys
     MANAGER = "manager"  # "Manage All API Keys"
     ADMIN = "admin"  # Enterprise Admin: everything, plus users and policy
+    VERIFIER = "verifier"  # a service login: verifies tokens and records usage, nothing else
 
     @property
     def label(self) -> str:
@@ -19,6 +20,7 @@ class Role(StrEnum):
 
 
 class Action(StrEnum):
+    READ_OWN_KEYS = "list keys"
     READ_ALL_KEYS = "read all keys"
     READ_AUDIT = "read the audit log"
     CREATE_OWN_KEY = "create keys"
@@ -30,10 +32,11 @@ class Action(StrEnum):
 
 
 _GRANTS: dict[Role, frozenset[Action]] = {
-    Role.AUDITOR: frozenset({Action.READ_ALL_KEYS, Action.READ_AUDIT}),
-    Role.MEMBER: frozenset({Action.CREATE_OWN_KEY, Action.MANAGE_OWN_KEYS}),
+    Role.AUDITOR: frozenset({Action.READ_OWN_KEYS, Action.READ_ALL_KEYS, Action.READ_AUDIT}),
+    Role.MEMBER: frozenset({Action.READ_OWN_KEYS, Action.CREATE_OWN_KEY, Action.MANAGE_OWN_KEYS}),
     Role.MANAGER: frozenset(
         {
+            Action.READ_OWN_KEYS,
             Action.READ_ALL_KEYS,
             Action.READ_AUDIT,
             Action.CREATE_OWN_KEY,
@@ -43,6 +46,7 @@ _GRANTS: dict[Role, frozenset[Action]] = {
         }
     ),
     Role.ADMIN: frozenset(Action),
+    Role.VERIFIER: frozenset(),
 }
 
 

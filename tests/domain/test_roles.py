@@ -19,11 +19,13 @@ A = Action
 #: DESIGN §3, written out by hand: auditor reads every key and the audit log and changes
 #: nothing; member ("Generate API Key") creates and manages own keys; manager ("Manage All
 #: API Keys") reads and manages every key and may create keys for others; admin does
-#: everything, plus users and policy.
+#: everything, plus users and policy; verifier (a service's login) verifies tokens and records
+#: their usage, which needs no action here: it may not even list keys.
 EXPECTED: dict[Role, set[Action]] = {
-    Role.AUDITOR: {A.READ_ALL_KEYS, A.READ_AUDIT},
-    Role.MEMBER: {A.CREATE_OWN_KEY, A.MANAGE_OWN_KEYS},
+    Role.AUDITOR: {A.READ_OWN_KEYS, A.READ_ALL_KEYS, A.READ_AUDIT},
+    Role.MEMBER: {A.READ_OWN_KEYS, A.CREATE_OWN_KEY, A.MANAGE_OWN_KEYS},
     Role.MANAGER: {
+        A.READ_OWN_KEYS,
         A.READ_ALL_KEYS,
         A.READ_AUDIT,
         A.CREATE_OWN_KEY,
@@ -32,12 +34,14 @@ EXPECTED: dict[Role, set[Action]] = {
         A.MANAGE_ALL_KEYS,
     },
     Role.ADMIN: set(Action),
+    Role.VERIFIER: set(),
 }
 
 
 def test_the_matrix_covers_every_role_and_every_action() -> None:
     assert set(EXPECTED) == set(Role)
     assert {action.value for action in Action} == {
+        "list keys",
         "read all keys",
         "read the audit log",
         "create keys",
@@ -75,7 +79,7 @@ def test_only_admins_manage_users_and_policy() -> None:
 
 
 def test_auditors_change_nothing() -> None:
-    changes = set(Action) - {A.READ_ALL_KEYS, A.READ_AUDIT}
+    changes = set(Action) - {A.READ_OWN_KEYS, A.READ_ALL_KEYS, A.READ_AUDIT}
     assert not any(can(Role.AUDITOR, action) for action in changes)
 
 
@@ -86,6 +90,7 @@ def test_auditors_change_nothing() -> None:
         (Role.MEMBER, True, False),
         (Role.MANAGER, True, True),
         (Role.ADMIN, True, True),
+        (Role.VERIFIER, False, False),
     ],
 )
 def test_can_manage_key_own_and_others(role: Role, own: bool, other: bool) -> None:
