@@ -45,9 +45,15 @@ def _fresh_server_database(kind: str) -> Iterator[str]:
     finally:
         with admin.connect() as connection:
             if kind == "postgresql":
+                from app.data.server import postgresql
+
                 connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                postgresql.drop_roles(connection, name)
             else:
+                from app.data.server import mariadb
+
                 connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+                mariadb.drop_roles(connection, name)
         admin.dispose()
 
 

@@ -126,6 +126,12 @@ def add_user(args: argparse.Namespace, context: Context) -> int:
         emit_json(user.to_json())
     else:
         echo(f"Added {_describe(user)} as {user.role.label}.")
+        if user.database_login is False:
+            echo(
+                f"The database has no login named {user.login} yet: ask your database "
+                f"administrator to create it, then run `keyward users set-role {user.login} "
+                f"{user.role.value}` to grant it access."
+            )
     return 0
 
 

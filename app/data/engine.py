@@ -13,8 +13,11 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from app.domain.errors import DatabaseError
+from app.domain.validation import has_surrogates
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+#: Tables every Keyward SQLite file has; a file with other tables but not these is foreign.
+_KEYWARD_TABLES = frozenset({"alembic_version", "api_keys"})
 
 
 def default_sqlite_path() -> Path:
@@ -29,6 +32,13 @@ def default_database_url() -> str:
 
 
 def parse_url(text: str) -> URL:
+    if not text.strip():
+        raise DatabaseError(
+            "The database URL is empty; use sqlite:///PATH, "
+            "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB."
+        )
+    if has_surrogates(text):
+        raise DatabaseError("The database URL holds bytes that are not valid UTF-8 text.")
     try:
         url = make_url(text)
     except (ArgumentError, ValueError):
@@ -78,6 +88,18 @@ def _casefold(text: str | None) -> str | None:
     return None if text is None else text.casefold()
 
 
+def _is_keyward_file(cursor: Any) -> bool:
+    """Whether a SQLite file is Keyward's own (or still empty), so that it may be changed.
+
+    The journal mode is stored in the file itself: switching another application's file to
+    WAL would change it before Keyward had even said that the file is not its own.
+    """
+    tables = {
+        row[0] for row in cursor.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+    }
+    return not tables or tables >= _KEYWARD_TABLES
+
+
 def _sqlite_events(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -90,7 +112,7 @@ def _sqlite_events(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")
         mode = cursor.execute("PRAGMA journal_mode").fetchone()[0]
-        if mode != "wal":
+        if mode != "wal" and _is_keyward_file(cursor):
             # A read-only file stays in its mode; writing to it is refused later, clearly.
             with contextlib.suppress(Exception):
                 cursor.execute("PRAGMA journal_mode = WAL")
@@ -104,10 +126,22 @@ def _sqlite_events(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _activate_mariadb_role(engine: Engine, database: str) -> None:
+    """MariaDB grants a role without switching it on: switch on this database's Keyward role."""
+    from app.data.server.mariadb import activate_role
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        activate_role(dbapi_connection, database)
+
+
 def create_engine(url_text: str, **options: Any) -> Engine:
     """An engine for a Keyward database, set up for its dialect."""
     url = parse_url(url_text)
     backend = url.get_backend_name()
+    # A failing statement's exception (and any log) never shows its parameters: a search
+    # or a lookup must not carry a secret into a traceback or a server's log.
+    options["hide_parameters"] = True
     try:
         if backend == "sqlite":
             _prepare_sqlite_file(url)
@@ -121,9 +155,11 @@ def create_engine(url_text: str, **options: Any) -> Engine:
         if backend in {"mysql", "mariadb"}:
             if "charset" not in url.query:
                 url = url.update_query_dict({"charset": "utf8mb4"})
-            return sa.create_engine(
+            engine = sa.create_engine(
                 url, pool_pre_ping=True, isolation_level="READ COMMITTED", **options
             )
+            _activate_mariadb_role(engine, url.database or "")
+            return engine
         return sa.create_engine(url, pool_pre_ping=True, **options)
     except (NoSuchModuleError, ModuleNotFoundError):
         raise DatabaseError(

@@ -61,7 +61,9 @@ class ApiKey(Base):
     # Denormalised from users.display_name so that sorting and searching by owner need no join.
     owner_name: Mapped[str] = mapped_column(text_nocase(100))
     masked: Mapped[str] = mapped_column(sa.String(64))
-    secret_hash: Mapped[str] = mapped_column(sa.String(255))
+    # Deferred: on a server database only the verification routine may read it, so no
+    # ordinary query asks for it.
+    secret_hash: Mapped[str] = mapped_column(sa.String(255), deferred=True)
     state: Mapped[str] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     created_by: Mapped[str] = mapped_column(sa.String(64))

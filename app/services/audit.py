@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app.data.models import AuditEvent, AuditHead
 from app.domain.audit import AuditAction, AuditRecord, ChainReport, verify_chain
 from app.domain.errors import ValidationError
-from app.domain.key_format import could_be_key_id
+from app.domain.key_format import could_be_key_id, key_id_of
 from app.domain.roles import Action, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
 from app.services.dto import AuditEventDTO, snapshot_json
@@ -85,10 +85,11 @@ class AuditService:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)
             statement = sa.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
             if key_id:
-                if not could_be_key_id(key_id.strip()):
+                key_id = key_id_of(key_id)  # a pasted token's secret never reaches a query
+                if not could_be_key_id(key_id):
                     return []
                 statement = statement.where(
-                    AuditEvent.target_type == "key", AuditEvent.target_id == key_id.strip()
+                    AuditEvent.target_type == "key", AuditEvent.target_id == key_id
                 )
             return [to_dto(to_record(row)) for row in session.execute(statement).scalars()]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import socket
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -17,9 +16,11 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.data.engine import safe_url, writer
 from app.data.models import AuditEvent, AuditHead, User
+from app.data.server.calls import ServerCalls, routine_error
 from app.domain.audit import AuditAction, canonical_json, event_hash
 from app.domain.clock import isoformat_utc, utc_now
 from app.domain.errors import DatabaseError, KeywardError, UnknownOperator
+from app.domain.identity import os_login
 from app.domain.roles import Role
 from app.services.dto import Operator
 
@@ -27,11 +28,15 @@ AUDIT_HEAD_ID = 1
 
 
 def detect_login(engine: Engine) -> str:
-    """Who is operating: the OS login on SQLite, the database login on a server."""
+    """Who is operating: the OS account on SQLite, the authenticated login on a server.
+
+    Never the current role (``SET ROLE`` and definer contexts change it) and never an
+    environment variable such as ``LOGNAME``.
+    """
     dialect = engine.dialect.name
     if dialect == "sqlite":
-        return getpass.getuser()
-    query = "SELECT current_user" if dialect == "postgresql" else "SELECT CURRENT_USER()"
+        return os_login()
+    query = "SELECT session_user" if dialect == "postgresql" else "SELECT USER()"
     with translate_errors(engine), engine.connect() as connection:
         login = str(connection.exec_driver_sql(query).scalar_one())
     # MariaDB answers user@host; the account is the part before the host.
@@ -45,22 +50,30 @@ def translate_errors(engine: Engine) -> Iterator[None]:
         yield
     except KeywardError:
         raise
-    except (exc.OperationalError, exc.InterfaceError) as error:
-        raise DatabaseError(_describe(engine, error)) from None
-    except exc.ProgrammingError as error:
+    except exc.DBAPIError as error:
+        translated = routine_error(error) or _translated(engine, error)
+        if translated is None:
+            raise
+        raise translated from None
+
+
+def _translated(engine: Engine, error: exc.DBAPIError) -> KeywardError | None:
+    if isinstance(error, exc.OperationalError | exc.InterfaceError):
+        return DatabaseError(_describe(engine, error))
+    if isinstance(error, exc.ProgrammingError):
         if _looks_like_missing_table(error):
-            raise DatabaseError(
+            return DatabaseError(
                 f"The database at {safe_url(engine.url)} is not a usable Keyward database."
-            ) from None
+            )
         if _looks_like_missing_grant(error):
-            raise DatabaseError(_describe(engine, error)) from None
-        raise
-    except exc.DatabaseError as error:
+            return DatabaseError(_describe(engine, error))
+        return None
+    if isinstance(error, exc.DatabaseError):
         # SQLite reports a file that is not a database as a plain DatabaseError.
         text = str(error.orig).lower()
         if "not a database" in text or "file is encrypted" in text:
-            raise DatabaseError(_describe(engine, error)) from None
-        raise
+            return DatabaseError(_describe(engine, error))
+    return None
 
 
 def _looks_like_missing_table(error: exc.DBAPIError) -> bool:
@@ -90,8 +103,8 @@ def _describe(engine: Engine, error: exc.DBAPIError) -> str:
         return f"{where} is not a SQLite database."
     if _looks_like_missing_grant(error):
         return (
-            f"The database at {where} does not give this login access to Keyward's tables; "
-            "ask its administrator to grant it."
+            f"The database at {where} does not let this login use Keyward; "
+            "ask a Keyward admin to add you with `keyward users add`."
         )
     if "password authentication failed" in text or "access denied" in text:
         return f"The database at {where} refused the login; check the user name and password."
@@ -104,13 +117,33 @@ def _describe(engine: Engine, error: exc.DBAPIError) -> str:
 
 @dataclass
 class WriteTx:
-    """An open write transaction holding the audit chain head."""
+    """An open write transaction.
+
+    On SQLite it holds the audit chain head and the services change rows and append events
+    themselves. On a server database (``server`` set) every change is a call to one of the
+    database's own routines, which checks the operator's role again, makes the change and
+    writes its audit event: the Python checks before it are for clear messages only.
+    """
 
     session: Session
     operator: Operator
-    head: AuditHead
+    head: AuditHead | None
     now: datetime
     host: str
+    server: ServerCalls | None = None
+    acting_as: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        return self.server is not None
+
+    def call(self, routine: str, *args: Any) -> list[tuple[Any, ...]]:
+        """Run a server routine as this operator, at this time; see ``app.data.server``."""
+        assert self.server is not None, "routines exist on server databases only"
+        rows = self.server.call(routine, (self.acting_as, self.now, self.host, *args))
+        # The routine changed rows behind the ORM's back: read them afresh.
+        self.session.expire_all()
+        return rows
 
     def audit(
         self,
@@ -122,7 +155,8 @@ class WriteTx:
         after: Mapping[str, Any] | None = None,
         reason: str | None = None,
     ) -> None:
-        """Append one event to the chain, in this transaction."""
+        """Append one event to the chain, in this transaction (SQLite only)."""
+        assert self.head is not None, "on a server database the database writes the events"
         seq = self.head.seq + 1
         fields: dict[str, Any] = {
             "seq": seq,
@@ -160,7 +194,10 @@ class ServiceContext:
         self.host = socket.gethostname()[:255]
         self._reads = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(writer(engine), expire_on_commit=False)
+        self.on_server = engine.dialect.name != "sqlite"
         self.login = operator_login or detect_login(engine)
+        # Only honoured by the database when the schema owner connects (see app.data.server).
+        self._acting_as = operator_login
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -171,6 +208,13 @@ class ServiceContext:
     def write(self) -> Iterator[WriteTx]:
         """One write transaction; taking the chain head's lock first serialises all writers."""
         with translate_errors(self.engine), self._writes() as session, session.begin():
+            if self.on_server:
+                operator = self.operator_in(session)
+                server = ServerCalls(session.connection())
+                yield WriteTx(
+                    session, operator, None, self.clock(), self.host, server, self._acting_as
+                )
+                return
             head = session.execute(
                 sa.select(AuditHead).where(AuditHead.id == AUDIT_HEAD_ID).with_for_update()
             ).scalar_one()
@@ -200,6 +244,9 @@ class ServiceContext:
         with self.read() as session:
             if session.execute(sa.select(sa.func.count()).select_from(User)).scalar_one():
                 return
+        if self.on_server:
+            self._bootstrap_on_server()
+            return
         with translate_errors(self.engine), self._writes() as session, session.begin():
             head = session.execute(
                 sa.select(AuditHead).where(AuditHead.id == AUDIT_HEAD_ID).with_for_update()
@@ -227,3 +274,12 @@ class ServiceContext:
                 after={"login": self.login, "role": Role.ADMIN.value, "active": True},
                 reason="first operator of an empty database",
             )
+
+    def _bootstrap_on_server(self) -> None:
+        # Only the schema owner may start an empty server database; anyone else is told
+        # they are not a user yet when they first act.
+        with translate_errors(self.engine), self._writes() as session, session.begin():
+            server = ServerCalls(session.connection())
+            if not server.call("kw_whoami", ())[0][1]:
+                return
+            server.call("kw_bootstrap", (self._acting_as, self.clock(), self.host))

@@ -25,6 +25,9 @@ class UserDTO:
     active: bool
     created_at: datetime
     deactivated_at: datetime | None
+    #: On a server database, whether a database login of that name exists and was granted
+    #: its role (None on SQLite, or when not asked).
+    database_login: bool | None = field(default=None, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -21,7 +21,7 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.domain.hashing import TokenHasher
-from app.domain.key_format import GeneratedToken, could_be_key_id, generate_token
+from app.domain.key_format import GeneratedToken, could_be_key_id, generate_token, key_id_of
 from app.domain.policy import REASON_POLICY_LIMIT
 from app.domain.roles import Action, Role, can, require, require_manage_key
 from app.domain.status import KeyState, KeyStatus, derive_status
@@ -49,10 +49,19 @@ _ALL = KeyQuery()
 
 
 def _no_such_key(key_id: str) -> NotFound:
-    shown = key_id.strip()
+    shown = key_id_of(key_id)
     if not could_be_key_id(shown):  # never echo a pasted token's secret
         return NotFound("There is no key with that id; a key id is 12 letters and digits.")
     return NotFound(f"There is no key with the id “{shown}”.")
+
+
+def _conflict(row: ApiKey, advice: str) -> ConflictError:
+    return ConflictError(
+        f"“{row.name}” was changed by {row.updated_by} at "
+        f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; {advice}",
+        changed_by=row.updated_by,
+        changed_at=row.updated_at,
+    )
 
 
 def snapshot(row: ApiKey, owner_login: str) -> dict[str, Any]:
@@ -113,6 +122,7 @@ class KeyService:
         return [self._to_dto(row, owners[row.owner_id], now) for row in rows]
 
     def _visible_filter(self, session: Session, operator: Operator, query: KeyQuery) -> KeyFilter:
+        require(operator.role, Action.READ_OWN_KEYS)  # a verifier's login lists nothing
         owner_id: int | None = None
         if query.owner:
             owner_id = self._user(session, query.owner).id
@@ -156,7 +166,7 @@ class KeyService:
 
     def history(self, key_id: str) -> list[AuditEventDTO]:
         """The key's own audit events, oldest first (kept even after it is deleted)."""
-        key_id = key_id.strip()
+        key_id = key_id_of(key_id)
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             row = self._find(session, key_id)
@@ -211,15 +221,17 @@ class KeyService:
     # ----------------------------------------------------------------- helpers
 
     def _find(self, session: Session, key_id: str) -> ApiKey | None:
-        if not could_be_key_id(key_id.strip()):
+        key_id = key_id_of(key_id)  # a pasted token's secret never reaches a query
+        if not could_be_key_id(key_id):
             return None
         return session.execute(
-            sa.select(ApiKey).where(ApiKey.key_id == key_id.strip())
+            sa.select(ApiKey).where(ApiKey.key_id == key_id)
         ).scalar_one_or_none()
 
     def _visible_row(
         self, session: Session, operator: Operator, key_id: str
     ) -> tuple[ApiKey, User]:
+        require(operator.role, Action.READ_OWN_KEYS)
         row = self._find(session, key_id)
         owner = session.get(User, row.owner_id) if row is not None else None
         visible = (
@@ -275,7 +287,56 @@ class KeyService:
         row.updated_by = tx.operator.login
         row.version += 1
 
+    def _reload(self, tx: WriteTx, key_id: str) -> ApiKey:
+        """The row as a server routine left it (the session was expired by the call)."""
+        row = self._find(tx.session, key_id)
+        assert row is not None
+        return row
+
+    def _update_on_server(
+        self,
+        tx: WriteTx,
+        row: ApiKey,
+        *,
+        expected_version: int | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        state: KeyState | None = None,
+        expires_at: datetime | None = None,
+        set_expiry: bool = False,
+        reason: str | None = None,
+    ) -> ApiKey:
+        key_id = row.key_id
+        try:
+            tx.call(
+                "kw_update_key",
+                key_id,
+                expected_version,
+                name,
+                description,
+                state.value if state is not None else None,
+                set_expiry,
+                expires_at,
+                reason,
+            )
+        except ConflictError:
+            # Someone committed a change after our read: name them, from a fresh read.
+            with self._context.read() as session:
+                current = self._find(session, key_id)
+            if current is None:
+                raise _no_such_key(key_id) from None
+            advice = (
+                "reload first."
+                if state is not None
+                else ("reload to see their change, then edit again.")
+            )
+            raise _conflict(current, advice) from None
+        return self._reload(tx, key_id)
+
     def _revoke_row(self, tx: WriteTx, row: ApiKey, owner: User, reason: str | None) -> None:
+        if tx.on_server:
+            self._update_on_server(tx, row, state=KeyState.REVOKED, reason=reason)
+            return
         before = snapshot(row, owner.login)
         row.state = KeyState.REVOKED.value
         row.revoked_at = tx.now
@@ -376,8 +437,31 @@ class KeyService:
                         key_to_revoke=oldest.key_id,
                         key_name=oldest.name,
                     )
-                self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
-                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+                if not tx.on_server:  # on a server the creating routine revokes it
+                    self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
+                    revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+            if tx.on_server:
+                row = self._create_on_server(
+                    tx,
+                    generated,
+                    prefix,
+                    environment,
+                    name,
+                    description,
+                    owner_user,
+                    secret_hash,
+                    expires_at,
+                    replace_oldest,
+                    _replacing,
+                )
+                if policy.over_limit(len(active)):
+                    oldest = self._reload(tx, active[0].key_id)
+                    revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+                if _retire is not None:
+                    _retire(tx, row)
+                return CreatedKey(
+                    self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto
+                )
             row = ApiKey(
                 key_id=generated.key_id,
                 prefix=prefix,
@@ -409,6 +493,42 @@ class KeyService:
                 _retire(tx, row)
             return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
 
+    def _create_on_server(
+        self,
+        tx: WriteTx,
+        generated: GeneratedToken,
+        prefix: str,
+        environment: str,
+        name: str,
+        description: str,
+        owner: User,
+        secret_hash: str,
+        expires_at: datetime | None,
+        replace_oldest: bool,
+        replacing: str | None,
+    ) -> ApiKey:
+        rotating = (
+            replacing[len("rotation of ") :]
+            if replacing and replacing.startswith("rotation of ")
+            else None
+        )
+        tx.call(
+            "kw_create_key",
+            generated.key_id,
+            prefix,
+            environment,
+            name,
+            description,
+            owner.login,
+            generated.masked,
+            secret_hash,
+            expires_at,
+            replace_oldest,
+            replacing,
+            rotating,
+        )
+        return self._reload(tx, generated.key_id)
+
     def edit(
         self,
         key_id: str,
@@ -423,13 +543,18 @@ class KeyService:
         with self._context.write() as tx:
             row, owner = self._managed_row(tx, key_id)
             if expected_version is not None and row.version != expected_version:
-                raise ConflictError(
-                    f"“{row.name}” was changed by {row.updated_by} at "
-                    f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; "
-                    "reload to see their change, then edit again.",
-                    changed_by=row.updated_by,
-                    changed_at=row.updated_at,
+                raise _conflict(row, "reload to see their change, then edit again.")
+            if tx.on_server:
+                if new_name is not None and new_name != row.name and row.state != "revoked":
+                    self._check_unique_name(tx.session, owner, new_name, except_pk=row.id)
+                row = self._update_on_server(
+                    tx,
+                    row,
+                    expected_version=expected_version,
+                    name=new_name,
+                    description=new_description,
                 )
+                return self._to_dto(row, owner, tx.now)
             before = snapshot(row, owner.login)
             changed = False
             if new_name is not None and new_name != row.name:
@@ -460,13 +585,11 @@ class KeyService:
                     f"“{row.name}” is revoked; a revoked key stays revoked. Create a new key.",
                 )
             if expected_version is not None and row.version != expected_version:
-                raise ConflictError(
-                    f"“{row.name}” was changed by {row.updated_by} at "
-                    f"{row.updated_at:%Y-%m-%d %H:%M} UTC after you opened it; reload first.",
-                    changed_by=row.updated_by,
-                    changed_at=row.updated_at,
-                )
+                raise _conflict(row, "reload first.")
             wanted = KeyState.ACTIVE if enabled else KeyState.DISABLED
+            if tx.on_server:
+                row = self._update_on_server(tx, row, state=wanted)
+                return self._to_dto(row, owner, tx.now)
             if row.state != wanted.value:
                 before = snapshot(row, owner.login)
                 row.state = wanted.value
@@ -494,6 +617,8 @@ class KeyService:
             if row.state == KeyState.REVOKED.value:
                 raise ValidationError("state", f"“{row.name}” is already revoked.")
             self._revoke_row(tx, row, owner, reason)
+            if tx.on_server:
+                row = self._reload(tx, row.key_id)
             return self._to_dto(row, owner, tx.now)
 
     def revoke_many(self, key_ids: Sequence[str], reason: str | None = None) -> list[KeyDTO]:
@@ -505,6 +630,8 @@ class KeyService:
                 row, owner = self._managed_row(tx, key_id)
                 if row.state != KeyState.REVOKED.value:
                     self._revoke_row(tx, row, owner, reason)
+                    if tx.on_server:
+                        row = self._reload(tx, row.key_id)
                 done.append(self._to_dto(row, owner, tx.now))
             return done
 
@@ -514,7 +641,12 @@ class KeyService:
             row, owner = self._managed_row(tx, key_id)
             if row.state != KeyState.REVOKED.value:
                 self._revoke_row(tx, row, owner, "deleted")
+                if tx.on_server:
+                    row = self._reload(tx, row.key_id)
             dto = self._to_dto(row, owner, tx.now)
+            if tx.on_server:
+                tx.call("kw_delete_key", row.key_id)
+                return dto
             tx.audit(AuditAction.KEY_DELETED, "key", row.key_id, before=snapshot(row, owner.login))
             tx.session.delete(row)
             return dto
@@ -540,6 +672,15 @@ class KeyService:
                 self._revoke_row(tx, row, owner, f"rotated to {successor.key_id}")
                 return
             deadline = tx.now + grace
+            if tx.on_server and (row.expires_at is None or row.expires_at > deadline):
+                self._update_on_server(
+                    tx,
+                    row,
+                    expires_at=deadline,
+                    set_expiry=True,
+                    reason=f"rotated to {successor.key_id}; grace period",
+                )
+                return
             if row.expires_at is None or row.expires_at > deadline:
                 before = snapshot(row, owner.login)
                 row.expires_at = deadline

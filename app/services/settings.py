@@ -81,7 +81,9 @@ class PolicyService:
         with self._context.write() as tx:
             require(tx.operator.role, Action.MANAGE_POLICY)
             old = SettingsStore._get(tx.session, name)
-            if old != value:
+            if old != value and tx.on_server:
+                tx.call("kw_set_setting", name, value)
+            elif old != value:
                 row = tx.session.get(Setting, name)
                 if value is None:
                     if row is not None:

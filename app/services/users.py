@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -93,6 +94,10 @@ class UserService:
             ).scalar_one_or_none()
             if exists is not None:
                 raise ValidationError("login", f"“{login}” is already a Keyward user.")
+            if tx.on_server:
+                # The database adds the user, grants the login its role and writes the event.
+                granted = bool(tx.call("kw_add_user", login, name, mail, the_role.value)[0][0])
+                return replace(_dto(self._find(tx, login)), database_login=granted)
             user = User(
                 login=login,
                 display_name=name,
@@ -112,11 +117,16 @@ class UserService:
             require(tx.operator.role, Action.MANAGE_USERS)
             user = self._find(tx, login)
             if user.role == the_role.value:
+                if tx.on_server:  # records nothing; grants a login created since `users add`
+                    tx.call("kw_set_role", user.login, the_role.value)
                 return _dto(user)
             if user.role == Role.ADMIN.value and not self._other_admins(tx, user):
                 raise ValidationError(
                     "role", f"{user.login} is the last admin; make someone else admin first."
                 )
+            if tx.on_server:
+                tx.call("kw_set_role", user.login, the_role.value)
+                return _dto(self._find(tx, login))
             before = _user_snapshot(user)
             user.role = the_role.value
             tx.audit(
@@ -139,6 +149,11 @@ class UserService:
                 raise ValidationError(
                     "login", f"{user.login} is the last admin; make someone else admin first."
                 )
+            if tx.on_server:
+                # Revokes every key (one event each), the login's database role, and records
+                # the deactivation.
+                revoked = int(tx.call("kw_set_active", user.login, False)[0][0])
+                return _dto(self._find(tx, login)), revoked
             before = _user_snapshot(user)
             user.active = False
             user.deactivated_at = tx.now
@@ -182,6 +197,9 @@ class UserService:
             user = self._find(tx, login)
             if user.active:
                 raise ValidationError("login", f"{user.login} is already active.")
+            if tx.on_server:
+                tx.call("kw_set_active", user.login, True)
+                return _dto(self._find(tx, login))
             before = _user_snapshot(user)
             user.active = True
             user.deactivated_at = None

@@ -38,6 +38,7 @@ from app.data import search_schema
 from app.data.engine import create_engine
 from app.data.models import ApiKey, User
 from app.data.schema import upgrade
+from app.data.server import stored_table
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.key_format import BASE62, DEFAULT_PREFIX, generate_token, new_key_id
 from app.domain.policy import REASON_OWNER_DEACTIVATED
@@ -210,7 +211,8 @@ def insert_users(
         existing = set(connection.execute(sa.select(table.c.login)).scalars())
         fresh = [row for row in rows if row["login"] not in existing]
         if fresh:
-            connection.execute(table.insert(), fresh)
+            # Straight into the stored table (on MariaDB the name is a read-only view).
+            connection.execute(stored_table(table, engine.dialect.name).insert(), fresh)
         found = connection.execute(
             sa.select(table.c.id, table.c.login, table.c.display_name, table.c.active).where(
                 table.c.login.in_([row["login"] for row in rows])
@@ -418,7 +420,7 @@ def insert_keys(
                 raw.execute("PRAGMA cache_size = -1000000")
             for batch in _batches(rows, BATCH):
                 with connection.begin():
-                    connection.execute(table.insert(), batch)
+                    connection.execute(stored_table(table, dialect).insert(), batch)
                 done += len(batch)
                 if progress:
                     rate = done / (time.perf_counter() - began)

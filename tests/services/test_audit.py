@@ -17,6 +17,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.data.models import AuditEvent, AuditHead
+from app.data.server import stored_table
 from app.domain.audit import AuditRecord, event_hash, verify_chain
 from app.domain.errors import (
     ConflictError,
@@ -356,6 +357,11 @@ def busy_trail(admin: Services, clock: Clock) -> Services:
     return admin
 
 
+def _stored(services: Services) -> sa.TableClause:
+    """Where the events are stored: the owner tampers with the rows themselves."""
+    return stored_table(EVENTS, services.engine.dialect.name)
+
+
 def _tamper(services: Services, statement: sa.Executable) -> None:
     with services.engine.begin() as connection:
         result = connection.execute(statement)
@@ -398,13 +404,13 @@ def test_any_modified_field_is_caught(busy_trail: Services, field: str, value: s
 
 
 def test_a_deleted_middle_event_is_caught(busy_trail: Services) -> None:
-    _tamper(busy_trail, sa.delete(EVENTS).where(EVENTS.c.seq == 4))
+    _tamper(busy_trail, sa.delete(_stored(busy_trail)).where(_stored(busy_trail).c.seq == 4))
     _assert_caught(busy_trail, 4)
 
 
 def test_deleting_the_newest_event_is_caught_against_the_chain_head(busy_trail: Services) -> None:
     newest = event_count(busy_trail)
-    _tamper(busy_trail, sa.delete(EVENTS).where(EVENTS.c.seq == newest))
+    _tamper(busy_trail, sa.delete(_stored(busy_trail)).where(_stored(busy_trail).c.seq == newest))
     _assert_caught(busy_trail, newest)
 
 
@@ -413,7 +419,7 @@ def test_deleting_the_newest_event_and_rewinding_the_head_is_still_caught(
 ) -> None:
     """Rewinding the head's seq without its hash leaves the head naming the wrong event."""
     newest = event_count(busy_trail)
-    _tamper(busy_trail, sa.delete(EVENTS).where(EVENTS.c.seq == newest))
+    _tamper(busy_trail, sa.delete(_stored(busy_trail)).where(_stored(busy_trail).c.seq == newest))
     _tamper(busy_trail, sa.update(AuditHead.__table__).values(seq=newest - 1))
     _assert_caught(busy_trail, newest - 1)
 
@@ -433,16 +439,16 @@ def test_a_forged_event_appended_with_a_valid_hash_is_caught(busy_trail: Service
         "host": socket.gethostname(),
         "prev_hash": last["hash"],
     }
-    _tamper(busy_trail, sa.insert(EVENTS).values(**forged, hash=event_hash(**forged)))
+    _tamper(busy_trail, sa.insert(_stored(busy_trail)).values(**forged, hash=event_hash(**forged)))
     _assert_caught(busy_trail, forged["seq"])
     assert "inserted" in busy_trail.audit.verify().message
 
 
 def test_a_forged_event_inserted_in_a_gap_is_caught(busy_trail: Services) -> None:
     victim = _row(busy_trail, 6)
-    _tamper(busy_trail, sa.delete(EVENTS).where(EVENTS.c.seq == 6))
+    _tamper(busy_trail, sa.delete(_stored(busy_trail)).where(_stored(busy_trail).c.seq == 6))
     forged = {**victim, "actor": "mallory", "reason": "nothing to see"}
-    _tamper(busy_trail, sa.insert(EVENTS).values(**forged))
+    _tamper(busy_trail, sa.insert(_stored(busy_trail)).values(**forged))
     _assert_caught(busy_trail, 6)
 
 

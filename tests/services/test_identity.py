@@ -90,30 +90,6 @@ def other_login(server_url: str) -> Iterator[tuple[str, str]]:
         engine.dispose()
 
 
-def _grant_access(server_url: str, name: str, privileges: str = "ALL") -> None:
-    """What a DBA does for a new admin: the database lets them in (Keyward does not yet)."""
-    url = make_url(server_url)
-    engine = _admin_engine(server_url)
-    try:
-        with engine.connect() as connection:
-            if url.get_backend_name() == "postgresql":
-                connection.exec_driver_sql(
-                    f"GRANT {privileges} ON ALL TABLES IN SCHEMA public TO {name}"
-                )
-                if privileges == "ALL":
-                    connection.exec_driver_sql(
-                        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {name}"
-                    )
-            else:
-                # In GRANT, `_` is a wildcard: escape it to name just this database.
-                database = str(url.database).replace("_", "\\_")
-                connection.exec_driver_sql(
-                    f"GRANT {privileges} ON `{database}`.* TO '{name}'@'127.0.0.1'"
-                )
-    finally:
-        engine.dispose()
-
-
 def test_a_login_the_database_has_not_granted_access_is_told_whom_to_ask(
     server_url: str, fast_hasher: TokenHasher, other_login: tuple[str, str]
 ) -> None:
@@ -124,20 +100,19 @@ def test_a_login_the_database_has_not_granted_access_is_told_whom_to_ask(
         open_services(other_url, hasher=fast_hasher).close()
 
     assert_one_sentence(refused.value.message)
-    assert "ask its administrator" in refused.value.message
+    assert "ask a Keyward admin" in refused.value.message
     assert OTHER_PASSWORD not in refused.value.message
 
 
-def test_a_login_with_read_only_grants_can_read_but_its_changes_are_refused_clearly(
+def test_an_auditor_login_reads_everything_and_its_changes_are_refused(
     server_url: str, fast_hasher: TokenHasher, other_login: tuple[str, str]
 ) -> None:
     name, other_url = other_login
     admin = open_services(server_url, hasher=fast_hasher, create_schema=True)
     try:
         key = admin.keys.create("Looker dashboards").key
-        admin.users.add(name, role=Role.ADMIN)
+        admin.users.add(name, role=Role.AUDITOR)
         events = len(admin.audit.recent(limit=1000))
-        _grant_access(server_url, name, "SELECT")
 
         reader = open_services(other_url, hasher=fast_hasher)
         try:
@@ -149,10 +124,9 @@ def test_a_login_with_read_only_grants_can_read_but_its_changes_are_refused_clea
                 lambda: reader.keys.revoke(key.key_id),
                 lambda: reader.users.add("someone_else"),
             ):
-                with pytest.raises(DatabaseError) as refused:
+                with pytest.raises(PermissionDenied) as refused:
                     attempt()
                 assert_one_sentence(refused.value.message)
-                assert "ask its administrator" in refused.value.message
         finally:
             reader.close()
         assert admin.keys.get(key.key_id).status.value == "active"
@@ -169,28 +143,18 @@ def test_a_database_login_that_is_not_a_keyward_user_is_refused_until_added(
     admin = open_services(server_url, hasher=fast_hasher, create_schema=True)
     try:
         existing = admin.keys.create("Looker dashboards").key
-        _grant_access(server_url, name)
+        with pytest.raises(DatabaseError) as refused:
+            open_services(other_url, hasher=fast_hasher).close()
+        assert "ask a Keyward admin" in refused.value.message
+        # Nothing was done in the stranger's name.
+        assert admin.keys.count() == 1
+        assert all(event.actor != name for event in admin.audit.recent(limit=1000))
+
+        granted = admin.users.add(name, role=Role.MEMBER, display_name="Other Admin")
+        assert granted.login == name
 
         stranger = open_services(other_url, hasher=fast_hasher)
         try:
-            for attempt in (
-                stranger.users.me,
-                lambda: stranger.keys.page(),
-                lambda: stranger.keys.create("Sneaky key"),
-                lambda: stranger.keys.revoke(existing.key_id),
-                stranger.audit.verify,
-            ):
-                with pytest.raises(UnknownOperator) as refused:
-                    attempt()
-                assert name in refused.value.message
-                assert "ask a Keyward admin" in refused.value.message
-            # Nothing was done in the stranger's name.
-            assert admin.keys.count() == 1
-            assert admin.keys.get(existing.key_id).status.value == "active"
-            assert all(event.actor != name for event in admin.audit.recent(limit=1000))
-
-            admin.users.add(name, role=Role.MEMBER, display_name="Other Admin")
-
             me = stranger.users.me()
             assert (me.login, me.role) == (name, Role.MEMBER)
             own = stranger.keys.create("Other's integration").key
@@ -203,12 +167,15 @@ def test_a_database_login_that_is_not_a_keyward_user_is_refused_until_added(
             admin.users.set_role(name, Role.MANAGER)
             assert stranger.users.me().role is Role.MANAGER
             assert stranger.keys.count() == 2
+            assert stranger.keys.get(existing.key_id).status.value == "active"
 
             admin.users.deactivate(name)
-            with pytest.raises(UnknownOperator, match="deactivated"):
+            with pytest.raises((UnknownOperator, DatabaseError)):
                 stranger.users.me()
         finally:
             stranger.close()
+        with pytest.raises(DatabaseError):
+            open_services(other_url, hasher=fast_hasher).close()
         actors = {event.actor for event in admin.audit.recent(limit=1000)}
         assert name in actors
         assert admin.audit.verify().ok

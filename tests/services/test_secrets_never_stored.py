@@ -188,6 +188,8 @@ def _every_path(leaks: Leaks, admin: Services, bob: Services) -> None:
         keys.edit(stale.key_id, description="stale edit", expected_version=stale.version)
     except ConflictError as error:
         _error(leaks, "an edit with a conflict", error)
+    # A token pasted where a key id goes is reduced to its key id before any query (so it
+    # finds its key); neither the answer nor a refusal carries the secret.
     for token in leaks.tokens:
         for where, attempt in (
             ("showing a token as if it were a key id", keys.get),
@@ -195,11 +197,9 @@ def _every_path(leaks: Leaks, admin: Services, bob: Services) -> None:
             ("deleting a token as if it were a key id", keys.delete),
         ):
             try:
-                attempt(token)
+                leaks.add_place(where, repr(attempt(token)))
             except KeywardError as error:
                 _error(leaks, where, error)
-            else:  # pragma: no cover
-                pytest.fail(f"{where} was not refused")
 
     page = keys.page()
     leaks.add_place("repr/str of KeyPage", f"{page!r} {page}")
@@ -242,9 +242,11 @@ def test_no_secret_is_stored_logged_shown_or_echoed_anywhere(
     leaks.add_place("the database tables", dump)
 
     records = debug_logging.records
-    assert any("INSERT INTO api_keys" in record.getMessage() for record in records), (
-        "SQL statement logging was not captured"
-    )
+    # On a server the row is written by the database's own routine (kw_create_key).
+    assert any(
+        "INSERT INTO api_keys" in record.getMessage() or "kw_create_key" in record.getMessage()
+        for record in records
+    ), "SQL statement logging was not captured"
     leaks.add_place(
         "the log records",
         "\n".join(
@@ -287,7 +289,10 @@ def test_a_secret_token_refuses_to_be_pickled_or_printed(open_as: OpenServices) 
 
 def test_a_token_pasted_where_a_key_id_goes_is_not_echoed(open_as: OpenServices) -> None:
     services = open_as("alice")
-    token = services.keys.create("Segment").token.reveal()
+    created = services.keys.create("Segment")
+    token = created.token.reveal()
+    assert services.keys.get(token).key_id == created.key.key_id
+    services.keys.delete(token)
     with pytest.raises(NotFound) as refused:
         services.keys.get(token)
     assert secret_of(token)[:WINDOW] not in str(refused.value)

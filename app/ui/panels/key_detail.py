@@ -51,6 +51,10 @@ def read_only_reason(role: Role) -> str:
         return QGuiApplication.translate(
             "KeyDetailPanel", "Your role (Auditor) can read keys but not change them"
         )
+    if role is Role.VERIFIER:
+        return QGuiApplication.translate(
+            "KeyDetailPanel", "Your role (Verifier) is for services that verify tokens"
+        )
     return QGuiApplication.translate(
         "KeyDetailPanel", "Your role (%1) can change your own keys only"
     ).replace("%1", role.label)

@@ -1,0 +1,714 @@
+"""PostgreSQL enforces Keyward's roles itself (DESIGN §3, §6).
+
+Run by the login that owns the schema (``keyward db upgrade``), :func:`apply` makes
+
+* one group role per Keyward role, named ``<database>_<role>`` because roles are global to
+  the cluster; nothing on the database, its schema or its functions stays granted to PUBLIC;
+* no direct INSERT, UPDATE or DELETE for any of them: every change is a call to a
+  ``SECURITY DEFINER`` function with a pinned ``search_path`` that runs with the owner's
+  rights, identifies the caller by ``session_user`` (``SET ROLE`` cannot change it), applies
+  the same role rules and state transitions as ``app.services``, and appends the audit
+  event, its hash and the new chain head in the same transaction;
+* reads that follow the roles: row-level security on every table (members see their own keys
+  and their events; the verifier sees no key at all), and column privileges that leave
+  ``secret_hash`` to the verification function alone.
+
+Inside a definer function ``current_user`` is the owner, so ``session_user = current_user``
+means the owner itself is calling. The owner can rewrite every table anyway (that is what
+signed checkpoints are for), so only the owner may act for another Keyward user or supply the
+time (``p_as``/``p_now``), which admin scripts and the test-suite use; anyone else is the
+login they authenticated as, at the server's clock.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+ROLES = ("auditor", "member", "manager", "admin", "verifier")
+
+# {schema} and {db} are filled in by apply(); SQL bodies use $$ quoting, so no other braces.
+_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION kw_raise(p_kind text, p_message text) RETURNS void
+LANGUAGE plpgsql SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'KW001', MESSAGE = p_kind || ': ' || p_message;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_is_owner() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT session_user = current_user
+$$;
+
+CREATE OR REPLACE FUNCTION kw_now(p_now timestamp) RETURNS timestamp
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT CASE WHEN session_user = current_user AND p_now IS NOT NULL THEN p_now
+              ELSE (clock_timestamp() AT TIME ZONE 'UTC')::timestamp END
+$$;
+
+CREATE OR REPLACE FUNCTION kw_iso(ts timestamp) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+  SELECT CASE
+    WHEN ts IS NULL THEN NULL
+    WHEN date_part('microseconds', ts)::bigint % 1000000 = 0
+      THEN to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+    ELSE to_char(ts, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+  END
+$$;
+
+CREATE OR REPLACE FUNCTION kw_field(t text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+  SELECT CASE WHEN t IS NULL THEN '-' ELSE octet_length(t)::text || ':' || t END
+$$;
+
+CREATE OR REPLACE FUNCTION kw_append_event(
+  p_actor text, p_now timestamp, p_action text, p_target_type text, p_target_id text,
+  p_before text, p_after text, p_reason text, p_host text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_head record;
+  v_seq integer;
+  v_at text := kw_iso(p_now);
+  v_host text := left(coalesce(p_host, ''), 255);
+  v_hash text;
+BEGIN
+  SELECT seq, hash INTO v_head FROM audit_head WHERE id = 1 FOR UPDATE;
+  v_seq := v_head.seq + 1;
+  v_hash := encode(sha256(convert_to(concat_ws(E'\n',
+      'keyward-audit-2', v_seq::text, kw_field(v_at), kw_field(p_actor), kw_field(p_action),
+      kw_field(p_target_type), kw_field(p_target_id), kw_field(p_before), kw_field(p_after),
+      kw_field(p_reason), kw_field(v_host), v_head.hash), 'UTF8')), 'hex');
+  INSERT INTO audit_events (seq, occurred_at, actor, action, target_type, target_id, before,
+                            after, reason, host, prev_hash, hash)
+  VALUES (v_seq, v_at, p_actor, p_action, p_target_type, p_target_id, p_before, p_after,
+          p_reason, v_host, v_head.hash, v_hash);
+  UPDATE audit_head SET seq = v_seq, hash = v_hash WHERE id = 1;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_caller(p_as text) RETURNS users
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_login text := CASE WHEN session_user = current_user AND p_as IS NOT NULL
+                       THEN p_as ELSE session_user END;
+  v_user users;
+BEGIN
+  SELECT * INTO v_user FROM users WHERE login = v_login;
+  IF NOT FOUND THEN
+    PERFORM kw_raise('unknown', format('The login "%s" is not a Keyward user; ask a Keyward '
+                     'admin to add you with `keyward users add`.', v_login));
+  END IF;
+  IF NOT v_user.active THEN
+    PERFORM kw_raise('unknown', format('The Keyward user "%s" is deactivated; ask a Keyward '
+                     'admin to reactivate you.', v_login));
+  END IF;
+  RETURN v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_my_user_id() RETURNS integer
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT id FROM users WHERE login = session_user AND active
+$$;
+
+CREATE OR REPLACE FUNCTION kw_my_role() RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT role FROM users WHERE login = session_user AND active
+$$;
+
+CREATE OR REPLACE FUNCTION kw_db_role(p_role text) RETURNS text
+LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+  SELECT {db_literal} || '_' || p_role
+$$;
+
+CREATE OR REPLACE FUNCTION kw_grant(p_login text, p_role text, p_grant boolean) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin
+                 AND NOT rolsuper) OR p_login = current_user THEN
+    RETURN false;
+  END IF;
+  IF p_grant THEN
+    EXECUTE format('GRANT %I TO %I', kw_db_role(p_role), p_login);
+  ELSE
+    EXECUTE format('REVOKE %I FROM %I', kw_db_role(p_role), p_login);
+  END IF;
+  RETURN true;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_key_json(p_key api_keys) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT jsonb_build_object(
+    'id', p_key.key_id, 'name', p_key.name, 'description', p_key.description,
+    'owner', (SELECT login FROM users WHERE id = p_key.owner_id),
+    'environment', p_key.environment, 'state', p_key.state, 'masked', p_key.masked,
+    'expires_at', kw_iso(p_key.expires_at), 'revoked_at', kw_iso(p_key.revoked_at),
+    'revoked_reason', p_key.revoked_reason, 'version', p_key.version)::text
+$$;
+
+CREATE OR REPLACE FUNCTION kw_user_json(p_user users) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT jsonb_build_object('login', p_user.login, 'name', p_user.display_name,
+    'email', p_user.email, 'role', p_user.role, 'active', p_user.active)::text
+$$;
+
+CREATE OR REPLACE FUNCTION kw_lock_head() RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE
+$$;
+
+CREATE OR REPLACE FUNCTION kw_revoke_row(
+  p_key api_keys, p_actor text, p_now timestamp, p_reason text, p_host text) RETURNS api_keys
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_before text := kw_key_json(p_key);
+  v_key api_keys;
+BEGIN
+  UPDATE api_keys SET state = 'revoked', revoked_at = p_now, revoked_reason = p_reason,
+         updated_at = p_now, updated_by = p_actor, version = version + 1
+   WHERE id = p_key.id RETURNING * INTO v_key;
+  PERFORM kw_append_event(p_actor, p_now, 'key.revoked', 'key', v_key.key_id, v_before,
+                          kw_key_json(v_key), p_reason, p_host);
+  RETURN v_key;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_bootstrap(p_as text, p_now timestamp, p_host text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_login text := coalesce(p_as, session_user);
+  v_now timestamp := kw_now(p_now);
+  v_user users;
+BEGIN
+  IF session_user <> current_user THEN
+    PERFORM kw_raise('denied', 'Only the owner of the schema starts an empty database.');
+  END IF;
+  PERFORM kw_lock_head();
+  IF EXISTS (SELECT 1 FROM users) THEN
+    RETURN;
+  END IF;
+  INSERT INTO users (login, display_name, email, role, active, created_at)
+  VALUES (v_login, v_login, NULL, 'admin', true, v_now) RETURNING * INTO v_user;
+  PERFORM kw_append_event(v_login, v_now, 'user.added', 'user', v_login, NULL,
+                          kw_user_json(v_user), 'first operator of an empty database', p_host);
+  PERFORM kw_grant(v_login, 'admin', true);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_require_admin(p_as text) RETURNS users
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users := kw_caller(p_as);
+BEGIN
+  IF v_caller.role <> 'admin' THEN
+    PERFORM kw_raise('denied', format('Your role (%s) does not allow you to manage users or '
+                     'the key policy; ask a Keyward admin.', initcap(v_caller.role)));
+  END IF;
+  RETURN v_caller;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_find_user(p_login text) RETURNS users
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_user users;
+BEGIN
+  SELECT * INTO v_user FROM users WHERE login = p_login FOR UPDATE;
+  IF NOT FOUND THEN
+    PERFORM kw_raise('notfound', format('There is no Keyward user "%s".', left(p_login, 64)));
+  END IF;
+  RETURN v_user;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_other_admins(p_user users) RETURNS bigint
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT count(*) FROM users WHERE role = 'admin' AND active AND id <> p_user.id
+$$;
+
+CREATE OR REPLACE FUNCTION kw_add_user(
+  p_as text, p_now timestamp, p_host text, p_login text, p_name text, p_email text,
+  p_role text) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_user users;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_require_admin(p_as);
+  IF p_role NOT IN ('auditor', 'member', 'manager', 'admin', 'verifier') THEN
+    PERFORM kw_raise('invalid', format('Unknown role "%s".', left(p_role, 20)));
+  END IF;
+  IF EXISTS (SELECT 1 FROM users WHERE login = p_login) THEN
+    PERFORM kw_raise('invalid', format('"%s" is already a Keyward user.', p_login));
+  END IF;
+  INSERT INTO users (login, display_name, email, role, active, created_at)
+  VALUES (p_login, coalesce(p_name, p_login), p_email, p_role, true, v_now)
+  RETURNING * INTO v_user;
+  PERFORM kw_append_event(v_caller.login, v_now, 'user.added', 'user', p_login, NULL,
+                          kw_user_json(v_user), NULL, p_host);
+  RETURN kw_grant(p_login, p_role, true);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_set_role(
+  p_as text, p_now timestamp, p_host text, p_login text, p_role text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_user users;
+  v_before text;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_require_admin(p_as);
+  IF p_role NOT IN ('auditor', 'member', 'manager', 'admin', 'verifier') THEN
+    PERFORM kw_raise('invalid', format('Unknown role "%s".', left(p_role, 20)));
+  END IF;
+  v_user := kw_find_user(p_login);
+  IF v_user.role = p_role THEN
+    -- Nothing to record; (re)grant the role, for a login the DBA created after `users add`.
+    IF v_user.active THEN
+      PERFORM kw_grant(v_user.login, p_role, true);
+    END IF;
+    RETURN;
+  END IF;
+  IF v_user.role = 'admin' AND kw_other_admins(v_user) = 0 THEN
+    PERFORM kw_raise('invalid', format('%s is the last admin; make someone else admin first.',
+                     v_user.login));
+  END IF;
+  v_before := kw_user_json(v_user);
+  UPDATE users SET role = p_role WHERE id = v_user.id RETURNING * INTO v_user;
+  PERFORM kw_append_event(v_caller.login, v_now, 'user.role_changed', 'user', v_user.login,
+                          v_before, kw_user_json(v_user), NULL, p_host);
+  IF v_user.active THEN
+    PERFORM kw_grant(v_user.login, r, false) FROM unnest(ARRAY[
+      'auditor', 'member', 'manager', 'admin', 'verifier']) AS r WHERE r <> p_role;
+    PERFORM kw_grant(v_user.login, p_role, true);
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_set_active(
+  p_as text, p_now timestamp, p_host text, p_login text, p_active boolean) RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_user users;
+  v_before text;
+  v_key api_keys;
+  v_revoked integer := 0;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_require_admin(p_as);
+  v_user := kw_find_user(p_login);
+  v_before := kw_user_json(v_user);
+  IF p_active THEN
+    IF v_user.active THEN
+      PERFORM kw_raise('invalid', format('%s is already active.', v_user.login));
+    END IF;
+    UPDATE users SET active = true, deactivated_at = NULL WHERE id = v_user.id
+    RETURNING * INTO v_user;
+    PERFORM kw_append_event(v_caller.login, v_now, 'user.reactivated', 'user', v_user.login,
+                            v_before, kw_user_json(v_user), NULL, p_host);
+    PERFORM kw_grant(v_user.login, v_user.role, true);
+    RETURN 0;
+  END IF;
+  IF NOT v_user.active THEN
+    PERFORM kw_raise('invalid', format('%s is already deactivated.', v_user.login));
+  END IF;
+  IF v_user.role = 'admin' AND kw_other_admins(v_user) = 0 THEN
+    PERFORM kw_raise('invalid', format('%s is the last admin; make someone else admin first.',
+                     v_user.login));
+  END IF;
+  UPDATE users SET active = false, deactivated_at = v_now WHERE id = v_user.id
+  RETURNING * INTO v_user;
+  FOR v_key IN SELECT * FROM api_keys WHERE owner_id = v_user.id AND state <> 'revoked'
+               ORDER BY id FOR UPDATE LOOP
+    PERFORM kw_revoke_row(v_key, v_caller.login, v_now, 'owner deactivated', p_host);
+    v_revoked := v_revoked + 1;
+  END LOOP;
+  PERFORM kw_append_event(v_caller.login, v_now, 'user.deactivated', 'user', v_user.login,
+      v_before, kw_user_json(v_user),
+      v_revoked || ' key' || CASE WHEN v_revoked = 1 THEN '' ELSE 's' END || ' revoked', p_host);
+  PERFORM kw_grant(v_user.login, r, false)
+     FROM unnest(ARRAY['auditor', 'member', 'manager', 'admin', 'verifier']) AS r;
+  RETURN v_revoked;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_setting(p_name text) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT value FROM settings WHERE name = p_name
+$$;
+
+CREATE OR REPLACE FUNCTION kw_check_unique_name(
+  p_owner users, p_name text, p_except integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_clash text;
+BEGIN
+  SELECT key_id INTO v_clash FROM api_keys
+   WHERE owner_id = p_owner.id AND state <> 'revoked' AND lower(name) = lower(p_name)
+     AND id IS DISTINCT FROM p_except LIMIT 1;
+  IF v_clash IS NOT NULL THEN
+    PERFORM kw_raise('invalid', format('%s already has a key named "%s" (%s); choose another '
+                     'name or revoke that key first.', p_owner.display_name, p_name, v_clash));
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_create_key(
+  p_as text, p_now timestamp, p_host text, p_key_id text, p_prefix text,
+  p_environment text, p_name text, p_description text, p_owner text, p_masked text,
+  p_secret_hash text, p_expires_at timestamp, p_revoke_oldest boolean, p_reason text,
+  p_exclude_key_id text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_owner users;
+  v_limit integer;
+  v_active bigint;
+  v_oldest api_keys;
+  v_key api_keys;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_caller(p_as);
+  IF v_caller.role NOT IN ('member', 'manager', 'admin') THEN
+    PERFORM kw_raise('denied', format('Your role (%s) does not allow you to create keys; ask '
+                     'a Keyward admin to change your role.', initcap(v_caller.role)));
+  END IF;
+  v_owner := kw_find_user(coalesce(p_owner, v_caller.login));
+  IF v_owner.id <> v_caller.id AND v_caller.role = 'member' THEN
+    PERFORM kw_raise('denied', 'Your role (Member) does not allow you to create keys for '
+                     'other people; ask a Keyward admin to change your role.');
+  END IF;
+  IF NOT v_owner.active THEN
+    PERFORM kw_raise('invalid', format('%s is deactivated and cannot own new keys.',
+                     v_owner.display_name));
+  END IF;
+  IF p_prefix IS DISTINCT FROM coalesce(kw_setting('token_prefix'), 'kw') THEN
+    PERFORM kw_raise('invalid', 'The token prefix is not this database''s.');
+  END IF;
+  IF NOT p_environment = ANY (string_to_array(coalesce(kw_setting('environments'),
+                                                       'live,test'), ',')) THEN
+    PERFORM kw_raise('invalid', format('"%s" is not an environment of this database.',
+                     left(p_environment, 20)));
+  END IF;
+  IF p_reason IS NULL THEN
+    PERFORM kw_check_unique_name(v_owner, p_name, NULL);
+  END IF;
+  v_limit := kw_setting('max_active_keys_per_user')::integer;
+  IF v_limit IS NOT NULL THEN
+    SELECT count(*) INTO v_active FROM api_keys
+     WHERE owner_id = v_owner.id AND state = 'active'
+       AND (expires_at IS NULL OR expires_at > v_now)
+       AND key_id IS DISTINCT FROM p_exclude_key_id;
+    IF v_active >= v_limit THEN
+      SELECT * INTO v_oldest FROM api_keys
+       WHERE owner_id = v_owner.id AND state = 'active'
+         AND (expires_at IS NULL OR expires_at > v_now)
+         AND key_id IS DISTINCT FROM p_exclude_key_id
+       ORDER BY created_at, id LIMIT 1 FOR UPDATE;
+      IF NOT coalesce(p_revoke_oldest, false) THEN
+        PERFORM kw_raise('limit', format('%s already has %s active keys (the limit is %s); '
+                         'creating this key will revoke the oldest, "%s" (%s).',
+                         v_owner.display_name, v_active, v_limit, v_oldest.name,
+                         v_oldest.key_id));
+      END IF;
+      PERFORM kw_revoke_row(v_oldest, v_caller.login, v_now,
+                            'replaced under the active-key limit', p_host);
+    END IF;
+  END IF;
+  INSERT INTO api_keys (key_id, prefix, environment, name, description, owner_id, owner_name,
+                        masked, secret_hash, state, created_at, created_by, updated_at,
+                        updated_by, expires_at, version)
+  VALUES (p_key_id, p_prefix, p_environment, p_name, coalesce(p_description, ''), v_owner.id,
+          v_owner.display_name, p_masked, p_secret_hash, 'active', v_now, v_caller.login,
+          v_now, v_caller.login, p_expires_at, 1)
+  RETURNING * INTO v_key;
+  PERFORM kw_append_event(v_caller.login, v_now, 'key.created', 'key', v_key.key_id, NULL,
+                          kw_key_json(v_key), p_reason, p_host);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_managed_key(p_caller users, p_key_id text) RETURNS api_keys
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_key api_keys;
+BEGIN
+  SELECT * INTO v_key FROM api_keys WHERE key_id = p_key_id FOR UPDATE;
+  IF NOT FOUND OR (p_caller.role IN ('member', 'verifier') AND v_key.owner_id <> p_caller.id)
+  THEN
+    PERFORM kw_raise('notfound', format('There is no key with the id "%s".',
+                     left(p_key_id, 16)));
+  END IF;
+  IF p_caller.role NOT IN ('member', 'manager', 'admin') THEN
+    PERFORM kw_raise('denied', format('Your role (%s) does not allow you to change other '
+                     'people''s keys; ask a Keyward admin to change your role.',
+                     initcap(p_caller.role)));
+  END IF;
+  RETURN v_key;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_update_key(
+  p_as text, p_now timestamp, p_host text, p_key_id text, p_expected_version integer,
+  p_name text, p_description text, p_state text, p_set_expiry boolean,
+  p_expires_at timestamp, p_reason text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_key api_keys;
+  v_owner users;
+  v_before text;
+  v_bump integer := 1;
+  v_name text;
+  v_description text;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_caller(p_as);
+  v_key := kw_managed_key(v_caller, p_key_id);
+  IF p_expected_version IS NOT NULL AND v_key.version <> p_expected_version THEN
+    PERFORM kw_raise('conflict', format('"%s" was changed by %s at %s UTC after you opened '
+                     'it; reload first.', v_key.name, v_key.updated_by,
+                     to_char(v_key.updated_at, 'YYYY-MM-DD HH24:MI')));
+  END IF;
+  SELECT * INTO v_owner FROM users WHERE id = v_key.owner_id;
+  v_name := coalesce(p_name, v_key.name);
+  v_description := coalesce(p_description, v_key.description);
+  IF v_name <> v_key.name OR v_description <> v_key.description THEN
+    IF v_name <> v_key.name AND v_key.state <> 'revoked' THEN
+      PERFORM kw_check_unique_name(v_owner, v_name, v_key.id);
+    END IF;
+    v_before := kw_key_json(v_key);
+    UPDATE api_keys SET name = v_name, description = v_description, updated_at = v_now,
+           updated_by = v_caller.login, version = version + v_bump
+     WHERE id = v_key.id RETURNING * INTO v_key;
+    v_bump := 0;
+    PERFORM kw_append_event(v_caller.login, v_now, 'key.edited', 'key', v_key.key_id,
+                            v_before, kw_key_json(v_key), NULL, p_host);
+  END IF;
+  IF coalesce(p_set_expiry, false) AND p_expires_at IS DISTINCT FROM v_key.expires_at THEN
+    IF v_key.state = 'revoked' THEN
+      PERFORM kw_raise('invalid', format('"%s" is revoked; a revoked key stays revoked.',
+                       v_key.name));
+    END IF;
+    v_before := kw_key_json(v_key);
+    UPDATE api_keys SET expires_at = p_expires_at, updated_at = v_now,
+           updated_by = v_caller.login, version = version + v_bump
+     WHERE id = v_key.id RETURNING * INTO v_key;
+    v_bump := 0;
+    PERFORM kw_append_event(v_caller.login, v_now, 'key.expiry_changed', 'key', v_key.key_id,
+                            v_before, kw_key_json(v_key), p_reason, p_host);
+  END IF;
+  IF p_state IS NOT NULL AND p_state <> v_key.state THEN
+    IF v_key.state = 'revoked' THEN
+      PERFORM kw_raise('invalid', format('"%s" is revoked; a revoked key stays revoked. '
+                       'Create a new key.', v_key.name));
+    END IF;
+    IF p_state NOT IN ('active', 'disabled', 'revoked') THEN
+      PERFORM kw_raise('invalid', format('"%s" is not a key state.', left(p_state, 20)));
+    END IF;
+    v_before := kw_key_json(v_key);
+    UPDATE api_keys SET state = p_state,
+           revoked_at = CASE WHEN p_state = 'revoked' THEN v_now END,
+           revoked_reason = CASE WHEN p_state = 'revoked' THEN p_reason END,
+           updated_at = v_now, updated_by = v_caller.login, version = version + v_bump
+     WHERE id = v_key.id RETURNING * INTO v_key;
+    PERFORM kw_append_event(v_caller.login, v_now,
+        CASE p_state WHEN 'active' THEN 'key.enabled' WHEN 'disabled' THEN 'key.disabled'
+                     ELSE 'key.revoked' END,
+        'key', v_key.key_id, v_before, kw_key_json(v_key), p_reason, p_host);
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_delete_key(
+  p_as text, p_now timestamp, p_host text, p_key_id text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_key api_keys;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_caller(p_as);
+  v_key := kw_managed_key(v_caller, p_key_id);
+  IF v_key.state <> 'revoked' THEN
+    v_key := kw_revoke_row(v_key, v_caller.login, v_now, 'deleted', p_host);
+  END IF;
+  PERFORM kw_append_event(v_caller.login, v_now, 'key.deleted', 'key', v_key.key_id,
+                          kw_key_json(v_key), NULL, NULL, p_host);
+  DELETE FROM api_keys WHERE id = v_key.id;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_set_setting(
+  p_as text, p_now timestamp, p_host text, p_name text, p_value text) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_caller users;
+  v_now timestamp := kw_now(p_now);
+  v_old text;
+  v_label text := CASE p_name WHEN 'max_active_keys_per_user' THEN 'limit'
+                              WHEN 'token_prefix' THEN 'prefix'
+                              WHEN 'environments' THEN 'environments' END;
+BEGIN
+  PERFORM kw_lock_head();
+  v_caller := kw_require_admin(p_as);
+  IF v_label IS NULL THEN
+    PERFORM kw_raise('invalid', format('"%s" is not a Keyward setting.', left(p_name, 64)));
+  END IF;
+  SELECT value INTO v_old FROM settings WHERE name = p_name FOR UPDATE;
+  IF v_old IS NOT DISTINCT FROM p_value THEN
+    RETURN;
+  END IF;
+  IF p_value IS NULL THEN
+    DELETE FROM settings WHERE name = p_name;
+  ELSE
+    INSERT INTO settings (name, value) VALUES (p_name, p_value)
+    ON CONFLICT (name) DO UPDATE SET value = excluded.value;
+  END IF;
+  PERFORM kw_append_event(v_caller.login, v_now, 'policy.changed', 'policy', p_name,
+                          jsonb_build_object(v_label, v_old)::text,
+                          jsonb_build_object(v_label, p_value)::text, NULL, p_host);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_lookup_key(p_key_id text)
+RETURNS TABLE (id integer, prefix text, environment text, name text, state text,
+               expires_at timestamp, secret_hash text, owner_login text)
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  IF session_user <> current_user THEN
+    PERFORM kw_caller(NULL);
+  END IF;
+  RETURN QUERY
+    SELECT k.id, k.prefix::text, k.environment::text, k.name::text, k.state::text,
+           k.expires_at, k.secret_hash::text, u.login::text
+      FROM api_keys k JOIN users u ON u.id = k.owner_id WHERE k.key_id = p_key_id;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_record_usage(
+  p_key_id text, p_used_at timestamp, p_count integer) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_at timestamp := p_used_at;
+  v_pk integer;
+BEGIN
+  IF session_user <> current_user THEN
+    PERFORM kw_caller(NULL);
+    v_at := least(p_used_at, (clock_timestamp() AT TIME ZONE 'UTC')::timestamp);
+  END IF;
+  SELECT k.id INTO v_pk FROM api_keys k WHERE k.key_id = p_key_id;
+  IF v_pk IS NULL OR v_at IS NULL THEN
+    RETURN;
+  END IF;
+  UPDATE api_keys SET last_used_at = v_at
+   WHERE id = v_pk AND (last_used_at IS NULL OR last_used_at < v_at)
+     AND (revoked_at IS NULL OR revoked_at >= v_at);
+  IF coalesce(p_count, 0) > 0 THEN
+    INSERT INTO daily_usage (key_pk, day, count) VALUES (v_pk, v_at::date, p_count)
+    ON CONFLICT (key_pk, day) DO UPDATE SET count = daily_usage.count + excluded.count;
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_whoami() RETURNS TABLE (login text, is_owner boolean)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT session_user::text, session_user = current_user
+$$;
+"""
+
+_WRITE_FUNCTIONS = (
+    "kw_add_user(text, timestamp, text, text, text, text, text)",
+    "kw_set_role(text, timestamp, text, text, text)",
+    "kw_set_active(text, timestamp, text, text, boolean)",
+    "kw_create_key(text, timestamp, text, text, text, text, text, text, text, text, text,"
+    " timestamp, boolean, text, text)",
+    "kw_update_key(text, timestamp, text, text, integer, text, text, text, boolean,"
+    " timestamp, text)",
+    "kw_delete_key(text, timestamp, text, text)",
+    "kw_set_setting(text, timestamp, text, text, text)",
+)
+_VERIFY_FUNCTIONS = (
+    "kw_lookup_key(text)",
+    "kw_record_usage(text, timestamp, integer)",
+    "kw_whoami()",
+)
+# Row-level security helpers: called by the policies, so every role may run them.
+_POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()")
+
+_TABLES = ("users", "api_keys", "audit_events", "audit_head", "daily_usage", "settings")
+_KEY_COLUMNS = (
+    "id, key_id, prefix, environment, name, description, owner_id, owner_name, masked, state,"
+    " created_at, created_by, updated_at, updated_by, last_used_at, expires_at, revoked_at,"
+    " revoked_reason, version"
+)
+
+_POLICIES = """
+CREATE POLICY kw_read ON users FOR SELECT USING (
+  (SELECT kw_my_role()) IN ('auditor', 'member', 'manager', 'admin')
+  OR login = session_user);
+CREATE POLICY kw_read ON api_keys FOR SELECT USING (
+  (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
+  OR ((SELECT kw_my_role()) = 'member' AND owner_id = (SELECT kw_my_user_id())));
+CREATE POLICY kw_read ON daily_usage FOR SELECT USING (
+  (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
+  OR ((SELECT kw_my_role()) = 'member' AND key_pk IN (
+        SELECT id FROM api_keys WHERE owner_id = (SELECT kw_my_user_id()))));
+CREATE POLICY kw_read ON audit_events FOR SELECT USING (
+  (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
+  OR ((SELECT kw_my_role()) = 'member' AND (
+        (target_type = 'user' AND target_id = session_user)
+        OR (target_type = 'key' AND target_id IN (
+              SELECT key_id FROM api_keys WHERE owner_id = (SELECT kw_my_user_id())))
+        OR (target_type = 'key' AND actor = session_user))));
+CREATE POLICY kw_read ON audit_head FOR SELECT USING (
+  (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin'));
+CREATE POLICY kw_read ON settings FOR SELECT USING (
+  (SELECT kw_my_role()) IS NOT NULL);
+"""
+
+
+def _role(database: str, role: str) -> str:
+    return f'"{database}_{role}"'
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def apply(connection: sa.Connection, database: str) -> None:
+    """Create (or re-create) the roles, functions, grants and policies; idempotent."""
+    schema = connection.exec_driver_sql("SELECT current_schema()").scalar_one()
+    quoted_schema = f'"{schema}"'
+    run = connection.exec_driver_sql
+    for role in ROLES:
+        exists = connection.execute(
+            sa.text("SELECT 1 FROM pg_roles WHERE rolname = :name"),
+            {"name": f"{database}_{role}"},
+        ).scalar()
+        if not exists:
+            run(f"CREATE ROLE {_role(database, role)} NOLOGIN")
+    functions = _FUNCTIONS.replace("{schema}", quoted_schema)
+    # The driver reads % as a parameter marker: double it for format()'s %s.
+    run(functions.replace("{db_literal}", _literal(database)).replace("%", "%%"))
+    # Nothing for PUBLIC: not the database, not the schema, not a function.
+    run(f'REVOKE ALL ON DATABASE "{database}" FROM PUBLIC')
+    run(f"REVOKE ALL ON SCHEMA {quoted_schema} FROM PUBLIC")
+    run(f"REVOKE ALL ON ALL TABLES IN SCHEMA {quoted_schema} FROM PUBLIC")
+    run(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA {quoted_schema} FROM PUBLIC")
+    run(f"REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA {quoted_schema} FROM PUBLIC")
+    run("ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC")
+    everyone = ", ".join(_role(database, role) for role in ROLES)
+    people = ", ".join(_role(database, role) for role in ROLES if role != "verifier")
+    run(f'GRANT CONNECT ON DATABASE "{database}" TO {everyone}')
+    run(f"GRANT USAGE ON SCHEMA {quoted_schema} TO {everyone}")
+    for table in _TABLES:
+        run(f"REVOKE ALL ON {table} FROM {everyone}")
+    run(f"GRANT SELECT ON alembic_version, settings, users TO {everyone}")
+    run(f"GRANT SELECT ON audit_events, audit_head, daily_usage TO {people}")
+    run(f"GRANT SELECT ({_KEY_COLUMNS}) ON api_keys TO {people}")
+    for function in _WRITE_FUNCTIONS:
+        run(f"GRANT EXECUTE ON FUNCTION {function} TO {people}")
+    for function in _VERIFY_FUNCTIONS + _POLICY_FUNCTIONS:
+        run(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")
+    for table in _TABLES:
+        run(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+        run(f"DROP POLICY IF EXISTS kw_read ON {table}")
+    run(_POLICIES)
+
+
+def drop_roles(connection: sa.Connection, database: str) -> None:
+    """Remove the database's roles (after the database itself is gone)."""
+    for role in ROLES:
+        connection.exec_driver_sql(f"DROP ROLE IF EXISTS {_role(database, role)}")

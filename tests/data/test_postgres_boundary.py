@@ -1,0 +1,304 @@
+"""PostgreSQL holds the line by itself (DESIGN §3): each role's own login, used from plain SQL
+the way an attacker with ``psql`` would, can do no more than Keyward allows it, and whatever
+it is allowed leaves a trace under that login."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import make_url
+
+from app.domain.audit import AuditRecord, verify_chain
+from app.domain.hashing import TokenHasher
+from app.domain.roles import Role
+from app.services import Services, open_services
+
+PASSWORD = "kw-Attack-Pw-1234"
+TABLES = ("users", "api_keys", "audit_events", "audit_head", "daily_usage", "settings")
+
+
+@dataclass
+class Login:
+    name: str
+    url: str
+    engine: sa.Engine
+
+    def sql(self, statement: str, **params: Any) -> list[tuple[Any, ...]]:
+        with self.engine.begin() as connection:
+            result = connection.execute(sa.text(statement), params)
+            return [tuple(row) for row in result] if result.returns_rows else []
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    base = os.environ.get("KEYWARD_TEST_POSTGRES_URL")
+    if not base:
+        if os.environ.get("KEYWARD_REQUIRE_SERVERS"):
+            pytest.fail("KEYWARD_TEST_POSTGRES_URL is not set, but servers must run")
+        pytest.skip("KEYWARD_TEST_POSTGRES_URL is not set")
+    from tests.conftest import _fresh_server_database
+
+    yield from _fresh_server_database("postgresql")
+
+
+@pytest.fixture
+def world(postgres_url: str, fast_hasher: TokenHasher) -> Iterator[dict[str, Any]]:
+    """An owner (ada) with a key, and one real login per Keyward role."""
+    admin_engine = sa.create_engine(postgres_url, isolation_level="AUTOCOMMIT")
+    suffix = uuid.uuid4().hex[:8]
+    names = {role: f"kw_{role.value}_{suffix}" for role in Role}
+    with admin_engine.connect() as connection:
+        for name in names.values():
+            connection.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'")
+    owner = open_services(postgres_url, hasher=fast_hasher, create_schema=True)
+    logins: dict[Role, Login] = {}
+    try:
+        admin_key = owner.keys.create("Billing ETL", "Nightly billing export.")
+        for role, name in names.items():
+            owner.users.add(name, role=role)
+        for role, name in names.items():
+            url = make_url(postgres_url).set(username=name, password=PASSWORD)
+            text = url.render_as_string(hide_password=False)
+            logins[role] = Login(name, text, sa.create_engine(text))
+        yield {"owner": owner, "logins": logins, "admin_key": admin_key, "url": postgres_url}
+    finally:
+        for login in logins.values():
+            login.engine.dispose()
+        owner.close()
+        admin_engine.dispose()
+        _drop_logins(postgres_url, list(names.values()))
+
+
+def _drop_logins(url: str, names: list[str]) -> None:
+    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+    finally:
+        engine.dispose()
+
+
+def state(owner: Services) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table, read as the owner."""
+    with owner.engine.connect() as connection:
+        return {
+            table: sorted(
+                (tuple(row) for row in connection.exec_driver_sql(f"SELECT * FROM {table}")),
+                key=repr,
+            )
+            for table in TABLES
+        }
+
+
+def refused(login: Login, statement: str, **params: Any) -> None:
+    with pytest.raises(exc.DBAPIError) as error:
+        login.sql(statement, **params)
+    text = str(error.value.orig).lower()
+    assert "permission denied" in text or "denied" in text or "not allowed" in text, text
+
+
+def chain_ok(owner: Services) -> bool:
+    return owner.audit.verify().ok
+
+
+def test_every_role_is_refused_direct_writes_and_the_hash_swap(world: dict[str, Any]) -> None:
+    owner: Services = world["owner"]
+    key_id = world["admin_key"].key.key_id
+    before = state(owner)
+    for login in world["logins"].values():
+        for table in TABLES:
+            refused(login, f"DELETE FROM {table}")
+            refused(login, f"UPDATE {table} SET {_some_column(table)} = {_some_column(table)}")
+        refused(
+            login,
+            "UPDATE api_keys SET secret_hash = :forged WHERE key_id = :id",
+            forged="$argon2id$v=19$m=8,t=1,p=1$forged$forged",
+            id=key_id,
+        )
+        refused(login, "UPDATE api_keys SET state = 'active', revoked_at = NULL")
+        refused(
+            login,
+            "INSERT INTO audit_events (seq, occurred_at, actor, action, target_type, target_id,"
+            " host, prev_hash, hash) VALUES (999, 'x', 'x', 'user.role_changed', 'user', 'x',"
+            " 'x', 'x', 'x')",
+        )
+        refused(
+            login,
+            "INSERT INTO users (login, display_name, role, active, created_at)"
+            " VALUES ('mallory', 'Mallory', 'admin', true, now())",
+        )
+        refused(login, "SELECT secret_hash FROM api_keys")
+        refused(login, "TRUNCATE audit_events")
+    assert state(owner) == before
+    assert chain_ok(owner)
+
+
+def _some_column(table: str) -> str:
+    return {
+        "users": "role",
+        "api_keys": "state",
+        "audit_events": "hash",
+        "audit_head": "hash",
+        "daily_usage": "count",
+        "settings": "value",
+    }[table]
+
+
+def test_reads_follow_the_roles(world: dict[str, Any]) -> None:
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    member = logins[Role.MEMBER]
+    admin_key = world["admin_key"].key.key_id
+    own = member.sql(
+        "SELECT * FROM kw_create_key(NULL, NULL, 'psql', 'AbCdEfGh1234', 'kw', 'live',"
+        " 'Member key', '', NULL, 'kw_live_AbCdEfGh1234_…abcd', 'forged-hash', NULL, false,"
+        " NULL, NULL)"
+    )
+    assert own is not None
+    total = len(owner.keys.page().rows)
+    for role in (Role.AUDITOR, Role.MANAGER, Role.ADMIN):
+        keys = {row[0] for row in logins[role].sql("SELECT key_id FROM api_keys")}
+        assert len(keys) == total
+        assert logins[role].sql("SELECT count(*) FROM audit_events")[0][0] > 0
+    assert {row[0] for row in member.sql("SELECT key_id FROM api_keys")} == {"AbCdEfGh1234"}
+    seen = {row[0] for row in member.sql("SELECT target_id FROM audit_events")}
+    assert admin_key not in seen and "AbCdEfGh1234" in seen
+    verifier = logins[Role.VERIFIER]
+    refused(verifier, "SELECT key_id FROM api_keys")
+    refused(verifier, "SELECT * FROM audit_events")
+    assert [row[0] for row in verifier.sql("SELECT login FROM users")] == [verifier.name]
+    # The verifier's one path: the verification function and usage.
+    found = verifier.sql("SELECT * FROM kw_lookup_key(:id)", id=admin_key)
+    assert len(found) == 1 and found[0][6].startswith("$argon2")
+    refused(
+        verifier,
+        "SELECT * FROM kw_update_key(NULL, NULL, 'psql', :id, NULL, NULL, NULL,"
+        " 'disabled', false, NULL, NULL)",
+        id=admin_key,
+    )
+
+
+def test_functions_apply_the_role_rules_and_write_the_audit_under_the_login(
+    world: dict[str, Any],
+) -> None:
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    admin_key = world["admin_key"].key.key_id
+    member, auditor, manager = logins[Role.MEMBER], logins[Role.AUDITOR], logins[Role.MANAGER]
+    before = state(owner)
+
+    disable = (
+        "SELECT * FROM kw_update_key(:as_login, NULL, 'psql', :id, NULL, NULL, NULL,"
+        " 'revoked', false, NULL, 'mine now')"
+    )
+    # A member cannot touch the admin's key, not even by claiming to be the owner's user.
+    with pytest.raises(exc.DBAPIError, match="notfound"):
+        member.sql(disable, as_login=owner.users.me().login, id=admin_key)
+    with pytest.raises(exc.DBAPIError, match="denied"):
+        auditor.sql(disable, as_login=None, id=admin_key)
+    with pytest.raises(exc.DBAPIError, match="denied"):
+        member.sql(
+            "SELECT * FROM kw_set_role(NULL, NULL, 'psql', :login, 'admin')", login=member.name
+        )
+    with pytest.raises(exc.DBAPIError, match="denied"):
+        manager.sql("SELECT * FROM kw_set_setting(NULL, NULL, 'psql', 'token_prefix', 'evil')")
+    # SET ROLE to the owner is not possible, and session_user would stay the member anyway.
+    with pytest.raises(exc.DBAPIError):
+        member.sql(f"SET ROLE {make_url(world['url']).username}")
+    assert state(owner) == before
+
+    # What a manager may do works, and the trail names the manager's login and its time.
+    manager.sql(disable, as_login="someone-else", id=admin_key)
+    event = owner.audit.recent(limit=1)[0]
+    assert (event.actor, event.action.value, event.target_id, event.reason) == (
+        manager.name,
+        "key.revoked",
+        admin_key,
+        "mine now",
+    )
+    assert abs((event.occurred_at - datetime.now(UTC)).total_seconds()) < 300
+    assert owner.keys.get(admin_key).status.value == "revoked"
+    # Revoked stays revoked, even for an admin at the SQL prompt.
+    with pytest.raises(exc.DBAPIError, match="invalid"):
+        logins[Role.ADMIN].sql(
+            "SELECT * FROM kw_update_key(NULL, NULL, 'psql', :id, NULL, NULL, NULL, 'active',"
+            " false, NULL, NULL)",
+            id=admin_key,
+        )
+    assert chain_ok(owner)
+
+
+def test_a_deactivated_login_can_read_and_change_nothing(world: dict[str, Any]) -> None:
+    owner: Services = world["owner"]
+    member: Login = world["logins"][Role.MEMBER]
+    assert member.sql("SELECT count(*) FROM users")[0][0] > 0
+    owner.users.deactivate(member.name)
+    member.engine.dispose()
+    with pytest.raises(exc.DBAPIError):
+        member.sql("SELECT count(*) FROM users")
+
+
+def test_the_owner_rewriting_history_is_caught_by_the_chain(world: dict[str, Any]) -> None:
+    """Rewriting one event without recomputing the chain is caught; recomputing everything is
+    the checkpoints' job (tests/services/test_checkpoints.py)."""
+    owner: Services = world["owner"]
+    with owner.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE audit_events SET reason = 'nothing to see' WHERE seq = 2"
+        )
+    report = owner.audit.verify()
+    assert not report.ok and report.first_bad_seq == 2
+
+
+def test_the_database_computes_the_same_chain_python_checks(world: dict[str, Any]) -> None:
+    owner: Services = world["owner"]
+    with owner.engine.connect() as connection:
+        rows = connection.exec_driver_sql(
+            "SELECT seq, occurred_at, actor, action, target_type, target_id, before, after,"
+            " reason, host, prev_hash, hash FROM audit_events ORDER BY seq"
+        ).all()
+    records = [AuditRecord(*row) for row in rows]
+    assert len(records) >= 7  # bootstrap, a key, five users
+    assert verify_chain(records).ok
+
+
+def test_set_role_does_not_borrow_another_login_s_identity(
+    world: dict[str, Any], fast_hasher: TokenHasher
+) -> None:
+    """A member who may ``SET ROLE`` to an admin's login is still recorded as the member."""
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    member, admin = logins[Role.MEMBER], logins[Role.ADMIN]
+    with owner.engine.connect() as connection:
+        connection.exec_driver_sql(f"GRANT {admin.name} TO {member.name}")
+        connection.commit()
+    before = state(owner)
+    with member.engine.begin() as connection:
+        connection.exec_driver_sql(f"SET ROLE {admin.name}")
+        assert connection.exec_driver_sql("SELECT * FROM kw_whoami()").one()[0] == member.name
+        with pytest.raises(exc.DBAPIError, match="denied"):
+            connection.exec_driver_sql(
+                "SELECT * FROM kw_set_role(NULL, NULL, 'psql', %(login)s, 'admin')",
+                {"login": member.name},
+            )
+    assert state(owner) == before
+
+    # Keyward itself, on a connection whose role is set to the admin's from the start.
+    url = make_url(member.url).update_query_dict({"options": f"-c role={admin.name}"})
+    borrowed = open_services(url.render_as_string(hide_password=False), hasher=fast_hasher)
+    try:
+        with borrowed.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT current_user").scalar() == admin.name
+        assert borrowed.users.me().login == member.name
+        assert borrowed.users.me().role is Role.MEMBER
+    finally:
+        borrowed.close()
