@@ -24,6 +24,7 @@ from app.domain.errors import (
     PolicyConfirmationRequired,
     ValidationError,
 )
+from app.domain.key_format import key_id_of
 from app.domain.status import KeyStatus, RejectReason
 from app.services import Services
 from app.services.dto import CreatedKey, KeyDTO, KeyQuery, VerifyResult
@@ -143,7 +144,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "show one key and its history",
         "Show everything about one key (never its secret) and its audit history.",
     )
-    show.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    show.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     show.set_defaults(handler=show_key)
 
     edit = action(
@@ -151,7 +152,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "change a key's name or description",
         "Change a key's name and/or description; the change is audited.",
     )
-    edit.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    edit.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     edit.add_argument("--name", help="the new name")
     edit.add_argument("--description", help='the new description ("" clears it)')
     edit.set_defaults(handler=edit_key)
@@ -159,7 +160,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     enable = action(
         "enable", "allow a disabled key again", "Allow a disabled key to be used again."
     )
-    enable.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    enable.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     enable.set_defaults(handler=enable_key)
 
     disable = action(
@@ -168,7 +169,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Block a key from the next verification on, until it is enabled again (reversible;\n"
         "use revoke to end a key for good).",
     )
-    disable.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    disable.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     disable.set_defaults(handler=disable_key)
 
     revoke = action(
@@ -178,7 +179,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Revocation cannot be undone; the key stays listed as Revoked and its Last Used date\n"
         "freezes. Communicate before revoking someone else's key.",
     )
-    revoke.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    revoke.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     revoke.add_argument(
         "--reason", help='why, for the audit trail, e.g. "suspected leak" or "unused 90 days"'
     )
@@ -191,7 +192,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Delete a key when its integration is retired: it leaves the list (an active key is\n"
         "revoked in the same step) and the audit trail keeps a snapshot of it.",
     )
-    delete.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    delete.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
     delete.set_defaults(handler=delete_key)
 
@@ -202,7 +203,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "its secret like `keys create`. The old key is revoked at once, or with --grace\n"
         "keeps working for that long (e.g. 30m, 24h, 7d, 2w) while you update the integration.",
     )
-    rotate.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    rotate.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     rotate.add_argument("--grace", metavar="DURATION", help="how long the old key keeps working")
     _add_destination(rotate)
     rotate.set_defaults(handler=rotate_key)
@@ -214,7 +215,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "that says what it replaced (e.g. after the old owner was deactivated). The secret is\n"
         "handed over like `keys create`.",
     )
-    replace.add_argument("key_id", metavar="ID", help=KEY_ID_HELP)
+    replace.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
     replace.add_argument("--owner", metavar="USER", help="the new key's owner (default: you)")
     _add_destination(replace)
     replace.set_defaults(handler=replace_key)

@@ -23,7 +23,8 @@ from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json, error
 from app.data.engine import default_sqlite_path, safe_url
 from app.data.schema import head_revision
-from app.domain.errors import KeywardError
+from app.domain.errors import KeywardError, ValidationError
+from app.domain.validation import has_surrogates
 
 EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
@@ -163,7 +164,30 @@ def report_bug(exception: BaseException) -> None:
     error(f"internal error: {name}; please report it ({where}).")
 
 
+_POSITIONALS = {"key_id": "The key id", "login": "The user login"}
+
+
+def check_arguments(args: argparse.Namespace) -> None:
+    """Refuse arguments holding bytes that were not UTF-8, before any command reads them.
+
+    Python keeps such bytes as lone surrogates (``surrogateescape``), which no database,
+    keyring or terminal accepts; the refusal names the argument, never the bytes.
+    """
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list | tuple) else [value]
+        if any(isinstance(item, str) and has_surrogates(item) for item in values):
+            where = _POSITIONALS.get(dest) or f"The value of --{dest.replace('_', '-')}"
+            raise ValidationError(
+                dest, f"{where} holds bytes that are not valid UTF-8 text; type it again."
+            )
+
+
 def _run(args: argparse.Namespace) -> int:
+    check_arguments(args)
+    if args.database is not None and not args.database.strip():
+        raise UsageError(
+            "--database needs a URL such as sqlite:///PATH; leave it out to use the default."
+        )
     handler = getattr(args, "handler", None)
     if handler is None:
         return open_console(args.database)

@@ -170,3 +170,34 @@ def could_be_key_id(text: str) -> bool:
 
 def looks_like_key_id(text: str) -> bool:
     return len(text) == ID_LENGTH and all(ch in BASE62 for ch in text)
+
+
+def key_id_of(text: str) -> str:
+    """What an id field names: a whole token pasted by mistake becomes its key id.
+
+    Every place that takes a key id (``keys show``, the console's fields, the services'
+    lookups) passes its input through this before any query, so that a pasted token's secret
+    never reaches the database or its statement log. Anything else comes back trimmed.
+    """
+    stripped = text.strip()
+    try:
+        return parse_token(stripped).key_id
+    except MalformedToken:
+        return stripped
+
+
+# A token's shape with at least part of a secret after the id: a whole token, or one with a
+# typo or cut short. The masked form (``kw_live_<id>_…abcd``) never matches.
+_TOKEN_LIKE = re.compile(
+    rf"[a-z][a-z0-9]{{1,15}}_[a-z][a-z0-9]{{1,15}}_(?P<id>[0-9A-Za-z]{{{ID_LENGTH}}})"
+    r"_[0-9A-Za-z]{8,}"
+)
+
+
+def without_secrets(text: str) -> str:
+    """``text`` with every token-shaped run (checksum right or not) cut down to its key id.
+
+    For free text such as a search, where a token may be pasted whole or with a typo: the
+    key id still finds the key, and the secret never becomes part of a query.
+    """
+    return _TOKEN_LIKE.sub(lambda match: match["id"], text)

@@ -7,6 +7,7 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.domain.errors import ValidationError
+from app.domain.key_format import without_secrets
 
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
@@ -14,6 +15,8 @@ MAX_SEARCH = 200
 MAX_REASON = 500
 MAX_LOGIN = 64
 MAX_DISPLAY_NAME = 100
+#: How far ahead an expiry date may be; "never" is what a key without an expiry is for.
+MAX_EXPIRY_YEARS = 100
 
 # Explicit embeddings, overrides and isolates can make text display in a different order
 # from the one stored (CVE-2021-42574, "Trojan Source").
@@ -27,7 +30,22 @@ def _visible(text: str) -> bool:
     return any(not ch.isspace() and unicodedata.category(ch) != "Cf" for ch in text)
 
 
+def has_surrogates(text: str) -> bool:
+    """Whether ``text`` holds lone surrogates: bytes that were not UTF-8, kept by Python as
+    ``surrogateescape`` characters (command-line arguments, file names, environment)."""
+    return any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
+def check_text(field: str, label: str, text: str) -> None:
+    """Refuse text that is not text at all: bytes that were not UTF-8 (lone surrogates)."""
+    if has_surrogates(text):
+        raise ValidationError(
+            field, f"The {label} holds bytes that are not valid UTF-8 text; type it again."
+        )
+
+
 def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> None:
+    check_text(field, label, text)
     allowed = {"\n", "\t"} if multiline else set()
     for ch in text:
         if ch in _BIDI_CONTROLS:
@@ -36,9 +54,18 @@ def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> 
             )
         if ch in allowed or (ch == "\r" and multiline):
             continue
-        if unicodedata.category(ch) in {"Cc", "Zl", "Zp"}:
+        category = unicodedata.category(ch)
+        if category in {"Cc", "Zl", "Zp"}:
             raise ValidationError(
                 field, f"The {label} contains a control character (such as a tab or line break)."
+            )
+        if category == "Cf" and not multiline:
+            # Zero-width spaces and joiners, word joiners, byte-order marks, soft hyphens:
+            # invisible, so two names that look the same could differ (or one look empty).
+            raise ValidationError(
+                field,
+                f"The {label} contains an invisible formatting character "
+                "(such as a zero-width space); remove it.",
             )
 
 
@@ -80,8 +107,13 @@ def clean_reason(text: str | None) -> str | None:
 
 
 def clean_search(text: str | None) -> str:
-    """Search text is matched literally: ``%``, ``_``, quotes and backslashes are plain text."""
-    term = (text or "").strip()
+    """Search text is matched literally: ``%``, ``_``, quotes and backslashes are plain text.
+
+    A token pasted into the search is cut down to its key id first: the key is still found,
+    and the secret never becomes part of a query (nor of a server's statement log).
+    """
+    term = without_secrets((text or "").strip())
+    check_text("search", "search text", term)
     if len(term) > MAX_SEARCH:
         raise ValidationError(
             "search", f"The search text is {len(term)} characters long; keep it to {MAX_SEARCH}."
@@ -105,6 +137,7 @@ def parse_expiry(text: str | date | None, *, today: date) -> datetime | None:
     elif isinstance(text, date):
         day = text
     else:
+        check_text("expires", "expiry date", text)
         try:
             day = date.fromisoformat(text.strip())
         except ValueError:
@@ -115,7 +148,19 @@ def parse_expiry(text: str | date | None, *, today: date) -> datetime | None:
         raise ValidationError(
             "expires", f"The expiry date {day.isoformat()} is in the past; pick today or later."
         )
+    latest = latest_expiry(today)
+    if day > latest:
+        raise ValidationError(
+            "expires",
+            f"The expiry date {day.isoformat()} is too far ahead; pick one up to "
+            f"{latest.isoformat()}, or none for a key that does not expire.",
+        )
     return end_of_day(day)
+
+
+def latest_expiry(today: date) -> date:
+    """The last expiry date accepted: the end of the year ``MAX_EXPIRY_YEARS`` from now."""
+    return date(min(today.year + MAX_EXPIRY_YEARS, 9998), 12, 31)
 
 
 def expiry_day(expires_at: datetime | None) -> date | None:
@@ -127,6 +172,7 @@ def expiry_day(expires_at: datetime | None) -> date | None:
 
 def clean_login(text: str) -> str:
     login = text.strip()
+    check_text("login", "login", login)
     if not _LOGIN.fullmatch(login):
         raise ValidationError(
             "login",
@@ -150,6 +196,7 @@ def clean_email(text: str | None) -> str | None:
     email = (text or "").strip()
     if not email:
         return None
+    check_text("email", "e-mail address", email)
     if len(email) > 254 or not _EMAIL.fullmatch(email):
         raise ValidationError("email", f"“{email[:60]}” is not an e-mail address.")
     return email

@@ -22,11 +22,16 @@ def write_private_file(
     overwrite: bool,
     newline: str | None = None,
 ) -> T:
-    """Run ``write`` on a 0600 temporary file beside ``target``, then rename it into place.
+    """Run ``write`` on a 0600 temporary file beside ``target``, then publish it as ``target``.
 
     Readers never see half a file, and the content is never readable by others, not even
     for a moment (mkstemp creates the file 0600 before a byte is written). ``what`` names
     the content in refusals ("the secret", "the export").
+
+    Without ``overwrite`` the file is published with a hard link, which fails if ``target``
+    exists at that very moment: a file (or symlink) that appears after the first check is
+    never replaced. Where hard links are not supported the file is created exclusively
+    (``O_EXCL``) and the content copied into it.
     """
     if target.is_dir():
         raise OutputError(f"{target} is a folder; give a file name for {what}.")
@@ -43,8 +48,13 @@ def write_private_file(
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o600)
-        os.replace(temporary, target)
-        temporary = None
+        if overwrite:
+            os.replace(temporary, target)
+            temporary = None
+        else:
+            _publish_new(temporary, target)  # the temporary name is removed below
+    except FileExistsError:
+        raise OutputError(f"{target} already exists; choose a new file name.") from None
     except OSError as error:
         raise OutputError(
             f"Cannot write {what} to {target}: {error.strerror or 'write failed'}."
@@ -54,3 +64,31 @@ def write_private_file(
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
     return result
+
+
+def _publish_new(temporary: str, target: Path) -> None:
+    """Make ``temporary`` appear as ``target`` only if nothing is there (FileExistsError)."""
+    try:
+        os.link(temporary, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links here (some network and FAT file systems): create the target
+        # exclusively, so a file that appeared in the meantime is still never replaced.
+        _copy_exclusively(temporary, target)
+
+
+def _copy_exclusively(temporary: str, target: Path) -> None:
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    flags |= getattr(os, "O_BINARY", 0)
+    descriptor = os.open(target, flags, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as stream, open(temporary, "rb") as source:
+            while chunk := source.read(1 << 16):
+                stream.write(chunk)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(target)  # ours, created above: never half a file
+        raise

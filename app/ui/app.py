@@ -57,7 +57,9 @@ def open_console(
     options: dict[str, Any] = {"hasher": hasher, "operator_login": operator_login}
     if clock is not None:
         options["clock"] = clock
-    services, notice = _connect(database_url or default_database_url(), options)
+    services, notice = _connect(
+        default_database_url() if database_url is None else database_url, options
+    )
     tasks = TaskRunner()
     presenter = ErrorPresenter()
     presenter.install()

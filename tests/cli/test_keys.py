@@ -17,7 +17,8 @@ from app.cli import keys as cli_keys
 from app.cli.main import main
 from app.domain.errors import OutputError
 from app.domain.key_format import SECRET_LENGTH, checksum
-from tests.cli.conftest import Peek, Run, create
+from tests.cli.conftest import Peek, Result, Run, create
+from tests.domain.test_validation import assert_one_sentence
 
 
 def unwritable_folder(tmp_path: Path) -> Path:
@@ -426,3 +427,146 @@ def test_replace_a_deactivated_owners_key(sqlite_run: Run) -> None:
 
     refused = sqlite_run("keys", "replace", key_id, "--owner", "analyst")
     assert refused.code == 1 and "deactivated" in refused.err
+
+
+# --------------------------------------------------------------------------- small refusals
+
+
+def _one_sentence(result: Result) -> str:
+    """The refusal on stderr: `keyward: ` and one sentence, nothing on stdout, no traceback."""
+    assert result.out == ""
+    assert result.err.startswith("keyward: ") and result.err.count("\n") == 1
+    message = result.err.removeprefix("keyward: ").rstrip("\n")
+    assert_one_sentence(message)
+    return message
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "9998-01-01", "2500-06-30"])
+def test_an_expiry_too_far_ahead_is_refused_in_one_sentence(
+    sqlite_run: Run, sqlite_peek: Peek, day: str
+) -> None:
+    create(sqlite_run, "--name", "Existing")
+    before = sqlite_peek.counts()
+    result = sqlite_run("keys", "create", "--name", "Forever", "--expires", day)
+    assert result.code == 1
+    assert "too far ahead" in _one_sentence(result)
+    assert sqlite_peek.counts() == before
+
+
+BAD = "\udcff"  # the byte 0xFF of a command line that was not UTF-8, as Python keeps it
+
+UNDECODABLE_ARGUMENTS = {
+    "create --name": ["keys", "create", "--name", f"Snow{BAD}flake"],
+    "create --name=": ["keys", "create", f"--name=Snow{BAD}flake"],
+    "create --description": ["keys", "create", "--name", "N", "--description", f"d{BAD}"],
+    "create --expires": ["keys", "create", "--name", "N", "--expires", f"2027-01-01{BAD}"],
+    "create --environment": ["keys", "create", "--name", "N", "--environment", f"live{BAD}"],
+    "create --owner": ["keys", "create", "--name", "N", "--owner", f"maria{BAD}"],
+    "create --keyring": ["keys", "create", "--name", "N", "--keyring", f"svc{BAD}"],
+    "create --output": ["keys", "create", "--name", "N", "--output", f"/tmp/k{BAD}.key"],
+    "list --search": ["keys", "list", "--search", f"etl{BAD}"],
+    "list --owner": ["keys", "list", "--owner", f"maria{BAD}"],
+    "show ID": ["keys", "show", f"AAAAAAAAAAA{BAD}"],
+    "edit --name": ["keys", "edit", "AAAAAAAAAAAA", "--name", f"x{BAD}"],
+    "revoke --reason": ["keys", "revoke", "AAAAAAAAAAAA", "--reason", f"r{BAD}", "--yes"],
+    "users add LOGIN": ["users", "add", f"bob{BAD}"],
+    "users add --name": ["users", "add", "bob", "--name", f"Bob{BAD}"],
+    "users add --email": ["users", "add", "bob", "--email", f"bob{BAD}@example.com"],
+}
+
+
+@pytest.mark.parametrize("argv", UNDECODABLE_ARGUMENTS.values(), ids=UNDECODABLE_ARGUMENTS)
+def test_arguments_that_are_not_utf8_are_refused_in_one_sentence(
+    sqlite_run: Run, sqlite_peek: Peek, argv: list[str]
+) -> None:
+    create(sqlite_run, "--name", "Existing")
+    before = sqlite_peek.counts()
+    result = sqlite_run(*argv)
+    assert result.code == 1
+    message = _one_sentence(result)
+    assert "not valid UTF-8 text" in message
+    assert BAD not in message
+    assert sqlite_peek.counts() == before
+
+
+def test_the_refusal_names_the_option_or_argument(sqlite_run: Run) -> None:
+    named = {
+        "The value of --name": ["keys", "create", "--name", f"Snow{BAD}flake"],
+        "The value of --description": ["keys", "create", "--name", "N", "--description", BAD],
+        "The key id": ["keys", "show", BAD],
+        "The user login": ["users", "add", BAD],
+    }
+    for start, argv in named.items():
+        assert _one_sentence(sqlite_run(*argv)).startswith(f"{start} holds bytes")
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\u2060", "\ufeff", "\u200d", "\u00ad"])
+def test_invisible_characters_in_a_name_are_refused_like_control_characters(
+    sqlite_run: Run, sqlite_peek: Peek, invisible: str
+) -> None:
+    key_id, _token = create(sqlite_run, "--name", "Existing")
+    before = sqlite_peek.counts()
+    for argv in (
+        ["keys", "create", "--name", f"Snow{invisible}flake"],
+        ["keys", "edit", key_id, "--name", f"Exist{invisible}ing"],
+        ["users", "add", "bob", "--name", f"Bo{invisible}b"],
+    ):
+        result = sqlite_run(*argv)
+        assert result.code == 1, argv
+        assert "invisible formatting character" in _one_sentence(result)
+    assert sqlite_peek.counts() == before
+
+
+def test_a_token_pasted_as_an_id_or_a_search_is_read_as_its_key_id(sqlite_run: Run) -> None:
+    key_id, token = create(sqlite_run, "--name", "Snowflake ETL")
+    create(sqlite_run, "--name", "Another")
+    secret = token.split("_")[3]
+    shown = sqlite_run("keys", "show", token)
+    assert shown.code == 0, shown.err
+    assert key_id in shown.out and secret not in shown.out + shown.err
+    found = sqlite_run("--json", "keys", "list", "--search", token)
+    assert found.code == 0, found.err
+    assert [key["id"] for key in json.loads(found.out)] == [key_id]
+    disabled = sqlite_run("keys", "disable", f" {token} ")
+    assert disabled.code == 0 and key_id in disabled.out
+
+
+def test_output_never_overwrites_a_file_that_appears_after_the_check(
+    sqlite_run: Run, sqlite_peek: Peek, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "secret.key"
+    real_check = cli_keys._check_new_file
+
+    def check_then_someone_else_writes(path: Path) -> None:
+        real_check(path)  # nothing there yet...
+        path.write_text("someone else's file\n")  # ...and then there is
+
+    monkeypatch.setattr(cli_keys, "_check_new_file", check_then_someone_else_writes)
+    result = sqlite_run("keys", "create", "--name", "Raced", "--output", str(target))
+    assert result.code == 1
+    assert result.out == ""
+    assert result.err.startswith(f"keyward: {target} already exists; choose a new file name.")
+    assert "kw_live_" not in result.err
+    assert target.read_text() == "someone else's file\n"
+    assert not [name for name in os.listdir(tmp_path) if name.startswith(".keyward-")]
+    # Nobody has the new key's secret, so it was revoked at once.
+    reason = sqlite_peek.scalar("SELECT revoked_reason FROM api_keys WHERE name = 'Raced'")
+    assert reason == cli_keys.REASON_UNDELIVERED
+
+
+def test_output_never_follows_a_symlink_that_appears_after_the_check(
+    sqlite_run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "secret.key"
+    elsewhere = tmp_path / "elsewhere.txt"
+    real_check = cli_keys._check_new_file
+
+    def check_then_a_link_appears(path: Path) -> None:
+        real_check(path)
+        path.symlink_to(elsewhere)  # dangling: writing through it would create elsewhere.txt
+
+    monkeypatch.setattr(cli_keys, "_check_new_file", check_then_a_link_appears)
+    result = sqlite_run("keys", "create", "--name", "Raced", "--output", str(target))
+    assert result.code == 1
+    assert "already exists" in result.err
+    assert target.is_symlink() and not elsewhere.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -231,3 +232,108 @@ def test_the_command_line_does_not_load_qt() -> None:
         check=True,
     )
     assert probe.stdout.strip() == b"[]"
+
+
+# --------------------------------------------------------------------------- small refusals
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--database", "", "keys", "list"],
+        ["--database=", "keys", "list"],
+        ["keys", "list", "--database", ""],
+        ["--database", "   ", "keys", "list"],
+        ["--database", ""],  # the console too
+    ],
+)
+def test_an_empty_database_option_is_a_usage_error_not_the_default_database(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))  # where the default would go
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "app.ui", None)  # no console may open either
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err == (
+        "keyward: --database needs a URL such as sqlite:///PATH; leave it out to use the default.\n"
+    )
+    assert not list(tmp_path.rglob("*.db"))
+
+
+def _other_applications_file(path: Path) -> bytes:
+    """A SQLite file as another program leaves it: its own tables, rollback journal."""
+    import sqlite3
+
+    connection = sqlite3.connect(path)
+    with connection:
+        connection.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total TEXT)")
+        connection.executemany(
+            "INSERT INTO invoices (total) VALUES (?)", [(f"{n}.00",) for n in range(500)]
+        )
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    connection.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["keys", "list"],
+        ["keys", "create", "--name", "Snowflake ETL"],
+        ["db", "upgrade"],
+        ["audit", "verify"],
+        ["keys", "verify"],
+    ],
+)
+def test_another_applications_sqlite_file_is_left_byte_for_byte_unchanged(
+    argv: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    token = b"kw_live_AAAAAAAAAAAA_" + b"A" * 33
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(token)))
+    path = tmp_path / "invoices.db"
+    content = _other_applications_file(path)
+    stat_before = path.stat()
+    assert main(["--database", f"sqlite:///{path}", *argv]) == 3
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "keyward: This database belongs to another application "
+        "(it has tables but no Keyward schema).\n"
+    )
+    assert path.read_bytes() == content
+    assert path.stat().st_mode == stat_before.st_mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["invoices.db"]  # no -wal, no -shm
+
+
+def test_arguments_that_are_not_utf8_are_refused_by_the_real_entry_point(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    assert keyward("--database", url, "db", "upgrade").returncode == 0
+    script = shutil.which("keyward", path=str(Path(sys.executable).parent))
+    command = [script] if script else [sys.executable, "-m", "app.cli"]
+    refused = subprocess.run(
+        [*command, "--database", url, "keys", "create", "--name", b"Snow\xffflake"],
+        capture_output=True,
+        env={**os.environ, "KEYWARD_ARGON2_PROFILE": "fast-for-tests"},
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert refused.returncode == 1
+    assert refused.stdout == b""
+    assert refused.stderr == (
+        b"keyward: The value of --name holds bytes that are not valid UTF-8 text; type it again.\n"
+    )
+    listed = keyward("--database", url, "--json", "keys", "list")
+    assert listed.returncode == 0 and listed.stdout.strip() == b"[]"
+
+
+def test_a_database_url_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--database", "sqlite:///tmp/\udcff.db", "keys", "list"]) == 1
+    assert "--database holds bytes that are not valid UTF-8 text" in capsys.readouterr().err

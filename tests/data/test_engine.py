@@ -174,6 +174,8 @@ BAD_URLS: dict[str, tuple[Callable[[Path], str], str]] = {
         "cannot be reached",
     ),
     "a folder": (lambda tmp: f"sqlite:///{tmp}", "folder"),
+    "blank": (lambda _tmp: "   ", "empty"),
+    "not UTF-8": (lambda tmp: f"sqlite:///{tmp}/\udcff.db", "not valid UTF-8"),
     "a folder that cannot be created": (
         lambda _tmp: "sqlite:////proc/keyward-cannot-be-here/keyward.db",
         "Cannot create",
@@ -298,3 +300,60 @@ def test_a_read_only_file_can_be_read_and_refuses_changes_clearly(
     finally:
         os.chmod(path, 0o600)
     assert _counts(path) == before
+
+
+# --------------------------------------------------------------------------- foreign files
+
+
+def _foreign_file(path: Path, *tables: str) -> bytes:
+    connection = sqlite3.connect(path)
+    with connection:
+        for table in tables:
+            connection.execute(f"CREATE TABLE {table} (id INTEGER PRIMARY KEY, note TEXT)")
+            connection.executemany(
+                f"INSERT INTO {table} (note) VALUES (?)", [(f"row {n}",) for n in range(300)]
+            )
+    connection.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    "tables",
+    [("invoices",), ("alembic_version", "invoices")],
+    ids=["own tables", "another Alembic application"],
+)
+def test_opening_another_applications_file_leaves_it_byte_for_byte_unchanged(
+    tmp_path: Path, fast_hasher: TokenHasher, tables: tuple[str, ...]
+) -> None:
+    path = tmp_path / "other.db"
+    content = _foreign_file(path, *tables)
+    error = refusal(f"sqlite:///{path}", fast_hasher)
+    assert "another application" in error.message
+    assert path.read_bytes() == content  # still in its own journal mode, not WAL
+    plain = sqlite3.connect(path)
+    try:
+        assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    finally:
+        plain.close()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.db"]
+
+
+def test_an_empty_file_becomes_a_keyward_database_in_wal_mode(
+    tmp_path: Path, fast_hasher: TokenHasher
+) -> None:
+    path = tmp_path / "empty.db"
+    path.touch(mode=0o600)
+    open_services(f"sqlite:///{path}", hasher=fast_hasher).close()
+    plain = sqlite3.connect(path)
+    try:
+        assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        plain.close()
+
+
+def test_every_engine_hides_statement_parameters(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url, hide_parameters=False)  # not even on request
+    try:
+        assert engine.hide_parameters
+    finally:
+        engine.dispose()

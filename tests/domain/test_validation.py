@@ -23,6 +23,7 @@ from app.domain.validation import (
     clean_search,
     end_of_day,
     expiry_day,
+    latest_expiry,
     parse_expiry,
 )
 
@@ -36,6 +37,19 @@ BIDI_CONTROLS = [
     "\u2067",  # RIGHT-TO-LEFT ISOLATE
     "\u2068",  # FIRST STRONG ISOLATE
     "\u2069",  # POP DIRECTIONAL ISOLATE
+]
+#: Unicode "Cf" (format) characters: invisible, so "Snow\u200bflake" looks like "Snowflake".
+INVISIBLE_FORMATS = [
+    "\u00ad",  # SOFT HYPHEN
+    "\u061c",  # ARABIC LETTER MARK
+    "\u200b",  # ZERO WIDTH SPACE
+    "\u200c",  # ZERO WIDTH NON-JOINER
+    "\u200d",  # ZERO WIDTH JOINER
+    "\u200e",  # LEFT-TO-RIGHT MARK
+    "\u2060",  # WORD JOINER
+    "\u2064",  # INVISIBLE PLUS
+    "\ufeff",  # ZERO WIDTH NO-BREAK SPACE (byte-order mark)
+    "\U000e0001",  # LANGUAGE TAG
 ]
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x08", "\x1b", "\x1f", "\x7f", "\x85", "\x9b"]
 TODAY = date(2026, 3, 2)
@@ -285,3 +299,81 @@ def test_clean_email_is_optional() -> None:
 )
 def test_clean_email_refuses_what_is_not_an_address(text: str) -> None:
     assert _refused(clean_email, text).field == "email"
+
+
+# ------------------------------------------------------------------ invisible, undecodable, far
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_FORMATS)
+def test_clean_name_refuses_invisible_format_characters(invisible: str) -> None:
+    error = _refused(clean_name, f"Snow{invisible}flake ETL")
+    assert error.field == "name"
+    assert "invisible formatting character" in error.message
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE_FORMATS)
+def test_clean_display_name_refuses_invisible_format_characters(invisible: str) -> None:
+    error = _refused(clean_display_name, f"Maria{invisible} Lopez", "maria")
+    assert error.field == "display_name"
+    assert "invisible formatting character" in error.message
+
+
+def test_a_name_of_nothing_but_invisible_characters_is_an_empty_name() -> None:
+    assert "Enter a name" in _refused(clean_name, "\u200b\u2060\ufeff").message
+
+
+def test_descriptions_keep_joined_emoji_and_other_format_characters() -> None:
+    # Free text, shown as such: a zero-width joiner inside an emoji is not an impostor name.
+    assert clean_description("Owned by 👩‍💻 ops") == "Owned by 👩‍💻 ops"
+
+
+SURROGATE = "\udcff"  # how Python keeps the byte 0xFF of a command line that was not UTF-8
+
+UNDECODABLE = {
+    "name": lambda: clean_name(f"Snowflake{SURROGATE}"),
+    "description": lambda: clean_description(f"Owner:{SURROGATE}"),
+    "reason": lambda: clean_reason(f"leaked{SURROGATE}"),
+    "search": lambda: clean_search(f"etl{SURROGATE}"),
+    "login": lambda: clean_login(f"maria{SURROGATE}"),
+    "display_name": lambda: clean_display_name(f"Maria{SURROGATE}", "maria"),
+    "email": lambda: clean_email(f"maria{SURROGATE}@example.com"),
+    "expires": lambda: parse_expiry(f"2027-01-01{SURROGATE}", today=TODAY),
+}
+
+
+@pytest.mark.parametrize("field", UNDECODABLE)
+def test_every_text_field_refuses_bytes_that_were_not_utf8(field: str) -> None:
+    error = _refused(UNDECODABLE[field])
+    assert error.field == field
+    if field != "login":  # a login's own rule (letters, digits, …) already says it all
+        assert "not valid UTF-8 text" in error.message
+    assert SURROGATE not in error.message
+
+
+@pytest.mark.parametrize(
+    "day", ["9999-12-31", date(9999, 12, 31), "2127-01-01", date(2127, 1, 1), "9998-12-31"]
+)
+def test_parse_expiry_refuses_a_day_too_far_ahead_in_one_sentence(day: str | date) -> None:
+    error = _refused(parse_expiry, day, today=TODAY)
+    assert error.field == "expires"
+    assert "too far ahead" in error.message
+    assert "2126-12-31" in error.message
+
+
+def test_parse_expiry_accepts_the_farthest_day_it_names() -> None:
+    farthest = latest_expiry(TODAY)
+    assert farthest == date(2126, 12, 31)
+    assert parse_expiry(farthest.isoformat(), today=TODAY) == datetime(2127, 1, 1, tzinfo=UTC)
+    assert expiry_day(end_of_day(farthest)) == farthest
+
+
+def test_the_farthest_day_never_overflows_near_the_end_of_the_calendar() -> None:
+    assert latest_expiry(date(9990, 6, 1)) == date(9998, 12, 31)
+    end_of_day(latest_expiry(date(9990, 6, 1)))  # no OverflowError
+
+
+def test_clean_search_cuts_a_pasted_token_down_to_its_key_id() -> None:
+    from app.domain.key_format import generate_token
+
+    generated = generate_token()
+    assert clean_search(f" {generated.token.reveal()} ") == generated.key_id

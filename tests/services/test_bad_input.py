@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -12,10 +12,11 @@ from app.domain.errors import DatabaseError, KeywardError, NotFound, ValidationE
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.key_format import checksum, generate_token
 from app.domain.status import KeyStatus, RejectReason
+from app.domain.validation import expiry_day, latest_expiry
 from app.services import Services
 from app.services.dto import KeyQuery
 from app.services.verification import Verifier
-from tests.domain.test_validation import BIDI_CONTROLS, assert_one_sentence
+from tests.domain.test_validation import BIDI_CONTROLS, INVISIBLE_FORMATS, assert_one_sentence
 from tests.services.test_keys import Clock, Team, database_state, make_team
 
 
@@ -56,12 +57,16 @@ BAD_NAMES = {
     "escape": "Snowflake\x1b[31mETL",
     "DEL": "Snowflake\x7fETL",
     **{f"bidi U+{ord(ch):04X}": f"invoice {ch}fdp.exe" for ch in BIDI_CONTROLS},
+    **{f"invisible U+{ord(ch):04X}": f"Snow{ch}flake ETL" for ch in INVISIBLE_FORMATS},
+    "only invisible": "\u200b\u2060\ufeff",
+    "not UTF-8 (a lone surrogate)": "Snowflake \udcff ETL",
 }
 BAD_DESCRIPTIONS = {
     "2001 characters": "d" * 2001,
     "NUL": "Owner:\x00RevOps",
     "escape": "Owner: \x1b]0;pwned\x07RevOps",
     **{f"bidi U+{ord(ch):04X}": f"Owner: {ch}RevOps" for ch in BIDI_CONTROLS},
+    "not UTF-8 (a lone surrogate)": "Owner: \udcffRevOps",
 }
 
 
@@ -177,13 +182,26 @@ def test_create_refuses_an_expiry_in_the_past_or_not_a_date(team: Team, clock: C
             "a word": lambda: keys.create("Pilot", expires="tomorrow"),
             "day first": lambda: keys.create("Pilot", expires="31/12/2027"),
             "SQL": lambda: keys.create("Pilot", expires="2027-01-01'; DROP TABLE api_keys; --"),
+            "the last day there is": lambda: keys.create("Pilot", expires="9999-12-31"),
+            "the last day there is, as a date": lambda: keys.create(
+                "Pilot", expires=date(9999, 12, 31)
+            ),
+            "in 200 years": lambda: keys.create("Pilot", expires="2226-03-02"),
+            "year 10000": lambda: keys.create("Pilot", expires="10000-01-01"),
+            "not UTF-8": lambda: keys.create("Pilot", expires="2027-01-01\udcff"),
         },
     )
     assert all(isinstance(r, ValidationError) and r.field == "expires" for r in refusals)
     assert "in the past" in refusals[0].message
     assert "YYYY-MM-DD" in refusals[3].message
+    assert "too far ahead" in refusals[8].message
     today = keys.create("Pilot", expires=clock.now.date().isoformat()).key
     assert today.status is KeyStatus.ACTIVE
+    # The farthest day accepted is stored and read back whole, on every database.
+    farthest = latest_expiry(clock.now.date())
+    far = keys.create("Long-lived pilot", expires=farthest.isoformat()).key
+    assert far.expires_at is not None and expiry_day(far.expires_at) == farthest
+    assert keys.get(far.key_id) == far
 
 
 # ---------------------------------------------------------------------------- environment
@@ -314,6 +332,8 @@ def test_search_refuses_text_over_200_characters_or_with_control_characters(team
         "a megabyte": lambda: keys.page(KeyQuery(search="s" * 1_000_000)),
         "NUL": lambda: keys.page(KeyQuery(search="etl\x00")),
         "bidi": lambda: keys.page(KeyQuery(search="etl\u202e")),
+        "not UTF-8": lambda: keys.page(KeyQuery(search="etl\udcff")),
+        "not UTF-8, count": lambda: keys.count(KeyQuery(search="etl\udcff")),
     }
     for refusal in assert_all_refused(team.admin, attempts):
         assert isinstance(refusal, ValidationError)
@@ -338,6 +358,7 @@ def test_revoke_refuses_a_bad_reason(team: Team) -> None:
             "501 characters": lambda: team.member.keys.revoke(key.key_id, "r" * 501),
             "bidi": lambda: team.member.keys.revoke(key.key_id, "left \u202ecompany"),
             "NUL": lambda: team.member.keys.revoke(key.key_id, "left\x00company"),
+            "not UTF-8": lambda: team.member.keys.revoke(key.key_id, "left \udcff company"),
         },
     )
     assert team.member.keys.get(key.key_id).status is KeyStatus.ACTIVE

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 
 from app.data.models import ApiKey
 from app.domain.hashing import STANDARD, TokenHasher
@@ -286,6 +287,8 @@ def test_per_day_counts_are_summed_across_flushes_and_verifiers(
 def test_a_hash_made_with_weaker_parameters_is_rehashed_to_standard_on_success(
     team: Team, created: CreatedKey, clock: Clock
 ) -> None:
+    if team.admin.engine.dialect.name != "sqlite":
+        pytest.skip("only SQLite rehashes on verify (see the next test)")
     key_id = created.key.key_id
     token = created.token.reveal()
     assert _stored_hash(team.admin, key_id).startswith(FAST_PREFIX)
@@ -312,3 +315,224 @@ def test_a_hash_made_with_weaker_parameters_is_rehashed_to_standard_on_success(
     fresh.close()
     # ...and does not rehash again.
     assert _stored_hash(team.admin, key_id) == rehashed
+
+
+def test_a_server_database_never_rehashes_on_verify(
+    team: Team, created: CreatedKey, clock: Clock, argon2_calls: Argon2Calls
+) -> None:
+    """On a server any Keyward login may verify, and a hash changed by anyone but the
+    schema's owner is the very attack the server closes: the verifier never writes one."""
+    if team.admin.engine.dialect.name == "sqlite":
+        pytest.skip("SQLite rehashes (see the previous test)")
+    key_id = created.key.key_id
+    token = created.token.reveal()
+    stored = _stored_hash(team.admin, key_id)
+    assert stored.startswith(FAST_PREFIX)
+    verifier = Verifier(team.admin.engine, TokenHasher(STANDARD), clock=clock, flush_interval=3600)
+    argon2_calls.reset()
+    assert verifier.verify(token).valid
+    assert (argon2_calls.verify, argon2_calls.hash) == (1, 0)
+    verifier.close()
+    assert _stored_hash(team.admin, key_id) == stored
+
+
+# ---------------------------------------------------------------------------- no secret, no status
+
+
+class Argon2Calls:
+    """Counts every argon2 verification and hash made in this process (real or dummy)."""
+
+    def __init__(self) -> None:
+        self.verify = 0
+        self.hash = 0
+
+    def reset(self) -> None:
+        self.verify = self.hash = 0
+
+
+@pytest.fixture
+def argon2_calls(monkeypatch: pytest.MonkeyPatch) -> Argon2Calls:
+    calls = Argon2Calls()
+    real_verify, real_hash = PasswordHasher.verify, PasswordHasher.hash
+
+    def verify(self: PasswordHasher, encoded: str | bytes, password: str | bytes) -> bool:
+        calls.verify += 1
+        return real_verify(self, encoded, password)
+
+    def hash_(self: PasswordHasher, password: str | bytes, *, salt: bytes | None = None) -> str:
+        calls.hash += 1
+        return real_hash(self, password, salt=salt)
+
+    monkeypatch.setattr(PasswordHasher, "verify", verify)
+    monkeypatch.setattr(PasswordHasher, "hash", hash_)
+    return calls
+
+
+@pytest.fixture
+def keys_of_every_status(team: Team, clock: Clock) -> dict[str, CreatedKey]:
+    """One key per status, created at START; the clock is then moved past the pilot's expiry."""
+    keys = {
+        "active": team.member.keys.create("Active sync"),
+        "disabled": team.member.keys.create("Disabled sync"),
+        "revoked": team.member.keys.create("Revoked sync"),
+        "expired": team.member.keys.create("Expired pilot", expires="2026-03-05"),
+    }
+    team.member.keys.disable(keys["disabled"].key.key_id)
+    team.member.keys.revoke(keys["revoked"].key.key_id, "Security incident")
+    clock.now = datetime(2026, 3, 7, 12, 0, tzinfo=UTC)
+    return keys
+
+
+def _cold_verifier(team: Team, fast_hasher: TokenHasher, clock: Clock) -> Verifier:
+    """A verifier with nothing cached, like a process that has just started."""
+    return Verifier(team.admin.engine, fast_hasher, clock=clock, flush_interval=3600)
+
+
+@pytest.mark.parametrize("status", ["active", "disabled", "revoked", "expired"])
+def test_a_wrong_secret_is_unknown_whatever_the_keys_status_and_costs_one_argon2_check(
+    team: Team,
+    keys_of_every_status: dict[str, CreatedKey],
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+    status: str,
+) -> None:
+    before = database_state(team.admin)
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    key_id = keys_of_every_status[status].key.key_id
+    argon2_calls.reset()
+    result = verifier.verify(_forge(key_id))
+    assert (result.valid, result.reason, result.key) == (False, RejectReason.UNKNOWN, None)
+    assert result.to_json() == {"valid": False, "reason": "unknown", "key": None}
+    assert (argon2_calls.verify, argon2_calls.hash) == (1, 0)
+    verifier.close()
+    assert database_state(team.admin) == before  # no usage, no rehash, nothing
+
+
+@pytest.mark.parametrize(
+    "token_for",
+    [
+        pytest.param(lambda key_id: _forge("000000000000"), id="unknown id"),
+        pytest.param(lambda key_id: _forge(key_id, environment="test"), id="other environment"),
+        pytest.param(lambda key_id: _forge(key_id, prefix="acme"), id="other prefix"),
+    ],
+)
+@pytest.mark.parametrize("status", ["active", "revoked"])
+def test_an_unknown_id_or_a_mismatched_head_costs_one_dummy_check_and_is_unknown(
+    team: Team,
+    keys_of_every_status: dict[str, CreatedKey],
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+    status: str,
+    token_for: Callable[[str], str],
+) -> None:
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    argon2_calls.reset()
+    result = verifier.verify(token_for(keys_of_every_status[status].key.key_id))
+    assert result.to_json() == {"valid": False, "reason": "unknown", "key": None}
+    assert (argon2_calls.verify, argon2_calls.hash) == (1, 0)
+    verifier.close()
+
+
+def test_every_rejection_of_a_wrong_secret_looks_the_same(
+    team: Team,
+    keys_of_every_status: dict[str, CreatedKey],
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+) -> None:
+    """Unknown ids, wrong secrets and wrong secrets for keys of any status: one answer, one
+    argon2 check each, so neither the answer nor the work tells them apart."""
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    tokens = [_forge("000000000000")] + [
+        _forge(created.key.key_id) for created in keys_of_every_status.values()
+    ]
+    answers = []
+    for token in tokens:
+        argon2_calls.reset()
+        answers.append((verifier.verify(token).to_json(), argon2_calls.verify, argon2_calls.hash))
+    assert answers == [({"valid": False, "reason": "unknown", "key": None}, 1, 0)] * len(tokens)
+    verifier.close()
+
+
+@pytest.mark.parametrize(
+    ("status", "reason"),
+    [
+        ("disabled", RejectReason.DISABLED),
+        ("revoked", RejectReason.REVOKED),
+        ("expired", RejectReason.EXPIRED),
+    ],
+)
+def test_the_real_secret_learns_the_keys_status_after_one_argon2_check(
+    team: Team,
+    keys_of_every_status: dict[str, CreatedKey],
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+    status: str,
+    reason: RejectReason,
+) -> None:
+    before = database_state(team.admin)
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    argon2_calls.reset()
+    result = verifier.verify(keys_of_every_status[status].token.reveal())
+    assert (result.valid, result.reason, result.key) == (False, reason, None)
+    assert (argon2_calls.verify, argon2_calls.hash) == (1, 0)
+    verifier.close()
+    assert database_state(team.admin) == before  # a refused token is not counted as use
+
+
+def test_the_real_secret_of_an_active_key_is_valid_after_one_argon2_check(
+    team: Team,
+    keys_of_every_status: dict[str, CreatedKey],
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+) -> None:
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    token = keys_of_every_status["active"].token.reveal()
+    argon2_calls.reset()
+    assert verifier.verify(token).valid
+    assert (argon2_calls.verify, argon2_calls.hash) == (1, 0)
+    # Proven once: the next calls are served from the cache.
+    argon2_calls.reset()
+    assert verifier.verify(token).valid
+    assert (argon2_calls.verify, argon2_calls.hash) == (0, 0)
+    verifier.close()
+
+
+def test_a_proven_token_may_hear_revoked_at_once_and_a_wrong_secret_never_does(
+    team: Team,
+    created: CreatedKey,
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+) -> None:
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    token = created.token.reveal()
+    assert verifier.verify(token).valid
+    team.member.keys.revoke(created.key.key_id, "Security incident")
+    argon2_calls.reset()
+    assert verifier.verify(token).reason is RejectReason.REVOKED  # a cache hit
+    assert argon2_calls.verify == 0
+    argon2_calls.reset()
+    assert verifier.verify(_forge(created.key.key_id)).reason is RejectReason.UNKNOWN
+    assert argon2_calls.verify == 1
+    verifier.close()
+
+
+def test_a_rejected_secret_is_not_remembered_as_proven(
+    team: Team,
+    created: CreatedKey,
+    fast_hasher: TokenHasher,
+    clock: Clock,
+    argon2_calls: Argon2Calls,
+) -> None:
+    verifier = _cold_verifier(team, fast_hasher, clock)
+    wrong = _forge(created.key.key_id)
+    for _ in range(3):
+        argon2_calls.reset()
+        assert verifier.verify(wrong).reason is RejectReason.UNKNOWN
+        assert argon2_calls.verify == 1  # every time, never served from the cache
+    verifier.close()
