@@ -14,6 +14,7 @@ from app.data.schema import ensure_usable, upgrade
 from app.domain.clock import utc_now
 from app.domain.hashing import PROFILES, STANDARD, TokenHasher
 from app.services.audit import AuditService
+from app.services.checkpoints import CheckpointService
 from app.services.context import ServiceContext, translate_errors
 from app.services.keys import KeyService
 from app.services.settings import PolicyService
@@ -37,6 +38,7 @@ class Services:
     users: UserService
     audit: AuditService
     policy: PolicyService
+    checkpoints: CheckpointService
     _verifiers: list[Verifier] = field(default_factory=list)
 
     def verifier(self, **options: float) -> Verifier:
@@ -64,7 +66,7 @@ def open_services(
 
     ``operator_login`` exists for tests; people are identified by the OS or database login.
     """
-    engine = create_engine(database_url or default_database_url())
+    engine = create_engine(default_database_url() if database_url is None else database_url)
     try:
         with translate_errors(engine):
             if create_schema:
@@ -87,4 +89,5 @@ def open_services(
         users=UserService(context),
         audit=audit,
         policy=PolicyService(context),
+        checkpoints=CheckpointService(context),
     )

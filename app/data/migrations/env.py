@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import app.data.checkpoint_models  # noqa: F401  (their tables belong to Base.metadata)
 from app.data.models import Base
 
 connection = context.config.attributes.get("connection")
