@@ -112,8 +112,10 @@ def build_parser() -> Parser:
         description=(
             "Create the Keyward schema in an empty database, or bring an older one up to this "
             "version. SQLite files are upgraded automatically; a PostgreSQL or MariaDB database "
-            "needs this once per Keyward upgrade, run by someone allowed to change its schema. "
-            "The first person to use an empty database becomes its admin."
+            "needs this once per Keyward upgrade, run by the login that owns the schema. There "
+            "it also installs the database's own authorization: one database role per Keyward "
+            "role, routines that make every change and write its audit event, and reads that "
+            "follow the roles (see README, Security). The owner login is the first admin."
         ),
     )
     upgrade.set_defaults(handler=upgrade_database)

@@ -15,7 +15,8 @@ ROLES_HELP = (
     "auditor: reads every key and the audit log, changes nothing; "
     "member: creates and manages own keys; "
     "manager: manages everyone's keys; "
-    "admin: everything, plus users and policy"
+    "admin: everything, plus users and policy; verifier: a service's login that verifies "
+    "tokens and records their usage, nothing else"
 )
 
 LOGIN_HELP = "the user's login (OS login on SQLite, database login on a server)"
@@ -44,7 +45,9 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     add = action(
         "add",
         "add a user (admins only)",
-        "Add a Keyward user. USER is their OS login (SQLite) or database login (server).",
+        "Add a Keyward user. USER is their OS login (SQLite) or database login (server); on "
+        "a server database this also grants that login the database role of ROLE (the login "
+        "itself is created by the database administrator).",
     )
     add.add_argument("login", metavar="USER", help=LOGIN_HELP)
     add.add_argument(
