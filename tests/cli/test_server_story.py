@@ -437,6 +437,8 @@ def rewrite_history(stage: Stage, seq: int, reason: str) -> None:
 # --------------------------------------------------------------------------- the story
 
 
+# Some 260 real client processes: minutes on a busy two-core machine, not the default 120 s.
+@pytest.mark.timeout(900)
 def test_a_reviewer_s_story_with_the_real_clients(stage: Stage) -> None:
     # 1. The owner sets the database up and makes a key.
     upgraded = stage.keyward("db", "upgrade")
