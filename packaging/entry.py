@@ -1,5 +1,5 @@
-"""PyInstaller entry point for the Keyward bundle."""
+"""PyInstaller entry point for the Keyward bundle (the same dispatch as `keyward`)."""
 
-from app.cli.main import main
+from app.main import main
 
 raise SystemExit(main())

@@ -1,14 +1,18 @@
-"""Fixtures shared by every test: databases (SQLite always, servers when configured)."""
+"""Fixtures shared by every test: databases (SQLite always, servers when configured), keyrings.
+
+Plain helpers (clocks, teams, assertions) are in ``tests/support.py``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
-import uuid
-from collections.abc import Callable, Iterator
+import shutil
+import signal
+import subprocess
+from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
 # Without a display, Qt must not try to open one (pytest would abort).
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
@@ -16,10 +20,7 @@ if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
 
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.services import Services, open_services
-
-POSTGRES_ENV = "KEYWARD_TEST_POSTGRES_URL"
-MARIADB_ENV = "KEYWARD_TEST_MARIADB_URL"
-SERVER_ENVS = {"postgresql": POSTGRES_ENV, "mariadb": MARIADB_ENV}
+from tests.support import MemoryKeyring, OpenServices, fresh_server_database
 
 
 @pytest.fixture(scope="session")
@@ -28,42 +29,13 @@ def fast_hasher() -> TokenHasher:
     return TokenHasher(FAST_FOR_TESTS)
 
 
-def _fresh_server_database(kind: str) -> Iterator[str]:
-    env = SERVER_ENVS[kind]
-    base = os.environ.get(env)
-    if not base:
-        if os.environ.get("KEYWARD_REQUIRE_SERVERS"):
-            pytest.fail(f"{env} is not set, but KEYWARD_REQUIRE_SERVERS says {kind} must run")
-        pytest.skip(f"{env} is not set: no {kind} server to test against")
-    name = f"keyward_t_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE DATABASE {name}")
-    url = make_url(base).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield url
-    finally:
-        with admin.connect() as connection:
-            if kind == "postgresql":
-                from app.data.server import postgresql
-
-                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-                postgresql.drop_roles(connection, name)
-            else:
-                from app.data.server import mariadb
-
-                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
-                mariadb.drop_roles(connection, name)
-        admin.dispose()
-
-
 @pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
 def database_url(request: pytest.FixtureRequest, tmp_path: os.PathLike[str]) -> Iterator[str]:
     """A new, empty database of each kind (servers only when their URL is set)."""
     if request.param == "sqlite":
         yield f"sqlite:///{os.path.join(tmp_path, 'keyward.db')}"
     else:
-        yield from _fresh_server_database(request.param)
+        yield from fresh_server_database(request.param)
 
 
 @pytest.fixture
@@ -73,10 +45,7 @@ def sqlite_url(tmp_path: os.PathLike[str]) -> str:
 
 @pytest.fixture(params=["postgresql", "mariadb"])
 def server_url(request: pytest.FixtureRequest) -> Iterator[str]:
-    yield from _fresh_server_database(request.param)
-
-
-OpenServices = Callable[..., Services]
+    yield from fresh_server_database(request.param)
 
 
 @pytest.fixture
@@ -104,3 +73,114 @@ def open_as(database_url: str, fast_hasher: TokenHasher) -> Iterator[OpenService
 def services(open_as: OpenServices) -> Services:
     """Services for the first operator of an empty database (who becomes admin)."""
     return open_as()
+
+
+# --------------------------------------------------------------------------- keyrings
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    import keyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)
+
+
+def _bus_owner_pid(address: str, name: str, timeout: float = 30.0) -> int:
+    """The pid that owns ``name`` on the bus, waiting for the name to be taken.
+
+    gnome-keyring-daemon may return before it has claimed org.freedesktop.secrets, so this
+    subscribes to NameOwnerChanged first and then asks, instead of asking once.
+    """
+    from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
+    from jeepney.io.blocking import open_dbus_connection
+
+    bus = DBusAddress(
+        "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
+    )
+    rule = MatchRule(
+        type="signal",
+        sender="org.freedesktop.DBus",
+        interface="org.freedesktop.DBus",
+        member="NameOwnerChanged",
+    )
+    rule.add_arg_condition(0, name)
+    with open_dbus_connection(bus=address) as connection:
+        connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=10)
+        with connection.filter(rule) as changes:
+            has_owner = connection.send_and_get_reply(
+                new_method_call(bus, "NameHasOwner", "s", (name,)), timeout=10
+            )
+            if not has_owner.body[0]:
+                connection.recv_until_filtered(changes, timeout=timeout)
+        reply = connection.send_and_get_reply(
+            new_method_call(bus, "GetConnectionUnixProcessID", "s", (name,)), timeout=10
+        )
+    return int(reply.body[0])
+
+
+@pytest.fixture(scope="module")
+def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An unlocked gnome-keyring on a private session bus; yields the bus address."""
+    for program in ("dbus-daemon", "gnome-keyring-daemon"):
+        if shutil.which(program) is None:
+            pytest.skip(f"{program} is not installed: no Secret Service to test against")
+    home = tmp_path_factory.mktemp("keyring-home")
+    runtime = home / "run"
+    runtime.mkdir(mode=0o700)
+    env = dict(os.environ, XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(runtime))
+    bus = subprocess.Popen(
+        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    keyring_pid: int | None = None
+    try:
+        assert bus.stdout is not None
+        address = bus.stdout.readline().strip()
+        assert address, "dbus-daemon did not print its address"
+        env["DBUS_SESSION_BUS_ADDRESS"] = address
+        # Without --foreground the daemon returns once it is serving, and prints its env.
+        subprocess.run(
+            ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
+            input="keyward-test-keyring",
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=30,
+            check=True,
+        )
+        keyring_pid = _bus_owner_pid(address, "org.freedesktop.secrets")
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
+            yield address
+    finally:
+        if keyring_pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(keyring_pid, signal.SIGTERM)
+        bus.terminate()
+        bus.wait(timeout=30)
+        if bus.stdout is not None:
+            bus.stdout.close()
+
+
+@pytest.fixture
+def os_keyring(secret_service: str) -> Iterator[object]:
+    """The Secret Service as the keyring library's backend, for one test."""
+    import keyring
+    from keyring.backends import SecretService
+
+    previous = keyring.get_keyring()
+    backend = SecretService.Keyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(previous)

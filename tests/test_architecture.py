@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,15 +20,16 @@ def test_import_linter_contracts_hold() -> None:
     )
     if result.returncode != 0:  # pragma: no cover - prints the broken contract
         raise AssertionError(result.stdout + result.stderr)
-    assert "Contracts: 3 kept, 0 broken." in result.stdout
+    assert re.search(r"Contracts: \d+ kept, 0 broken\.", result.stdout), result.stdout
 
 
 def test_everything_below_the_ui_runs_without_qt() -> None:
-    """domain, data, services and cli import and work with PySide6 made unimportable."""
+    """domain, data, services, cli and the entry module work with PySide6 made unimportable."""
     script = """
 import sys
 sys.modules["PySide6"] = None  # any import of PySide6 now raises ImportError
 import app.domain.key_format, app.domain.audit, app.data.key_queries, app.services, app.cli.main
+import app.main  # the entry module imports the console only when it is asked for
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.services import open_services
 services = open_services("sqlite://", hasher=TokenHasher(FAST_FOR_TESTS), operator_login="ci")

@@ -1,4 +1,4 @@
-"""`python -m app.cli`: the same as the `keyward` command."""
+"""`python -m app.cli`: the command line alone (no console); `python -m app` is `keyward`."""
 
 from __future__ import annotations
 

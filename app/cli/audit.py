@@ -14,7 +14,6 @@ from app.domain.errors import OutputError
 from app.domain.key_format import key_id_of
 from app.services import Services
 from app.services.checkpoints import (
-    CheckpointService,
     check_new_file,
     read_checkpoint_file,
     write_new_file,
@@ -141,7 +140,7 @@ def verify_chain(args: argparse.Namespace, context: Context) -> int:
     for name in args.checkpoint:
         parsed = read_checkpoint_file(name)
         files.append((f"checkpoint file {name}", parsed.checkpoint))
-    verdict = CheckpointService(context.services().context).verify(files)
+    verdict = context.services().checkpoints.verify(files)
     chain = verdict.chain
     failed = verdict.failures[0] if verdict.failures else None
     if context.json:
@@ -176,7 +175,7 @@ def sign_checkpoint(args: argparse.Namespace, context: Context) -> int:
     target = Path(args.output).expanduser() if args.output else None
     if target is not None:
         check_new_file(target)  # refuse before signing, not after
-    signed = CheckpointService(context.services().context).sign()
+    signed = context.services().checkpoints.sign()
     if target is not None:
         try:
             write_new_file(target, signed.file_text())

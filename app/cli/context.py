@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.services import Services, open_services
@@ -31,6 +29,3 @@ class Context:
         if self._services is not None:
             services, self._services = self._services, None
             services.close()
-
-
-Handler = Callable[[argparse.Namespace, Context], int]

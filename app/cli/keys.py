@@ -16,8 +16,8 @@ from typing import Any
 from app.cli import output
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
-from app.data.key_queries import SortField
 from app.domain.errors import (
+    Field,
     KeyringError,
     KeywardError,
     OutputError,
@@ -25,11 +25,15 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.domain.key_format import key_id_of
+from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services import Services
 from app.services.dto import CreatedKey, KeyDTO, KeyQuery, VerifyResult
 from app.services.vault import (
+    KeyringEntry,
+    SecretFile,
     SecretFileFormat,
+    StoredSecret,
     default_keyring_user,
     store_in_keyring,
     write_secret_file,
@@ -276,7 +280,7 @@ class Destination:
         elif self.keyring_service is not None:
             _check_keyring(self.keyring_service)
 
-    def deliver(self, services: Services, created: CreatedKey) -> dict[str, str] | None:
+    def deliver(self, services: Services, created: CreatedKey) -> StoredSecret | None:
         """Store the secret; if that fails, revoke the key nobody could ever use."""
         key = created.key
         try:
@@ -284,16 +288,11 @@ class Destination:
                 path = write_secret_file(
                     self.output, created.token, fmt=self.fmt, key_name=key.name
                 )
-                return {"type": "file", "path": str(path)}
+                return SecretFile(path)
             if self.keyring_service is not None:
                 user = default_keyring_user(key.name, key.key_id)
                 backend = store_in_keyring(self.keyring_service, user, created.token)
-                return {
-                    "type": "keyring",
-                    "service": self.keyring_service.strip(),
-                    "username": user,
-                    "backend": backend,
-                }
+                return KeyringEntry(self.keyring_service.strip(), user, backend)
         except (OutputError, KeyringError) as failure:
             services.keys.revoke(key.key_id, REASON_UNDELIVERED)
             raise type(failure)(
@@ -344,7 +343,7 @@ def _check_keyring(service: str) -> None:
 def _print_created(
     context: Context,
     created: CreatedKey,
-    location: dict[str, str] | None,
+    location: StoredSecret | None,
     *,
     headline: str,
     notes: list[str],
@@ -353,7 +352,7 @@ def _print_created(
     if context.json:
         data = created.key.to_json()
         data["secret"] = None if location else created.token.reveal()
-        data["secret_location"] = location
+        data["secret_location"] = location.to_json() if location else None
         revoked = created.revoked_under_policy
         data["revoked_under_policy"] = revoked.to_json() if revoked else None
         if previous is not None:
@@ -379,12 +378,12 @@ def _print_created(
     if location is None:
         echo("The secret is shown only this once; store it in your vault now:")
         echo(created.token.reveal())
-    elif location["type"] == "file":
-        echo(f"The secret was written to {location['path']} (readable by you only).")
+    elif isinstance(location, SecretFile):
+        echo(f"The secret was written to {location.path} (readable by you only).")
     else:
         echo(
-            f"The secret was saved in the OS keyring: service “{location['service']}”, "
-            f"user name “{location['username']}”."
+            f"The secret was saved in the OS keyring: service “{location.service}”, "
+            f"user name “{location.username}”."
         )
 
 
@@ -486,17 +485,17 @@ def parse_grace(text: str) -> timedelta:
     match = _DURATION.fullmatch(text.strip().lower())
     if match is None:
         raise ValidationError(
-            "grace", f"“{text[:20]}” is not a duration; write it as e.g. 30m, 24h, 7d or 2w."
+            Field.GRACE, f"“{text[:20]}” is not a duration; write it as e.g. 30m, 24h, 7d or 2w."
         )
     grace = timedelta(**{_UNITS[match[2]]: int(match[1])})
     if grace > MAX_GRACE:
-        raise ValidationError("grace", "A grace period is at most 365 days.")
+        raise ValidationError(Field.GRACE, "A grace period is at most 365 days.")
     return grace
 
 
 def list_keys(args: argparse.Namespace, context: Context) -> int:
     if not 1 <= args.limit <= MAX_LIST:
-        raise ValidationError("limit", f"--limit must be between 1 and {MAX_LIST}.")
+        raise ValidationError(Field.LIMIT, f"--limit must be between 1 and {MAX_LIST}.")
     query = KeyQuery(
         search=args.search or "",
         status=KeyStatus(args.status) if args.status else None,

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib
 import os
 import sys
 import traceback
+from collections.abc import Callable
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -21,14 +21,19 @@ from typing import NoReturn
 from app.cli import audit, keys, policy, users
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json, error
-from app.data.engine import default_sqlite_path, safe_url
-from app.data.schema import head_revision
-from app.domain.errors import KeywardError, ValidationError
+from app.domain.errors import Field, KeywardError, ValidationError
 from app.domain.validation import has_surrogates
+from app.services.database import default_sqlite_path, head_revision
 
 EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141  # what a shell reports for a program ended by SIGPIPE
+
+CONSOLE_UNAVAILABLE = "The console is not available in this build; use `keyward --help`."
+
+#: Opens the console for a database URL (None: the default) and returns the exit status.
+#: The entry module (``app.main``) passes it in: the command line never imports the ui.
+Console = Callable[[str | None], int]
 
 DESCRIPTION = """\
 Keyward keeps the API keys your integrations use. Create a key and take its secret once
@@ -124,26 +129,13 @@ def build_parser() -> Parser:
 
 def upgrade_database(args: argparse.Namespace, context: Context) -> int:
     services = context.services(create_schema=True)
-    where = safe_url(services.engine.url)
+    where = services.database_location
     revision = head_revision()
     if context.json:
         emit_json({"database": where, "schema": revision, "up_to_date": True})
     else:
         echo(f"The database at {where} is up to date (schema {revision}).")
     return 0
-
-
-def open_console(database_url: str | None) -> int:
-    # app.ui and app.cli share one layer of the import-linter contract, which forbids them
-    # importing each other, and the command line must never import Qt. So the console is
-    # looked up by name at run time, a dynamic import the linter does not follow.
-    try:
-        ui = importlib.import_module("app.ui")
-        run_console = ui.run_console
-    except (ImportError, AttributeError):
-        error("The console is not available in this build; use `keyward --help`.")
-        return 1
-    return int(run_console(database_url))
 
 
 def report_bug(exception: BaseException) -> None:
@@ -179,12 +171,13 @@ def check_arguments(args: argparse.Namespace) -> None:
         values = value if isinstance(value, list | tuple) else [value]
         if any(isinstance(item, str) and has_surrogates(item) for item in values):
             where = _POSITIONALS.get(dest) or f"The value of --{dest.replace('_', '-')}"
+            field = Field(dest) if dest in Field.__members__.values() else Field.ARGUMENT
             raise ValidationError(
-                dest, f"{where} holds bytes that are not valid UTF-8 text; type it again."
+                field, f"{where} holds bytes that are not valid UTF-8 text; type it again."
             )
 
 
-def _run(args: argparse.Namespace) -> int:
+def _run(args: argparse.Namespace, console: Console | None) -> int:
     check_arguments(args)
     if args.database is not None and not args.database.strip():
         raise UsageError(
@@ -192,7 +185,10 @@ def _run(args: argparse.Namespace) -> int:
         )
     handler = getattr(args, "handler", None)
     if handler is None:
-        return open_console(args.database)
+        if console is None:
+            error(CONSOLE_UNAVAILABLE)
+            return 1
+        return console(args.database)
     context = Context(args.database, args.json)
     try:
         return int(handler(args, context))
@@ -200,14 +196,17 @@ def _run(args: argparse.Namespace) -> int:
         context.close()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run one command; returns the exit status (never raises, never prints a traceback)."""
+def main(argv: list[str] | None = None, *, console: Console | None = None) -> int:
+    """Run one command; returns the exit status (never raises, never prints a traceback).
+
+    Without a command, ``console`` runs (when there is none, that is refused).
+    """
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     try:
-        return _run(args)
+        return _run(args, console)
     except UsageError as problem:
         error(str(problem))
         return 2

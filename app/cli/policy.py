@@ -7,6 +7,7 @@ from typing import Any
 
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
+from app.domain.errors import Field
 from app.domain.key_format import check_label
 from app.domain.policy import parse_limit
 from app.services.settings import PolicyDTO
@@ -75,10 +76,10 @@ def set_policy(args: argparse.Namespace, context: Context) -> int:
     if args.max_active_keys is not None:
         parse_limit(args.max_active_keys)
     if args.prefix is not None:
-        check_label(args.prefix.strip(), "prefix")
+        check_label(args.prefix.strip(), Field.PREFIX)
     if args.environments is not None:
         for label in args.environments.split(","):
-            check_label(label.strip().lower(), "environment")
+            check_label(label.strip().lower(), Field.ENVIRONMENT)
     policy = context.services().policy
     result = None
     if args.max_active_keys is not None:

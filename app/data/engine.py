@@ -12,7 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from app.domain.errors import DatabaseError
+from app.domain.errors import DatabaseError, DatabaseErrorKind
 from app.domain.validation import has_surrogates
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -35,21 +35,26 @@ def parse_url(text: str) -> URL:
     if not text.strip():
         raise DatabaseError(
             "The database URL is empty; use sqlite:///PATH, "
-            "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB."
+            "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB.",
+            DatabaseErrorKind.URL,
         )
     if has_surrogates(text):
-        raise DatabaseError("The database URL holds bytes that are not valid UTF-8 text.")
+        raise DatabaseError(
+            "The database URL holds bytes that are not valid UTF-8 text.", DatabaseErrorKind.URL
+        )
     try:
         url = make_url(text)
     except (ArgumentError, ValueError):
         raise DatabaseError(
             "The database URL is malformed; use sqlite:///PATH, "
-            "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB."
+            "postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB.",
+            DatabaseErrorKind.URL,
         ) from None
     backend = url.get_backend_name()
     if backend not in {"sqlite", "postgresql", "mysql", "mariadb"}:
         raise DatabaseError(
-            f"Keyward does not support {backend!r} databases; use SQLite, PostgreSQL or MariaDB."
+            f"Keyward does not support {backend!r} databases; use SQLite, PostgreSQL or MariaDB.",
+            DatabaseErrorKind.URL,
         )
     return url
 
@@ -71,7 +76,9 @@ def _prepare_sqlite_file(url: URL) -> None:
     path = Path(database).expanduser()
     if path.exists():
         if path.is_dir():
-            raise DatabaseError(f"{path} is a folder, not a database file.")
+            raise DatabaseError(
+                f"{path} is a folder, not a database file.", DatabaseErrorKind.UNREACHABLE
+            )
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -80,7 +87,8 @@ def _prepare_sqlite_file(url: URL) -> None:
         os.close(fd)
     except OSError as error:
         raise DatabaseError(
-            f"Cannot create the database file {path}: {error.strerror or error}."
+            f"Cannot create the database file {path}: {error.strerror or error}.",
+            DatabaseErrorKind.UNREACHABLE,
         ) from None
 
 
@@ -163,10 +171,13 @@ def create_engine(url_text: str, **options: Any) -> Engine:
         return sa.create_engine(url, pool_pre_ping=True, **options)
     except (NoSuchModuleError, ModuleNotFoundError):
         raise DatabaseError(
-            f"No driver for {url.drivername!r}; use postgresql+psycopg or mysql+pymysql."
+            f"No driver for {url.drivername!r}; use postgresql+psycopg or mysql+pymysql.",
+            DatabaseErrorKind.URL,
         ) from None
     except ArgumentError as error:
-        raise DatabaseError(f"The database URL is not usable: {error}.") from None
+        raise DatabaseError(
+            f"The database URL is not usable: {error}.", DatabaseErrorKind.URL
+        ) from None
 
 
 def writer(engine: Engine) -> Engine:

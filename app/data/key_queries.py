@@ -47,7 +47,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -59,6 +59,7 @@ from sqlalchemy.orm import Session
 
 from app.data.models import ApiKey
 from app.data.search_schema import PG_SEARCH_EXPRESSION
+from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus
 
 #: A term with at most this many matches is answered from its candidates, else walked.
@@ -72,16 +73,6 @@ WALK_LIMIT = 12_000
 SHORT_WALK_LIMIT = 100_000
 #: SQLite: a walk tries at most this many case variants of a non-ASCII term per column.
 MAX_CASE_VARIANTS = 8
-
-
-class SortField(StrEnum):
-    NAME = "name"
-    OWNER = "owner"
-    STATUS = "status"
-    LAST_USED = "last_used"
-    EXPIRES = "expires"
-    CREATED = "created"
-    UPDATED = "updated"
 
 
 SORT_COLUMNS: dict[SortField, sa.ColumnElement[Any]] = {
@@ -627,8 +618,3 @@ def _after(
     if descending:
         return sa.or_(column < after.value, sa.and_(column == after.value, pk < after.pk))
     return sa.or_(column > after.value, sa.and_(column == after.value, pk > after.pk))
-
-
-def keys_by_ids(session: Session, ids: Sequence[str]) -> list[ApiKey]:
-    statement = sa.select(ApiKey).where(ApiKey.key_id.in_(list(ids)))
-    return list(session.execute(statement).scalars())

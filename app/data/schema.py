@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from app.domain.errors import DatabaseError, SchemaOutOfDate
+from app.domain.errors import DatabaseError, DatabaseErrorKind, SchemaOutOfDate
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -73,9 +73,9 @@ def upgrade(engine: Engine) -> None:
     """Bring the schema to this version's head (creating it in an empty database)."""
     state = schema_state(engine)
     if state is SchemaState.FOREIGN:
-        raise DatabaseError(foreign_message())
+        raise DatabaseError(foreign_message(), DatabaseErrorKind.FOREIGN)
     if state is SchemaState.NEWER:
-        raise DatabaseError(newer_message())
+        raise DatabaseError(newer_message(), DatabaseErrorKind.NEWER)
     if state is SchemaState.CURRENT:
         return
     from alembic import command
@@ -100,9 +100,9 @@ def ensure_usable(engine: Engine) -> None:
     if state is SchemaState.CURRENT:
         return
     if state is SchemaState.FOREIGN:
-        raise DatabaseError(foreign_message())
+        raise DatabaseError(foreign_message(), DatabaseErrorKind.FOREIGN)
     if state is SchemaState.NEWER:
-        raise DatabaseError(newer_message())
+        raise DatabaseError(newer_message(), DatabaseErrorKind.NEWER)
     if engine.dialect.name == "sqlite":
         upgrade(engine)
         return

@@ -7,6 +7,7 @@ reported as such by the command line or the console's error presenter.
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 
 class KeywardError(Exception):
@@ -23,12 +24,39 @@ class KeywardError(Exception):
         return self.message
 
 
+class Field(StrEnum):
+    """The input a ``ValidationError`` is about, so that a form can show it next to it.
+
+    A ``StrEnum``: it compares equal to its value (``Field.NAME == "name"``).
+    """
+
+    NAME = "name"
+    NEW_NAME = "new_name"
+    DESCRIPTION = "description"
+    REASON = "reason"
+    SEARCH = "search"
+    EXPIRES = "expires"
+    OWNER = "owner"
+    ENVIRONMENT = "environment"
+    PREFIX = "prefix"
+    STATE = "state"
+    LIMIT = "limit"
+    FORMAT = "format"
+    GRACE = "grace"
+    LOGIN = "login"
+    DISPLAY_NAME = "display_name"
+    EMAIL = "email"
+    ROLE = "role"
+    #: A command-line argument that no other field names (the message says which).
+    ARGUMENT = "argument"
+
+
 class ValidationError(KeywardError):
     """An input that breaks a rule; ``field`` names the input so a form can show it inline."""
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(self, field: Field, message: str) -> None:
         super().__init__(message)
-        self.field = field
+        self.field = Field(field)
 
 
 class PermissionDenied(KeywardError):
@@ -63,14 +91,51 @@ class UnknownOperator(KeywardError):
     """The login that opened the database is not a Keyward user."""
 
 
+class DatabaseErrorKind(StrEnum):
+    """Why the database cannot be used, read from the driver's codes, never from its text."""
+
+    #: The URL is empty, malformed, names an unsupported database or has no driver.
+    URL = "url"
+    #: The server or the file cannot be reached or opened.
+    UNREACHABLE = "unreachable"
+    #: The server refused the login (wrong or missing password, unknown user).
+    AUTHENTICATION = "authentication"
+    #: The login was accepted but has no grant to use Keyward's database or tables.
+    PERMISSION = "permission"
+    #: The schema is missing or older than this Keyward (``keyward db upgrade`` fixes it).
+    SCHEMA = "schema"
+    #: The database (or the file) cannot be written.
+    READ_ONLY = "read_only"
+    #: The database, or the file, belongs to another application.
+    FOREIGN = "foreign"
+    #: A newer Keyward upgraded the schema.
+    NEWER = "newer"
+    #: Another writer held a lock for too long.
+    BUSY = "busy"
+    #: The database named in the URL does not exist.
+    NOT_FOUND = "not_found"
+    #: The database failed in a way the others do not describe.
+    OTHER = "other"
+
+
 class DatabaseError(KeywardError):
-    """The database cannot be used: unreachable, malformed URL, read-only, foreign or too new."""
+    """The database cannot be used: unreachable, malformed URL, read-only, foreign or too new.
+
+    ``kind`` says why, so that a caller branches on it and never on the sentence.
+    """
 
     exit_code = 3
+
+    def __init__(self, message: str, kind: DatabaseErrorKind = DatabaseErrorKind.OTHER) -> None:
+        super().__init__(message)
+        self.kind = kind
 
 
 class SchemaOutOfDate(DatabaseError):
     """A server database whose schema is older than this version of Keyward."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, DatabaseErrorKind.SCHEMA)
 
 
 class KeyringError(KeywardError):

@@ -18,7 +18,7 @@ import secrets
 import zlib
 from dataclasses import dataclass
 
-from app.domain.errors import ValidationError
+from app.domain.errors import Field, ValidationError
 
 BASE62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 ID_LENGTH = 12
@@ -105,12 +105,12 @@ def checksum(body: str) -> str:
     return encode_base62(zlib.crc32(body.encode("ascii")), CRC_LENGTH)
 
 
-def check_label(value: str, what: str) -> str:
+def check_label(value: str, what: Field) -> str:
     """A prefix or environment label: 2-16 lowercase letters and digits, starting with a letter."""
     if not _LABEL.fullmatch(value):
         raise ValidationError(
             what,
-            f"The {what} must be 2 to 16 lowercase letters or digits starting with a letter.",
+            f"The {what.value} must be 2 to 16 lowercase letters or digits starting with a letter.",
         )
     return value
 
@@ -121,8 +121,8 @@ def new_key_id() -> str:
 
 def generate_token(prefix: str = DEFAULT_PREFIX, environment: str = "live") -> GeneratedToken:
     """A fresh token with a new id; the only place a secret is ever made."""
-    check_label(prefix, "prefix")
-    check_label(environment, "environment")
+    check_label(prefix, Field.PREFIX)
+    check_label(environment, Field.ENVIRONMENT)
     key_id = new_key_id()
     secret = encode_base62(secrets.randbits(SECRET_BITS), SECRET_LENGTH)
     body = f"{prefix}_{environment}_{key_id}_{secret}"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.domain.errors import ValidationError
+from app.domain.errors import Field, ValidationError
 
 REASON_POLICY_LIMIT = "replaced under the active-key limit"
 REASON_OWNER_DEACTIVATED = "owner deactivated"
@@ -38,8 +38,8 @@ def parse_limit(text: str | int | None) -> int | None:
             value = int(word)
         except ValueError:
             raise ValidationError(
-                "limit", f"“{text[:20]}” is not a number; give a whole number or 'unlimited'."
+                Field.LIMIT, f"“{text[:20]}” is not a number; give a whole number or 'unlimited'."
             ) from None
     if value < 1:
-        raise ValidationError("limit", "The active-key limit must be at least 1, or unlimited.")
+        raise ValidationError(Field.LIMIT, "The active-key limit must be at least 1, or unlimited.")
     return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.domain.errors import PermissionDenied
+from app.domain.errors import Field, PermissionDenied
 
 
 class Role(StrEnum):
@@ -81,4 +81,6 @@ def parse_role(text: str) -> Role:
         return Role(text.strip().lower())
     except ValueError:
         names = ", ".join(role.value for role in Role)
-        raise ValidationError("role", f"Unknown role {text!r}; choose one of {names}.") from None
+        raise ValidationError(
+            Field.ROLE, f"Unknown role {text!r}; choose one of {names}."
+        ) from None

@@ -6,14 +6,13 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
-from app.domain.errors import ValidationError
+from app.domain.errors import Field, ValidationError
 from app.domain.key_format import without_secrets
 
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
 MAX_SEARCH = 200
 MAX_REASON = 500
-MAX_LOGIN = 64
 MAX_DISPLAY_NAME = 100
 #: How far ahead an expiry date may be; "never" is what a key without an expiry is for.
 MAX_EXPIRY_YEARS = 100
@@ -36,7 +35,7 @@ def has_surrogates(text: str) -> bool:
     return any("\ud800" <= ch <= "\udfff" for ch in text)
 
 
-def check_text(field: str, label: str, text: str) -> None:
+def check_text(field: Field, label: str, text: str) -> None:
     """Refuse text that is not text at all: bytes that were not UTF-8 (lone surrogates)."""
     if has_surrogates(text):
         raise ValidationError(
@@ -44,7 +43,7 @@ def check_text(field: str, label: str, text: str) -> None:
         )
 
 
-def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> None:
+def _check_characters(field: Field, label: str, text: str, *, multiline: bool) -> None:
     check_text(field, label, text)
     allowed = {"\n", "\t"} if multiline else set()
     for ch in text:
@@ -69,7 +68,7 @@ def _check_characters(field: str, label: str, text: str, *, multiline: bool) -> 
             )
 
 
-def clean_name(text: str, *, field: str = "name", label: str = "name") -> str:
+def clean_name(text: str, *, field: Field = Field.NAME, label: str = "name") -> str:
     """A key name: required, one line, at most 100 characters after trimming."""
     name = text.strip()
     if not _visible(name):
@@ -84,10 +83,10 @@ def clean_name(text: str, *, field: str = "name", label: str = "name") -> str:
 
 def clean_description(text: str | None) -> str:
     description = (text or "").strip().replace("\r\n", "\n")
-    _check_characters("description", "description", description, multiline=True)
+    _check_characters(Field.DESCRIPTION, "description", description, multiline=True)
     if len(description) > MAX_DESCRIPTION:
         raise ValidationError(
-            "description",
+            Field.DESCRIPTION,
             f"The description is {len(description)} characters long; "
             f"keep it to {MAX_DESCRIPTION} or fewer.",
         )
@@ -98,10 +97,10 @@ def clean_reason(text: str | None) -> str | None:
     reason = (text or "").strip()
     if not reason:
         return None
-    _check_characters("reason", "reason", reason, multiline=True)
+    _check_characters(Field.REASON, "reason", reason, multiline=True)
     if len(reason) > MAX_REASON:
         raise ValidationError(
-            "reason", f"The reason is {len(reason)} characters long; keep it to {MAX_REASON}."
+            Field.REASON, f"The reason is {len(reason)} characters long; keep it to {MAX_REASON}."
         )
     return reason
 
@@ -113,13 +112,14 @@ def clean_search(text: str | None) -> str:
     and the secret never becomes part of a query (nor of a server's statement log).
     """
     term = without_secrets((text or "").strip())
-    check_text("search", "search text", term)
+    check_text(Field.SEARCH, "search text", term)
     if len(term) > MAX_SEARCH:
         raise ValidationError(
-            "search", f"The search text is {len(term)} characters long; keep it to {MAX_SEARCH}."
+            Field.SEARCH,
+            f"The search text is {len(term)} characters long; keep it to {MAX_SEARCH}.",
         )
     if any(unicodedata.category(ch) == "Cc" or ch in _BIDI_CONTROLS for ch in term):
-        raise ValidationError("search", "The search text contains a control character.")
+        raise ValidationError(Field.SEARCH, "The search text contains a control character.")
     return term
 
 
@@ -137,21 +137,22 @@ def parse_expiry(text: str | date | None, *, today: date) -> datetime | None:
     elif isinstance(text, date):
         day = text
     else:
-        check_text("expires", "expiry date", text)
+        check_text(Field.EXPIRES, "expiry date", text)
         try:
             day = date.fromisoformat(text.strip())
         except ValueError:
             raise ValidationError(
-                "expires", f"“{text[:40]}” is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31."
+                Field.EXPIRES,
+                f"“{text[:40]}” is not a date; write it as YYYY-MM-DD, e.g. 2027-03-31.",
             ) from None
     if day < today:
         raise ValidationError(
-            "expires", f"The expiry date {day.isoformat()} is in the past; pick today or later."
+            Field.EXPIRES, f"The expiry date {day.isoformat()} is in the past; pick today or later."
         )
     latest = latest_expiry(today)
     if day > latest:
         raise ValidationError(
-            "expires",
+            Field.EXPIRES,
             f"The expiry date {day.isoformat()} is too far ahead; pick one up to "
             f"{latest.isoformat()}, or none for a key that does not expire.",
         )
@@ -172,10 +173,10 @@ def expiry_day(expires_at: datetime | None) -> date | None:
 
 def clean_login(text: str) -> str:
     login = text.strip()
-    check_text("login", "login", login)
+    check_text(Field.LOGIN, "login", login)
     if not _LOGIN.fullmatch(login):
         raise ValidationError(
-            "login",
+            Field.LOGIN,
             "A user login is 1 to 64 letters, digits, dots, dashes, underscores or @ signs.",
         )
     return login
@@ -183,10 +184,10 @@ def clean_login(text: str) -> str:
 
 def clean_display_name(text: str | None, login: str) -> str:
     name = (text or "").strip() or login
-    _check_characters("display_name", "name", name, multiline=False)
+    _check_characters(Field.DISPLAY_NAME, "name", name, multiline=False)
     if len(name) > MAX_DISPLAY_NAME:
         raise ValidationError(
-            "display_name",
+            Field.DISPLAY_NAME,
             f"The name is {len(name)} characters long; keep it to {MAX_DISPLAY_NAME} or fewer.",
         )
     return name
@@ -196,7 +197,7 @@ def clean_email(text: str | None) -> str | None:
     email = (text or "").strip()
     if not email:
         return None
-    check_text("email", "e-mail address", email)
+    check_text(Field.EMAIL, "e-mail address", email)
     if len(email) > 254 or not _EMAIL.fullmatch(email):
-        raise ValidationError("email", f"“{email[:60]}” is not an e-mail address.")
+        raise ValidationError(Field.EMAIL, f"“{email[:60]}” is not an e-mail address.")
     return email

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.data.models import AuditEvent, AuditHead
 from app.domain.audit import AuditAction, AuditRecord, ChainReport, verify_chain
-from app.domain.errors import ValidationError
+from app.domain.errors import Field, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of
 from app.domain.roles import Action, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
@@ -80,7 +80,7 @@ class AuditService:
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
         """The newest ``limit`` events, newest first."""
         if not 1 <= limit <= 100_000:
-            raise ValidationError("limit", "The limit must be between 1 and 100000.")
+            raise ValidationError(Field.LIMIT, "The limit must be between 1 and 100000.")
         with self._context.read() as session:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)
             statement = sa.select(AuditEvent).order_by(AuditEvent.seq.desc()).limit(limit)
@@ -137,7 +137,7 @@ class AuditService:
         """Write every event with its chain fields as CSV or JSON Lines; returns the count."""
         fmt = fmt.strip().lower()
         if fmt not in {"csv", "jsonl"}:
-            raise ValidationError("format", "Export as csv or jsonl.")
+            raise ValidationError(Field.FORMAT, "Export as csv or jsonl.")
         count = 0
         with self._context.read() as session:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)

@@ -36,7 +36,13 @@ from app.domain.checkpoint import (
     to_file_text,
     verify_with_checkpoints,
 )
-from app.domain.errors import DatabaseError, KeyringError, OutputError, PermissionDenied
+from app.domain.errors import (
+    DatabaseError,
+    DatabaseErrorKind,
+    KeyringError,
+    OutputError,
+    PermissionDenied,
+)
 from app.domain.roles import Action, Role, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext, WriteTx
 from app.services.dto import Operator
@@ -173,7 +179,8 @@ def _database_id(session: Session) -> str:
     ).scalar_one_or_none()
     if not value:
         raise DatabaseError(
-            "This database has no identity to sign checkpoints for; run `keyward db upgrade`."
+            "This database has no identity to sign checkpoints for; run `keyward db upgrade`.",
+            DatabaseErrorKind.SCHEMA,
         )
     return value
 

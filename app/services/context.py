@@ -19,7 +19,7 @@ from app.data.models import AuditEvent, AuditHead, User
 from app.data.server.calls import ServerCalls, routine_error
 from app.domain.audit import AuditAction, canonical_json, event_hash
 from app.domain.clock import isoformat_utc, utc_now
-from app.domain.errors import DatabaseError, KeywardError, UnknownOperator
+from app.domain.errors import DatabaseError, DatabaseErrorKind, KeywardError, UnknownOperator
 from app.domain.identity import os_login
 from app.domain.roles import Role
 from app.services.dto import Operator
@@ -58,60 +58,130 @@ def translate_errors(engine: Engine) -> Iterator[None]:
 
 
 def _translated(engine: Engine, error: exc.DBAPIError) -> KeywardError | None:
+    kind = error_kind(error)
     if isinstance(error, exc.OperationalError | exc.InterfaceError):
-        return DatabaseError(_describe(engine, error))
+        return DatabaseError(_describe(engine, kind), kind or DatabaseErrorKind.UNREACHABLE)
     if isinstance(error, exc.ProgrammingError):
-        if _looks_like_missing_table(error):
-            return DatabaseError(
-                f"The database at {safe_url(engine.url)} is not a usable Keyward database."
-            )
-        if _looks_like_missing_grant(error):
-            return DatabaseError(_describe(engine, error))
+        if kind in {DatabaseErrorKind.SCHEMA, DatabaseErrorKind.PERMISSION}:
+            return DatabaseError(_describe(engine, kind), kind)
         return None
-    if isinstance(error, exc.DatabaseError):
+    if isinstance(error, exc.DatabaseError) and kind is DatabaseErrorKind.FOREIGN:
         # SQLite reports a file that is not a database as a plain DatabaseError.
-        text = str(error.orig).lower()
-        if "not a database" in text or "file is encrypted" in text:
-            return DatabaseError(_describe(engine, error))
+        return DatabaseError(_describe(engine, kind), kind)
     return None
 
 
-def _looks_like_missing_table(error: exc.DBAPIError) -> bool:
-    text = str(error.orig).lower()
-    return "no such table" in text or "does not exist" in text or "doesn't exist" in text
+#: SQLite primary result codes (https://sqlite.org/rescode.html).
+_SQLITE_CODES = {
+    3: DatabaseErrorKind.PERMISSION,  # SQLITE_PERM
+    5: DatabaseErrorKind.BUSY,  # SQLITE_BUSY
+    6: DatabaseErrorKind.BUSY,  # SQLITE_LOCKED
+    8: DatabaseErrorKind.READ_ONLY,  # SQLITE_READONLY
+    14: DatabaseErrorKind.UNREACHABLE,  # SQLITE_CANTOPEN
+    23: DatabaseErrorKind.PERMISSION,  # SQLITE_AUTH
+    26: DatabaseErrorKind.FOREIGN,  # SQLITE_NOTADB
+}
+#: PostgreSQL SQLSTATEs, by class (two characters) or in full.
+_SQLSTATE_CLASSES = {
+    "08": DatabaseErrorKind.UNREACHABLE,  # connection exception
+    "28": DatabaseErrorKind.AUTHENTICATION,  # invalid authorization specification
+    "53": DatabaseErrorKind.UNREACHABLE,  # insufficient resources (too many connections)
+    "57": DatabaseErrorKind.UNREACHABLE,  # operator intervention (shutdown, cannot connect now)
+}
+_SQLSTATES = {
+    "42501": DatabaseErrorKind.PERMISSION,  # insufficient_privilege
+    "42P01": DatabaseErrorKind.SCHEMA,  # undefined_table
+    "42703": DatabaseErrorKind.SCHEMA,  # undefined_column
+    "42883": DatabaseErrorKind.SCHEMA,  # undefined_function
+    "3F000": DatabaseErrorKind.SCHEMA,  # invalid_schema_name
+    "3D000": DatabaseErrorKind.NOT_FOUND,  # invalid_catalog_name (no such database)
+    "25006": DatabaseErrorKind.READ_ONLY,  # read_only_sql_transaction
+    "55P03": DatabaseErrorKind.BUSY,  # lock_not_available
+    "40P01": DatabaseErrorKind.BUSY,  # deadlock_detected
+    "57014": DatabaseErrorKind.BUSY,  # query_canceled (lock or statement timeout)
+}
+#: MariaDB/MySQL error numbers (pymysql's ``args[0]``).
+_MYSQL_ERRORS = {
+    1044: DatabaseErrorKind.PERMISSION,  # ER_DBACCESS_DENIED_ERROR: no grant on the database
+    1045: DatabaseErrorKind.AUTHENTICATION,  # ER_ACCESS_DENIED_ERROR
+    1698: DatabaseErrorKind.AUTHENTICATION,  # ER_ACCESS_DENIED_NO_PASSWORD_ERROR
+    1142: DatabaseErrorKind.PERMISSION,  # ER_TABLEACCESS_DENIED_ERROR
+    1143: DatabaseErrorKind.PERMISSION,  # ER_COLUMNACCESS_DENIED_ERROR
+    1227: DatabaseErrorKind.PERMISSION,  # ER_SPECIFIC_ACCESS_DENIED_ERROR
+    1370: DatabaseErrorKind.PERMISSION,  # ER_PROCACCESS_DENIED_ERROR
+    1049: DatabaseErrorKind.NOT_FOUND,  # ER_BAD_DB_ERROR
+    1146: DatabaseErrorKind.SCHEMA,  # ER_NO_SUCH_TABLE
+    1305: DatabaseErrorKind.SCHEMA,  # ER_SP_DOES_NOT_EXIST
+    1054: DatabaseErrorKind.SCHEMA,  # ER_BAD_FIELD_ERROR
+    1205: DatabaseErrorKind.BUSY,  # ER_LOCK_WAIT_TIMEOUT
+    1213: DatabaseErrorKind.BUSY,  # ER_LOCK_DEADLOCK
+    1290: DatabaseErrorKind.READ_ONLY,  # ER_OPTION_PREVENTS_STATEMENT (--read-only)
+    1792: DatabaseErrorKind.READ_ONLY,  # ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+    1040: DatabaseErrorKind.UNREACHABLE,  # ER_CON_COUNT_ERROR
+    2002: DatabaseErrorKind.UNREACHABLE,  # CR_CONNECTION_ERROR
+    2003: DatabaseErrorKind.UNREACHABLE,  # CR_CONN_HOST_ERROR
+    2005: DatabaseErrorKind.UNREACHABLE,  # CR_UNKNOWN_HOST
+    2006: DatabaseErrorKind.UNREACHABLE,  # CR_SERVER_GONE_ERROR
+    2013: DatabaseErrorKind.UNREACHABLE,  # CR_SERVER_LOST
+}
+#: libpq fails a connection before any statement ran, so psycopg's error carries no SQLSTATE
+#: (there is no result to read it from); the server's primary message is all there is.
+_PG_CONNECT_MESSAGES = (
+    ("password authentication failed", DatabaseErrorKind.AUTHENTICATION),
+    ("no password supplied", DatabaseErrorKind.AUTHENTICATION),
+    ('role "', DatabaseErrorKind.AUTHENTICATION),  # role "x" does not exist
+    ('database "', DatabaseErrorKind.NOT_FOUND),  # database "x" does not exist
+    ("permission denied", DatabaseErrorKind.PERMISSION),  # no CONNECT privilege
+)
 
 
-def _looks_like_missing_grant(error: exc.DBAPIError) -> bool:
-    # PostgreSQL: "permission denied for table …"; MariaDB: "INSERT command denied to user …"
-    # and "Access denied for user … to database …" (a login the database has no grant for).
-    text = str(error.orig).lower()
-    return (
-        "permission denied" in text
-        or "command denied" in text
-        or ("access denied" in text and "to database" in text)
-    )
+def error_kind(error: exc.DBAPIError) -> DatabaseErrorKind | None:
+    """Why a driver failed, from its own error code; None when the code says nothing known."""
+    orig = error.orig
+    if orig is None:
+        return None
+    sqlite_code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(sqlite_code, int):
+        kind = _SQLITE_CODES.get(sqlite_code & 0xFF)
+        # SQLITE_ERROR is SQLite's only code for a missing table: its message tells.
+        if kind is None and str(orig).startswith("no such table"):
+            return DatabaseErrorKind.SCHEMA
+        return kind
+    if hasattr(orig, "sqlstate"):  # psycopg
+        state = orig.sqlstate
+        if isinstance(state, str) and state:
+            return _SQLSTATES.get(state) or _SQLSTATE_CLASSES.get(state[:2])
+        text = str(orig)
+        return next((kind for part, kind in _PG_CONNECT_MESSAGES if part in text), None)
+    args = getattr(orig, "args", ())
+    if args and isinstance(args[0], int):  # pymysql: (errno, message)
+        return _MYSQL_ERRORS.get(args[0])
+    return None
 
 
-def _describe(engine: Engine, error: exc.DBAPIError) -> str:
+def _describe(engine: Engine, kind: DatabaseErrorKind | None) -> str:
     where = safe_url(engine.url)
-    text = str(error.orig).lower() if error.orig is not None else str(error).lower()
-    if "readonly" in text or "read-only" in text or "read only" in text:
-        return f"The database at {where} is read-only; Keyward needs to write to it."
-    if "unable to open" in text:
-        return f"The database file at {where} cannot be opened; check the path and permissions."
-    if "not a database" in text or "file is encrypted" in text:
-        return f"{where} is not a SQLite database."
-    if _looks_like_missing_grant(error):
-        return (
-            f"The database at {where} does not let this login use Keyward; "
-            "ask a Keyward admin to add you with `keyward users add`."
-        )
-    if "password authentication failed" in text or "access denied" in text:
-        return f"The database at {where} refused the login; check the user name and password."
-    if "locked" in text or "lock wait timeout" in text:
-        return "The database stayed busy with another writer for too long; try again."
-    if "does not exist" in text or "unknown database" in text:
-        return f"The database named in {where} does not exist."
+    sqlite = engine.dialect.name == "sqlite"
+    match kind:
+        case DatabaseErrorKind.READ_ONLY:
+            return f"The database at {where} is read-only; Keyward needs to write to it."
+        case DatabaseErrorKind.UNREACHABLE if sqlite:
+            return f"The database file at {where} cannot be opened; check the path and permissions."
+        case DatabaseErrorKind.FOREIGN:
+            return f"{where} is not a SQLite database."
+        case DatabaseErrorKind.SCHEMA:
+            return f"The database at {where} is not a usable Keyward database."
+        case DatabaseErrorKind.PERMISSION:
+            return (
+                f"The database at {where} does not let this login use Keyward; "
+                "ask a Keyward admin to add you with `keyward users add`."
+            )
+        case DatabaseErrorKind.AUTHENTICATION:
+            return f"The database at {where} refused the login; check the user name and password."
+        case DatabaseErrorKind.BUSY:
+            return "The database stayed busy with another writer for too long; try again."
+        case DatabaseErrorKind.NOT_FOUND:
+            return f"The database named in {where} does not exist."
     return f"The database at {where} cannot be reached; check that it is running and reachable."
 
 

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from app.data.key_queries import Cursor, SortField
+from app.data.key_queries import Cursor
 from app.domain.audit import AuditAction, AuditRecord
 from app.domain.clock import isoformat_utc
 from app.domain.key_format import SecretToken
 from app.domain.roles import Role
+from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus, RejectReason
 from app.domain.validation import expiry_day
 
@@ -112,9 +113,19 @@ class KeyQuery:
 
 
 @dataclass(frozen=True, slots=True)
+class PageCursor:
+    """Where a page of keys ended: hand it back to ``KeyService.page(after=…)`` as it is.
+
+    Opaque to the command line and the console; only the services read what is inside.
+    """
+
+    _position: Cursor = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class KeyPage:
     rows: tuple[KeyDTO, ...]
-    next_cursor: Cursor | None
+    next_cursor: PageCursor | None
 
 
 @dataclass(frozen=True, slots=True)

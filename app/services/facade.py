@@ -16,6 +16,7 @@ from app.domain.hashing import PROFILES, STANDARD, TokenHasher
 from app.services.audit import AuditService
 from app.services.checkpoints import CheckpointService
 from app.services.context import ServiceContext, translate_errors
+from app.services.database import DatabaseAddress
 from app.services.keys import KeyService
 from app.services.settings import PolicyService
 from app.services.users import UserService
@@ -40,6 +41,25 @@ class Services:
     policy: PolicyService
     checkpoints: CheckpointService
     _verifiers: list[Verifier] = field(default_factory=list)
+
+    @property
+    def clock(self) -> Callable[[], datetime]:
+        """The services' clock (tests set it): what "now" is for every rule and display."""
+        return self.context.clock
+
+    @property
+    def database(self) -> DatabaseAddress:
+        return DatabaseAddress.of(self.engine.url)
+
+    @property
+    def database_label(self) -> str:
+        """A short name for the database, for a title: the file, or "database on host"."""
+        return self.database.label
+
+    @property
+    def database_location(self) -> str:
+        """The whole database URL with its password hidden, for a status bar or a message."""
+        return self.database.safe
 
     def verifier(self, **options: float) -> Verifier:
         verifier = Verifier(self.engine, self.hasher, clock=self.context.clock, **options)  # type: ignore[arg-type]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -10,12 +11,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.data import key_queries
-from app.data.key_queries import Cursor, KeyFilter
+from app.data.key_queries import KeyFilter
 from app.data.models import ApiKey, DailyUsage, User
 from app.domain.audit import AuditAction
 from app.domain.clock import isoformat_utc
 from app.domain.errors import (
     ConflictError,
+    Field,
     NotFound,
     PolicyConfirmationRequired,
     ValidationError,
@@ -23,7 +25,7 @@ from app.domain.errors import (
 from app.domain.hashing import TokenHasher
 from app.domain.key_format import GeneratedToken, could_be_key_id, generate_token, key_id_of
 from app.domain.policy import REASON_POLICY_LIMIT
-from app.domain.roles import Action, Role, can, require, require_manage_key
+from app.domain.roles import Action, can, require, require_manage_key
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import (
     clean_description,
@@ -41,11 +43,40 @@ from app.services.dto import (
     KeyPage,
     KeyQuery,
     Operator,
+    PageCursor,
     UsageSummary,
 )
 from app.services.settings import SettingsStore
 
 _ALL = KeyQuery()
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyDraft:
+    """A key checked and hashed, ready to be written (no transaction is open yet)."""
+
+    name: str
+    description: str
+    expires_at: datetime | None
+    environment: str
+    prefix: str
+    owner: str | None
+    replace_oldest: bool
+    generated: GeneratedToken = field(repr=False)
+    secret_hash: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class _Succession:
+    """The key a new one takes the place of: rotated (retired by the rotation) or replaced."""
+
+    key_id: str
+    rotation: bool
+
+    @property
+    def reason(self) -> str:
+        """The audit reason of the new key's creation (the server routines read it too)."""
+        return f"{'rotation' if self.rotation else 'replacement'} of {self.key_id}"
 
 
 def _no_such_key(key_id: str) -> NotFound:
@@ -134,9 +165,9 @@ class KeyService:
             owner_id = own
         return KeyFilter(search=clean_search(query.search), status=query.status, owner_id=owner_id)
 
-    def page(self, query: KeyQuery = _ALL, after: Cursor | None = None) -> KeyPage:
+    def page(self, query: KeyQuery = _ALL, after: PageCursor | None = None) -> KeyPage:
         if not 1 <= query.limit <= 1000:
-            raise ValidationError("limit", "The page size must be between 1 and 1000.")
+            raise ValidationError(Field.LIMIT, "The page size must be between 1 and 1000.")
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             key_filter = self._visible_filter(session, operator, query)
@@ -148,9 +179,12 @@ class KeyService:
                 descending=query.descending,
                 limit=query.limit,
                 now=now,
-                after=after,
+                after=None if after is None else after._position,
             )
-            return KeyPage(tuple(self._dtos(session, rows, now)), cursor)
+            return KeyPage(
+                tuple(self._dtos(session, rows, now)),
+                None if cursor is None else PageCursor(cursor),
+            )
 
     def count(self, query: KeyQuery = _ALL) -> int:
         with self._context.read() as session:
@@ -277,7 +311,7 @@ class KeyService:
         clash = session.execute(statement.limit(1)).scalar_one_or_none()
         if clash is not None:
             raise ValidationError(
-                "name",
+                Field.NAME,
                 f"{owner.display_name} already has a key named “{name}” ({clash}); "
                 "choose another name or revoke that key first.",
             )
@@ -382,8 +416,6 @@ class KeyService:
         environment: str = "live",
         owner: str | None = None,
         replace_oldest: bool = False,
-        _replacing: str | None = None,
-        _retire: Callable[[WriteTx, ApiKey], None] | None = None,
     ) -> CreatedKey:
         """Make a key; the returned token is the only copy there will ever be.
 
@@ -391,6 +423,20 @@ class KeyService:
         :class:`PolicyConfirmationRequired` unless ``replace_oldest`` confirms that the
         owner's oldest active key is to be revoked.
         """
+        draft = self._draft(name, description, expires, environment, owner, replace_oldest)
+        with self._context.write() as tx:
+            return self._create_in(tx, draft, None)
+
+    def _draft(
+        self,
+        name: str,
+        description: str | None,
+        expires: str | date | None,
+        environment: str,
+        owner: str | None,
+        replace_oldest: bool,
+    ) -> _KeyDraft:
+        """Check the inputs and make the token and its hash, before any write transaction."""
         name = clean_name(name)
         description = clean_description(description)
         today = self._context.clock().date()
@@ -400,7 +446,7 @@ class KeyService:
         environment = environment.strip().lower()
         if environment not in environments:
             raise ValidationError(
-                "environment",
+                Field.ENVIRONMENT,
                 f"“{environment[:20]}” is not an environment of this database; "
                 f"use one of {', '.join(environments)}.",
             )
@@ -408,124 +454,106 @@ class KeyService:
         generated: GeneratedToken = generate_token(prefix, environment)
         # Hashing happens before the write transaction so no lock is held for it.
         secret_hash = self._hasher.hash(generated.token.reveal())
-        with self._context.write() as tx:
-            operator = tx.operator
-            require(operator.role, Action.CREATE_OWN_KEY)
-            owner_user = self._user(tx.session, owner or operator.login)
-            if owner_user.login != operator.login:
-                require(operator.role, Action.CREATE_FOR_OTHERS)
-            if not owner_user.active:
-                raise ValidationError(
-                    "owner", f"{owner_user.display_name} is deactivated and cannot own new keys."
+        return _KeyDraft(
+            name=name,
+            description=description,
+            expires_at=expires_at,
+            environment=environment,
+            prefix=prefix,
+            owner=owner,
+            replace_oldest=replace_oldest,
+            generated=generated,
+            secret_hash=secret_hash,
+        )
+
+    def _create_in(self, tx: WriteTx, draft: _KeyDraft, replaces: _Succession | None) -> CreatedKey:
+        """Write the drafted key in ``tx``; ``replaces`` names the key it takes the place of."""
+        operator = tx.operator
+        require(operator.role, Action.CREATE_OWN_KEY)
+        owner_user = self._user(tx.session, draft.owner or operator.login)
+        if owner_user.login != operator.login:
+            require(operator.role, Action.CREATE_FOR_OTHERS)
+        if not owner_user.active:
+            raise ValidationError(
+                Field.OWNER,
+                f"{owner_user.display_name} is deactivated and cannot own new keys.",
+            )
+        if replaces is None:
+            self._check_unique_name(tx.session, owner_user, draft.name)
+        policy = SettingsStore(self._context).policy_in(tx.session)
+        revoked_dto: KeyDTO | None = None
+        active = self._active_keys_of(tx.session, owner_user, tx.now)
+        if replaces is not None and replaces.rotation:
+            # A rotation retires its old key itself; it does not count against the limit.
+            active = [key for key in active if key.key_id != replaces.key_id]
+        if policy.over_limit(len(active)):
+            oldest = active[0]
+            if not draft.replace_oldest:
+                limit = policy.max_active_keys_per_user
+                raise PolicyConfirmationRequired(
+                    f"{owner_user.display_name} already has {len(active)} active "
+                    f"key{'s' if len(active) != 1 else ''} (the limit is {limit}); creating "
+                    f"this key will revoke the oldest, “{oldest.name}” ({oldest.key_id}).",
+                    key_to_revoke=oldest.key_id,
+                    key_name=oldest.name,
                 )
-            if _replacing is None:
-                self._check_unique_name(tx.session, owner_user, name)
-            policy = settings.policy_in(tx.session)
-            revoked_dto: KeyDTO | None = None
-            active = self._active_keys_of(tx.session, owner_user, tx.now)
-            if _retire is not None:
-                # A rotation retires its old key itself; it does not count against the limit.
-                active = [key for key in active if f"rotation of {key.key_id}" != _replacing]
+            if not tx.on_server:  # on a server the creating routine revokes it
+                self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
+                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+        generated = draft.generated
+        if tx.on_server:
+            row = self._create_on_server(tx, draft, owner_user, replaces)
             if policy.over_limit(len(active)):
-                oldest = active[0]
-                if not replace_oldest:
-                    limit = policy.max_active_keys_per_user
-                    raise PolicyConfirmationRequired(
-                        f"{owner_user.display_name} already has {len(active)} active "
-                        f"key{'s' if len(active) != 1 else ''} (the limit is {limit}); creating "
-                        f"this key will revoke the oldest, “{oldest.name}” ({oldest.key_id}).",
-                        key_to_revoke=oldest.key_id,
-                        key_name=oldest.name,
-                    )
-                if not tx.on_server:  # on a server the creating routine revokes it
-                    self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
-                    revoked_dto = self._to_dto(oldest, owner_user, tx.now)
-            if tx.on_server:
-                row = self._create_on_server(
-                    tx,
-                    generated,
-                    prefix,
-                    environment,
-                    name,
-                    description,
-                    owner_user,
-                    secret_hash,
-                    expires_at,
-                    replace_oldest,
-                    _replacing,
-                )
-                if policy.over_limit(len(active)):
-                    oldest = self._reload(tx, active[0].key_id)
-                    revoked_dto = self._to_dto(oldest, owner_user, tx.now)
-                if _retire is not None:
-                    _retire(tx, row)
-                return CreatedKey(
-                    self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto
-                )
-            row = ApiKey(
-                key_id=generated.key_id,
-                prefix=prefix,
-                environment=environment,
-                name=name,
-                description=description,
-                owner_id=owner_user.id,
-                owner_name=owner_user.display_name,
-                masked=generated.masked,
-                secret_hash=secret_hash,
-                state=KeyState.ACTIVE.value,
-                created_at=tx.now,
-                created_by=operator.login,
-                updated_at=tx.now,
-                updated_by=operator.login,
-                expires_at=expires_at,
-                version=1,
-            )
-            tx.session.add(row)
-            tx.session.flush()
-            tx.audit(
-                AuditAction.KEY_CREATED,
-                "key",
-                row.key_id,
-                after=snapshot(row, owner_user.login),
-                reason=_replacing,
-            )
-            if _retire is not None:
-                _retire(tx, row)
+                oldest = self._reload(tx, active[0].key_id)
+                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
             return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
+        row = ApiKey(
+            key_id=generated.key_id,
+            prefix=draft.prefix,
+            environment=draft.environment,
+            name=draft.name,
+            description=draft.description,
+            owner_id=owner_user.id,
+            owner_name=owner_user.display_name,
+            masked=generated.masked,
+            secret_hash=draft.secret_hash,
+            state=KeyState.ACTIVE.value,
+            created_at=tx.now,
+            created_by=operator.login,
+            updated_at=tx.now,
+            updated_by=operator.login,
+            expires_at=draft.expires_at,
+            version=1,
+        )
+        tx.session.add(row)
+        tx.session.flush()
+        tx.audit(
+            AuditAction.KEY_CREATED,
+            "key",
+            row.key_id,
+            after=snapshot(row, owner_user.login),
+            reason=None if replaces is None else replaces.reason,
+        )
+        return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
 
     def _create_on_server(
-        self,
-        tx: WriteTx,
-        generated: GeneratedToken,
-        prefix: str,
-        environment: str,
-        name: str,
-        description: str,
-        owner: User,
-        secret_hash: str,
-        expires_at: datetime | None,
-        replace_oldest: bool,
-        replacing: str | None,
+        self, tx: WriteTx, draft: _KeyDraft, owner: User, replaces: _Succession | None
     ) -> ApiKey:
-        rotating = (
-            replacing[len("rotation of ") :]
-            if replacing and replacing.startswith("rotation of ")
-            else None
-        )
+        generated = draft.generated
         tx.call(
             "kw_create_key",
             generated.key_id,
-            prefix,
-            environment,
-            name,
-            description,
+            draft.prefix,
+            draft.environment,
+            draft.name,
+            draft.description,
             owner.login,
             generated.masked,
-            secret_hash,
-            expires_at,
-            replace_oldest,
-            replacing,
-            rotating,
+            draft.secret_hash,
+            draft.expires_at,
+            draft.replace_oldest,
+            None if replaces is None else replaces.reason,
+            replaces.key_id if replaces is not None and replaces.rotation else None,
         )
         return self._reload(tx, generated.key_id)
 
@@ -581,7 +609,7 @@ class KeyService:
             row, owner = self._managed_row(tx, key_id)
             if row.state == KeyState.REVOKED.value:
                 raise ValidationError(
-                    "state",
+                    Field.STATE,
                     f"“{row.name}” is revoked; a revoked key stays revoked. Create a new key.",
                 )
             if expected_version is not None and row.version != expected_version:
@@ -615,7 +643,7 @@ class KeyService:
         with self._context.write() as tx:
             row, owner = self._managed_row(tx, key_id)
             if row.state == KeyState.REVOKED.value:
-                raise ValidationError("state", f"“{row.name}” is already revoked.")
+                raise ValidationError(Field.STATE, f"“{row.name}” is already revoked.")
             self._revoke_row(tx, row, owner, reason)
             if tx.on_server:
                 row = self._reload(tx, row.key_id)
@@ -659,17 +687,17 @@ class KeyService:
         """
         old = self.get(key_id)
         if old.status is KeyStatus.REVOKED:
-            raise ValidationError("state", f"“{old.name}” is revoked; replace it instead.")
+            raise ValidationError(Field.STATE, f"“{old.name}” is revoked; replace it instead.")
         now = self._context.clock()
         note = f"Rotated from {old.key_id} on {now:%Y-%m-%d}."
         description = f"{old.description}\n\n{note}".strip() if old.description else note
 
-        def retire(tx: WriteTx, successor: ApiKey) -> None:
+        def retire(tx: WriteTx, successor: str) -> None:
             row, owner = self._managed_row(tx, old.key_id)
             if row.state == KeyState.REVOKED.value:
-                raise ValidationError("state", f"“{row.name}” was revoked meanwhile.")
+                raise ValidationError(Field.STATE, f"“{row.name}” was revoked meanwhile.")
             if grace is None or grace <= timedelta(0):
-                self._revoke_row(tx, row, owner, f"rotated to {successor.key_id}")
+                self._revoke_row(tx, row, owner, f"rotated to {successor}")
                 return
             deadline = tx.now + grace
             if tx.on_server and (row.expires_at is None or row.expires_at > deadline):
@@ -678,7 +706,7 @@ class KeyService:
                     row,
                     expires_at=deadline,
                     set_expiry=True,
-                    reason=f"rotated to {successor.key_id}; grace period",
+                    reason=f"rotated to {successor}; grace period",
                 )
                 return
             if row.expires_at is None or row.expires_at > deadline:
@@ -691,19 +719,22 @@ class KeyService:
                     row.key_id,
                     before=before,
                     after=snapshot(row, owner.login),
-                    reason=f"rotated to {successor.key_id}; grace period",
+                    reason=f"rotated to {successor}; grace period",
                 )
 
         keeps_expiry = old.expires_at is not None and old.expires_at > now
-        return self.create(
+        draft = self._draft(
             old.name,
             description[-2000:],
-            expires=old.expires_on if keeps_expiry else None,
-            environment=old.environment,
-            owner=old.owner_login,
-            _replacing=f"rotation of {old.key_id}",
-            _retire=retire,
+            old.expires_on if keeps_expiry else None,
+            old.environment,
+            old.owner_login,
+            False,
         )
+        with self._context.write() as tx:
+            created = self._create_in(tx, draft, _Succession(old.key_id, rotation=True))
+            retire(tx, created.key.key_id)
+            return created
 
     def replace(self, key_id: str, owner: str | None = None) -> CreatedKey:
         """Affinity's "Option A": a new key for an active user in place of a revoked one."""
@@ -714,13 +745,6 @@ class KeyService:
             f"{old.status.label.lower()})."
         )
         description = f"{note}\n\n{old.description}".strip()
-        return self.create(
-            old.name,
-            description[:2000],
-            environment=old.environment,
-            owner=new_owner,
-            _replacing=f"replacement of {old.key_id}",
-        )
-
-    def operator_role(self) -> Role:
-        return self._context.operator().role
+        draft = self._draft(old.name, description[:2000], None, old.environment, new_owner, False)
+        with self._context.write() as tx:
+            return self._create_in(tx, draft, _Succession(old.key_id, rotation=False))

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from app.data.models import Setting
 from app.domain.audit import AuditAction
-from app.domain.errors import ValidationError
+from app.domain.errors import Field, ValidationError
 from app.domain.key_format import DEFAULT_ENVIRONMENTS, DEFAULT_PREFIX, check_label
 from app.domain.policy import KeyPolicy, parse_limit
 from app.domain.roles import Action, require
@@ -106,11 +106,13 @@ class PolicyService:
         return self._set(MAX_ACTIVE, None if value is None else str(value), "limit")
 
     def set_prefix(self, prefix: str) -> PolicyDTO:
-        return self._set(PREFIX, check_label(prefix.strip(), "prefix"), "prefix")
+        return self._set(PREFIX, check_label(prefix.strip(), Field.PREFIX), "prefix")
 
     def set_environments(self, labels: str) -> PolicyDTO:
-        names = [check_label(label.strip().lower(), "environment") for label in labels.split(",")]
+        names = [
+            check_label(label.strip().lower(), Field.ENVIRONMENT) for label in labels.split(",")
+        ]
         names = list(dict.fromkeys(name for name in names if name))
         if not names:
-            raise ValidationError("environment", "Name at least one environment, e.g. live.")
+            raise ValidationError(Field.ENVIRONMENT, "Name at least one environment, e.g. live.")
         return self._set(ENVIRONMENTS, ",".join(names), "environments")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from app.data.models import ApiKey, User
 from app.domain.audit import AuditAction
-from app.domain.errors import NotFound, ValidationError
+from app.domain.errors import Field, NotFound, ValidationError
 from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.roles import Action, Role, parse_role, require
 from app.domain.status import KeyState
@@ -93,7 +93,7 @@ class UserService:
                 sa.select(User.id).where(User.login == login)
             ).scalar_one_or_none()
             if exists is not None:
-                raise ValidationError("login", f"“{login}” is already a Keyward user.")
+                raise ValidationError(Field.LOGIN, f"“{login}” is already a Keyward user.")
             if tx.on_server:
                 # The database adds the user, grants the login its role and writes the event.
                 granted = bool(tx.call("kw_add_user", login, name, mail, the_role.value)[0][0])
@@ -122,7 +122,7 @@ class UserService:
                 return _dto(user)
             if user.role == Role.ADMIN.value and not self._other_admins(tx, user):
                 raise ValidationError(
-                    "role", f"{user.login} is the last admin; make someone else admin first."
+                    Field.ROLE, f"{user.login} is the last admin; make someone else admin first."
                 )
             if tx.on_server:
                 tx.call("kw_set_role", user.login, the_role.value)
@@ -144,10 +144,10 @@ class UserService:
             require(tx.operator.role, Action.MANAGE_USERS)
             user = self._find(tx, login)
             if not user.active:
-                raise ValidationError("login", f"{user.login} is already deactivated.")
+                raise ValidationError(Field.LOGIN, f"{user.login} is already deactivated.")
             if user.role == Role.ADMIN.value and not self._other_admins(tx, user):
                 raise ValidationError(
-                    "login", f"{user.login} is the last admin; make someone else admin first."
+                    Field.LOGIN, f"{user.login} is the last admin; make someone else admin first."
                 )
             if tx.on_server:
                 # Revokes every key (one event each), the login's database role, and records
@@ -196,7 +196,7 @@ class UserService:
             require(tx.operator.role, Action.MANAGE_USERS)
             user = self._find(tx, login)
             if user.active:
-                raise ValidationError("login", f"{user.login} is already active.")
+                raise ValidationError(Field.LOGIN, f"{user.login} is already active.")
             if tx.on_server:
                 tx.call("kw_set_active", user.login, True)
                 return _dto(self._find(tx, login))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
@@ -16,6 +17,37 @@ DEFAULT_KEYRING_SERVICE = "keyward"
 class SecretFileFormat(StrEnum):
     TEXT = "text"  # the token alone on one line
     DOTENV = "env"  # NAME=token, for a .env file
+
+
+@dataclass(frozen=True, slots=True)
+class SecretFile:
+    """A secret written to a file readable by its owner only."""
+
+    path: Path
+
+    def to_json(self) -> dict[str, str]:
+        return {"type": "file", "path": str(self.path)}
+
+
+@dataclass(frozen=True, slots=True)
+class KeyringEntry:
+    """A secret saved in the OS keyring, under a service and a user name."""
+
+    service: str
+    username: str
+    backend: str
+
+    def to_json(self) -> dict[str, str]:
+        return {
+            "type": "keyring",
+            "service": self.service,
+            "username": self.username,
+            "backend": self.backend,
+        }
+
+
+#: Where a freshly created secret was stored.
+StoredSecret = SecretFile | KeyringEntry
 
 
 def env_variable_name(key_name: str) -> str:

@@ -40,7 +40,7 @@ from app.data.engine import writer
 from app.data.models import ApiKey, DailyUsage
 from app.data.server.calls import routine_error
 from app.domain.clock import utc_now
-from app.domain.errors import DatabaseError, KeywardError
+from app.domain.errors import DatabaseError, DatabaseErrorKind, KeywardError
 from app.domain.hashing import TokenHasher
 from app.domain.key_format import MalformedToken, parse_token
 from app.domain.status import KeyState, RejectReason
@@ -162,7 +162,7 @@ class Verifier:
             known = _routine_refusal(error)
             if known is not None:  # e.g. a login that is not an active Keyward user
                 raise known from None
-            raise DatabaseError(_UNREACHABLE) from error
+            raise DatabaseError(_UNREACHABLE, DatabaseErrorKind.UNREACHABLE) from error
         return None if row is None else tuple(row)
 
     def _drop_connection(self) -> None:
@@ -272,7 +272,8 @@ class Verifier:
             if known is not None:
                 raise known from None
             raise DatabaseError(
-                "The key database cannot be reached, so key usage was not recorded yet."
+                "The key database cannot be reached, so key usage was not recorded yet.",
+                DatabaseErrorKind.UNREACHABLE,
             ) from None
 
     def _keep(self, pending: dict[tuple[int, str, date], _Use]) -> None:

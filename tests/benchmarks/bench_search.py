@@ -31,7 +31,7 @@ from app.data.key_queries import SortField
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.services import Services, open_services
 from app.services.dto import KeyQuery
-from tests.benchmarks.seed import BENCH_ADMIN, tokens_path_for
+from tests.benchmarks.seed import BENCH_ADMIN, add_database_argument, tokens_path_for
 
 SEARCH_BUDGET_MS = 50
 #: (kind, term): the seeder gives these terms the same share of keys at any size.
@@ -281,7 +281,7 @@ def bench(services: Services, repeat: int, like_repeat: int, tokens: Sequence[st
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", required=True)
+    add_database_argument(parser)
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--like-repeat", type=int, default=5)
     parser.add_argument("--tokens", type=Path, help="the seeder's token file")

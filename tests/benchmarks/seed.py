@@ -472,12 +472,30 @@ def write_tokens(path: Path, tokens: Sequence[str]) -> None:
         handle.write("".join(f"{token}\n" for token in tokens))
 
 
+#: The benchmarks' database when ``--database`` is not given.
+DATABASE_ENV = "KEYWARD_BENCH_DATABASE"
+#: Where the token file of a server database goes (default: ``bench-data`` here).
+DATA_DIR_ENV = "KEYWARD_BENCH_DATA"
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    """``--database URL``, defaulting to ``$KEYWARD_BENCH_DATABASE`` (one of them is needed)."""
+    default = os.environ.get(DATABASE_ENV) or None
+    parser.add_argument(
+        "--database",
+        default=default,
+        required=default is None,
+        help=f"sqlite:///PATH or a server URL (default: ${DATABASE_ENV})",
+    )
+
+
 def tokens_path_for(url: str) -> Path:
-    """``<db>.tokens`` beside a SQLite file; ``/work/bench-data/<db>.<dialect>.tokens`` else."""
+    """``<db>.tokens`` beside a SQLite file; ``$KEYWARD_BENCH_DATA/<db>.<dialect>.tokens`` else."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         return Path(parsed.database + ".tokens")
-    return Path("/work/bench-data") / f"{parsed.database}.{parsed.get_backend_name()}.tokens"
+    folder = Path(os.environ.get(DATA_DIR_ENV) or "bench-data")
+    return folder / f"{parsed.database}.{parsed.get_backend_name()}.tokens"
 
 
 def analyze(engine: Engine) -> None:
@@ -569,7 +587,7 @@ def seed(
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", required=True, help="sqlite:///PATH or a server URL")
+    add_database_argument(parser)
     parser.add_argument("--keys", type=int, default=1_000_000)
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--real-keys", type=int, default=100, help="keys made via the services")

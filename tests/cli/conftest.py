@@ -1,30 +1,13 @@
-"""Running `keyward` in-process against a fresh database, and looking at what it left."""
+"""Fixtures for running `keyward` in-process against a fresh database (helpers: support.py)."""
 
 from __future__ import annotations
 
-import io
-import sys
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 
 import pytest
-import sqlalchemy as sa
 
 from app.cli.main import main
-
-
-@dataclass(frozen=True)
-class Result:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def last_line(self) -> str:
-        return self.out.rstrip("\n").splitlines()[-1]
-
-
-Run = Callable[..., Result]
+from tests.cli.support import Peek, Run, make_runner
 
 
 @pytest.fixture(autouse=True)
@@ -32,19 +15,6 @@ def _cheap_hashing(monkeypatch: pytest.MonkeyPatch) -> None:
     """argon2's cheapest profile (the entry-point test checks the real default)."""
     monkeypatch.setenv("KEYWARD_ARGON2_PROFILE", "fast-for-tests")
     monkeypatch.delenv("KEYWARD_DATABASE_URL", raising=False)
-
-
-def make_runner(
-    url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> Run:
-    def run(*argv: str, stdin: bytes | str | None = None) -> Result:
-        data = stdin.encode() if isinstance(stdin, str) else stdin
-        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data or b"")))
-        code = main(["--database", url, *argv])
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
 
 
 @pytest.fixture
@@ -68,35 +38,6 @@ def sqlite_run(
     return make_runner(sqlite_url, capsys, monkeypatch)
 
 
-class Peek:
-    """Raw reads of the database, to check what a refused command left behind."""
-
-    def __init__(self, url: str) -> None:
-        self.engine = sa.create_engine(url)
-
-    def scalar(self, sql: str, **params: object) -> object:
-        with self.engine.connect() as connection:
-            return connection.execute(sa.text(sql), params).scalar()
-
-    def execute(self, sql: str, **params: object) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(sa.text(sql), params)
-
-    def counts(self) -> tuple[object, ...]:
-        """Everything a change would touch: keys, their versions, events, users, settings."""
-        with self.engine.connect() as connection:
-            return tuple(
-                connection.execute(sa.text(sql)).scalar()
-                for sql in (
-                    "SELECT count(*) FROM api_keys",
-                    "SELECT coalesce(sum(version), 0) FROM api_keys",
-                    "SELECT count(*) FROM audit_events",
-                    "SELECT count(*) FROM users",
-                    "SELECT count(*) FROM settings",
-                )
-            )
-
-
 @pytest.fixture
 def peek(url: str) -> Iterator[Peek]:
     viewer = Peek(url)
@@ -109,11 +50,3 @@ def sqlite_peek(sqlite_url: str) -> Iterator[Peek]:
     viewer = Peek(sqlite_url)
     yield viewer
     viewer.engine.dispose()
-
-
-def create(run: Run, *args: str) -> tuple[str, str]:
-    """Create a key; returns (id, token) read the way a script would."""
-    result = run("keys", "create", *args)
-    assert result.code == 0, result.err
-    token = result.last_line
-    return token.split("_")[2], token

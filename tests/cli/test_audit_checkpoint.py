@@ -10,10 +10,8 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from tests.cli.conftest import Run, create, make_runner
-from tests.conftest import _fresh_server_database
-from tests.services.test_checkpoints import SERVER_KINDS, MemoryKeyring, Raw
-from tests.services.test_checkpoints import memory_keyring as memory_keyring
+from tests.cli.support import Run, create, make_runner
+from tests.support import SERVER_KINDS, MemoryKeyring, Raw, fresh_server_database
 
 
 @pytest.fixture(params=["sqlite", *SERVER_KINDS])
@@ -22,7 +20,7 @@ def checkpoint_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[s
         url = f"sqlite:///{os.path.join(tmp_path, 'keyward.db')}"
         yield url
     else:
-        yield from _fresh_server_database(request.param)
+        yield from fresh_server_database(request.param)
 
 
 @pytest.fixture

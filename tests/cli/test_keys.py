@@ -17,8 +17,8 @@ from app.cli import keys as cli_keys
 from app.cli.main import main
 from app.domain.errors import OutputError
 from app.domain.key_format import SECRET_LENGTH, checksum
-from tests.cli.conftest import Peek, Result, Run, create
-from tests.domain.test_validation import assert_one_sentence
+from tests.cli.support import Peek, Result, Run, create
+from tests.support import assert_one_sentence
 
 
 def unwritable_folder(tmp_path: Path) -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.cli.conftest import Peek, Run, create
+from tests.cli.support import Peek, Run, create
 
 KEY_FIELDS = {
     "id",

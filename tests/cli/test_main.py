@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 
 from app.cli import keys as cli_keys
-from app.cli.main import main
 from app.domain.hashing import STANDARD
+from app.main import main
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "postgresql+psycopg://u:hunter2@127.0.0.1:1/x"
@@ -24,9 +24,9 @@ UNREACHABLE = "postgresql+psycopg://u:hunter2@127.0.0.1:1/x"
 def keyward(
     *argv: str, stdin: bytes = b"", env: dict[str, str] | None = None, module: bool = False
 ) -> subprocess.CompletedProcess[bytes]:
-    """The installed `keyward` script (or `python -m app.cli`), as a person would run it."""
+    """The installed `keyward` script (or `python -m app`), as a person would run it."""
     script = shutil.which("keyward", path=str(Path(sys.executable).parent))
-    command = [sys.executable, "-m", "app.cli"] if module or script is None else [script]
+    command = [sys.executable, "-m", "app"] if module or script is None else [script]
     return subprocess.run(
         [*command, *argv],
         input=stdin,
@@ -316,7 +316,7 @@ def test_arguments_that_are_not_utf8_are_refused_by_the_real_entry_point(tmp_pat
     url = f"sqlite:///{tmp_path / 'keyward.db'}"
     assert keyward("--database", url, "db", "upgrade").returncode == 0
     script = shutil.which("keyward", path=str(Path(sys.executable).parent))
-    command = [script] if script else [sys.executable, "-m", "app.cli"]
+    command = [script] if script else [sys.executable, "-m", "app"]
     refused = subprocess.run(
         [*command, "--database", url, "keys", "create", "--name", b"Snow\xffflake"],
         capture_output=True,

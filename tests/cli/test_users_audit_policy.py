@@ -11,7 +11,7 @@ import pytest
 
 from app.domain.audit import verify_chain
 from app.services.audit import read_export
-from tests.cli.conftest import Peek, Run, create
+from tests.cli.support import Peek, Run, create
 
 
 def test_users_add_list_set_role_deactivate_reactivate(sqlite_run: Run) -> None:

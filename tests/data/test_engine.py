@@ -14,46 +14,17 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from app.data.engine import SQLITE_BUSY_TIMEOUT_MS, create_engine, parse_url, safe_url
-from app.domain.errors import DatabaseError
+from app.domain.errors import DatabaseError, DatabaseErrorKind
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
-from tests.conftest import MARIADB_ENV, POSTGRES_ENV
-
-PASSWORD = "S3cret-Pw-4711"
-
-#: What a driver's or Python's own error text looks like; none of it belongs in a message.
-NOISE = (
-    "Traceback",
-    "sqlalche.me",
-    "Background on this error",
-    "[SQL",
-    "sqlite3.",
-    "psycopg.",
-    "pymysql.err",
-    "OperationalError",
-    "ProgrammingError",
-    "DatabaseError",
-    "Errno",
-    "errno",
-)
-
-
-def assert_one_sentence(message: str) -> None:
-    assert message, "the refusal says nothing"
-    assert message == message.strip()
-    assert "\n" not in message, message
-    assert message.endswith("."), message
-    assert ". " not in message.rstrip("."), f"more than one sentence: {message}"
-    for noise in NOISE:
-        assert noise not in message, message
-    assert PASSWORD not in message, message
+from tests.support import MARIADB_ENV, PASSWORD, POSTGRES_ENV, assert_clean_refusal
 
 
 def refusal(url: str, hasher: TokenHasher, **options: object) -> DatabaseError:
     with pytest.raises(DatabaseError) as refused:
         services = open_services(url, hasher=hasher, **options)  # type: ignore[arg-type]
         services.close()
-    assert_one_sentence(refused.value.message)
+    assert_clean_refusal(refused.value.message)
     assert refused.value.exit_code == 3
     return refused.value
 
@@ -232,7 +203,7 @@ def test_safe_url_hides_the_password() -> None:
 def test_the_engine_factory_refuses_like_open_services() -> None:
     with pytest.raises(DatabaseError) as refused:
         create_engine(f"sybase://sa:{PASSWORD}@127.0.0.1/keys")
-    assert_one_sentence(refused.value.message)
+    assert_clean_refusal(refused.value.message)
 
 
 # --------------------------------------------------------------------------- read-only
@@ -266,7 +237,7 @@ def _read_but_not_write(url: str, key_id: str, hasher: TokenHasher) -> None:
         assert services.audit.verify().ok
         with pytest.raises(DatabaseError) as refused:
             services.keys.create("Amplitude")
-        assert_one_sentence(refused.value.message)
+        assert_clean_refusal(refused.value.message)
         assert "read-only" in refused.value.message
         with pytest.raises(DatabaseError):
             services.keys.revoke(key_id)
@@ -357,3 +328,32 @@ def test_every_engine_hides_statement_parameters(sqlite_url: str) -> None:
         assert engine.hide_parameters
     finally:
         engine.dispose()
+
+
+# --------------------------------------------------------------------------- kinds
+
+
+def test_each_refusal_carries_its_kind_from_the_driver_s_code(
+    tmp_path: Path, populated: tuple[str, str], fast_hasher: TokenHasher
+) -> None:
+    """Callers branch on ``DatabaseError.kind``, never on the sentence."""
+    not_sqlite = tmp_path / "notes.db"
+    not_sqlite.write_bytes(b"Quarterly notes, definitely not SQLite.\n" * 200)
+    kinds = {
+        "   ": DatabaseErrorKind.URL,
+        f"oracle://scott:{PASSWORD}@127.0.0.1/orcl": DatabaseErrorKind.URL,
+        f"postgresql+psycopg://keyward:{PASSWORD}@127.0.0.1:1/keys": DatabaseErrorKind.UNREACHABLE,
+        f"mysql+pymysql://keyward:{PASSWORD}@127.0.0.1:1/keys": DatabaseErrorKind.UNREACHABLE,
+        f"sqlite:///{not_sqlite}": DatabaseErrorKind.FOREIGN,
+    }
+    for url, kind in kinds.items():
+        assert refusal(url, fast_hasher).kind is kind, url
+
+    path, _key_id = populated
+    services = open_services(f"sqlite:///file:{path}?mode=ro&uri=true", hasher=fast_hasher)
+    try:
+        with pytest.raises(DatabaseError) as refused:
+            services.keys.create("Amplitude")
+        assert refused.value.kind is DatabaseErrorKind.READ_ONLY
+    finally:
+        services.close()

@@ -44,9 +44,9 @@ def postgres_url() -> Iterator[str]:
         if os.environ.get("KEYWARD_REQUIRE_SERVERS"):
             pytest.fail("KEYWARD_TEST_POSTGRES_URL is not set, but servers must run")
         pytest.skip("KEYWARD_TEST_POSTGRES_URL is not set")
-    from tests.conftest import _fresh_server_database
+    from tests.support import fresh_server_database
 
-    yield from _fresh_server_database("postgresql")
+    yield from fresh_server_database("postgresql")
 
 
 @pytest.fixture

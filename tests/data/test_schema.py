@@ -19,8 +19,7 @@ from app.data.server import stored_table
 from app.domain.errors import DatabaseError, SchemaOutOfDate
 from app.domain.hashing import TokenHasher
 from app.services import open_services
-from tests.conftest import OpenServices
-from tests.data.test_engine import PASSWORD, assert_one_sentence
+from tests.support import PASSWORD, OpenServices, assert_clean_refusal
 
 KEYWARD_TABLES = {
     "alembic_version",
@@ -108,7 +107,7 @@ def test_an_empty_server_database_is_refused_until_upgraded(
     with pytest.raises(SchemaOutOfDate) as refused:
         _open(server_url, fast_hasher)
     assert "keyward db upgrade" in refused.value.message
-    assert_one_sentence(refused.value.message)
+    assert_clean_refusal(refused.value.message)
     assert refused.value.exit_code == 3
     assert tables(server_engine) == set()  # refusing created nothing
 
@@ -151,7 +150,7 @@ def test_a_database_of_a_newer_keyward_is_refused_untouched(
             _open(database_url, fast_hasher, create_schema=create_schema)
         assert not isinstance(refused.value, SchemaOutOfDate)
         assert "newer Keyward" in refused.value.message
-        assert_one_sentence(refused.value.message)
+        assert_clean_refusal(refused.value.message)
     with pytest.raises(DatabaseError, match="newer Keyward"):
         upgrade(engine)
 
@@ -178,7 +177,7 @@ def test_a_database_of_another_application_is_refused_untouched(
             _open(database_url, fast_hasher, create_schema=create_schema)
         assert not isinstance(refused.value, SchemaOutOfDate)
         assert "another application" in refused.value.message
-        assert_one_sentence(refused.value.message)
+        assert_clean_refusal(refused.value.message)
 
     assert tables(engine) == before
     with engine.connect() as connection:
@@ -192,7 +191,7 @@ def test_a_refused_server_database_never_shows_the_password(
     url = make_url(server_url).set(password=PASSWORD).render_as_string(hide_password=False)
     with pytest.raises(DatabaseError) as refused:
         _open(url, fast_hasher)
-    assert_one_sentence(refused.value.message)
+    assert_clean_refusal(refused.value.message)
     assert PASSWORD not in refused.value.message
 
 

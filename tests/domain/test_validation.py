@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -26,42 +25,10 @@ from app.domain.validation import (
     latest_expiry,
     parse_expiry,
 )
+from tests.support import BIDI_CONTROLS, INVISIBLE_FORMATS, assert_one_sentence
 
-BIDI_CONTROLS = [
-    "\u202a",  # LEFT-TO-RIGHT EMBEDDING
-    "\u202b",  # RIGHT-TO-LEFT EMBEDDING
-    "\u202c",  # POP DIRECTIONAL FORMATTING
-    "\u202d",  # LEFT-TO-RIGHT OVERRIDE
-    "\u202e",  # RIGHT-TO-LEFT OVERRIDE
-    "\u2066",  # LEFT-TO-RIGHT ISOLATE
-    "\u2067",  # RIGHT-TO-LEFT ISOLATE
-    "\u2068",  # FIRST STRONG ISOLATE
-    "\u2069",  # POP DIRECTIONAL ISOLATE
-]
-#: Unicode "Cf" (format) characters: invisible, so "Snow\u200bflake" looks like "Snowflake".
-INVISIBLE_FORMATS = [
-    "\u00ad",  # SOFT HYPHEN
-    "\u061c",  # ARABIC LETTER MARK
-    "\u200b",  # ZERO WIDTH SPACE
-    "\u200c",  # ZERO WIDTH NON-JOINER
-    "\u200d",  # ZERO WIDTH JOINER
-    "\u200e",  # LEFT-TO-RIGHT MARK
-    "\u2060",  # WORD JOINER
-    "\u2064",  # INVISIBLE PLUS
-    "\ufeff",  # ZERO WIDTH NO-BREAK SPACE (byte-order mark)
-    "\U000e0001",  # LANGUAGE TAG
-]
 CONTROL_CHARACTERS = ["\x00", "\x07", "\x08", "\x1b", "\x1f", "\x7f", "\x85", "\x9b"]
 TODAY = date(2026, 3, 2)
-
-
-def assert_one_sentence(message: str) -> None:
-    """One clear sentence: starts like a sentence, ends with a full stop, no second one."""
-    assert message, "a refusal must say something"
-    assert "\n" not in message
-    assert message[0].isupper() or message[0] in "“\"'", message
-    assert message.endswith("."), message
-    assert re.search(r"[.!?]\s+[A-Z]", message) is None, message
 
 
 def _refused(call: object, *args: object, **kwargs: object) -> ValidationError:

@@ -30,7 +30,7 @@ from app.domain.roles import Role
 from app.services import Services
 from app.services.audit import read_export
 from app.services.dto import AuditEventDTO
-from tests.conftest import OpenServices
+from tests.support import OpenServices
 
 EVENTS = AuditEvent.__table__
 NOW = datetime(2031, 3, 4, 5, 6, 7, 890123, tzinfo=UTC)

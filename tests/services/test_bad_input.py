@@ -16,8 +16,15 @@ from app.domain.validation import expiry_day, latest_expiry
 from app.services import Services
 from app.services.dto import KeyQuery
 from app.services.verification import Verifier
-from tests.domain.test_validation import BIDI_CONTROLS, INVISIBLE_FORMATS, assert_one_sentence
-from tests.services.test_keys import Clock, Team, database_state, make_team
+from tests.support import (
+    BIDI_CONTROLS,
+    INVISIBLE_FORMATS,
+    Clock,
+    Team,
+    assert_one_sentence,
+    database_state,
+    make_team,
+)
 
 
 @pytest.fixture

@@ -15,10 +15,8 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from keyring.backend import KeyringBackend
 
 from app.data.checkpoint_models import CheckpointRow, SigningKeyRow
-from app.domain.audit import GENESIS_HASH, event_hash
 from app.domain.checkpoint import CheckpointError, SigningKey, parse_file
 from app.domain.errors import KeyringError, PermissionDenied, ValidationError
 from app.domain.hashing import TokenHasher
@@ -31,43 +29,7 @@ from app.services.checkpoints import (
     read_checkpoint_file,
     write_new_file,
 )
-from tests.conftest import _fresh_server_database
-from tests.services.test_keyring_vault import os_keyring, secret_service  # noqa: F401
-
-#: Server kinds whose checkpoint routines exist; the others run on SQLite only.
-SERVER_KINDS: tuple[str, ...] = ("postgresql", "mariadb")
-
-
-class MemoryKeyring(KeyringBackend):
-    """A keyring that forgets everything when the test ends."""
-
-    priority = 1  # type: ignore[assignment]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.entries: dict[tuple[str, str], str] = {}
-
-    def get_password(self, service: str, username: str) -> str | None:
-        return self.entries.get((service, username))
-
-    def set_password(self, service: str, username: str, password: str) -> None:
-        self.entries[(service, username)] = password
-
-    def delete_password(self, service: str, username: str) -> None:
-        self.entries.pop((service, username), None)
-
-
-@pytest.fixture
-def memory_keyring() -> Iterator[MemoryKeyring]:
-    import keyring
-
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+from tests.support import SERVER_KINDS, MemoryKeyring, Raw, fresh_server_database
 
 
 @pytest.fixture(params=["sqlite", *SERVER_KINDS])
@@ -75,7 +37,7 @@ def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{os.path.join(tmp_path, 'keyward.db')}"
     else:
-        yield from _fresh_server_database(request.param)
+        yield from fresh_server_database(request.param)
 
 
 class Opened:
@@ -112,79 +74,6 @@ def admin(open_as: Opened, memory_keyring: MemoryKeyring) -> Services:
 
 def checkpoints(services: Services) -> CheckpointService:
     return CheckpointService(services.context)
-
-
-class Raw:
-    """Straight SQL as the database's owner or superuser, past every service and routine."""
-
-    def __init__(self, services: Services) -> None:
-        self.engine = services.engine
-        mariadb = self.engine.dialect.name in {"mysql", "mariadb"}
-        with self.engine.connect() as connection:
-            tables = set(sa.inspect(connection).get_table_names())
-        self.suffix = "_data" if mariadb and "audit_events_data" in tables else ""
-
-    def t(self, name: str) -> str:
-        return name + self.suffix
-
-    def scalar(self, sql: str, **params: object) -> object:
-        with self.engine.connect() as connection:
-            return connection.execute(sa.text(sql), params).scalar()
-
-    def execute(self, sql: str, **params: object) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(sa.text(sql), params)
-
-    def events(self) -> list[dict[str, object]]:
-        with self.engine.connect() as connection:
-            rows = connection.execute(
-                sa.text(f"SELECT * FROM {self.t('audit_events')} ORDER BY seq")
-            ).mappings()
-            return [dict(row) for row in rows]
-
-    def rewrite_from(self, seq: int, reason: str) -> None:
-        """Change event ``seq``'s reason; recompute every later hash and the chain head."""
-        events = self.events()
-        previous = GENESIS_HASH
-        with self.engine.begin() as connection:
-            for event in events:
-                if event["seq"] == seq:
-                    event["reason"] = reason
-                if event["seq"] >= seq:
-                    fields = {k: v for k, v in event.items() if k != "hash"}
-                    fields["prev_hash"] = previous
-                    event["hash"] = event_hash(**fields)  # type: ignore[arg-type]
-                    connection.execute(
-                        sa.text(
-                            f"UPDATE {self.t('audit_events')} SET reason = :reason,"
-                            " prev_hash = :prev, hash = :hash WHERE seq = :seq"
-                        ),
-                        {
-                            "reason": event["reason"],
-                            "prev": previous,
-                            "hash": event["hash"],
-                            "seq": event["seq"],
-                        },
-                    )
-                previous = str(event["hash"])
-            connection.execute(
-                sa.text(f"UPDATE {self.t('audit_head')} SET seq = :seq, hash = :hash WHERE id = 1"),
-                {"seq": events[-1]["seq"], "hash": previous},
-            )
-
-    def truncate_after(self, seq: int) -> None:
-        with self.engine.begin() as connection:
-            hash_ = connection.execute(
-                sa.text(f"SELECT hash FROM {self.t('audit_events')} WHERE seq = :seq"),
-                {"seq": seq},
-            ).scalar_one()
-            connection.execute(
-                sa.text(f"DELETE FROM {self.t('audit_events')} WHERE seq > :seq"), {"seq": seq}
-            )
-            connection.execute(
-                sa.text(f"UPDATE {self.t('audit_head')} SET seq = :seq, hash = :hash WHERE id = 1"),
-                {"seq": seq, "hash": hash_},
-            )
 
 
 # --------------------------------------------------------------------------- signing
@@ -738,7 +627,7 @@ def test_p_as_is_ignored_for_anyone_but_the_owner(
 
 
 def test_the_signing_key_lives_in_the_real_os_keyring(
-    os_keyring: object,  # noqa: F811
+    os_keyring: object,
     sqlite_url: str,
     fast_hasher: TokenHasher,
 ) -> None:

@@ -21,7 +21,7 @@ from app.domain.errors import ConflictError
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.roles import Role
 from app.services import Services, open_services
-from tests.conftest import OpenServices
+from tests.support import OpenServices
 
 WRITERS = 4
 CHANGES_PER_WRITER = 25

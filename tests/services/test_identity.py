@@ -18,8 +18,7 @@ from app.domain.errors import DatabaseError, PermissionDenied, UnknownOperator
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.services import open_services
-from tests.conftest import OpenServices
-from tests.data.test_engine import assert_one_sentence
+from tests.support import OpenServices, assert_clean_refusal
 
 OTHER_PASSWORD = "kw-other-Pw-1234"
 
@@ -99,7 +98,7 @@ def test_a_login_the_database_has_not_granted_access_is_told_whom_to_ask(
     with pytest.raises(DatabaseError) as refused:
         open_services(other_url, hasher=fast_hasher).close()
 
-    assert_one_sentence(refused.value.message)
+    assert_clean_refusal(refused.value.message)
     assert "ask a Keyward admin" in refused.value.message
     assert OTHER_PASSWORD not in refused.value.message
 
@@ -126,7 +125,7 @@ def test_an_auditor_login_reads_everything_and_its_changes_are_refused(
             ):
                 with pytest.raises(PermissionDenied) as refused:
                     attempt()
-                assert_one_sentence(refused.value.message)
+                assert_clean_refusal(refused.value.message)
         finally:
             reader.close()
         assert admin.keys.get(key.key_id).status.value == "active"

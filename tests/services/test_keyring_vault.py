@@ -8,12 +8,8 @@ gnome-keyring, started for this module and torn down after it (CI-NOTES: without
 
 from __future__ import annotations
 
-import contextlib
 import os
-import shutil
-import signal
 import stat
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -46,101 +42,6 @@ def token() -> SecretToken:
 
 
 # --------------------------------------------------------------------------- the OS keyring
-
-
-def _bus_owner_pid(address: str, name: str, timeout: float = 30.0) -> int:
-    """The pid that owns ``name`` on the bus, waiting for the name to be taken.
-
-    gnome-keyring-daemon may return before it has claimed org.freedesktop.secrets, so this
-    subscribes to NameOwnerChanged first and then asks, instead of asking once.
-    """
-    from jeepney import DBusAddress, MatchRule, message_bus, new_method_call
-    from jeepney.io.blocking import open_dbus_connection
-
-    bus = DBusAddress(
-        "/org/freedesktop/DBus", bus_name="org.freedesktop.DBus", interface="org.freedesktop.DBus"
-    )
-    rule = MatchRule(
-        type="signal",
-        sender="org.freedesktop.DBus",
-        interface="org.freedesktop.DBus",
-        member="NameOwnerChanged",
-    )
-    rule.add_arg_condition(0, name)
-    with open_dbus_connection(bus=address) as connection:
-        connection.send_and_get_reply(message_bus.AddMatch(rule), timeout=10)
-        with connection.filter(rule) as changes:
-            has_owner = connection.send_and_get_reply(
-                new_method_call(bus, "NameHasOwner", "s", (name,)), timeout=10
-            )
-            if not has_owner.body[0]:
-                connection.recv_until_filtered(changes, timeout=timeout)
-        reply = connection.send_and_get_reply(
-            new_method_call(bus, "GetConnectionUnixProcessID", "s", (name,)), timeout=10
-        )
-    return int(reply.body[0])
-
-
-@pytest.fixture(scope="module")
-def secret_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An unlocked gnome-keyring on a private session bus; yields the bus address."""
-    for program in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(program) is None:
-            pytest.skip(f"{program} is not installed: no Secret Service to test against")
-    home = tmp_path_factory.mktemp("keyring-home")
-    runtime = home / "run"
-    runtime.mkdir(mode=0o700)
-    env = dict(os.environ, XDG_DATA_HOME=str(home / "data"), XDG_RUNTIME_DIR=str(runtime))
-    bus = subprocess.Popen(
-        ["dbus-daemon", "--session", "--nofork", "--print-address=1"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        env=env,
-    )
-    keyring_pid: int | None = None
-    try:
-        assert bus.stdout is not None
-        address = bus.stdout.readline().strip()
-        assert address, "dbus-daemon did not print its address"
-        env["DBUS_SESSION_BUS_ADDRESS"] = address
-        # Without --foreground the daemon returns once it is serving, and prints its env.
-        subprocess.run(
-            ["gnome-keyring-daemon", "--unlock", "--components=secrets"],
-            input="keyward-test-keyring",
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=30,
-            check=True,
-        )
-        keyring_pid = _bus_owner_pid(address, "org.freedesktop.secrets")
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("DBUS_SESSION_BUS_ADDRESS", address)
-            yield address
-    finally:
-        if keyring_pid is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(keyring_pid, signal.SIGTERM)
-        bus.terminate()
-        bus.wait(timeout=30)
-        if bus.stdout is not None:
-            bus.stdout.close()
-
-
-@pytest.fixture
-def os_keyring(secret_service: str) -> Iterator[object]:
-    """The Secret Service as the keyring library's backend, for one test."""
-    import keyring
-    from keyring.backends import SecretService
-
-    previous = keyring.get_keyring()
-    backend = SecretService.Keyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
 
 
 def test_a_new_secret_is_saved_in_the_os_keyring_and_reads_back(

@@ -1,21 +1,17 @@
 """Key lifecycle through the services, on every database: the Affinity and RecordsKeeper flows.
 
-The helpers at the top (``Clock``, ``Team``, ``make_team``, ``database_state``) are shared by
-the other service test modules.
+``Clock``, ``Team``, ``make_team`` and ``database_state`` come from ``tests/support.py``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
-from functools import cached_property
-from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from app.data.key_queries import SortField
-from app.data.models import ApiKey, AuditEvent, AuditHead, DailyUsage, Setting, User
+from app.data.models import AuditEvent
 from app.domain.audit import AuditAction
 from app.domain.errors import (
     ConflictError,
@@ -25,94 +21,13 @@ from app.domain.errors import (
 )
 from app.domain.key_format import parse_token
 from app.domain.policy import REASON_OWNER_DEACTIVATED, REASON_POLICY_LIMIT
+from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services import Services
 from app.services.dto import KeyDTO, KeyQuery
+from tests.support import START, Clock, Team, database_state, make_team
 
 # ---------------------------------------------------------------------------- shared helpers
-
-START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
-
-
-class Clock:
-    """A clock the test moves by hand (no sleeps)."""
-
-    def __init__(self, start: datetime = START) -> None:
-        self.now = start
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> datetime:
-        self.now += timedelta(**delta)
-        return self.now
-
-
-class Team:
-    """One database with one operator of each role, each with their own Services.
-
-    ``admin`` (ada) is the first operator, so admin; the others are opened on first use,
-    each like a separate process: ``manager`` (manny, "Manage All API Keys"), ``member``
-    (maria, "Generate API Key"), ``other_member`` (mike) and ``auditor`` (audrey).
-    """
-
-    def __init__(self, open_as: Callable[..., Services], clock: Clock) -> None:
-        self._open_as = open_as
-        self.clock = clock
-        self.admin = open_as("ada", clock=clock)
-        users = self.admin.users
-        users.add("manny", role="manager", display_name="Manny Ortiz")
-        users.add("maria", role="member", display_name="Maria Lopez", email="maria@example.com")
-        users.add("mike", role="member", display_name="Mike Chen")
-        users.add("audrey", role="auditor", display_name="Audrey Kim")
-
-    def _open(self, login: str) -> Services:
-        return self._open_as(login, clock=self.clock)
-
-    @cached_property
-    def manager(self) -> Services:
-        return self._open("manny")
-
-    @cached_property
-    def member(self) -> Services:
-        return self._open("maria")
-
-    @cached_property
-    def other_member(self) -> Services:
-        return self._open("mike")
-
-    @cached_property
-    def auditor(self) -> Services:
-        return self._open("audrey")
-
-
-def make_team(open_as: Callable[..., Services], clock: Clock) -> Team:
-    return Team(open_as, clock)
-
-
-def _rows(connection: sa.Connection, table: sa.Table) -> list[tuple[Any, ...]]:
-    return sorted((tuple(row) for row in connection.execute(sa.select(table))), key=repr)
-
-
-def database_state(services: Services) -> dict[str, Any]:
-    """Everything a refused call must leave as it was: keys, users, audit, settings, usage."""
-    tables = {
-        "keys": ApiKey.__table__,
-        "users": User.__table__,
-        "audit_events": AuditEvent.__table__,
-        "audit_head": AuditHead.__table__,
-        "settings": Setting.__table__,
-        "usage": DailyUsage.__table__,
-    }
-    with services.engine.connect() as connection:
-        state: dict[str, Any] = {
-            name: _rows(connection, table)  # type: ignore[arg-type]
-            for name, table in tables.items()
-        }
-        state["audit_event_count"] = connection.execute(
-            sa.select(sa.func.count()).select_from(AuditEvent)
-        ).scalar_one()
-    return state
 
 
 def audit_count(services: Services) -> int:

@@ -13,7 +13,7 @@ from app.domain.roles import Role
 from app.domain.status import KeyStatus
 from app.services import Services
 from app.services.dto import CreatedKey, KeyQuery
-from tests.services.test_keys import Clock, Team, database_state, make_team
+from tests.support import Clock, Team, database_state, make_team
 
 Attempt = Callable[[Services], object]
 

@@ -26,7 +26,7 @@ from app.domain.key_format import BASE62, CRC_LENGTH, SECRET_LENGTH, checksum, p
 from app.services import Services
 from app.services.dto import CreatedKey
 from app.services.verification import Verifier
-from tests.conftest import OpenServices
+from tests.support import OpenServices
 
 #: No run of this many consecutive characters of a secret may appear anywhere. Shorter than
 #: the whole secret, so that a truncated echo ("…the first 40 characters you typed") counts;

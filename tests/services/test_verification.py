@@ -17,7 +17,7 @@ from app.domain.status import RejectReason
 from app.services import Services
 from app.services.dto import CreatedKey
 from app.services.verification import Verifier
-from tests.services.test_keys import START, Clock, Team, database_state, make_team
+from tests.support import START, Clock, Team, database_state, make_team
 
 STANDARD_PREFIX = "$argon2id$v=19$m=19456,t=2,p=1$"
 FAST_PREFIX = "$argon2id$v=19$m=8,t=1,p=1$"

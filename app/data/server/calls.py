@@ -17,6 +17,7 @@ from sqlalchemy import exc
 
 from app.domain.errors import (
     ConflictError,
+    Field,
     KeywardError,
     NotFound,
     PermissionDenied,
@@ -64,7 +65,7 @@ def routine_error(error: exc.DBAPIError) -> KeywardError | None:
         case "conflict":
             return ConflictError(message, changed_by=None, changed_at=None)
         case "invalid":
-            return ValidationError("state", message)
+            return ValidationError(Field.STATE, message)
         case "limit":
             return PolicyConfirmationRequired(message, key_to_revoke="", key_name="")
         case "unknown":
