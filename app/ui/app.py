@@ -15,12 +15,11 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
-from sqlalchemy.engine import URL
 
-from app.data.engine import default_database_url, parse_url
-from app.domain.errors import DatabaseError, KeywardError
+from app.domain.errors import DatabaseError, DatabaseErrorKind, KeywardError
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
+from app.services.database import DatabaseAddress, default_database_url, parse_address
 from app.ui import db_login
 from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
@@ -88,8 +87,8 @@ def _connect(url_text: str, options: dict[str, Any]) -> tuple[Services, str | No
 
     Returns the services and, if remembering the password failed, a sentence to show.
     """
-    url = parse_url(url_text)
-    if not db_login.needs_login(url):
+    url = parse_address(url_text)
+    if not url.needs_login:
         return open_services(url_text, **options), None
     password = url.password
     asked: db_login.PasswordAnswer | None = None
@@ -102,7 +101,7 @@ def _connect(url_text: str, options: dict[str, Any]) -> tuple[Services, str | No
         try:
             services = open_services(_with_password(url, password), **options)
         except DatabaseError as error:
-            if asked is not None or not db_login.login_refused(error):
+            if asked is not None or error.kind is not DatabaseErrorKind.AUTHENTICATION:
                 raise
             asked = _ask(url, error.message)
             password = asked.password
@@ -113,7 +112,7 @@ def _connect(url_text: str, options: dict[str, Any]) -> tuple[Services, str | No
         return services, notice
 
 
-def _ask(url: URL, reason: str) -> db_login.PasswordAnswer:
+def _ask(url: DatabaseAddress, reason: str) -> db_login.PasswordAnswer:
     answer = db_login.ask_password(url, reason)
     if answer is None:
         raise DatabaseError(
@@ -122,10 +121,8 @@ def _ask(url: URL, reason: str) -> db_login.PasswordAnswer:
     return answer
 
 
-def _with_password(url: URL, password: str | None) -> str:
-    if not password:
-        return db_login.without_password(url).render_as_string(hide_password=False)
-    return url.set(password=password).render_as_string(hide_password=False)
+def _with_password(url: DatabaseAddress, password: str | None) -> str:
+    return url.with_password(password).render_as_string(hide_password=False)
 
 
 def show_startup_error(text: str) -> None:

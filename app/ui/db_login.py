@@ -23,25 +23,16 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import URL
 
-from app.data.engine import safe_url
+from app.services.database import Address, DatabaseAddress
 from app.ui.resources import icon
+from app.ui.text import arg
+from app.ui.widgets.error_text import mark_error
 from app.ui.widgets.lifetime import wait_until_finished
 
 log = logging.getLogger(__name__)
 
 KEYRING_SERVICE = "keyward-database"
-
-#: Driver messages that mean "wrong or missing password" (the service's sentence is generic
-#: for some of them, so the original driver error is consulted too).
-_REFUSALS = (
-    "refused the login",
-    "password authentication failed",
-    "no password supplied",
-    "access denied",
-    "authentication failed",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,31 +44,12 @@ class PasswordAnswer:
         return f"PasswordAnswer(password='********', remember={self.remember})"
 
 
-def needs_login(url: URL) -> bool:
-    """A server database with a named user: the kind that may need a password."""
-    return url.get_backend_name() != "sqlite" and bool(url.username)
-
-
-def without_password(url: URL) -> URL:
-    # URL.set() ignores None; _replace is SQLAlchemy's documented way to clear a part.
-    return url._replace(password=None)
-
-
-def keyring_user(url: URL) -> str:
+def keyring_user(url: Address) -> str:
     """The keyring's user name for ``url``: the URL itself, without any password."""
-    return without_password(url).render_as_string(hide_password=False)
+    return DatabaseAddress.of(url).without_password().render_as_string(hide_password=False)
 
 
-def login_refused(error: BaseException) -> bool:
-    """Did the server refuse the login (as opposed to being down or unknown)?"""
-    texts = [str(error)]
-    cause = error.__cause__ or error.__context__
-    if cause is not None:
-        texts.append(str(cause))
-    return any(refusal in text.lower() for text in texts for refusal in _REFUSALS)
-
-
-def saved_password(url: URL) -> str | None:
+def saved_password(url: Address) -> str | None:
     """The password remembered for ``url``, or None (also when the keyring is unusable)."""
     try:
         import keyring
@@ -88,7 +60,7 @@ def saved_password(url: URL) -> str | None:
         return None
 
 
-def save_password(url: URL, password: str) -> str | None:
+def save_password(url: Address, password: str) -> str | None:
     """Remember ``password`` for ``url``; returns a sentence for the user if that failed."""
     try:
         import keyring
@@ -96,19 +68,23 @@ def save_password(url: URL, password: str) -> str | None:
         keyring.set_password(KEYRING_SERVICE, keyring_user(url), password)
     except Exception as error:  # noqa: BLE001 - D-Bus and platform backends fail in many ways
         log.warning("cannot save the database password in the OS keyring: %s", type(error))
-        return QCoreApplication.translate(
-            "DatabaseLogin",
-            "The database password was not saved in the OS keyring (%1); Keyward will ask "
-            "again next time.",
-        ).replace("%1", type(error).__name__)
+        return arg(
+            QCoreApplication.translate(
+                "DatabaseLogin",
+                "The database password was not saved in the OS keyring (%1); Keyward will ask "
+                "again next time.",
+            ),
+            type(error).__name__,
+        )
     return None
 
 
 class DatabasePasswordDialog(QDialog):
     """Asks for one database login's password; shown before the main window exists."""
 
-    def __init__(self, url: URL, reason: str = "", parent: QWidget | None = None) -> None:
+    def __init__(self, url: Address, reason: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        address = DatabaseAddress.of(url)
         self.setObjectName("databasePasswordDialog")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle(self.tr("Database password"))
@@ -116,9 +92,11 @@ class DatabasePasswordDialog(QDialog):
         self.setAccessibleName(self.tr("Database password"))
         self.setMinimumWidth(440)
         intro = QLabel(
-            self.tr("Keyward needs the password of <b>%1</b> for %2.")
-            .replace("%1", _escape(url.username or ""))
-            .replace("%2", _escape(safe_url(url))),
+            arg(
+                self.tr("Keyward needs the password of <b>%1</b> for %2."),
+                _escape(address.username or ""),
+                _escape(address.safe),
+            ),
             self,
         )
         intro.setWordWrap(True)
@@ -126,7 +104,7 @@ class DatabasePasswordDialog(QDialog):
         problem = QLabel(reason, self)
         problem.setObjectName("databasePasswordProblem")
         problem.setWordWrap(True)
-        problem.setStyleSheet("color: #d93025;")
+        mark_error(problem, True)  # red through keyward.qss
         problem.setVisible(bool(reason))
         self.password_field = QLineEdit(self)
         self.password_field.setObjectName("databasePasswordField")
@@ -164,7 +142,7 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def ask_password(url: URL, reason: str = "") -> PasswordAnswer | None:
+def ask_password(url: Address, reason: str = "") -> PasswordAnswer | None:
     """Show the dialog and wait for it (no main window or event loop exists yet).
 
     The dialog is opened with ``open()`` and a local event loop waits for it to finish; tests

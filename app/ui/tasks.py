@@ -1,20 +1,55 @@
 """Background work for the console: database calls and hashing never run on the GUI thread.
 
 A job is a plain callable run on a QThreadPool; its result or exception comes back on the
-GUI thread through a queued signal. Workers never touch widgets. Jobs submitted under the
-same ``channel`` supersede each other: only the newest one's result is delivered (a search
-keystroke makes the previous search's answer irrelevant).
+GUI thread through a queued signal. Workers never touch widgets. ``submit`` returns a
+:class:`TaskHandle`; cancelling it drops the answer (a job already running still runs to its
+end — a database call cannot be interrupted safely — but nobody hears of it). That is the one
+way stale answers are dropped: :class:`LatestTask` cancels the previous job of a kind when a
+new one starts (a search keystroke makes the previous search's answer irrelevant), and an
+``owner`` deleted meanwhile drops its answer too.
 """
 
 from __future__ import annotations
 
-import itertools
-import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+
+from app.domain.errors import KeywardError
+
+T = TypeVar("T")
+
+#: How long closing the window waits for jobs already running (queued ones are dropped).
+SHUTDOWN_WAIT_MS = 2_000
+
+
+class TaskHandle:
+    """One submitted job. :meth:`cancel` drops its answer; it is safe to call at any time."""
+
+    __slots__ = ("_cancelled", "_finished")
+
+    def __init__(self) -> None:
+        self._cancelled = False
+        self._finished = False
+
+    def cancel(self) -> None:
+        self._cancelled = True
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancelled
+
+    @property
+    def finished(self) -> bool:
+        """The job's answer arrived (delivered, or dropped because it was cancelled)."""
+        return self._finished
+
+    @property
+    def active(self) -> bool:
+        """Still on its way and still wanted."""
+        return not (self._cancelled or self._finished)
 
 
 class _Relay(QObject):
@@ -24,13 +59,17 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, function: Callable[[], Any], relay: _Relay) -> None:
+    def __init__(self, function: Callable[[], Any], relay: _Relay, handle: TaskHandle) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._function = function
         self._relay = relay
+        self._handle = handle
 
     def run(self) -> None:
+        if self._handle.cancelled:  # cancelled while queued: no need to run it at all
+            self._relay.finished.emit(None, None)
+            return
         try:
             result = self._function()
         except BaseException as error:  # noqa: BLE001 - delivered to the GUI thread as is
@@ -50,44 +89,40 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
-        self._relays: set[_Relay] = set()
-        self._latest: dict[str, int] = {}
-        self._counter = itertools.count(1)
-        self._lock = threading.Lock()
+        self._running: dict[_Relay, TaskHandle] = {}
 
     @property
     def pending(self) -> int:
-        return len(self._relays)
+        """Jobs started and not yet answered (cancelled ones included until they end)."""
+        return len(self._running)
 
     def submit(
         self,
-        function: Callable[[], Any],
-        on_done: Callable[[Any], None] | None = None,
+        function: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
         on_error: Callable[[BaseException], None] | None = None,
         *,
-        channel: str | None = None,
         owner: QObject | None = None,
-    ) -> None:
+    ) -> TaskHandle:
         """Run ``function`` in the pool; call ``on_done(result)`` or ``on_error(exc)`` later.
 
+        Without ``on_error`` a failure goes to :attr:`unhandled_error` (the error presenter).
         With an ``owner``, the answer is dropped if Qt has deleted the owner meanwhile (the
         dialog that asked was closed): touching a deleted widget would raise.
         """
-        ticket = next(self._counter)
-        if channel is not None:
-            self._latest[channel] = ticket
+        handle = TaskHandle()
         relay = _Relay()  # created here, so it lives on the GUI thread
-        self._relays.add(relay)
+        self._running[relay] = handle
 
         @Slot(object, object)
         def deliver(result: Any, error: BaseException | None) -> None:
-            self._relays.discard(relay)
+            self._running.pop(relay, None)
             relay.deleteLater()
-            if not self._relays:
+            if not self._running:
                 self.busy_changed.emit(False)
-            if channel is not None and self._latest.get(channel) != ticket:
-                return  # superseded by a newer job on the same channel
-            if owner is not None and not shiboken6.isValid(owner):
+            wanted = handle.active
+            handle._finished = True
+            if not wanted or (owner is not None and not shiboken6.isValid(owner)):
                 return
             if error is not None:
                 if on_error is not None:
@@ -98,10 +133,60 @@ class TaskRunner(QObject):
                 on_done(result)
 
         relay.finished.connect(deliver)
-        if len(self._relays) == 1:
+        if len(self._running) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(function, relay))
+        self._pool.start(_Job(function, relay, handle))
+        return handle
+
+    def report_if_bug(self, error: BaseException) -> None:
+        """For a callback that showed a known error itself: a bug still gets its report."""
+        if not isinstance(error, KeywardError):
+            self.unhandled_error.emit(error)
+
+    def cancel_all(self) -> None:
+        # Queued jobs see the flag and return at once (pool.clear() would leave them unanswered).
+        for handle in self._running.values():
+            handle.cancel()
+
+    def shutdown(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
+        """Drop every answer and wait briefly for running jobs (closing the window)."""
+        self.cancel_all()
+        return self._pool.waitForDone(msecs)
 
     def wait_for_done(self, msecs: int = 30_000) -> bool:
-        """Block until the pool is idle (for shutdown and tests; never from a slot)."""
+        """Block until the pool is idle (for tests; never from a slot)."""
         return self._pool.waitForDone(msecs)
+
+
+class LatestTask:
+    """One kind of request where only the newest answer counts (a search, a count, a page).
+
+    ``submit`` cancels the previous job of this kind before starting the new one.
+    """
+
+    __slots__ = ("_handle", "_tasks")
+
+    def __init__(self, tasks: TaskRunner) -> None:
+        self._tasks = tasks
+        self._handle: TaskHandle | None = None
+
+    def submit(
+        self,
+        function: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> TaskHandle:
+        self.cancel()
+        self._handle = self._tasks.submit(function, on_done, on_error, owner=owner)
+        return self._handle
+
+    def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    @property
+    def active(self) -> bool:
+        return self._handle is not None and self._handle.active

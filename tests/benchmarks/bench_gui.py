@@ -1,6 +1,8 @@
 """Console timings on a seeded database (DESIGN §10): a script, not a test.
 
-    uv run python -m tests.benchmarks.bench_gui [--database URL] [--repeat 5]
+    uv run python -m tests.benchmarks.bench_gui --database URL [--repeat 5]
+
+(or set ``KEYWARD_BENCH_DATABASE`` instead of ``--database``).
 
 Measures, in one process, the console the way a person meets it:
 
@@ -57,7 +59,8 @@ from app.ui import open_console  # noqa: E402
 from app.ui.main_window import SEARCH_DEBOUNCE_MS, MainWindow  # noqa: E402
 from app.ui.models.keys_model import Column  # noqa: E402
 
-DEFAULT_DATABASES = ("/work/bench-data/keys-1m.db", "/work/bench-data/keyward-1m.db")
+#: The seeded database when ``--database`` is not given (the seeder's variable too).
+DATABASE_ENV = "KEYWARD_BENCH_DATABASE"
 BENCH_ADMIN = "bench-admin"
 SEARCH_TERMS = ("prod", "sync", "heron", "kestrel", "zebrafinch", "qwertzuiop", "hu", "müller")
 SORT_COLUMNS = (Column.NAME, Column.OWNER, Column.LAST_USED, Column.EXPIRES, Column.UPDATED)
@@ -168,15 +171,15 @@ class Bench:
         self.run_until(ready)
         rows_ready = timer.nsecsElapsed() / 1e6
         before = self.paints.paints
-        self.window.table.viewport().update()
-        self.window.empty_state.update()
+        self.window.keys.table.viewport().update()
+        self.window.keys.empty_state.update()
         self.run_until(lambda: self.paints.paints > before)
         return rows_ready, timer.nsecsElapsed() / 1e6
 
     def new_rows_after(self, action: Callable[[], None]) -> tuple[float, float]:
         """``timed`` for an action that loads a new first page (search, sort)."""
         loaded: list[bool] = []
-        model = self.window.model
+        model = self.window.keys.model
         connection = model.query_loaded.connect(lambda: loaded.append(True))
         try:
             return self.timed(action, lambda: bool(loaded) and not model.is_loading)
@@ -200,17 +203,17 @@ def first_page(database: str) -> tuple[Bench, float, float]:
     started = time.perf_counter()
     window = open_console(database, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN)
     window.resize(1400, 860)
-    paints = PaintWatch(window.table.viewport(), window.empty_state)
+    paints = PaintWatch(window.keys.table.viewport(), window.keys.empty_state)
     bench = Bench(window, LagProbe(), paints)
     for signal in (
-        window.model.query_loaded,
-        window.model.rowsInserted,
-        window.model.count_changed,
-        window.model.load_failed,
+        window.keys.model.query_loaded,
+        window.keys.model.rowsInserted,
+        window.keys.model.count_changed,
+        window.keys.model.load_failed,
     ):
         signal.connect(WAKER.poke)
     window.show()
-    bench.run_until(lambda: window.model.rowCount() > 0 and bench.paints.paints > 0)
+    bench.run_until(lambda: window.keys.model.rowCount() > 0 and bench.paints.paints > 0)
     visible = time.perf_counter()
     # Start-up (fonts, first layout) is in the figure above; from here on the GUI thread
     # must never stall.
@@ -225,29 +228,31 @@ def search_keystrokes(bench: Bench, repeat: int) -> None:
     results: list[tuple[float, float]] = []
     for _ in range(repeat):
         for term in SEARCH_TERMS:
-            window.search_field.setText(term[:-1])
-            bench.run_until(lambda: not window.model.is_loading and window.model.has_loaded)
+            window.keys.toolbar.search_field.setText(term[:-1])
+            bench.run_until(
+                lambda: not window.keys.model.is_loading and window.keys.model.has_loaded
+            )
             idle(bench, (SEARCH_DEBOUNCE_MS + 50) / 1000)  # that query is done and shown
             ready, painted = bench.new_rows_after(
-                lambda term=term: QTest.keyClicks(window.search_field, term[-1])
+                lambda term=term: QTest.keyClicks(window.keys.toolbar.search_field, term[-1])
             )
             # The debounce is a pause by design, not work: it is taken off the figures.
             results.append((ready - SEARCH_DEBOUNCE_MS, painted - SEARCH_DEBOUNCE_MS))
     bench.add_pair("search keystroke", results, 50, f"{len(SEARCH_TERMS)} terms")
-    window.search_field.clear()
+    window.keys.toolbar.search_field.clear()
     idle(bench, (SEARCH_DEBOUNCE_MS + 50) / 1000)
-    bench.run_until(lambda: not window.model.is_loading)
+    bench.run_until(lambda: not window.keys.model.is_loading)
 
 
 def header_sorts(bench: Bench, repeat: int) -> None:
     window = bench.window
-    header = window.table.horizontalHeader()
+    header = window.keys.table.horizontalHeader()
     results: list[tuple[float, float]] = []
     for _ in range(repeat):
         for column in SORT_COLUMNS:
             x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
             if x < 0 or x > header.viewport().width():
-                window.table.scrollTo(window.model.index(0, column))
+                window.keys.table.scrollTo(window.keys.model.index(0, column))
                 x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
             results.append(
                 bench.new_rows_after(
@@ -261,12 +266,12 @@ def header_sorts(bench: Bench, repeat: int) -> None:
 
 def scroll_pages(bench: Bench, pages: int) -> None:
     window = bench.window
-    view = window.table
+    view = window.keys.table
     results: list[tuple[float, float]] = []
     for _ in range(pages):
-        rows = window.model.rowCount()
+        rows = window.keys.model.rowCount()
         results.append(
-            bench.timed(view.scrollToBottom, lambda rows=rows: window.model.rowCount() > rows)
+            bench.timed(view.scrollToBottom, lambda rows=rows: window.keys.model.rowCount() > rows)
         )
     bench.add_pair("scroll to the bottom", results, 16, f"{pages} pages of 100")
 
@@ -333,19 +338,24 @@ def _verdict(value: float, budget: float) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", help="sqlite:///PATH or a server URL")
+    parser.add_argument(
+        "--database",
+        default=os.environ.get(DATABASE_ENV) or None,
+        help=f"sqlite:///PATH or a server URL (default: ${DATABASE_ENV})",
+    )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", type=int, default=20)
     args = parser.parse_args(argv)
     database = args.database
     if database is None:
-        found = next((path for path in DEFAULT_DATABASES if Path(path).exists()), None)
-        if found is None:
-            print("no seeded database: run tests.benchmarks.seed first", file=sys.stderr)
-            return 2
-        database = f"sqlite:///{found}"
+        print(
+            f"give --database URL or set ${DATABASE_ENV} (seed one with tests.benchmarks.seed)",
+            file=sys.stderr,
+        )
+        return 2
     bench, start_ms, open_ms = first_page(database)
-    print(f"database: {database}; {bench.window.model.count or '…'} keys visible to {BENCH_ADMIN}")
+    visible = bench.window.keys.model.count or "…"
+    print(f"database: {database}; {visible} keys visible to {BENCH_ADMIN}")
     idle(bench, 1.0)  # the count and the summary finish in the background
     search_keystrokes(bench, args.repeat)
     header_sorts(bench, args.repeat)

@@ -98,10 +98,10 @@ def wait_ready(qtbot: Any, window: Any) -> None:
     """The first page, the operator and the summary have all arrived."""
     qtbot.wait_until(
         lambda: (
-            window.model.has_loaded
+            window.keys.model.has_loaded
             and window.operator is not None
-            and window.summary_active.value != "…"
-            and not window.model.is_loading
+            and window.keys.header.summary_active.value != "…"
+            and not window.keys.model.is_loading
         ),
         timeout=WAIT_MS,
     )

@@ -38,7 +38,7 @@ def key_id(ui_services: Services) -> str:
 def opened(qtbot: Any, make_window: Any, ui_services: Services, key_id: str) -> MainWindow:
     """The window with ``key_id`` selected and its details (and history) loaded."""
     window = make_window(ui_services)
-    window.table.selectRow(window.model.row_of(key_id))
+    window.keys.table.selectRow(window.keys.model.row_of(key_id))
     panel = window.findChild(QWidget, "keyDetailPanel")
     qtbot.wait_until(lambda: panel.isVisible() and panel.history_model.rowCount() > 0)
     return window
@@ -51,7 +51,7 @@ def child(window: MainWindow, kind: type, name: str) -> Any:
 
 
 def row_name(window: MainWindow, key_id: str) -> str:
-    return window.model.index_of(key_id, Column.NAME).data()
+    return window.keys.model.index_of(key_id, Column.NAME).data()
 
 
 def history_whats(window: MainWindow) -> list[str]:
@@ -99,8 +99,8 @@ def test_edit_and_save_updates_the_row_the_database_and_the_history(
     save = child(opened, QPushButton, "saveDetailsButton")
     assert save.isEnabled()
     with (
-        qtbot.assert_not_emitted(opened.model.modelReset),
-        qtbot.wait_signal(opened.model.dataChanged, timeout=WAIT_MS),
+        qtbot.assert_not_emitted(opened.keys.model.modelReset),
+        qtbot.wait_signal(opened.keys.model.dataChanged, timeout=WAIT_MS),
     ):
         qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert row_name(opened, key_id) == "Snowflake ETL - nightly"
@@ -122,7 +122,7 @@ def test_enter_in_the_name_saves_and_escape_cancels(
     name.setFocus()
     name.selectAll()
     qtbot.keyClicks(name, "Snowflake Reverse ETL")
-    with qtbot.wait_signal(opened.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(opened.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.keyClick(name, Qt.Key.Key_Return)
     assert ui_services.keys.get(key_id).name == "Snowflake Reverse ETL"
 
@@ -193,7 +193,7 @@ def test_a_conflicting_edit_says_who_and_when_keeps_the_text_and_reload_works(
     # Now the edit goes through against the reloaded version.
     name.selectAll()
     qtbot.keyClicks(name, "Snowflake ETL (prod)")
-    with qtbot.wait_signal(opened.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(opened.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.mouseClick(child(opened, QPushButton, "saveDetailsButton"), Qt.MouseButton.LeftButton)
     stored = ui_services.keys.get(key_id)
     assert (stored.name, stored.description) == ("Snowflake ETL (prod)", "Bob's description.")
@@ -203,19 +203,19 @@ def test_the_enabled_switch_takes_effect_at_once(
     qtbot: Any, opened: MainWindow, ui_services: Services, key_id: str
 ) -> None:
     toggle = child(opened, QCheckBox, "enabledToggle")
-    status = opened.model.index_of(key_id, Column.STATUS)
-    with qtbot.wait_signal(opened.model.dataChanged, timeout=WAIT_MS):
+    status = opened.keys.model.index_of(key_id, Column.STATUS)
+    with qtbot.wait_signal(opened.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert ui_services.keys.get(key_id).status is KeyStatus.DISABLED
     assert status.data() == "Disabled"
     assert KeyStatus(status.data(StatusRole)) is KeyStatus.DISABLED
     assert not toggle.isChecked()
     qtbot.wait_until(lambda: history_whats(opened)[0] == "Disabled (state: active → disabled)")
-    with qtbot.wait_signal(opened.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(opened.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert ui_services.keys.get(key_id).status is KeyStatus.ACTIVE
     assert status.data() == "Active"
-    qtbot.wait_until(lambda: opened.summary_active.value == "2", timeout=WAIT_MS)
+    qtbot.wait_until(lambda: opened.keys.header.summary_active.value == "2", timeout=WAIT_MS)
 
 
 def test_a_switch_change_refused_by_the_service_goes_back(
@@ -239,9 +239,9 @@ def test_revoke_from_the_panel_keeps_the_row_listed_as_revoked(
     qtbot.mouseClick(
         dialog.findChild(QPushButton, "confirmRevokeButton"), Qt.MouseButton.LeftButton
     )
-    status = opened.model.index_of(key_id, Column.STATUS)
+    status = opened.keys.model.index_of(key_id, Column.STATUS)
     qtbot.wait_until(lambda: status.data() == "Revoked", timeout=WAIT_MS)
-    assert opened.model.rowCount() == 2
+    assert opened.keys.model.rowCount() == 2
     stored = ui_services.keys.get(key_id)
     assert stored.status is KeyStatus.REVOKED
     assert stored.revoked_reason == "Integration is no longer needed"
@@ -263,16 +263,16 @@ def test_switching_keys_with_unsaved_text_asks_first(
     name = child(opened, QLineEdit, "nameEdit")
     name.selectAll()
     qtbot.keyClicks(name, "half-typed")
-    other = next(k for k in opened.model.loaded_keys() if k.key_id != key_id)
-    opened.table.selectRow(opened.model.row_of(other.key_id))
+    other = next(k for k in opened.keys.model.loaded_keys() if k.key_id != key_id)
+    opened.keys.table.selectRow(opened.keys.model.row_of(other.key_id))
     box = wait_for_top_level(qtbot, "confirmDialog")
     assert box.text() == "Discard your changes to “Snowflake ETL”?"
     qtbot.mouseClick(box.findChild(QPushButton, "confirmNoButton"), Qt.MouseButton.LeftButton)
     wait_closed(qtbot, box)
     assert name.text() == "half-typed"
-    assert opened.current_key().key_id == key_id
+    assert opened.keys.current_key().key_id == key_id
 
-    opened.table.selectRow(opened.model.row_of(other.key_id))
+    opened.keys.table.selectRow(opened.keys.model.row_of(other.key_id))
     box = wait_for_top_level(qtbot, "confirmDialog")
     qtbot.mouseClick(box.findChild(QPushButton, "confirmYesButton"), Qt.MouseButton.LeftButton)
     qtbot.wait_until(lambda: name.text() == "Salesforce Data Sync")
@@ -288,11 +288,11 @@ def test_usage_of_the_last_30_days_is_drawn(
         assert verifier.verify(created.token.reveal()).valid
     verifier.flush()
     window = make_window(ui_services)
-    window.table.selectRow(0)
+    window.keys.table.selectRow(0)
     total = child(window, QLabel, "usageTotal")
     qtbot.wait_until(lambda: total.text() == "3 verifications", timeout=WAIT_MS)
     chart = child(window, QWidget, "usageChart")
     assert chart.total == 3
     assert "3 verifications in 30 days" in chart.accessibleDescription()
     assert child(window, QLabel, "lastUsedLabel").text() == "just now"
-    assert window.model.index(0, Column.LAST_USED).data() == "just now"
+    assert window.keys.model.index(0, Column.LAST_USED).data() == "just now"

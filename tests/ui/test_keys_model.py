@@ -10,9 +10,9 @@ import pytest
 import shiboken6
 from PySide6.QtCore import Qt
 
-from app.data.key_queries import SortField
 from app.domain.errors import DatabaseError
 from app.domain.roles import Role
+from app.domain.sorting import SortField
 from app.domain.status import KeyStatus
 from app.services import Services
 from app.services.dto import KeyQuery
@@ -23,7 +23,6 @@ from app.ui.models.keys_model import (
     Column,
     KeyRole,
     KeysModel,
-    SortRole,
     StatusRole,
 )
 from tests.ui.conftest import WAIT_MS, seed_keys
@@ -163,7 +162,9 @@ def test_display_text_tooltips_and_roles(make_model: Any, ui_services: Services)
     assert cell(Column.LAST_USED) == "Never"
     assert cell(Column.EXPIRES) == "31 Mar 2099"
     assert cell(Column.NAME, KeyRole) == key
-    assert cell(Column.CREATED, SortRole) == key.created_at
+    # The created column sorts by the key's creation time (the server sorts, not the view).
+    assert cell(Column.CREATED, KeyRole).created_at == key.created_at
+    assert Column.CREATED.sort_field is SortField.CREATED
     assert model.headerData(Column.KEY, Qt.Orientation.Horizontal) == "Key"
     assert Column.KEY.sort_field is None
     assert Column.LAST_USED.sort_field is SortField.LAST_USED
@@ -328,3 +329,23 @@ def test_a_new_sort_order_reuses_the_count_and_a_refresh_counts_again(
         model.set_search("Integration 01")
     assert model.count == 10  # one page holds them all: counted without asking
     assert len(calls) == 1
+
+
+def test_only_the_newest_query_s_answer_is_shown(
+    qtbot: Any, make_model: Any, ui_services: Services
+) -> None:
+    """A search typed quickly: earlier queries' pages and counts are dropped, not shown."""
+    seed_keys(ui_services, 3)
+    model = make_model(page_size=2)
+    loaded: list[str] = []
+    model.query_loaded.connect(lambda: loaded.append(model.query.search))
+    counts: list[int | None] = []
+    model.count_changed.connect(counts.append)
+    model.set_search("Integration")  # two pages: this one would be counted
+    model.set_search("000")
+    model.set_search("001")
+    wait_loaded(qtbot, model)
+    qtbot.wait_until(lambda: model.is_fetching is False and not model.is_loading)
+    assert loaded == ["001"]
+    assert names(model) == ["Integration 001"]
+    assert counts == [1]

@@ -101,18 +101,18 @@ def test_search_filters_on_the_server_after_a_pause_and_keeps_the_text(
     window = make_window(ui_services)
     search = window.findChild(QLineEdit, "searchField")
     assert search.placeholderText() == "Search name, description, owner or key id"
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.keyClicks(search, "snowfl")
     assert sorted(visible_names(window)) == ["Snowflake ETL", "Warehouse loader"]
     assert search.text() == "snowfl"
     qtbot.wait_until(lambda: window.findChild(QLabel, "matchCount").text() == "2 matching keys")
 
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         search.setText("no such integration")
     empty = window.findChild(QWidget, "emptyState")
     assert empty.isVisible()
     assert "No keys match" in empty.findChild(QLabel, "emptyStateTitle").text()
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(
             window.findChild(QPushButton, "clearSearchButton"), Qt.MouseButton.LeftButton
         )
@@ -125,10 +125,10 @@ def test_search_text_with_sql_and_wildcards_is_literal(
     ui_services.keys.create("100% uptime probe")
     ui_services.keys.create("Other")
     window = make_window(ui_services)
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         window.findChild(QLineEdit, "searchField").setText("100%")
     assert visible_names(window) == ["100% uptime probe"]
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         window.findChild(QLineEdit, "searchField").setText("'; DROP TABLE api_keys; --")
     assert visible_names(window) == []
     assert ui_services.keys.count() == 2
@@ -160,10 +160,10 @@ def test_status_filter(qtbot: Any, make_window: Any, ui_services: Services) -> N
         "Expired",
         "Revoked",
     ]
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         combo.setCurrentIndex(combo.findText("Revoked"))
     assert visible_names(window) == ["Integration 000"]
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         combo.setCurrentIndex(combo.findText("Active"))
     assert sorted(visible_names(window)) == ["Integration 002", "Integration 003"]
 
@@ -175,17 +175,17 @@ def test_clicking_a_header_sorts_on_the_server(
         ui_services.keys.create(name)
     window = make_window(ui_services)
     assert visible_names(window)[0] == "HubSpot Sync – Prod"  # newest first
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         click_header(qtbot, window, Column.NAME)
     ascending = ["Airflow loader", "HubSpot Sync – Prod", "Marketo forms", "Snowflake ETL"]
     assert visible_names(window) == ascending
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         click_header(qtbot, window, Column.NAME)
     assert visible_names(window) == ascending[::-1]
     header = table(window).horizontalHeader()
     assert header.sortIndicatorSection() == Column.NAME
     # The masked key column is not sortable: the indicator and the rows stay.
-    with qtbot.assert_not_emitted(window.model.loading_changed, wait=100):
+    with qtbot.assert_not_emitted(window.keys.model.loading_changed, wait=100):
         click_header(qtbot, window, Column.KEY)
     assert header.sortIndicatorSection() == Column.NAME
     assert visible_names(window) == ascending[::-1]
@@ -206,7 +206,7 @@ def test_rows_arrive_as_the_table_scrolls(
             bar.setValue(bar.maximum())
         qtbot.wait_until(lambda n=expected: view.model().rowCount() == n, timeout=WAIT_MS)
     assert not view.model().canFetchMore()
-    assert len({window.model.key_at(row).key_id for row in range(250)}) == 250
+    assert len({window.keys.model.key_at(row).key_id for row in range(250)}) == 250
 
 
 def test_f5_refreshes_and_picks_up_changes_made_elsewhere(
@@ -214,7 +214,7 @@ def test_f5_refreshes_and_picks_up_changes_made_elsewhere(
 ) -> None:
     window = make_window(ui_services)
     open_as("bob").keys.create("Created by Bob")
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         window.refresh_action.trigger()
     assert visible_names(window) == ["Created by Bob"]
     assert window.findChild(QAction, "refreshAction").shortcut().toString() == "F5"
@@ -253,9 +253,9 @@ def test_context_menu_offers_the_actions_a_row_allows(
     ids = seed_keys(ui_services, 2)
     ui_services.keys.revoke(ids[0])
     window = make_window(ui_services)
-    active = window.model.key_at(window.model.row_of(ids[1]))
-    revoked = window.model.key_at(window.model.row_of(ids[0]))
-    menu = window._context_menu(active, [active])
+    active = window.keys.model.key_at(window.keys.model.row_of(ids[1]))
+    revoked = window.keys.model.key_at(window.keys.model.row_of(ids[0]))
+    menu = window.keys.context_menu(active, [active])
     labels = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
     assert labels == {
         "Open details": True,
@@ -265,20 +265,20 @@ def test_context_menu_offers_the_actions_a_row_allows(
         "Delete…": True,
     }
     menu.deleteLater()
-    menu = window._context_menu(revoked, [revoked])
+    menu = window.keys.context_menu(revoked, [revoked])
     labels = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
     assert labels["Enable"] is False and labels["Revoke…"] is False
     menu.deleteLater()
-    window.copy_key_id(active)
+    window.keys.copy_key_id(active)
     assert QApplication.clipboard().text() == active.key_id
 
 
 def test_disable_from_the_table(qtbot: Any, make_window: Any, ui_services: Services) -> None:
     key_id = seed_keys(ui_services, 1)[0]
     window = make_window(ui_services)
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
-        window.set_key_enabled(window.model.key_at(0), False)
-    assert window.model.index(0, Column.STATUS).data() == "Disabled"
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
+        window.keys.set_key_enabled(window.keys.model.key_at(0), False)
+    assert window.keys.model.index(0, Column.STATUS).data() == "Disabled"
     assert ui_services.keys.get(key_id).status is KeyStatus.DISABLED
 
 
@@ -303,7 +303,7 @@ def test_delete_key_with_several_rows_selected_revokes_them_together(
     view = table(window)
     for key_id in ids[1:]:
         view.selectionModel().select(
-            window.model.index_of(key_id),
+            window.keys.model.index_of(key_id),
             view.selectionModel().SelectionFlag.Select | view.selectionModel().SelectionFlag.Rows,
         )
     view.setFocus()
@@ -311,7 +311,7 @@ def test_delete_key_with_several_rows_selected_revokes_them_together(
     _revoke_in_dialog(qtbot, "Security incident or suspected compromise")
     qtbot.wait_until(
         lambda: all(
-            window.model.key_at(window.model.row_of(key_id)).status is KeyStatus.REVOKED
+            window.keys.model.key_at(window.keys.model.row_of(key_id)).status is KeyStatus.REVOKED
             for key_id in ids[1:]
         ),
         timeout=WAIT_MS,
@@ -322,7 +322,7 @@ def test_delete_key_with_several_rows_selected_revokes_them_together(
         stored = ui_services.keys.get(key_id)
         assert stored.status is KeyStatus.REVOKED
         assert stored.revoked_reason == "Security incident or suspected compromise"
-    qtbot.wait_until(lambda: window.summary_active.value == "1", timeout=WAIT_MS)
+    qtbot.wait_until(lambda: window.keys.header.summary_active.value == "1", timeout=WAIT_MS)
 
 
 def test_delete_asks_first_then_removes_the_row_and_the_audit_keeps_it(
@@ -330,7 +330,7 @@ def test_delete_asks_first_then_removes_the_row_and_the_audit_keeps_it(
 ) -> None:
     key_id = seed_keys(ui_services, 2)[1]
     window = make_window(ui_services)
-    window.table.selectRow(window.model.row_of(key_id))
+    window.keys.table.selectRow(window.keys.model.row_of(key_id))
     panel = window.findChild(QWidget, "keyDetailPanel")
     qtbot.wait_until(panel.isVisible)
     qtbot.mouseClick(window.findChild(QPushButton, "deleteKeyButton"), Qt.MouseButton.LeftButton)
@@ -339,7 +339,7 @@ def test_delete_asks_first_then_removes_the_row_and_the_audit_keeps_it(
         "Delete “Integration 001”? It disappears from the list; the audit trail keeps a "
         "record. An active key is revoked first."
     )
-    with qtbot.wait_signal(window.model.rowsRemoved, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.rowsRemoved, timeout=WAIT_MS):
         qtbot.mouseClick(box.findChild(QPushButton, "confirmYesButton"), Qt.MouseButton.LeftButton)
     assert visible_names(window) == ["Integration 000"]
     assert not panel.isVisible()
@@ -352,7 +352,7 @@ def test_cancelling_the_delete_question_changes_nothing(
 ) -> None:
     key_id = seed_keys(ui_services, 1)[0]
     window = make_window(ui_services)
-    window.delete_key(window.model.key_at(0))
+    window.keys.delete_key(window.keys.model.key_at(0))
     box = wait_for_top_level(qtbot, "confirmDialog")
     qtbot.mouseClick(box.findChild(QPushButton, "confirmNoButton"), Qt.MouseButton.LeftButton)
     wait_closed(qtbot, box)
@@ -386,7 +386,7 @@ def test_create_flow_end_to_end(qtbot: Any, window: MainWindow, ui_services: Ser
     stored = ui_services.keys.page().rows
     assert [key.name for key in stored] == ["Snowflake ETL"]
     assert window.findChild(QLineEdit, "nameEdit").text() == "Snowflake ETL"
-    qtbot.wait_until(lambda: window.summary_active.value == "1", timeout=WAIT_MS)
+    qtbot.wait_until(lambda: window.keys.header.summary_active.value == "1", timeout=WAIT_MS)
     assert window.findChild(QLabel, "matchCount").text() == "1 key"
 
 
@@ -420,7 +420,7 @@ def test_known_errors_show_in_the_banner_without_blocking(
     retry = banner.findChild(QPushButton, "errorBannerAction")
     window.report_error(DatabaseError("The database at x cannot be reached."))
     assert retry.isVisible() and retry.text() == "Retry"
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     assert not banner.isVisible()
 
@@ -437,7 +437,7 @@ def test_layout_is_saved_on_close_and_restored(
     header = table(window).horizontalHeader()
     header.resizeSection(Column.NAME, 321)
     header.moveSection(header.visualIndex(Column.OWNER), 1)
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         click_header(qtbot, window, Column.NAME)
     window.discard_and_close()
     settings_file = WindowSettings().file_name
@@ -535,7 +535,7 @@ def test_run_console_runs_until_the_window_closes(
 
     def close_when_loaded() -> None:
         window = next(w for w in QApplication.topLevelWidgets() if w.objectName() == "mainWindow")
-        if window.model.has_loaded and window.isVisible():
+        if window.keys.model.has_loaded and window.isVisible():
             window.discard_and_close()
         else:
             QTimer.singleShot(20, close_when_loaded)

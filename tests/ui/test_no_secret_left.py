@@ -115,11 +115,11 @@ def test_no_full_token_is_left_anywhere_after_create_reveal_close_and_edits(
     qtbot.wait_until(lambda: name.text() == "HubSpot Sync - Prod", timeout=WAIT_MS)
     name.selectAll()
     qtbot.keyClicks(name, "HubSpot Sync - Production")
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.keyClick(name, Qt.Key.Key_Return)
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
         window.findChild(QWidget, "enabledToggle").click()
-    qtbot.wait_until(lambda: window.panel.history_model.rowCount() == 3, timeout=WAIT_MS)
+    qtbot.wait_until(lambda: window.keys.panel.history_model.rowCount() == 3, timeout=WAIT_MS)
 
     on_screen = everything_on_screen()
     assert token not in on_screen

@@ -18,7 +18,7 @@ READ_ONLY = "Your role (Auditor) can read keys but not change them"
 
 
 def names(window: MainWindow) -> list[str]:
-    return [window.model.key_at(row).name for row in range(window.model.rowCount())]
+    return [window.keys.model.key_at(row).name for row in range(window.keys.model.rowCount())]
 
 
 def test_an_auditor_sees_every_key_and_can_change_none(
@@ -35,7 +35,7 @@ def test_an_auditor_sees_every_key_and_can_change_none(
     assert create.toolTip() == READ_ONLY
     assert not window.create_action.isEnabled()
 
-    window.table.selectRow(0)
+    window.keys.table.selectRow(0)
     panel = window.findChild(QWidget, "keyDetailPanel")
     qtbot.wait_until(panel.isVisible)
     name = window.findChild(QLineEdit, "nameEdit")
@@ -48,7 +48,7 @@ def test_an_auditor_sees_every_key_and_can_change_none(
         assert widget.toolTip() == READ_ONLY, control
     assert window.findChild(QLabel, "enabledHint").text() == READ_ONLY
 
-    menu = window._context_menu(window.model.key_at(0), [window.model.key_at(0)])
+    menu = window.keys.context_menu(window.keys.model.key_at(0), [window.keys.model.key_at(0)])
     enabled = {action.text(): action.isEnabled() for action in menu.actions() if action.text()}
     assert enabled == {
         "Open details": True,
@@ -60,8 +60,8 @@ def test_an_auditor_sees_every_key_and_can_change_none(
     menu.deleteLater()
 
     # The Delete key does nothing but say why.
-    window.table.setFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_Delete)
+    window.keys.table.setFocus()
+    qtbot.keyClick(window.keys.table, Qt.Key.Key_Delete)
     assert find_top_level("revokeKeyDialog") is None
     assert "not yours to change" in window.statusBar().currentMessage()
     assert all(key.status is KeyStatus.ACTIVE for key in ui_services.keys.page().rows)
@@ -88,17 +88,17 @@ def test_a_member_sees_and_manages_only_their_own_keys(
     assert window.findChild(QLabel, "matchCount").text() == "1 key"
     assert window.findChild(QLabel, "statusOperator").text() == "mia · Member"
     assert window.findChild(QPushButton, "createKeyButton").isEnabled()
-    assert window.summary_active.value == "1"
+    assert window.keys.header.summary_active.value == "1"
 
-    window.table.selectRow(0)
+    window.keys.table.selectRow(0)
     toggle = window.findChild(QCheckBox, "enabledToggle")
     qtbot.wait_until(toggle.isVisible)
     assert toggle.isEnabled()
     assert window.findChild(QPushButton, "deleteKeyButton").isEnabled()
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
         qtbot.mouseClick(toggle, Qt.MouseButton.LeftButton)
     assert ui_services.keys.get(mine.key_id).status is KeyStatus.DISABLED
-    assert window.model.index(0, Column.STATUS).data() == "Disabled"
+    assert window.keys.model.index(0, Column.STATUS).data() == "Disabled"
 
 
 def test_a_manager_manages_everyone_s_keys(
@@ -106,7 +106,18 @@ def test_a_manager_manages_everyone_s_keys(
 ) -> None:
     open_as("mia", Role.MEMBER).keys.create("Mia's form tool")
     window = make_window(open_as("max", Role.MANAGER))
-    window.table.selectRow(0)
+    window.keys.table.selectRow(0)
     qtbot.wait_until(window.findChild(QWidget, "keyDetailPanel").isVisible)
     assert window.findChild(QWidget, "revokeKeyButton").isEnabled()
     assert not window.findChild(QLineEdit, "nameEdit").isReadOnly()
+
+
+def test_a_display_name_with_a_marker_is_shown_as_it_is(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Any
+) -> None:
+    """Chained replace() would have filled the name's own "%2" with the role."""
+    ui_services.users.add("ann", role=Role.MANAGER, display_name="Ann %2 Lee")
+    window = make_window(open_as("ann"))
+    label = window.findChild(QLabel, "statusOperator")
+    assert label.text() == f"ann · {Role.MANAGER.label}"
+    assert label.toolTip() == f"Signed in as Ann %2 Lee ({Role.MANAGER.label})"

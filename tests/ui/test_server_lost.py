@@ -26,7 +26,8 @@ from app.ui import app as console_app
 from app.ui import db_login
 from app.ui.db_login import KEYRING_SERVICE, PasswordAnswer
 from app.ui.main_window import MainWindow
-from tests.conftest import POSTGRES_ENV, _fresh_server_database
+from tests.support import POSTGRES_ENV
+from tests.support import fresh_server_database as _fresh_server_database
 from tests.ui.conftest import WAIT_MS, seed_keys, wait_ready
 
 pytestmark = pytest.mark.server
@@ -61,7 +62,7 @@ def console(qtbot: Any) -> Iterator[Any]:
 
 
 def names(window: MainWindow) -> list[str]:
-    return [window.model.key_at(row).name for row in range(window.model.rowCount())]
+    return [window.keys.model.key_at(row).name for row in range(window.keys.model.rowCount())]
 
 
 def _set_connections(database: str, allowed: bool) -> None:
@@ -90,7 +91,7 @@ def test_a_lost_server_shows_retry_keeps_the_search_text_and_recovers(
     assert window.windowTitle().startswith("Keyward — keyward_t_")
     assert "keyward_ci:***@" in window.findChild(QLabel, "statusDatabase").text()
     search = window.findChild(QLineEdit, "searchField")
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.keyClicks(search, "Integration 00")
     assert len(names(window)) == 5
 
@@ -110,14 +111,14 @@ def test_a_lost_server_shows_retry_keeps_the_search_text_and_recovers(
         qtbot.keyClicks(search, "0")
         assert search.text() == "Integration 0010"
         search.setText("Integration 001")
-        qtbot.wait_until(lambda: not window.model.is_loading, timeout=WAIT_MS)
+        qtbot.wait_until(lambda: not window.keys.model.is_loading, timeout=WAIT_MS)
     finally:
         _set_connections(database, allowed=True)
 
     retry = window.findChild(QPushButton, "errorBannerAction")
     if not retry.isVisible():  # the last keystroke's failure re-armed it; wait for it
         qtbot.wait_until(retry.isVisible, timeout=WAIT_MS)
-    with qtbot.wait_signal(window.model.query_loaded, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     assert names(window) == ["Integration 001"]
     assert not window.findChild(QWidget, "errorBanner").isVisible()

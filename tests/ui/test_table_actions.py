@@ -27,7 +27,7 @@ def table(window: MainWindow) -> QTableView:
 
 def control_centre(window: MainWindow, key_id: str, control: KeyControl) -> QPoint:
     view = table(window)
-    index = window.model.index_of(key_id, Column.ACTIONS)
+    index = window.keys.model.index_of(key_id, Column.ACTIONS)
     view.scrollTo(index)
     return control_rects(view.visualRect(index))[control].center()
 
@@ -38,7 +38,7 @@ def click(qtbot: Any, window: MainWindow, key_id: str, control: KeyControl) -> N
 
 
 def status_cell(window: MainWindow, key_id: str) -> str:
-    return window.model.index_of(key_id, Column.STATUS).data()
+    return window.keys.model.index_of(key_id, Column.STATUS).data()
 
 
 def test_the_actions_column_is_last_fixed_and_not_sortable(
@@ -48,7 +48,7 @@ def test_the_actions_column_is_last_fixed_and_not_sortable(
     window = make_window(ui_services)
     view = table(window)
     header = view.horizontalHeader()
-    model = window.model
+    model = window.keys.model
     assert model.headerData(Column.ACTIONS, Qt.Orientation.Horizontal) == "Actions"
     assert header.visualIndex(Column.ACTIONS) == header.count() - 1
     assert not header.isSectionHidden(Column.ACTIONS)
@@ -72,23 +72,23 @@ def test_clicking_the_toggle_disables_then_enables_the_key(
     key_id = seed_keys(ui_services, 3)[1]
     window = make_window(ui_services)
     delegate = table(window).actions_delegate
-    dto = window.model.key_at(window.model.row_of(key_id))
+    dto = window.keys.model.key_at(window.keys.model.row_of(key_id))
     assert delegate.tooltip(dto, KeyControl.TOGGLE) == (
         "Disable — integrations using this key are refused at once"
     )
     assert delegate.tooltip(dto, KeyControl.REVOKE) == "Revoke…"
     assert delegate.tooltip(dto, KeyControl.DELETE) == "Delete…"
 
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
         click(qtbot, window, key_id, KeyControl.TOGGLE)
     qtbot.wait_until(
         lambda: ui_services.keys.get(key_id).status is KeyStatus.DISABLED, timeout=WAIT_MS
     )
     assert status_cell(window, key_id) == "Disabled"
-    dto = window.model.key_at(window.model.row_of(key_id))
+    dto = window.keys.model.key_at(window.keys.model.row_of(key_id))
     assert delegate.tooltip(dto, KeyControl.TOGGLE).startswith("Enable")
 
-    with qtbot.wait_signal(window.model.dataChanged, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.dataChanged, timeout=WAIT_MS):
         click(qtbot, window, key_id, KeyControl.TOGGLE)
     qtbot.wait_until(
         lambda: ui_services.keys.get(key_id).status is KeyStatus.ACTIVE, timeout=WAIT_MS
@@ -116,11 +116,11 @@ def test_clicking_revoke_opens_the_revoke_dialog_for_that_key(
     assert ui_services.keys.get(ids[0]).status is KeyStatus.ACTIVE
 
     # A revoked key offers neither the toggle nor revoke: clicking their places does nothing.
-    dto = window.model.key_at(window.model.row_of(ids[1]))
-    assert window.model.index_of(ids[1], Column.ACTIONS).data(
+    dto = window.keys.model.key_at(window.keys.model.row_of(ids[1]))
+    assert window.keys.model.index_of(ids[1], Column.ACTIONS).data(
         Qt.ItemDataRole.AccessibleTextRole
     ) == ("Actions: Delete")
-    rect = table(window).visualRect(window.model.index_of(ids[1], Column.ACTIONS))
+    rect = table(window).visualRect(window.keys.model.index_of(ids[1], Column.ACTIONS))
     delegate = table(window).actions_delegate
     for control in (KeyControl.TOGGLE, KeyControl.REVOKE):
         assert delegate.control_at(rect, control_rects(rect)[control].center(), dto) is None
@@ -134,14 +134,16 @@ def test_clicking_delete_asks_first_then_removes_the_row(
 ) -> None:
     ids = seed_keys(ui_services, 3)
     window = make_window(ui_services)
-    with qtbot.wait_signal(window.model.rowsRemoved, timeout=WAIT_MS):
+    with qtbot.wait_signal(window.keys.model.rowsRemoved, timeout=WAIT_MS):
         click(qtbot, window, ids[1], KeyControl.DELETE)
     assert accept_confirmations == [
         "Delete “Integration 001”? It disappears from the list; the audit trail keeps a "
         "record. An active key is revoked first."
     ]
-    assert window.model.row_of(ids[1]) is None
-    assert [window.model.key_at(row).key_id for row in range(window.model.rowCount())] == [
+    assert window.keys.model.row_of(ids[1]) is None
+    assert [
+        window.keys.model.key_at(row).key_id for row in range(window.keys.model.rowCount())
+    ] == [
         ids[2],
         ids[0],
     ]
@@ -159,16 +161,16 @@ def test_an_auditor_s_clicks_change_nothing_and_say_why(
     key_id = seed_keys(ui_services, 2)[0]
     window = make_window(open_as("audrey", Role.AUDITOR))
     delegate = table(window).actions_delegate
-    dto = window.model.key_at(window.model.row_of(key_id))
+    dto = window.keys.model.key_at(window.keys.model.row_of(key_id))
     for control in KeyControl:
         assert not delegate.is_enabled(dto, control)
         assert delegate.tooltip(dto, control) == READ_ONLY
         click(qtbot, window, key_id, control)
     assert find_top_level("revokeKeyDialog") is None
     assert accept_confirmations == []
-    assert window._toggling == set()
+    assert window.operations.in_flight == set()
     assert ui_services.keys.get(key_id).status is KeyStatus.ACTIVE
-    assert window.model.row_of(key_id) is not None
+    assert window.keys.model.row_of(key_id) is not None
     assert status_cell(window, key_id) == "Active"
 
 
@@ -179,7 +181,7 @@ def test_the_model_with_the_actions_column_passes_the_model_tester(
     ui_services.keys.revoke(ids[0])
     ui_services.keys.disable(ids[1])
     window = make_window(ui_services)
-    qtmodeltester.check(window.model)
+    qtmodeltester.check(window.keys.model)
 
 
 def test_a_header_saved_before_the_actions_column_still_shows_it(
@@ -202,3 +204,37 @@ def test_a_header_saved_before_the_actions_column_still_shows_it(
     assert not header.isSectionHidden(Column.ACTIONS)
     assert header.sectionSize(Column.ACTIONS) == ACTIONS_WIDTH
     assert header.sectionSize(Column.NAME) >= 250  # the saved width (or more, to fill)
+
+
+def test_toggling_one_key_from_the_table_and_the_panel_at_once_changes_it_once(
+    qtbot: Any, make_window: Any, ui_services: Services
+) -> None:
+    """One in-flight set for both places: the second click is not a spurious conflict."""
+    from PySide6.QtWidgets import QCheckBox, QWidget
+
+    key_id = seed_keys(ui_services, 2)[0]
+    version = ui_services.keys.get(key_id).version
+    window = make_window(ui_services)
+    window.keys.table.selectRow(window.keys.model.row_of(key_id))
+    panel = window.findChild(QWidget, "keyDetailPanel")
+    switch = window.findChild(QCheckBox, "enabledToggle")
+    qtbot.wait_until(lambda: panel.isVisible() and switch.isEnabled(), timeout=WAIT_MS)
+    errors: list[BaseException] = []
+    window.keys.error_occurred.connect(errors.append)
+
+    # Both clicks land before either answer comes back (no event loop turn in between).
+    click(qtbot, window, key_id, KeyControl.TOGGLE)
+    assert window.operations.is_busy(key_id)
+    assert not switch.isEnabled()  # the panel follows the table's change in flight
+    dto = window.keys.model.key_at(window.keys.model.row_of(key_id))
+    assert window.operations.set_enabled(dto, False) is None  # what the switch would ask
+
+    qtbot.wait_until(lambda: not window.operations.is_busy(key_id), timeout=WAIT_MS)
+    stored = ui_services.keys.get(key_id)
+    assert stored.status is KeyStatus.DISABLED
+    assert stored.version == version + 1
+    assert errors == []
+    assert not window.findChild(QWidget, "conflictBanner").isVisible()
+    assert not window.findChild(QWidget, "errorBanner").isVisible()
+    assert status_cell(window, key_id) == "Disabled"
+    assert not switch.isChecked() and switch.isEnabled()

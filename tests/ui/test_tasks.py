@@ -1,12 +1,13 @@
-"""The task runner: results come back on the GUI thread, newest per channel, owners respected."""
+"""The task runner: results on the GUI thread, cancellable handles, newest answer only, owners."""
 
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QObject
 
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import LatestTask, TaskHandle, TaskRunner
 
 
 def test_results_arrive_on_the_gui_thread(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
@@ -16,14 +17,55 @@ def test_results_arrive_on_the_gui_thread(qtbot, tasks: TaskRunner) -> None:  # 
     assert seen == [(42, True)]
 
 
-def test_a_superseded_job_on_a_channel_is_not_delivered(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+def test_a_superseded_job_is_not_delivered(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
     release = threading.Event()
     delivered: list[str] = []
-    tasks.submit(lambda: release.wait(10) and "old", delivered.append, channel="search")
-    tasks.submit(lambda: "new", delivered.append, channel="search")
+    search = LatestTask(tasks)
+    old = search.submit(lambda: release.wait(10) and "old", delivered.append)
+    search.submit(lambda: "new", delivered.append)
     release.set()
     qtbot.wait_until(lambda: tasks.pending == 0)
     assert delivered == ["new"]
+    assert old.cancelled and old.finished
+
+
+def test_a_cancelled_handle_drops_the_answer_and_the_error(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    release = threading.Event()
+    delivered: list[object] = []
+    unhandled: list[BaseException] = []
+    tasks.unhandled_error.connect(unhandled.append)
+
+    def fail() -> None:
+        release.wait(10)
+        raise RuntimeError("nobody wants this")
+
+    handles: list[TaskHandle] = [
+        tasks.submit(lambda: release.wait(10), delivered.append),
+        tasks.submit(fail, delivered.append),
+    ]
+    assert all(handle.active for handle in handles)
+    for handle in handles:
+        handle.cancel()
+    release.set()
+    qtbot.wait_until(lambda: tasks.pending == 0)
+    assert delivered == []
+    assert unhandled == []
+    assert not any(handle.active for handle in handles)
+
+
+def test_shutdown_drops_answers_and_does_not_wait_for_a_stuck_job(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    release, running = threading.Event(), threading.Event()
+    delivered: list[object] = []
+    tasks.submit(lambda: running.set() or release.wait(10), delivered.append)
+    queued = tasks.submit(lambda: "never needed", delivered.append)
+    assert running.wait(10)
+    started = time.monotonic()
+    assert tasks.shutdown(100) is False  # the job is still running: shutdown gave up waiting
+    assert time.monotonic() - started < 5
+    release.set()
+    qtbot.wait_until(lambda: tasks.pending == 0)
+    assert delivered == []
+    assert queued.cancelled
 
 
 def test_an_answer_for_a_deleted_owner_is_dropped(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]

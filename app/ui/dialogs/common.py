@@ -1,19 +1,15 @@
-"""Pieces the create, reveal and revoke dialogs share: names, banners, busy bars, late results."""
+"""Pieces the create, reveal and revoke dialogs share: names, headings, busy bars, sizing."""
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import TypeVar
 
-from PySide6.QtCore import QEvent, QSize, Qt
+from PySide6.QtCore import QEvent, QSize
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QDialog,
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QProgressBar,
-    QSizePolicy,
     QWidget,
 )
 
@@ -21,8 +17,7 @@ from app.ui.resources import icon
 
 W = TypeVar("W", bound=QWidget)
 
-#: Icons in banners and headers, in device-independent pixels.
-BANNER_ICON_SIZE = 16
+#: Icons in dialog headers, in device-independent pixels.
 HEADER_ICON_SIZE = 32
 
 
@@ -97,57 +92,6 @@ class FittingDialog(QDialog):
             needed = layout.totalSizeHint().height()
         if needed > self.height():
             self.resize(self.width(), needed)
-
-
-class BannerKind(StrEnum):
-    ERROR = "errorBanner"  # red tint: refusals, critical warnings
-    INFO = "infoBanner"  # blue tint: outcomes worth a second look
-
-
-class Banner(QFrame):
-    """A tinted message strip; its colours come from keyward.qss through the object name.
-
-    The frame's object name selects the style (``#errorBanner`` / ``#infoBanner``), so the
-    text label inside carries the unique name that tests and assistive tech use.
-    """
-
-    def __init__(
-        self,
-        kind: BannerKind,
-        label_name: str,
-        accessible_name: str,
-        parent: QWidget | None = None,
-        *,
-        icon_name: str | None = None,
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName(kind.value)
-        self.setAccessibleName(accessible_name)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(4, 2, 4, 2)
-        layout.setSpacing(8)
-        glyph = icon_name or ("warning" if kind is BannerKind.ERROR else "info")
-        layout.addWidget(icon_label(glyph, BANNER_ICON_SIZE, self), 0, Qt.AlignmentFlag.AlignTop)
-        self.label = named(QLabel(self), label_name, accessible_name)
-        self.label.setWordWrap(True)
-        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-        layout.addWidget(self.label, 1)
-        self.hide()
-
-    def text(self) -> str:
-        return self.label.text()
-
-    def show_message(self, text: str) -> None:
-        self.label.setText(text)
-        # Screen readers announce the label's name; keep it the sentence itself.
-        self.label.setAccessibleName(text)
-        self.show()
-
-    def clear(self) -> None:
-        self.label.clear()
-        self.label.setAccessibleName(self.accessibleName())
-        self.hide()
 
 
 def busy_bar(object_name: str, accessible_name: str, parent: QWidget | None = None) -> QProgressBar:

@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import KeywardError, PolicyConfirmationRequired, ValidationError
+from app.domain.errors import PolicyConfirmationRequired, ValidationError
 from app.domain.roles import Action, can
 from app.domain.status import KeyStatus
 from app.domain.validation import (
@@ -46,8 +46,6 @@ from app.services.dto import CreatedKey, KeyDTO, KeyQuery, Operator, UserDTO
 from app.services.settings import PolicyDTO
 from app.ui.dialogs.common import (
     HEADER_ICON_SIZE,
-    Banner,
-    BannerKind,
     FittingDialog,
     busy_bar,
     hint_label,
@@ -57,7 +55,9 @@ from app.ui.dialogs.common import (
 )
 from app.ui.errors import describe
 from app.ui.resources import icon
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.text import arg
+from app.ui.widgets.banner import Banner, Tone
 
 QUICK_EXPIRY_DAYS = (30, 60, 90)
 DEFAULT_EXPIRY_DAYS = 90
@@ -162,6 +162,7 @@ class CreateKeyDialog(FittingDialog):
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
+        self._policy_task = LatestTask(tasks)
         self._context: _FormContext | None = None
         #: (key id, key name) the service said will be revoked; set until confirmed.
         self._pending_revoke: tuple[str, str] | None = None
@@ -169,7 +170,7 @@ class CreateKeyDialog(FittingDialog):
         self._abandoned = False
         self._attempted = False
         self._button_text = ""
-        self._today = services.context.clock().date()
+        self._today = services.clock().date()
 
         self.setObjectName("createKeyDialog")
         self.setAccessibleName(self.tr("Create API Key"))
@@ -183,12 +184,12 @@ class CreateKeyDialog(FittingDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(self._build_header())
-        self._error_banner = Banner(
-            BannerKind.ERROR, "createErrorLabel", self.tr("Problem creating the key"), self
+        self._error_banner = Banner.labelled(
+            Tone.ERROR, "createErrorLabel", self.tr("Problem creating the key"), self
         )
         layout.addWidget(self._error_banner)
-        self._policy_banner = Banner(
-            BannerKind.ERROR, "policyWarningLabel", self.tr("Key policy warning"), self
+        self._policy_banner = Banner.labelled(
+            Tone.ERROR, "policyWarningLabel", self.tr("Key policy warning"), self
         )
         layout.addWidget(self._policy_banner)
         self._form = named(QWidget(self), "createKeyForm", self.tr("New key details"))
@@ -257,10 +258,10 @@ class CreateKeyDialog(FittingDialog):
         label.setBuddy(self._field_widgets[field])
         column.addWidget(label)
         column.addWidget(field_widget)
-        error = Banner(
-            BannerKind.ERROR,
+        error = Banner.labelled(
+            Tone.ERROR,
             f"{field}ErrorLabel",
-            self.tr("{field} error").format(field=accessible),
+            arg(self.tr("%1 error"), accessible),
             cell,
         )
         column.addWidget(error)
@@ -276,7 +277,7 @@ class CreateKeyDialog(FittingDialog):
         )
         self._name.setClearButtonEnabled(True)
         self._name.setAccessibleDescription(
-            self.tr("Required. At most {count} characters.").format(count=MAX_NAME)
+            arg(self.tr("Required. At most %1 characters."), MAX_NAME)
         )
         self._name.textChanged.connect(self._on_name_edited)
         self._field_widgets["name"] = self._name
@@ -300,9 +301,7 @@ class CreateKeyDialog(FittingDialog):
         )
         self._description.setTabChangesFocus(True)
         self._description.setAccessibleDescription(
-            self.tr("Optional but recommended. At most {count} characters.").format(
-                count=MAX_DESCRIPTION
-            )
+            arg(self.tr("Optional but recommended. At most %1 characters."), MAX_DESCRIPTION)
         )
         # Room for the template and a few more lines; a long text scrolls.
         edit = self._description
@@ -358,11 +357,11 @@ class CreateKeyDialog(FittingDialog):
         quick_row.setContentsMargins(0, 0, 0, 0)
         quick_row.setSpacing(6)
         for days in QUICK_EXPIRY_DAYS:
-            text = self.tr("{days} days").format(days=days)
+            text = arg(self.tr("%1 days"), days)
             button = named(
                 QPushButton(text, self),
                 f"expiry{days}Button",
-                self.tr("Expire in {days} days").format(days=days),
+                arg(self.tr("Expire in %1 days"), days),
             )
             button.setAutoDefault(False)
             button.clicked.connect(partial(self._set_expiry_days, days))
@@ -477,7 +476,7 @@ class CreateKeyDialog(FittingDialog):
         self._form.setEnabled(False)
         self._create_button.setEnabled(False)
         self._error_banner.show_message(describe(error))
-        self._report_if_bug(error)
+        self._tasks.report_if_bug(error)
 
     def _fill_environments(self, policy: PolicyDTO) -> None:
         self._environment.clear()
@@ -497,7 +496,7 @@ class CreateKeyDialog(FittingDialog):
         for user in people:
             text = _person(user)
             if user.login == context.operator.login:
-                text = self.tr("{person} — you").format(person=text)
+                text = arg(self.tr("%1 — you"), text)
             self._owner.addItem(text, user.login)
         self._owner.setCurrentIndex(max(self._owner.findData(context.operator.login), 0))
         self._owner.blockSignals(False)
@@ -525,12 +524,11 @@ class CreateKeyDialog(FittingDialog):
         if self._context is None or owner is None:
             return
         limit = self._context.policy.max_active_keys_per_user
-        self._tasks.submit(
+        self._policy_task.submit(
             partial(_policy_outlook, self._services, owner, limit),
             self._on_policy_outlook,
             # The up-front warning is a courtesy; the create call enforces the policy anyway.
             lambda _error: self._on_policy_outlook(None),
-            channel=f"create-key-policy-{id(self)}",
             owner=self,
         )
 
@@ -550,37 +548,37 @@ class CreateKeyDialog(FittingDialog):
     def _policy_sentence(self, key_name: str, key_id: str, owner: str) -> str:
         limit = self._context.policy.max_active_keys_per_user if self._context else None
         person = self._owner_label(owner)
-        values = {"name": key_name, "id": key_id, "person": person, "limit": limit}
         if person is None:
             text = (
                 self.tr(
-                    "Creating this key will revoke your existing key “{name}” ({id}): only one "
+                    "Creating this key will revoke your existing key “%1” (%2): only one "
                     "active key per user is allowed."
                 )
                 if limit == 1
                 else self.tr(
-                    "Creating this key will revoke your oldest active key “{name}” ({id}): at "
-                    "most {limit} active keys per user are allowed."
+                    "Creating this key will revoke your oldest active key “%1” (%2): at "
+                    "most %4 active keys per user are allowed."
                 )
             )
         else:
             text = (
                 self.tr(
-                    "Creating this key will revoke {person}'s existing key “{name}” ({id}): "
+                    "Creating this key will revoke %3's existing key “%1” (%2): "
                     "only one active key per user is allowed."
                 )
                 if limit == 1
                 else self.tr(
-                    "Creating this key will revoke {person}'s oldest active key “{name}” ({id}): "
-                    "at most {limit} active keys per user are allowed."
+                    "Creating this key will revoke %3's oldest active key “%1” (%2): "
+                    "at most %4 active keys per user are allowed."
                 )
             )
-        consequence = self.tr("Any integration using “{name}” stops working at once.")
-        return text.format(**values) + " " + consequence.format(**values)
+        consequence = self.tr("Any integration using “%1” stops working at once.")
+        # %1 name, %2 id, %3 person, %4 limit: translators may reorder them.
+        return arg(text, key_name, key_id, person, limit) + " " + arg(consequence, key_name)
 
     def _ask_policy_confirmation(self, refusal: PolicyConfirmationRequired, owner: str) -> None:
         self._pending_revoke = (refusal.key_to_revoke, refusal.key_name)
-        label = self.tr("Revoke “{name}” and create").format(name=_shorten(refusal.key_name))
+        label = arg(self.tr("Revoke “%1” and create"), _shorten(refusal.key_name))
         self._confirm_button.setText(label)
         self._confirm_button.setAccessibleName(label.replace("…", ""))
         if self._context is not None and self._context.policy.max_active_keys_per_user:
@@ -590,8 +588,8 @@ class CreateKeyDialog(FittingDialog):
         self._policy_banner.show_message(
             sentence
             + " "
-            + self.tr("Confirm with the button below, or Cancel to keep “{name}”.").format(
-                name=refusal.key_name
+            + arg(
+                self.tr("Confirm with the button below, or Cancel to keep “%1”."), refusal.key_name
             )
         )
         self._create_button.hide()
@@ -631,7 +629,7 @@ class CreateKeyDialog(FittingDialog):
         length = len(self._description.toPlainText())
         self._description_count.setText(f"{length} / {MAX_DESCRIPTION}")
         self._description_count.setAccessibleName(
-            self.tr("{length} of {limit} characters").format(length=length, limit=MAX_DESCRIPTION)
+            arg(self.tr("%1 of %2 characters"), length, MAX_DESCRIPTION)
         )
 
     def _set_expiry_days(self, days: int | None) -> None:
@@ -658,9 +656,11 @@ class CreateKeyDialog(FittingDialog):
         if day is None:
             text = self.tr("The key never expires; it works until it is revoked.")
         else:
-            text = self.tr(
-                "The key stops working at the end of {day} (UTC), {days} days from today."
-            ).format(day=self._expiry.date().toString("d MMM yyyy"), days=(day - self._today).days)
+            text = arg(
+                self.tr("The key stops working at the end of %1 (UTC), %2 days from today."),
+                self._expiry.date().toString("d MMM yyyy"),
+                (day - self._today).days,
+            )
         self._expiry_summary.setText(text)
         self._expiry_summary.setAccessibleName(text)
 
@@ -702,10 +702,6 @@ class CreateKeyDialog(FittingDialog):
         self._error_banner.clear()
         for field in self._field_errors:
             self._clear_field_error(field)
-
-    def _report_if_bug(self, error: BaseException) -> None:
-        if not isinstance(error, KeywardError):
-            self._tasks.unhandled_error.emit(error)  # the error presenter files a report
 
     # ----------------------------------------------------------------- creating
 
@@ -800,7 +796,7 @@ class CreateKeyDialog(FittingDialog):
     def _on_create_failed(self, error: BaseException, *, owner: str) -> None:
         self._set_creating(False)
         if self._abandoned:
-            self._report_if_bug(error)
+            self._tasks.report_if_bug(error)
             self.deleteLater()  # nothing was created; nothing is lost
             return
         if isinstance(error, PolicyConfirmationRequired):
@@ -811,7 +807,7 @@ class CreateKeyDialog(FittingDialog):
         ):
             return
         self._error_banner.show_message(describe(error))
-        self._report_if_bug(error)
+        self._tasks.report_if_bug(error)
 
     # ----------------------------------------------------------------- closing
 

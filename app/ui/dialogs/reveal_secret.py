@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import KeywardError
 from app.domain.key_format import SecretToken
 from app.services.dto import CreatedKey, KeyDTO
 from app.services.vault import (
@@ -44,8 +43,6 @@ from app.services.vault import (
 )
 from app.ui.dialogs.common import (
     HEADER_ICON_SIZE,
-    Banner,
-    BannerKind,
     FittingDialog,
     hint_label,
     icon_label,
@@ -57,6 +54,8 @@ from app.ui.models.formatting import expiry_text
 from app.ui.resources import icon
 from app.ui.secret_clipboard import SecretClipboard, clear_selection_holding
 from app.ui.tasks import TaskRunner
+from app.ui.text import arg
+from app.ui.widgets.banner import Banner, Tone
 from app.ui.widgets.lifetime import alive as is_alive
 from app.ui.widgets.lifetime import while_alive
 
@@ -183,7 +182,7 @@ class RevealSecretDialog(FittingDialog):
         layout.addLayout(self._build_header())
         if created.revoked_under_policy is not None:
             layout.addWidget(self._build_policy_note(created.revoked_under_policy))
-        warning = Banner(BannerKind.ERROR, "secretWarningLabel", self.tr("Shown once"), self)
+        warning = Banner.labelled(Tone.ERROR, "secretWarningLabel", self.tr("Shown once"), self)
         warning.show_message(
             self.tr(
                 "Copy the secret now: it will only be shown once. If you lose it, you cannot "
@@ -243,16 +242,14 @@ class RevealSecretDialog(FittingDialog):
         return header
 
     def _build_policy_note(self, revoked: KeyDTO) -> Banner:
-        note = Banner(
-            BannerKind.INFO, "revokedUnderPolicyLabel", self.tr("Previous key revoked"), self
+        note = Banner.labelled(
+            Tone.INFO, "revokedUnderPolicyLabel", self.tr("Previous key revoked"), self
         )
         text = self.tr(
-            "“{name}” ({id}), {owner}'s previous key, is now revoked under the active-key "
+            "“%1” (%2), %3's previous key, is now revoked under the active-key "
             "limit. Update any integration that still uses it with this new secret."
         )
-        note.show_message(
-            text.format(name=revoked.name, id=revoked.key_id, owner=revoked.owner_name)
-        )
+        note.show_message(arg(text, revoked.name, revoked.key_id, revoked.owner_name))
         return note
 
     def _build_secret_row(self) -> QVBoxLayout:
@@ -298,15 +295,15 @@ class RevealSecretDialog(FittingDialog):
         buttons.addWidget(self._copy_status, 1)
         column.addLayout(buttons)
 
-        self._download_saved = Banner(
-            BannerKind.INFO,
+        self._download_saved = Banner.labelled(
+            Tone.INFO,
             "downloadSavedLabel",
             self.tr("Download result"),
             self,
             icon_name="enable",
         )
-        self._download_error = Banner(
-            BannerKind.ERROR, "downloadErrorLabel", self.tr("Download problem"), self
+        self._download_error = Banner.labelled(
+            Tone.ERROR, "downloadErrorLabel", self.tr("Download problem"), self
         )
         column.addWidget(self._download_saved)
         column.addWidget(self._download_error)
@@ -318,7 +315,7 @@ class RevealSecretDialog(FittingDialog):
         texts = (
             self.tr("Copy Secret Key"),
             self.tr("Copy Again"),
-            self.tr("Copied — clears in {seconds} s").format(seconds=seconds),
+            arg(self.tr("Copied — clears in %1 s"), seconds),
         )
         metrics = self._copy_button.fontMetrics()
         widest = max(metrics.horizontalAdvance(text) for text in texts)
@@ -365,15 +362,15 @@ class RevealSecretDialog(FittingDialog):
         row.addWidget(self._keyring_button, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(row)
 
-        self._keyring_saved = Banner(
-            BannerKind.INFO,
+        self._keyring_saved = Banner.labelled(
+            Tone.INFO,
             "keyringSavedLabel",
             self.tr("Keyring result"),
             group,
             icon_name="enable",
         )
-        self._keyring_error = Banner(
-            BannerKind.ERROR, "keyringErrorLabel", self.tr("Keyring problem"), group
+        self._keyring_error = Banner.labelled(
+            Tone.ERROR, "keyringErrorLabel", self.tr("Keyring problem"), group
         )
         layout.addWidget(self._keyring_saved)
         layout.addWidget(self._keyring_error)
@@ -481,7 +478,7 @@ class RevealSecretDialog(FittingDialog):
 
     @Slot(int)
     def _on_countdown(self, seconds: int) -> None:
-        text = self.tr("Copied — clears in {seconds} s").format(seconds=seconds)
+        text = arg(self.tr("Copied — clears in %1 s"), seconds)
         self._copy_button.setText(text)
         self._copy_button.setAccessibleName(text)
 
@@ -528,11 +525,9 @@ class RevealSecretDialog(FittingDialog):
         self._end_download()
         only_you = sys.platform != "win32"
         if secret_file_format(str(path)) is SecretFileFormat.DOTENV:
-            text = self.tr("Saved to {path} as {variable}.").format(
-                path=path, variable=env_variable_name(self._key.name)
-            )
+            text = arg(self.tr("Saved to %1 as %2."), path, env_variable_name(self._key.name))
         else:
-            text = self.tr("Saved to {path}.").format(path=path)
+            text = arg(self.tr("Saved to %1."), path)
         if only_you:
             text += " " + self.tr("Only you can read the file.")
         self._download_saved.show_message(text)
@@ -542,7 +537,7 @@ class RevealSecretDialog(FittingDialog):
     def _on_download_failed(self, error: BaseException) -> None:
         self._end_download()
         self._download_error.show_message(describe(error))
-        self._report_if_bug(error)
+        self._tasks.report_if_bug(error)
 
     @Slot()
     def _save_to_keyring(self) -> None:
@@ -567,9 +562,7 @@ class RevealSecretDialog(FittingDialog):
     def _on_keyring_saved(self, backend: str, *, service: str, user: str) -> None:
         self._set_keyring_busy(False)
         self._keyring_saved.show_message(
-            self.tr("Saved to the OS keyring ({backend}) as {service} / {user}.").format(
-                backend=backend, service=service, user=user
-            )
+            arg(self.tr("Saved to the OS keyring (%1) as %2 / %3."), backend, service, user)
         )
         self._mark_stored("keyring")
 
@@ -577,11 +570,7 @@ class RevealSecretDialog(FittingDialog):
     def _on_keyring_failed(self, error: BaseException) -> None:
         self._set_keyring_busy(False)
         self._keyring_error.show_message(describe(error))
-        self._report_if_bug(error)
-
-    def _report_if_bug(self, error: BaseException) -> None:
-        if not isinstance(error, KeywardError):
-            self._tasks.unhandled_error.emit(error)
+        self._tasks.report_if_bug(error)
 
     # ----------------------------------------------------------------- closing
 
@@ -604,10 +593,13 @@ class RevealSecretDialog(FittingDialog):
         box.setWindowTitle(self.tr("Close without storing the secret?"))
         box.setText(self.tr("Close without storing the secret?"))
         box.setInformativeText(
-            self.tr(
-                "The secret of “{name}” can never be shown again. Without it, the key is "
-                "useless and you will have to create a new one."
-            ).format(name=self._key.name)
+            arg(
+                self.tr(
+                    "The secret of “%1” can never be shown again. Without it, the key is "
+                    "useless and you will have to create a new one."
+                ),
+                self._key.name,
+            )
         )
         discard = named(
             box.addButton(self.tr("Close and Lose Secret"), QMessageBox.ButtonRole.DestructiveRole),

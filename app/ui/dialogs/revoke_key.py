@@ -25,15 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import KeywardError
 from app.domain.status import KeyStatus
 from app.domain.validation import MAX_REASON
 from app.services import Services
 from app.services.dto import KeyDTO
 from app.ui.dialogs.common import (
     HEADER_ICON_SIZE,
-    Banner,
-    BannerKind,
     FittingDialog,
     busy_bar,
     hint_label,
@@ -43,18 +40,14 @@ from app.ui.dialogs.common import (
 )
 from app.ui.errors import describe
 from app.ui.models.formatting import relative_time, short_date
+from app.ui.operations.keys import revoke
 from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
+from app.ui.text import arg
+from app.ui.widgets.banner import Banner, Tone
 
 #: Names listed in full before "…and N more" (the list scrolls; this keeps it readable).
 LISTED_KEYS = 10
-
-
-def _revoke(services: Services, key_ids: tuple[str, ...], reason: str) -> list[KeyDTO]:
-    """Job: one key through revoke() (refuses an already revoked key), several in one go."""
-    if len(key_ids) == 1:
-        return [services.keys.revoke(key_ids[0], reason)]
-    return services.keys.revoke_many(key_ids, reason)
 
 
 class RevokeKeyDialog(FittingDialog):
@@ -104,7 +97,7 @@ class RevokeKeyDialog(FittingDialog):
                 else self.tr("%n of them are already revoked and stay as they are.", "", already)
             )
             layout.addWidget(hint_label(note, "alreadyRevokedLabel", self))
-        warning = Banner(BannerKind.ERROR, "revokeWarningLabel", self.tr("Warning"), self)
+        warning = Banner.labelled(Tone.ERROR, "revokeWarningLabel", self.tr("Warning"), self)
         warning.show_message(
             self.tr(
                 "Revocation is immediate. Any integration using this key will stop working "
@@ -118,7 +111,7 @@ class RevokeKeyDialog(FittingDialog):
         )
         layout.addWidget(warning)
         layout.addLayout(self._build_reason())
-        self._error = Banner(BannerKind.ERROR, "revokeErrorLabel", self.tr("Problem"), self)
+        self._error = Banner.labelled(Tone.ERROR, "revokeErrorLabel", self.tr("Problem"), self)
         layout.addWidget(self._error)
         layout.addStretch(1)
         layout.addSpacing(6)
@@ -134,7 +127,7 @@ class RevokeKeyDialog(FittingDialog):
         column = QVBoxLayout()
         column.setSpacing(2)
         if len(self._keys) == 1:
-            heading = self.tr("Revoke “{name}”?").format(name=self._keys[0].name)
+            heading = arg(self.tr("Revoke “%1”?"), self._keys[0].name)
         else:
             heading = self.tr("Revoke %n keys?", "", len(self._keys))
         column.addWidget(title_label(heading, self))
@@ -159,9 +152,7 @@ class RevokeKeyDialog(FittingDialog):
         form.setHorizontalSpacing(12)
         form.setVerticalSpacing(4)
         owner = (
-            key.owner_name
-            if key.owner_active
-            else self.tr("{name} (deactivated)").format(name=key.owner_name)
+            key.owner_name if key.owner_active else arg(self.tr("%1 (deactivated)"), key.owner_name)
         )
         rows = (
             (self.tr("Key"), key.masked, "revokeKeyMasked"),
@@ -183,8 +174,8 @@ class RevokeKeyDialog(FittingDialog):
         """“Last used 3 days ago” or “Never used”."""
         if key.last_used_at is None:
             return self.tr("Never used")
-        when = relative_time(key.last_used_at, self._services.context.clock())
-        return self.tr("Last used {when}").format(when=when)
+        when = relative_time(key.last_used_at, self._services.clock())
+        return arg(self.tr("Last used %1"), when)
 
     def _build_key_list(self) -> QListWidget:
         listing = named(QListWidget(self), "revokeKeyList", self.tr("Keys to revoke"))
@@ -192,9 +183,7 @@ class RevokeKeyDialog(FittingDialog):
         listing.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         listing.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         for key in self._keys[:LISTED_KEYS]:
-            text = self.tr("{name}  ·  {owner}  ·  {masked}").format(
-                name=key.name, owner=key.owner_name, masked=key.masked
-            )
+            text = arg(self.tr("%1  ·  %2  ·  %3"), key.name, key.owner_name, key.masked)
             item = QListWidgetItem(icon("key"), text)
             item.setToolTip(f"{key.name}\n{key.masked}\n{self.last_used_text(key)}")
             listing.addItem(item)
@@ -295,7 +284,7 @@ class RevokeKeyDialog(FittingDialog):
         self._error.clear()
         self._set_busy(True)
         self._tasks.submit(
-            partial(_revoke, self._services, tuple(key.key_id for key in self._keys), reason),
+            partial(revoke, self._services, tuple(key.key_id for key in self._keys), reason),
             self._on_revoked,
             self._on_failed,
             owner=self,
@@ -328,8 +317,7 @@ class RevokeKeyDialog(FittingDialog):
         self._set_busy(False)
         self._error.show_message(describe(error))
         self._confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
-        if not isinstance(error, KeywardError):
-            self._tasks.unhandled_error.emit(error)  # a bug: the error presenter reports it
+        self._tasks.report_if_bug(error)
 
     def reject(self) -> None:
         if self._busy:

@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from app.domain.clock import utc_now
 from app.services.dto import AuditEventDTO
 from app.ui.models.formatting import exact_utc, relative_time
+from app.ui.text import arg
 
 #: The AuditEventDTO behind a row.
 EventRole: Final = int(Qt.ItemDataRole.UserRole) + 1
@@ -45,9 +46,6 @@ class AuditModel(QAbstractTableModel):
 
     def clear(self) -> None:
         self.set_events([])
-
-    def event_at(self, row: int) -> AuditEventDTO:
-        return self._events[row]
 
     def rowCount(self, parent: AnyIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._events)
@@ -88,7 +86,7 @@ class AuditModel(QAbstractTableModel):
             if column is AuditColumn.WHEN:
                 return exact_utc(event.occurred_at)
             if column is AuditColumn.WHO:
-                return self.tr("%1 on %2").replace("%1", event.actor).replace("%2", event.host)
+                return arg(self.tr("%1 on %2"), event.actor, event.host)
             return event.summary()
         if role == EventRole:
             return event

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -22,7 +21,8 @@ from app.services import Services
 from app.services.dto import AuditEventDTO
 from app.ui.models.audit_model import AuditColumn, AuditModel
 from app.ui.models.formatting import count_text
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.text import arg
 from app.ui.widgets.usage_chart import UsageChart
 
 
@@ -50,7 +50,8 @@ class KeyActivity(QWidget):
         self.setObjectName("keyActivity")
         self._services = services
         self._tasks = tasks
-        self._channel = f"key-activity-{id(self)}"
+        self._history_task = LatestTask(tasks)
+        self._usage_task = LatestTask(tasks)
         self._key_id: str | None = None
         self.history_model = AuditModel(clock=clock, parent=self)
         layout = QVBoxLayout(self)
@@ -117,19 +118,18 @@ class KeyActivity(QWidget):
         """Fetch ``key_id``'s usage and history (again, after a change)."""
         self._key_id = key_id
         keys = self._services.keys
-        self._submit(
+        self._history_task.submit(
             lambda: keys.history(key_id),
             lambda events: self._on_history(key_id, events),
-            f"{self._channel}-history",
+            self._on_failed,
+            owner=self,
         )
-        self._submit(
+        self._usage_task.submit(
             lambda: keys.usage_by_day(key_id),
             lambda days: self._on_usage(key_id, days),
-            f"{self._channel}-usage",
+            self._on_failed,
+            owner=self,
         )
-
-    def _submit(self, job: Callable[[], Any], done: Callable[[Any], None], channel: str) -> None:
-        self._tasks.submit(job, done, self._on_failed, channel=channel, owner=self)
 
     def _on_history(self, key_id: str, events: list[AuditEventDTO]) -> None:
         if key_id == self._key_id:
@@ -143,7 +143,7 @@ class KeyActivity(QWidget):
         self.usage_total.setText(
             self.tr("1 verification")
             if total == 1
-            else self.tr("%1 verifications").replace("%1", count_text(total))
+            else arg(self.tr("%1 verifications"), count_text(total))
         )
 
     def _on_failed(self, error: BaseException) -> None:

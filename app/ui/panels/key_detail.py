@@ -2,14 +2,15 @@
 
 Edits carry the version the panel was showing (``expected_version``); if someone changed
 the key meanwhile, the service refuses and the panel says who and when, keeping what the
-user typed until they choose Reload. Revoke and delete are requests to the window, which
-also offers them from the table.
+user typed until they choose Reload. Saving, the switch and Reload run through
+:class:`~app.ui.operations.KeyOperations`, and the panel follows its ``key_changed`` and
+``busy_changed`` whichever screen made the change. Revoke and delete are requests to the
+screen, which also offers them from the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
@@ -27,18 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ConflictError, NotFound, ValidationError
+from app.domain.errors import ConflictError, ValidationError
 from app.domain.roles import Role, can_manage_key
 from app.domain.status import KeyState, KeyStatus
 from app.domain.validation import MAX_DESCRIPTION, clean_description, clean_name
 from app.services import Services
 from app.services.dto import KeyDTO, Operator
 from app.ui.models.formatting import exact_utc
+from app.ui.operations import KeyOperations
 from app.ui.panels.key_activity import KeyActivity, section_title
 from app.ui.panels.key_facts import KeyFacts
 from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
+from app.ui.text import arg
 from app.ui.widgets.banner import Banner, Tone
+from app.ui.widgets.error_text import FieldError
 from app.ui.widgets.status_badge import StatusBadge
 from app.ui.widgets.switch import Switch
 
@@ -55,33 +59,15 @@ def read_only_reason(role: Role) -> str:
         return QGuiApplication.translate(
             "KeyDetailPanel", "Your role (Verifier) is for services that verify tokens"
         )
-    return QGuiApplication.translate(
-        "KeyDetailPanel", "Your role (%1) can change your own keys only"
-    ).replace("%1", role.label)
-
-
-class _FieldError(QLabel):
-    """The red sentence under an input that breaks a rule."""
-
-    def __init__(self, object_name: str, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.setObjectName(object_name)
-        self.setWordWrap(True)
-        self.setStyleSheet("color: #d93025;")
-        self.hide()
-
-    def show_error(self, text: str) -> None:
-        self.setText(text)
-        self.setVisible(bool(text))
+    return arg(
+        QGuiApplication.translate("KeyDetailPanel", "Your role (%1) can change your own keys only"),
+        role.label,
+    )
 
 
 class KeyDetailPanel(QWidget):
-    """Shows :attr:`key`; ``key_changed`` reports every new version it learns about."""
+    """Shows :attr:`key` and follows every new version of it the operations announce."""
 
-    #: A newer KeyDTO of the key (saved, toggled or reloaded): the table updates its row.
-    key_changed = Signal(object)
-    #: The key no longer exists (someone else deleted it).
-    key_vanished = Signal(str)
     revoke_requested = Signal(object)  # KeyDTO
     delete_requested = Signal(object)  # KeyDTO
     close_requested = Signal()
@@ -91,7 +77,11 @@ class KeyDetailPanel(QWidget):
     error_occurred = Signal(object)
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, parent: QWidget | None = None
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        operations: KeyOperations,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("keyDetailPanel")
@@ -99,10 +89,10 @@ class KeyDetailPanel(QWidget):
         self.setMinimumWidth(PANEL_MIN_WIDTH)
         self._services = services
         self._tasks = tasks
+        self._operations = operations
         self._key: KeyDTO | None = None
         self._operator: Operator | None = None
         self._saving = False
-        self._toggling = False
         self._build()
         self._connect()
         self._refresh_controls()
@@ -132,7 +122,7 @@ class KeyDetailPanel(QWidget):
         self.facts = KeyFacts(body)
         layout.addWidget(self.facts)
         self.activity = KeyActivity(
-            self._services, self._tasks, clock=self._services.context.clock, parent=body
+            self._services, self._tasks, clock=self._services.clock, parent=body
         )
         self.history_model = self.activity.history_model
         layout.addWidget(self.activity, 1)
@@ -177,7 +167,7 @@ class KeyDetailPanel(QWidget):
         self.name_edit.setAccessibleName(self.tr("Name"))
         self.name_edit.setPlaceholderText(self.tr("What the key is for, e.g. Snowflake ETL"))
         name_label.setBuddy(self.name_edit)
-        self.name_error = _FieldError("nameError", self)
+        self.name_error = FieldError("nameError", self)
         description_label = QLabel(self.tr("&Description"), self)
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setObjectName("descriptionEdit")
@@ -189,7 +179,7 @@ class KeyDetailPanel(QWidget):
         line = self.description_edit.fontMetrics().lineSpacing()
         self.description_edit.setFixedHeight(line * 5 + 12)
         description_label.setBuddy(self.description_edit)
-        self.description_error = _FieldError("descriptionError", self)
+        self.description_error = FieldError("descriptionError", self)
         self.description_counter = QLabel(self)
         self.description_counter.setObjectName("descriptionCounter")
         self.description_counter.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -260,6 +250,8 @@ class KeyDetailPanel(QWidget):
         self.facts.copy_key_id_requested.connect(self._copy_key_id)
         self.activity.error_occurred.connect(self.error_occurred)
         self.revoke_button.clicked.connect(self._request_revoke)
+        self._operations.key_changed.connect(self._on_key_changed)
+        self._operations.busy_changed.connect(self._on_busy_changed)
         self.delete_button.clicked.connect(self._request_delete)
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
         for sequence, slot in (
@@ -269,17 +261,6 @@ class KeyDetailPanel(QWidget):
             shortcut = QShortcut(sequence, self)
             shortcut.setContext(context)
             shortcut.activated.connect(slot)
-
-    def _submit(
-        self,
-        job: Callable[[], Any],
-        on_done: Callable[[Any], None],
-        on_error: Callable[[BaseException], None],
-        *,
-        channel: str | None = None,
-    ) -> None:
-        """Run ``job`` off the GUI thread; its answer is dropped if this object is gone."""
-        self._tasks.submit(job, on_done, on_error, channel=channel, owner=self)
 
     # ================================================================== state
 
@@ -316,7 +297,7 @@ class KeyDetailPanel(QWidget):
         self._key = dto
         if not same:
             self.conflict_banner.hide()
-            self._saving = self._toggling = False
+            self._saving = False
             self.activity.clear()
         if not keep_text:
             self._set_fields(dto)
@@ -341,7 +322,7 @@ class KeyDetailPanel(QWidget):
         self.title_label.setText(dto.name)
         self.title_label.setToolTip(dto.name)
         self.status_badge.set_status(dto.status)
-        self.facts.show_key(dto, self._services.context.clock())
+        self.facts.show_key(dto, self._services.clock())
 
     def _refresh_controls(self) -> None:
         dto = self._key
@@ -379,9 +360,10 @@ class KeyDetailPanel(QWidget):
 
     def _refresh_switch(self, dto: KeyDTO | None, manage: bool, revoked: bool, reason: str) -> None:
         toggle = self.enabled_toggle
-        if not self._toggling:  # while a change is on its way, show what the user asked for
+        toggling = dto is not None and self._operations.is_busy(dto.key_id)
+        if not toggling:  # while a change is on its way, show what the user asked for
             toggle.setChecked(dto is not None and dto.state is KeyState.ACTIVE)
-        toggle.setEnabled(manage and not revoked and not self._toggling)
+        toggle.setEnabled(manage and not revoked and not toggling)
         if revoked:
             toggle.setToolTip(self.tr("A revoked key stays revoked; create a new key instead"))
             hint = self.tr("Revoked keys cannot be enabled again.")
@@ -430,24 +412,22 @@ class KeyDetailPanel(QWidget):
         name, description = self.name_edit.text(), self.description_edit.toPlainText()
         self._saving = True
         self._refresh_controls()
-        self._submit(
-            lambda: self._services.keys.edit(
-                dto.key_id, name=name, description=description, expected_version=dto.version
-            ),
-            self._on_saved,
-            self._on_save_failed,
+        self._operations.edit(
+            dto,
+            name=name,
+            description=description,
+            on_success=self._on_saved,
+            on_failure=self._on_save_failed,
         )
 
     def _on_saved(self, saved: KeyDTO) -> None:
         self._saving = False
         if self._key is None or saved.key_id != self._key.key_id:
-            self.key_changed.emit(saved)
             return
         self._key = saved
         self._set_fields(saved)  # the stored text, as the service cleaned it (trimmed)
         self.show_key(saved)
-        self.key_changed.emit(saved)
-        self.status_message.emit(self.tr("Saved “%1”").replace("%1", saved.name))
+        self.status_message.emit(arg(self.tr("Saved “%1”"), saved.name))
 
     def _on_save_failed(self, error: BaseException) -> None:
         self._saving = False
@@ -472,39 +452,33 @@ class KeyDetailPanel(QWidget):
         dto = self._key
         if dto is None:
             return
-        self._toggling = True
-        self._refresh_controls()
-        keys = self._services.keys
-
-        def change() -> KeyDTO:
-            if checked:
-                return keys.enable(dto.key_id, expected_version=dto.version)
-            return keys.disable(dto.key_id, expected_version=dto.version)
-
-        self._submit(change, self._on_toggled, self._on_toggle_failed)
+        self._operations.set_enabled(
+            dto, checked, on_success=self._on_toggled, on_failure=self._handle_error
+        )
+        self._refresh_controls()  # busy: the switch shows what was asked; refused: what is
 
     def _on_toggled(self, changed: KeyDTO) -> None:
-        self._toggling = False
-        self.key_changed.emit(changed)
         if self._key is not None and changed.key_id == self._key.key_id:
-            self.show_key(changed)
             verb = self.tr("Enabled") if changed.state is KeyState.ACTIVE else self.tr("Disabled")
-            self.status_message.emit(f"{verb} “{changed.name}”")
+            self.status_message.emit(arg(self.tr("%1 “%2”"), verb, changed.name))
 
-    def _on_toggle_failed(self, error: BaseException) -> None:
-        self._toggling = False
-        self._refresh_controls()  # the switch goes back to what is stored
-        self._handle_error(error)
+    @Slot(object)
+    def _on_key_changed(self, dto: KeyDTO) -> None:
+        """A newer version of a key, from any screen: show it if it is the one shown."""
+        if self._key is not None and dto.key_id == self._key.key_id:
+            self.show_key(dto)
+
+    @Slot(str, bool)
+    def _on_busy_changed(self, key_id: str, _busy: bool) -> None:
+        if self._key is not None and key_id == self._key.key_id:
+            self._refresh_controls()
 
     # ================================================================== conflicts and reload
 
     def _handle_error(self, error: BaseException) -> None:
         if isinstance(error, ConflictError):
             self._show_conflict(error)
-        elif isinstance(error, NotFound) and self._key is not None:
-            self.key_vanished.emit(self._key.key_id)
-            self.error_occurred.emit(error)
-        else:
+        else:  # a key found gone was announced as removed by the operations
             self.error_occurred.emit(error)
 
     def _show_conflict(self, error: ConflictError) -> None:
@@ -514,9 +488,7 @@ class KeyDetailPanel(QWidget):
             "Changed by %1 at %2 since you opened it. Your text is kept; reload to see their "
             "change, then edit again."
         )
-        self.conflict_banner.show_message(
-            text.replace("%1", who).replace("%2", when), self.tr("Reload"), self.reload
-        )
+        self.conflict_banner.show_message(arg(text, who, when), self.tr("Reload"), self.reload)
 
     @Slot()
     def reload(self) -> None:
@@ -529,12 +501,10 @@ class KeyDetailPanel(QWidget):
         def reloaded(fresh: KeyDTO) -> None:
             if self._key is None or self._key.key_id != fresh.key_id:
                 return
-            self._key = fresh
-            self._set_fields(fresh)
+            self._set_fields(fresh)  # replace what was typed
             self.show_key(fresh)
-            self.key_changed.emit(fresh)
 
-        self._submit(lambda: self._services.keys.get(dto.key_id), reloaded, self._handle_error)
+        self._operations.reload(dto.key_id, on_success=reloaded, on_failure=self._handle_error)
 
     def reload_history(self) -> None:
         if self._key is not None:
@@ -546,9 +516,7 @@ class KeyDetailPanel(QWidget):
     def _copy_key_id(self) -> None:
         if self._key is not None:
             QGuiApplication.clipboard().setText(self._key.key_id)
-            self.status_message.emit(
-                self.tr("Copied the key id %1").replace("%1", self._key.key_id)
-            )
+            self.status_message.emit(arg(self.tr("Copied the key id %1"), self._key.key_id))
 
     @Slot()
     def _request_revoke(self) -> None:

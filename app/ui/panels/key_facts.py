@@ -18,6 +18,7 @@ from app.ui.models.formatting import (
     time_until,
 )
 from app.ui.resources import icon
+from app.ui.text import arg
 
 
 class KeyFacts(QWidget):
@@ -76,7 +77,7 @@ class KeyFacts(QWidget):
 
     def show_key(self, dto: KeyDTO, now: datetime) -> None:
         self.masked_label.setText(dto.masked)
-        self.masked_label.setToolTip(self.tr("Key id %1").replace("%1", dto.key_id))
+        self.masked_label.setToolTip(arg(self.tr("Key id %1"), dto.key_id))
         owner = f"{dto.owner_name} ({dto.owner_login})"
         if not dto.owner_active:
             owner += " — " + self.tr("deactivated")

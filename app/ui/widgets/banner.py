@@ -1,7 +1,8 @@
-"""A non-blocking message strip above the content, with an optional action button.
+"""The one message strip: errors, warnings and notes, in the window, the panel and dialogs.
 
 It replaces a modal error box: the window keeps working, what the user typed stays where it
-is, and the action (Retry, Reload) is one click away.
+is, and the action (Retry, Reload) is one click away. Its colours come from keyward.qss
+through the ``tone`` property (``QFrame[tone="error"]``), never from code.
 """
 
 from __future__ import annotations
@@ -9,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import StrEnum
 
-from PySide6.QtCore import QRectF, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QColor, QPainter, QPaintEvent
+from PySide6.QtCore import QSize, Qt, Slot
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -21,27 +22,25 @@ from PySide6.QtWidgets import (
 )
 
 from app.ui.resources import icon
-from app.ui.widgets.status_badge import is_dark
+
+ICON_SIZE = 16
 
 
 class Tone(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
+    ERROR = "error"  # red tint: refusals, critical warnings
+    WARNING = "warning"  # amber tint: something changed under you
+    INFO = "info"  # blue tint: outcomes worth a second look
 
 
-# (RGB, icon name)
-_TONES: dict[Tone, tuple[tuple[int, int, int], str]] = {
-    Tone.ERROR: ((217, 48, 37), "warning"),
-    Tone.WARNING: ((227, 140, 0), "warning"),
-    Tone.INFO: ((47, 111, 222), "info"),
-}
+_ICONS: dict[Tone, str] = {Tone.ERROR: "warning", Tone.WARNING: "warning", Tone.INFO: "info"}
 
 
-class Banner(QWidget):
-    """``show_message(text, action_text, action)``; hidden until there is something to say."""
+class Banner(QFrame):
+    """``show_message(text, action_text, action)``; hidden until there is something to say.
 
-    dismissed = Signal()
+    The text label is ``<object_name>Text`` (or ``text_name``), the action button
+    ``<object_name>Action`` and the close button ``<object_name>Dismiss``.
+    """
 
     def __init__(
         self,
@@ -49,26 +48,34 @@ class Banner(QWidget):
         *,
         tone: Tone = Tone.ERROR,
         dismissable: bool = True,
+        text_name: str | None = None,
+        accessible_name: str | None = None,
+        icon_name: str | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(object_name)
-        self.setAccessibleName(self.tr("Message"))
-        self._tone = tone
+        self.setProperty("tone", tone.value)
+        self._name = accessible_name or self.tr("Message")
+        self.setAccessibleName(self._name)
         self._action: Callable[[], None] | None = None
         self._armed: tuple[str, Callable[[], None]] | None = None
 
-        self._icon = QLabel(self)
-        self._icon.setPixmap(icon(_TONES[tone][1]).pixmap(QSize(18, 18)))
-        self._icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self._text = QLabel(self)
-        self._text.setObjectName(f"{object_name}Text")
-        self._text.setWordWrap(True)
-        self._text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._text.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        glyph = QLabel(self)
+        glyph.setObjectName("decorativeIcon")
+        glyph.setPixmap(icon(icon_name or _ICONS[tone]).pixmap(QSize(ICON_SIZE, ICON_SIZE)))
+        glyph.setFixedSize(ICON_SIZE, ICON_SIZE)
+        self.label = QLabel(self)
+        self.label.setObjectName(text_name or f"{object_name}Text")
+        self.label.setAccessibleName(self._name)
+        self.label.setWordWrap(True)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._button = QPushButton(self)
         self._button.setObjectName(f"{object_name}Action")
+        self._button.setAccessibleName(self.tr("Message action"))
         self._button.clicked.connect(self._run_action)
+        self._button.hide()
         self._close = QToolButton(self)
         self._close.setObjectName(f"{object_name}Dismiss")
         self._close.setIcon(icon("close"))
@@ -79,23 +86,43 @@ class Banner(QWidget):
         self._close.setVisible(dismissable)
 
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 8, 8, 8)
-        layout.setSpacing(10)
-        layout.addWidget(self._icon, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self._text, 1)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.setSpacing(8)
+        layout.addWidget(glyph, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(self.label, 1)
         layout.addWidget(self._button, 0, Qt.AlignmentFlag.AlignVCenter)
         layout.addWidget(self._close, 0, Qt.AlignmentFlag.AlignTop)
         self.hide()
+
+    @classmethod
+    def labelled(
+        cls,
+        tone: Tone,
+        text_name: str,
+        accessible_name: str,
+        parent: QWidget | None = None,
+        *,
+        icon_name: str | None = None,
+    ) -> Banner:
+        """A dialog's banner: found by its text label's name, no close button."""
+        return cls(
+            f"{text_name}Banner",
+            tone=tone,
+            dismissable=False,
+            text_name=text_name,
+            accessible_name=accessible_name,
+            icon_name=icon_name,
+            parent=parent,
+        )
 
     # ------------------------------------------------------------------ API
 
     @property
     def message(self) -> str:
-        return "" if self.isHidden() else self._text.text()
+        return "" if self.isHidden() else self.label.text()
 
-    @property
-    def action_button(self) -> QPushButton:
-        return self._button
+    def text(self) -> str:
+        return self.label.text()
 
     def arm_action(self, text: str, action: Callable[[], None]) -> None:
         """Attach ``action`` to the next message shown through :meth:`show_text`."""
@@ -119,19 +146,27 @@ class Banner(QWidget):
         action_text: str | None = None,
         action: Callable[[], None] | None = None,
     ) -> None:
-        self._text.setText(text)
+        self.label.setText(text)
+        # Screen readers announce the label's name; keep it the sentence itself.
+        self.label.setAccessibleName(text)
+        self.setAccessibleDescription(text)
         self._action = action
         self._button.setText(action_text or "")
-        self._button.setAccessibleName(action_text or "")
+        self._button.setAccessibleName(action_text or self.tr("Message action"))
         self._button.setVisible(action is not None)
-        self.setAccessibleDescription(text)
         self.show()
+
+    def clear(self) -> None:
+        """Hide and forget the message."""
+        self.hide()
+        self._action = None
+        self.label.clear()
+        self.label.setAccessibleName(self._name)
 
     @Slot()
     def dismiss(self) -> None:
         self.hide()
         self._action = None
-        self.dismissed.emit()
 
     @Slot()
     def _run_action(self) -> None:
@@ -140,15 +175,3 @@ class Banner(QWidget):
         self._action = None
         if action is not None:
             action()
-
-    # ------------------------------------------------------------------ look
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        (red, green, blue), _icon = _TONES[self._tone]
-        dark = is_dark(self.palette())
-        painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(QColor(red, green, blue, 150 if dark else 120))
-        painter.setBrush(QColor(red, green, blue, 48 if dark else 26))
-        painter.drawRoundedRect(QRectF(self.rect()).adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
-        painter.end()

@@ -7,6 +7,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.resources import icon
+from app.ui.text import arg
 
 TEXT_WIDTH = 460
 
@@ -88,7 +89,7 @@ class EmptyState(QWidget):
     def show_no_matches(self, search: str) -> None:
         """A search or filter that matches nothing."""
         if search:
-            self._title.setText(self.tr("No keys match “%1”").replace("%1", search[:60]))
+            self._title.setText(arg(self.tr("No keys match “%1”"), search[:60]))
         else:
             self._title.setText(self.tr("No keys with this status"))
         self._set_text(

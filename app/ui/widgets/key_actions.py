@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 from app.domain.status import KeyState, KeyStatus
 from app.services.dto import KeyDTO
 from app.ui.resources import icon
+from app.ui.widgets.switch import paint_switch
 
 H_PADDING = 8
 TOGGLE_SIZE = QSize(30, 16)
@@ -202,8 +203,15 @@ class KeyActionsDelegate(QStyledItemDelegate):
             hovered = enabled and cell_hovered and self._is_hovered(index, control)
             if control is KeyControl.TOGGLE:
                 on = dto.state is KeyState.ACTIVE
-                self._paint_toggle(
-                    painter, rects[control], opt.palette, on, enabled, hovered, selected
+                track = QRectF(rects[control].adjusted(2, 4, -2, -4))
+                paint_switch(
+                    painter,
+                    track,
+                    opt.palette,
+                    on=on,
+                    enabled=enabled,
+                    hovered=hovered,
+                    selected=selected,
                 )
             else:
                 name = "revoke" if control is KeyControl.REVOKE else "delete"
@@ -211,47 +219,6 @@ class KeyActionsDelegate(QStyledItemDelegate):
                     painter, rects[control], name, opt.palette, enabled, hovered, selected
                 )
         painter.restore()
-
-    @staticmethod
-    def _paint_toggle(
-        painter: QPainter,
-        target: QRect,
-        palette: QPalette,
-        on: bool,
-        enabled: bool,
-        hovered: bool,
-        selected: bool,
-    ) -> None:
-        track = QRectF(target.adjusted(2, 4, -2, -4))
-        if selected:
-            # The highlight would swallow a highlight-coloured track: use its text colour.
-            fill = QColor(palette.color(QPalette.ColorRole.HighlightedText))
-            fill.setAlpha(230 if on else 110)
-            knob_colour = palette.color(QPalette.ColorRole.Highlight) if on else QColor("#ffffff")
-        else:
-            role = QPalette.ColorRole.Highlight if on else QPalette.ColorRole.PlaceholderText
-            fill = QColor(palette.color(role))
-            knob_colour = QColor("#ffffff")
-        if not enabled:
-            fill.setAlpha(80)
-        if hovered:
-            fill = fill.darker(115) if not selected else fill
-        radius = track.height() / 2
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(track, radius, radius)
-        knob = track.height() - 4
-        left = track.right() - knob - 2 if on else track.left() + 2
-        knob_rect = QRectF(left, track.top() + 2, knob, knob)
-        if hovered:
-            halo = QColor(fill)
-            halo.setAlpha(60)
-            painter.setBrush(halo)
-            painter.drawEllipse(knob_rect.adjusted(-4, -4, 4, 4))
-        if not enabled:
-            knob_colour = palette.color(QPalette.ColorRole.Window)
-        painter.setBrush(knob_colour)
-        painter.drawEllipse(knob_rect)
 
     @staticmethod
     def _paint_button(

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from app.domain.status import KeyState, KeyStatus
 from app.services.dto import KeyDTO
 from app.ui.resources import icon
+from app.ui.text import arg
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +56,7 @@ def key_menu(
     several = len(revocable) > 1
     revoke = menu.addAction(
         icon("revoke"),
-        _tr("Revoke %1 keys…").replace("%1", str(len(revocable))) if several else _tr("Revoke…"),
+        arg(_tr("Revoke %1 keys…"), str(len(revocable))) if several else _tr("Revoke…"),
         lambda: actions.revoke(list(selected) or [key]),
     )
     revoke.setEnabled(can_change and bool(revocable or key.status is not KeyStatus.REVOKED))

@@ -12,21 +12,11 @@ from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent, QMouseEvent, Q
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.status import KeyStatus
-from app.ui.models.keys_model import Column, KeyRole, KeysModel, StatusRole, column_for
+from app.ui.models.key_columns import COLUMNS, Column, column_for
+from app.ui.models.keys_model import KeyRole, KeysModel, StatusRole
 from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyActionsDelegate, KeyControl
 from app.ui.widgets.status_badge import StatusBadgeDelegate, badge_size
 
-#: The widest text each column usually holds: default widths follow the font, not pixels.
-#: Name starts modest because it takes whatever width is left over (see _fit_columns); all
-#: columns, Actions included, fit beside the detail panel on a 1600 px screen.
-_COLUMN_SAMPLES: dict[Column, str] = {
-    Column.NAME: "Salesforce Data Sync",
-    Column.OWNER: "Dev Patel (deactivated)",
-    Column.LAST_USED: "55 minutes ago",
-    Column.EXPIRES: "28 Sep 2026",
-    Column.CREATED: "28 Sep 2026",
-    Column.UPDATED: "Last Updated On",
-}
 #: A masked key as wide as they come (prefix and environment labels vary).
 _MASK_SAMPLE = "kw_live_XXXXXXXXXXXX_…XXXX"
 CELL_PADDING = 18
@@ -89,8 +79,12 @@ class KeysTable(QTableView):
     def _set_default_widths(self) -> None:
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
-        for column, sample in _COLUMN_SAMPLES.items():
-            header.resizeSection(column, metrics.horizontalAdvance(sample) + CELL_PADDING)
+        # Default widths follow the font, not pixels: each column's usual widest text. Name
+        # starts modest because it takes whatever width is left over (see _fit_columns).
+        for column, spec in COLUMNS.items():
+            if spec.width_sample is not None:
+                width = metrics.horizontalAdvance(spec.width_sample) + CELL_PADDING
+                header.resizeSection(column, width)
         fixed = QFontMetrics(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         header.resizeSection(Column.KEY, fixed.horizontalAdvance(_MASK_SAMPLE) + CELL_PADDING)
         widest = max(badge_size(status, self.font()).width() for status in KeyStatus)

@@ -25,10 +25,11 @@ from app.domain.status import KeyStatus
 from app.domain.validation import clean_search
 from app.ui.models.formatting import count_text
 from app.ui.resources import icon
+from app.ui.text import arg
+from app.ui.widgets.error_text import mark_error
 
 #: Typing pauses shorter than this are one search, not one per keystroke.
 SEARCH_DEBOUNCE_MS = 200
-ERROR_STYLE = "color: #d93025;"
 
 
 class KeysToolbar(QWidget):
@@ -118,9 +119,9 @@ class KeysToolbar(QWidget):
             clean_search(text)
         except ValidationError as error:
             self.count_label.setText(error.message)
-            self.count_label.setStyleSheet(ERROR_STYLE)
+            mark_error(self.count_label, True)
             return
-        self.count_label.setStyleSheet("")
+        mark_error(self.count_label, False)
         self.search_changed.emit(text.strip())
 
     @Slot()
@@ -148,5 +149,5 @@ class KeysToolbar(QWidget):
             text = self.tr("%1 matching keys") if count != 1 else self.tr("%1 matching key")
         else:
             text = self.tr("%1 keys") if count != 1 else self.tr("%1 key")
-        self.count_label.setText(text.replace("%1", count_text(count)))
-        self.count_label.setStyleSheet("")
+        self.count_label.setText(arg(text, count_text(count)))
+        mark_error(self.count_label, False)

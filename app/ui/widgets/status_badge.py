@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import KeyStatus
+from app.ui.text import arg
 
 H_PADDING = 9
 V_PADDING = 2
@@ -192,7 +193,7 @@ class StatusBadge(QWidget):
     def set_status(self, status: KeyStatus | None) -> None:
         self._status = status
         label = status.label if status is not None else ""
-        self.setAccessibleName(self.tr("Status: %1").replace("%1", label))
+        self.setAccessibleName(arg(self.tr("Status: %1"), label))
         self.setToolTip(label)
         self.updateGeometry()
         self.update()

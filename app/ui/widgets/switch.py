@@ -15,6 +15,55 @@ TRACK_HEIGHT = 18
 GAP = 8
 
 
+def paint_switch(
+    painter: QPainter,
+    track: QRectF,
+    palette: QPalette,
+    *,
+    on: bool,
+    enabled: bool,
+    hovered: bool = False,
+    selected: bool = False,
+) -> None:
+    """The one on/off switch painter: the panel's Switch and the table's Actions cell.
+
+    Colours come from ``palette``: the highlight when on, the placeholder grey when off; in
+    a selected table row (where the highlight would swallow the track) the highlighted-text
+    colour instead.
+    """
+    knob_colour = palette.color(QPalette.ColorRole.HighlightedText)
+    if selected:
+        fill = QColor(palette.color(QPalette.ColorRole.HighlightedText))
+        fill.setAlpha(230 if on else 110)
+        if on:
+            knob_colour = palette.color(QPalette.ColorRole.Highlight)
+    else:
+        role = QPalette.ColorRole.Highlight if on else QPalette.ColorRole.PlaceholderText
+        fill = QColor(palette.color(role))
+    if not enabled:
+        fill.setAlpha(85)
+        knob_colour = palette.color(QPalette.ColorRole.Window)
+    elif hovered and not selected:
+        fill = fill.darker(115)
+    radius = track.height() / 2
+    painter.save()
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(fill)
+    painter.drawRoundedRect(track, radius, radius)
+    knob = track.height() - 4
+    left = track.right() - knob - 2 if on else track.left() + 2
+    knob_rect = QRectF(left, track.top() + 2, knob, knob)
+    if hovered and enabled:
+        halo = QColor(fill)
+        halo.setAlpha(60)
+        painter.setBrush(halo)
+        painter.drawEllipse(knob_rect.adjusted(-4, -4, 4, 4))
+    painter.setBrush(knob_colour)
+    painter.drawEllipse(knob_rect)
+    painter.restore()
+
+
 class Switch(QCheckBox):
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(text, parent)
@@ -38,19 +87,7 @@ class Switch(QCheckBox):
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         track = QRectF(1, (self.height() - TRACK_HEIGHT) / 2, TRACK_WIDTH, TRACK_HEIGHT)
-        if self.isChecked():
-            fill = palette.color(QPalette.ColorRole.Highlight)
-        else:
-            fill = QColor(palette.color(QPalette.ColorRole.PlaceholderText))
-        if not enabled:
-            fill.setAlpha(90)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(fill)
-        painter.drawRoundedRect(track, TRACK_HEIGHT / 2, TRACK_HEIGHT / 2)
-        knob = TRACK_HEIGHT - 4
-        left = track.right() - knob - 2 if self.isChecked() else track.left() + 2
-        painter.setBrush(QColor("#ffffff") if enabled else palette.color(QPalette.ColorRole.Window))
-        painter.drawEllipse(QRectF(left, track.top() + 2, knob, knob))
+        paint_switch(painter, track, palette, on=self.isChecked(), enabled=enabled)
         group = QPalette.ColorGroup.Active if enabled else QPalette.ColorGroup.Disabled
         painter.setPen(palette.color(group, QPalette.ColorRole.WindowText))
         text_rect = self.rect().adjusted(TRACK_WIDTH + GAP + 1, 0, 0, 0)

@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from app.ui.models.formatting import count_text
+from app.ui.text import arg
 
 BAR_GAP = 2
 MIN_BAR = 2.0
@@ -33,10 +34,12 @@ class UsageChart(QWidget):
         self._days = list(days)
         busiest = max((count for _day, count in self._days), default=0)
         self.setAccessibleDescription(
-            self.tr("%1 verifications in %2 days; at most %3 on one day.")
-            .replace("%1", count_text(self.total))
-            .replace("%2", str(len(self._days)))
-            .replace("%3", count_text(busiest))
+            arg(
+                self.tr("%1 verifications in %2 days; at most %3 on one day."),
+                count_text(self.total),
+                str(len(self._days)),
+                count_text(busiest),
+            )
         )
         self.update()
 
@@ -94,9 +97,7 @@ class UsageChart(QWidget):
                 day, count = found
                 QToolTip.showText(
                     event.globalPos(),
-                    self.tr("%1: %2 verifications")
-                    .replace("%1", day.isoformat())
-                    .replace("%2", count_text(count)),
+                    arg(self.tr("%1: %2 verifications"), day.isoformat(), count_text(count)),
                     self,
                 )
             return True
