@@ -210,10 +210,9 @@ class WriteTx:
     def call(self, routine: str, *args: Any) -> list[tuple[Any, ...]]:
         """Run a server routine as this operator, at this time; see ``app.data.server``."""
         assert self.server is not None, "routines exist on server databases only"
-        rows = self.server.call(routine, (self.acting_as, self.now, self.host, *args))
-        # The routine changed rows behind the ORM's back: read them afresh.
-        self.session.expire_all()
-        return rows
+        # The routine changes rows behind the ORM's back: whoever reads them afterwards asks
+        # for them afresh (``populate_existing``), rather than every loaded row being expired.
+        return self.server.call(routine, (self.acting_as, self.now, self.host, *args))
 
     def audit(
         self,

@@ -322,9 +322,12 @@ class KeyService:
         row.version += 1
 
     def _reload(self, tx: WriteTx, key_id: str) -> ApiKey:
-        """The row as a server routine left it (the session was expired by the call)."""
-        row = self._find(tx.session, key_id)
-        assert row is not None
+        """The row as a server routine left it (read afresh, over the session's copy)."""
+        row = tx.session.execute(
+            sa.select(ApiKey)
+            .where(ApiKey.key_id == key_id_of(key_id))
+            .execution_options(populate_existing=True)
+        ).scalar_one()
         return row
 
     def _update_on_server(

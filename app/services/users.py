@@ -57,7 +57,10 @@ class UserService:
     def _find(self, tx: WriteTx, login: str) -> User:
         user = (
             tx.session.execute(
-                sa.select(User).where(User.login == login.strip())
+                sa.select(User)
+                .where(User.login == login.strip())
+                # Fresh after a server routine changed the row behind the session.
+                .execution_options(populate_existing=True)
             ).scalar_one_or_none()
             if "\x00" not in login  # no login holds a NUL, and PostgreSQL refuses one
             else None

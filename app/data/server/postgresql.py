@@ -13,6 +13,10 @@ Run by the login that owns the schema (``keyward db upgrade``), :func:`apply` ma
   and their events; the verifier sees no key at all), and column privileges that leave
   ``secret_hash`` to the verification function alone.
 
+Small helpers (``kw_iso``, ``kw_field``, ``kw_key_json`` …) are plain SQL functions without a
+``SET`` clause, so PostgreSQL inlines them into the definer routine that calls them and runs
+them with its pinned ``search_path``; nobody but the owner may execute them directly.
+
 Inside a definer function ``current_user`` is the owner, so ``session_user = current_user``
 means the owner itself is calling. The owner can rewrite every table anyway (that is what
 signed checkpoints are for), so only the owner may act for another Keyward user or supply the
@@ -40,13 +44,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION kw_now(p_now timestamp) RETURNS timestamp
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   SELECT CASE WHEN session_user = current_user AND p_now IS NOT NULL THEN p_now
               ELSE (clock_timestamp() AT TIME ZONE 'UTC')::timestamp END
 $$;
 
 CREATE OR REPLACE FUNCTION kw_iso(ts timestamp) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE
     WHEN ts IS NULL THEN NULL
     WHEN date_part('microseconds', ts)::bigint % 1000000 = 0
@@ -56,7 +60,7 @@ LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION kw_field(t text) RETURNS text
-LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql IMMUTABLE AS $$
   SELECT CASE WHEN t IS NULL THEN '-' ELSE octet_length(t)::text || ':' || t END
 $$;
 
@@ -134,7 +138,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_key_json(p_key api_keys) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object(
     'id', p_key.key_id, 'name', p_key.name, 'description', p_key.description,
     'owner', (SELECT login FROM users WHERE id = p_key.owner_id),
@@ -144,13 +148,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 $$;
 
 CREATE OR REPLACE FUNCTION kw_user_json(p_user users) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   SELECT jsonb_build_object('login', p_user.login, 'name', p_user.display_name,
     'email', p_user.email, 'role', p_user.role, 'active', p_user.active)::text
 $$;
 
 CREATE OR REPLACE FUNCTION kw_lock_head() RETURNS void
-LANGUAGE sql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql AS $$
   SELECT 1 FROM audit_head WHERE id = 1 FOR UPDATE
 $$;
 
@@ -215,7 +219,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_other_admins(p_user users) RETURNS bigint
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   SELECT count(*) FROM users WHERE role = 'admin' AND active AND id <> p_user.id
 $$;
 
@@ -330,7 +334,7 @@ BEGIN
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_setting(p_name text) RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
   SELECT value FROM settings WHERE name = p_name
 $$;
 
