@@ -130,8 +130,9 @@ _PG_CONNECT_MESSAGES = (
     ("password authentication failed", DatabaseErrorKind.AUTHENTICATION),
     ("no password supplied", DatabaseErrorKind.AUTHENTICATION),
     ('role "', DatabaseErrorKind.AUTHENTICATION),  # role "x" does not exist
-    ('database "', DatabaseErrorKind.NOT_FOUND),  # database "x" does not exist
+    # Before 'database "': the refusal reads 'permission denied for database "x"'.
     ("permission denied", DatabaseErrorKind.PERMISSION),  # no CONNECT privilege
+    ('database "', DatabaseErrorKind.NOT_FOUND),  # database "x" does not exist
 )
 
 
@@ -147,15 +148,16 @@ def error_kind(error: exc.DBAPIError) -> DatabaseErrorKind | None:
         if kind is None and str(orig).startswith("no such table"):
             return DatabaseErrorKind.SCHEMA
         return kind
+    args = getattr(orig, "args", ())
+    # pymysql first: its errors carry an (empty) ``sqlstate`` attribute too.
+    if args and isinstance(args[0], int):  # pymysql: (errno, message)
+        return _MYSQL_ERRORS.get(args[0])
     if hasattr(orig, "sqlstate"):  # psycopg
         state = orig.sqlstate
         if isinstance(state, str) and state:
             return _SQLSTATES.get(state) or _SQLSTATE_CLASSES.get(state[:2])
         text = str(orig)
         return next((kind for part, kind in _PG_CONNECT_MESSAGES if part in text), None)
-    args = getattr(orig, "args", ())
-    if args and isinstance(args[0], int):  # pymysql: (errno, message)
-        return _MYSQL_ERRORS.get(args[0])
     return None
 
 

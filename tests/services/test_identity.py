@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from app.domain.errors import DatabaseError, PermissionDenied, UnknownOperator
+from app.domain.errors import DatabaseError, DatabaseErrorKind, PermissionDenied, UnknownOperator
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.services import open_services
@@ -101,6 +101,7 @@ def test_a_login_the_database_has_not_granted_access_is_told_whom_to_ask(
     assert_clean_refusal(refused.value.message)
     assert "ask a Keyward admin" in refused.value.message
     assert OTHER_PASSWORD not in refused.value.message
+    assert refused.value.kind is DatabaseErrorKind.PERMISSION
 
 
 def test_an_auditor_login_reads_everything_and_its_changes_are_refused(
