@@ -73,6 +73,26 @@ def to_dto(record: AuditRecord) -> AuditEventDTO:
     )
 
 
+def stored_records(session: Session) -> Iterator[AuditRecord]:
+    """Every event in stored order (by the physical key), in batches, so memory stays flat."""
+    last = 0
+    while True:
+        rows = list(
+            session.execute(
+                sa.select(AuditEvent)
+                .where(AuditEvent.seq > last)
+                .order_by(AuditEvent.seq)
+                .limit(_BATCH)
+            ).scalars()
+        )
+        if not rows:
+            return
+        for row in rows:
+            yield to_record(row)
+        last = rows[-1].seq
+        session.expunge_all()
+
+
 class AuditService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
@@ -105,23 +125,7 @@ class AuditService:
 
     @staticmethod
     def _records(session: Session) -> Iterator[AuditRecord]:
-        # Read in stored order by the physical key, in batches, so memory stays flat.
-        last = 0
-        while True:
-            rows = list(
-                session.execute(
-                    sa.select(AuditEvent)
-                    .where(AuditEvent.seq > last)
-                    .order_by(AuditEvent.seq)
-                    .limit(_BATCH)
-                ).scalars()
-            )
-            if not rows:
-                return
-            for row in rows:
-                yield to_record(row)
-            last = rows[-1].seq
-            session.expunge_all()
+        return stored_records(session)
 
     def verify(self) -> ChainReport:
         with self._context.read() as session:

@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.data.checkpoint_models import DATABASE_ID_SETTING, CheckpointRow, SigningKeyRow
-from app.data.models import AuditEvent, AuditHead, Setting
-from app.domain.audit import AuditAction, AuditRecord
+from app.data.models import AuditHead, Setting
+from app.domain.audit import AuditAction
 from app.domain.checkpoint import (
     AuditVerdict,
     Checkpoint,
@@ -44,13 +44,13 @@ from app.domain.errors import (
     PermissionDenied,
 )
 from app.domain.roles import Action, Role, require
+from app.services.audit import stored_records
 from app.services.context import AUDIT_HEAD_ID, ServiceContext, WriteTx
 from app.services.dto import Operator
 from app.services.files import write_private_file
 
 SIGNING_SERVICE = "keyward-signing"
 SIGNERS = frozenset({Role.AUDITOR, Role.ADMIN})
-_BATCH = 2000
 
 
 def keyring_user(login: str, database_id: str) -> str:
@@ -296,7 +296,7 @@ class CheckpointService:
             ]
             session.expunge_all()
             return verify_with_checkpoints(
-                _records(session),
+                stored_records(session),
                 [*stored, *files],
                 keys=keys,
                 database_id=database_id,
@@ -316,36 +316,3 @@ def _stored(row: CheckpointRow) -> Checkpoint:
         fingerprint=row.fingerprint,
         signature=row.signature,
     )
-
-
-def _records(session: Session) -> Iterator[AuditRecord]:
-    """Every event in stored order, in batches, so memory stays flat."""
-    last = 0
-    while True:
-        rows = list(
-            session.execute(
-                sa.select(AuditEvent)
-                .where(AuditEvent.seq > last)
-                .order_by(AuditEvent.seq)
-                .limit(_BATCH)
-            ).scalars()
-        )
-        if not rows:
-            return
-        for row in rows:
-            yield AuditRecord(
-                seq=row.seq,
-                occurred_at=row.occurred_at,
-                actor=row.actor,
-                action=row.action,
-                target_type=row.target_type,
-                target_id=row.target_id,
-                before=row.before,
-                after=row.after,
-                reason=row.reason,
-                host=row.host,
-                prev_hash=row.prev_hash,
-                hash=row.hash,
-            )
-        last = rows[-1].seq
-        session.expunge_all()
