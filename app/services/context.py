@@ -132,7 +132,8 @@ _PG_CONNECT_MESSAGES = (
     ('role "', DatabaseErrorKind.AUTHENTICATION),  # role "x" does not exist
     # Before 'database "': the refusal reads 'permission denied for database "x"'.
     ("permission denied", DatabaseErrorKind.PERMISSION),  # no CONNECT privilege
-    ('database "', DatabaseErrorKind.NOT_FOUND),  # database "x" does not exist
+    # 'database "x" does not exist' (and not '… is not currently accepting connections').
+    ('" does not exist', DatabaseErrorKind.NOT_FOUND),
 )
 
 
