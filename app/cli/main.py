@@ -14,10 +14,10 @@ import sys
 import traceback
 from collections.abc import Callable
 from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 from typing import NoReturn
 
+from app._version import version
 from app.cli import audit, keys, policy, users
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json, error
@@ -70,10 +70,7 @@ class Parser(argparse.ArgumentParser):
 
 
 def _version() -> str:
-    try:
-        return metadata.version("keyward")
-    except metadata.PackageNotFoundError:
-        return "unknown"
+    return version()
 
 
 def build_parser() -> Parser:

@@ -10,10 +10,15 @@ from PySide6.QtGui import QIcon
 
 
 def resources_dir() -> Path:
+    """Where ``resources/`` is: in the bundle, next to the installed package, or the checkout."""
     bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller's one-folder bundle
     if bundle:
         return Path(bundle) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "resources"  # a wheel installs it as app/resources
+    if installed.is_dir():
+        return installed
+    return package.parent / "resources"  # the source tree
 
 
 @cache

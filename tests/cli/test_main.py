@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import importlib.metadata
 import io
 import os
 import shutil
 import subprocess
 import sys
+import tomllib
 import types
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
+from app import _version
 from app.cli import keys as cli_keys
 from app.domain.hashing import STANDARD
 from app.main import main
@@ -88,6 +91,25 @@ def test_exit_codes_of_the_real_entry_point(tmp_path: Path) -> None:
     assert huge.stdout == b"rejected: malformed\n"
 
     assert keyward("--version").stdout.startswith(b"keyward ")
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        expected = tomllib.load(stream)["project"]["version"]
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"keyward {expected}\n"
+    shown = keyward("--version")
+    assert shown.returncode == 0
+    assert shown.stdout == f"keyward {expected}\n".encode()
+
+
+def test_version_without_metadata_comes_from_pyproject(monkeypatch: pytest.MonkeyPatch) -> None:
+    def missing(name: str) -> str:
+        raise importlib.metadata.PackageNotFoundError(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", missing)
+    with (ROOT / "pyproject.toml").open("rb") as stream:
+        assert _version.version() == tomllib.load(stream)["project"]["version"]
 
 
 @pytest.mark.parametrize(
