@@ -25,13 +25,14 @@ from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon, style_sheet
 from app.ui.tasks import TaskRunner
+from app.ui.translations import install_translations
 from app.ui.widgets.lifetime import wait_until_finished
 
 APP_NAME = "Keyward"
 
 
 def ensure_application() -> QApplication:
-    """The QApplication, created once, named and styled."""
+    """The QApplication, created once, named, styled and speaking the chosen language."""
     app = QApplication.instance()
     if app is None:
         app = QApplication(sys.argv[:1])
@@ -41,6 +42,7 @@ def ensure_application() -> QApplication:
     app.setDesktopFileName("keyward")
     app.setWindowIcon(icon("keyward"))
     app.setStyleSheet(style_sheet())
+    install_translations(app)
     return app
 
 

@@ -8,7 +8,12 @@ database went away); bugs go to the error presenter's report.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal, Slot
+import platform
+from html import escape
+from importlib.metadata import PackageNotFoundError, version
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import QSize, Qt, Signal, Slot, qVersion
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
 
@@ -17,6 +22,8 @@ from app.domain.roles import Action, can
 from app.services import Services
 from app.services.dto import Operator
 from app.ui.errors import ErrorPresenter
+from app.ui.help import close_help, help_page, show_help
+from app.ui.labels import role_label
 from app.ui.operations import KeyOperations
 from app.ui.resources import icon
 from app.ui.screens.keys import KeysScreen
@@ -30,6 +37,14 @@ from app.ui.widgets.keys_toolbar import SEARCH_DEBOUNCE_MS
 __all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow"]
 
 DEFAULT_SIZE = QSize(1280, 800)
+
+
+def keyward_version() -> str:
+    """The installed package's version (a bundle carries its metadata too)."""
+    try:
+        return version("keyward")
+    except PackageNotFoundError:
+        return "unknown"
 
 
 class MainWindow(QMainWindow):
@@ -111,6 +126,9 @@ class MainWindow(QMainWindow):
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         quit_action.triggered.connect(self.close)
+        help_action = self._action("info", self.tr("Keyward &Help"), "helpAction")
+        help_action.setShortcut(QKeySequence.StandardKey.HelpContents)
+        help_action.triggered.connect(lambda: show_help())
         about = self._action("keyward", self.tr("&About Keyward"), "aboutAction")
         about.setMenuRole(QAction.MenuRole.AboutRole)
         about.triggered.connect(self._show_about)
@@ -119,7 +137,10 @@ class MainWindow(QMainWindow):
             keys_menu.addAction(action)
         keys_menu.addSeparator()
         keys_menu.addAction(quit_action)
-        self.menuBar().addMenu(self.tr("&Help")).addAction(about)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(help_action)
+        help_menu.addSeparator()
+        help_menu.addAction(about)
 
     def _action(self, icon_name: str, text: str, object_name: str) -> QAction:
         action = QAction(icon(icon_name), text, self) if icon_name else QAction(text, self)
@@ -200,9 +221,11 @@ class MainWindow(QMainWindow):
         if operator is None:
             self._operator_label.setText("")
             return
-        self._operator_label.setText(arg(self.tr("%1 · %2"), operator.login, operator.role.label))
+        self._operator_label.setText(
+            arg(self.tr("%1 · %2"), operator.login, role_label(operator.role))
+        )
         self._operator_label.setToolTip(
-            arg(self.tr("Signed in as %1 (%2)"), operator.display_name, operator.role.label)
+            arg(self.tr("Signed in as %1 (%2)"), operator.display_name, role_label(operator.role))
         )
         self.operator_loaded.emit(operator)
 
@@ -223,10 +246,28 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.setIconPixmap(icon("keyward").pixmap(QSize(48, 48)))
         box.setWindowTitle(self.tr("About Keyward"))
-        box.setText(self.tr("Keyward"))
-        box.setInformativeText(
-            self.tr("Create, store, manage and audit the API keys your integrations use.")
-        )
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(arg(self.tr("<b>Keyward %1</b>"), escape(keyward_version())))
+        details = [
+            self.tr("Create, store, manage and audit the API keys your integrations use."),
+            arg(self.tr("Database: %1"), escape(self._services.database_location)),
+            arg(
+                self.tr("Qt %1 · PySide6 %2 · Python %3"),
+                qVersion(),
+                pyside_version,
+                platform.python_version(),
+            ),
+            arg(
+                self.tr('<a href="%1">Documentation</a> (F1)'),
+                escape(help_page().toString()),
+            ),
+        ]
+        box.setInformativeText("<br>".join(details))
+        label = box.findChild(QLabel, "qt_msgbox_informativelabel")
+        if label is not None:
+            # The documentation link opens the help window, not a file browser.
+            label.setOpenExternalLinks(False)
+            label.linkActivated.connect(lambda _link: show_help())
         box.open()
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -262,6 +303,7 @@ class MainWindow(QMainWindow):
         self.keys.save_layout(self._settings)
         self._settings.sync()
         self.keys.close_secrets()
+        close_help()
         # Answers still on their way are dropped; a stuck job never holds the window open.
         self._tasks.shutdown()
         self._is_closed = True

@@ -21,3 +21,23 @@ def arg(template: str, *values: object) -> str:
         return str(values[number - 1]) if number <= len(values) else match.group(0)
 
     return _MARKER.sub(fill, template)
+
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
+    """Mark ``text`` for translation in ``context`` where it is stored, not shown (a header).
+
+    PySide6's own marker is typed as returning ``object``; this one keeps the ``str``.
+    Translate it where it is shown with ``QCoreApplication.translate(context, text)``.
+    """
+    del context
+    return text
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``one`` or ``many`` (both already translated) with ``%n`` filled by ``count``.
+
+    For module-level code: pyside6-lupdate reads ``self.tr(text, "", n)`` as a plural but
+    not ``QCoreApplication.translate(context, text, "", n)``, so such phrases are written as
+    two messages, each translated in full (German, like English, has one form for 1).
+    """
+    return (one if count == 1 else many).replace("%n", str(count))

@@ -46,6 +46,12 @@ def _clear_clipboard(qapp):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The console speaks English in tests whatever the machine's locale (German: opt in)."""
+    monkeypatch.setenv("KEYWARD_LANG", "en")
+
+
+@pytest.fixture(autouse=True)
 def settings_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """QSettings (and anything else that looks at HOME) write under the test's tmp_path."""
     from PySide6.QtCore import QSettings

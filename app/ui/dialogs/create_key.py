@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import partial
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QLocale, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDialogButtonBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -54,6 +55,7 @@ from app.ui.dialogs.common import (
     title_label,
 )
 from app.ui.errors import describe
+from app.ui.help import Topic, add_help_button
 from app.ui.resources import icon
 from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
@@ -421,6 +423,10 @@ class CreateKeyDialog(FittingDialog):
         # lays itself out, and the create and confirm buttons take turns being visible.
         row = QHBoxLayout()
         row.setSpacing(8)
+        # Help alone in a box (the standard button, placed and named by the platform).
+        help_box = named(QDialogButtonBox(self), "helpButtonBox", self.tr("Help"))
+        add_help_button(help_box, Topic.CREATE)
+        row.addWidget(help_box)
         self._busy = busy_bar("createBusyIndicator", self.tr("Working"), self)
         self._busy.setFixedWidth(80)
         self._status = named(QLabel(self), "createStatusLabel", self.tr("Progress"))
@@ -658,7 +664,7 @@ class CreateKeyDialog(FittingDialog):
         else:
             text = arg(
                 self.tr("The key stops working at the end of %1 (UTC), %2 days from today."),
-                self._expiry.date().toString("d MMM yyyy"),
+                QLocale().toString(self._expiry.date(), "d MMM yyyy"),
                 (day - self._today).days,
             )
         self._expiry_summary.setText(text)

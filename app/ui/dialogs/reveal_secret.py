@@ -50,6 +50,7 @@ from app.ui.dialogs.common import (
     title_label,
 )
 from app.ui.errors import describe
+from app.ui.help import Topic, add_help_button
 from app.ui.models.formatting import expiry_text
 from app.ui.resources import icon
 from app.ui.secret_clipboard import SecretClipboard, clear_selection_holding
@@ -71,20 +72,16 @@ _KEYRING_BACKENDS = {
 }
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
-
-
 def ask_save_path(parent: QWidget | None, suggested: str) -> str | None:
     """Ask where to save the secret; None if the user cancelled. Tests replace this function.
 
     The chosen filter decides the extension when the user typed none (.txt or .env).
     """
-    text_filter = _tr("Text file (*.txt)")
-    env_filter = _tr(".env file (*.env)")
+    text_filter = QCoreApplication.translate("RevealSecretDialog", "Text file (*.txt)")
+    env_filter = QCoreApplication.translate("RevealSecretDialog", ".env file (*.env)")
     path, chosen = QFileDialog.getSaveFileName(
         parent,
-        _tr("Save the API key secret"),
+        QCoreApplication.translate("RevealSecretDialog", "Save the API key secret"),
         suggested,
         f"{text_filter};;{env_filter}",
         "",
@@ -417,6 +414,7 @@ class RevealSecretDialog(FittingDialog):
         self._done_button = named(QPushButton(self.tr("Done"), self), "doneButton", self.tr("Done"))
         self._done_button.setDefault(True)
         box.addButton(self._done_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        add_help_button(box, Topic.STORING)
         self._done_button.clicked.connect(self.accept)
         row.addWidget(box)
         return row

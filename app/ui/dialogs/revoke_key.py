@@ -39,6 +39,8 @@ from app.ui.dialogs.common import (
     title_label,
 )
 from app.ui.errors import describe
+from app.ui.help import Topic, add_help_button
+from app.ui.labels import status_label
 from app.ui.models.formatting import relative_time, short_date
 from app.ui.operations.keys import revoke
 from app.ui.resources import icon
@@ -157,7 +159,7 @@ class RevokeKeyDialog(FittingDialog):
         rows = (
             (self.tr("Key"), key.masked, "revokeKeyMasked"),
             (self.tr("Owner"), owner, "revokeKeyOwner"),
-            (self.tr("Status"), key.status.label, "revokeKeyStatus"),
+            (self.tr("Status"), status_label(key.status), "revokeKeyStatus"),
             (self.tr("Activity"), self.last_used_text(key), "revokeKeyLastUsed"),
             (self.tr("Created"), short_date(key.created_at), "revokeKeyCreated"),
         )
@@ -259,6 +261,7 @@ class RevokeKeyDialog(FittingDialog):
         box.addButton(self._confirm_button, QDialogButtonBox.ButtonRole.DestructiveRole)
         self._confirm_button.clicked.connect(self._on_confirm)
         box.rejected.connect(self.reject)
+        add_help_button(box, Topic.REVOKE)
         row.addWidget(box)
         return row
 

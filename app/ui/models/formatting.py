@@ -7,17 +7,7 @@ from datetime import UTC, datetime
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
 from app.domain.validation import expiry_day
-
-_CONTEXT = "Formatting"
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate(_CONTEXT, text)
-
-
-def _tr_n(one: str, many: str, n: int) -> str:
-    """A counted phrase; English grammar when no translation is loaded."""
-    return QCoreApplication.translate(_CONTEXT, one if n == 1 else many, None, n)
+from app.ui.text import plural
 
 
 def _locale() -> QLocale:
@@ -38,18 +28,38 @@ def relative_time(moment: datetime, now: datetime) -> str:
     hours = int(seconds // 3600)
     days = int(seconds // 86400)
     if minutes < 1:
-        return _tr("just now")
+        return QCoreApplication.translate("Formatting", "just now")
     if hours < 1:
-        return _tr_n("%n minute ago", "%n minutes ago", minutes)
+        return plural(
+            minutes,
+            QCoreApplication.translate("Formatting", "%n minute ago"),
+            QCoreApplication.translate("Formatting", "%n minutes ago"),
+        )
     if days < 1:
-        return _tr_n("%n hour ago", "%n hours ago", hours)
+        return plural(
+            hours,
+            QCoreApplication.translate("Formatting", "%n hour ago"),
+            QCoreApplication.translate("Formatting", "%n hours ago"),
+        )
     if days == 1:
-        return _tr("yesterday")
+        return QCoreApplication.translate("Formatting", "yesterday")
     if days < 30:
-        return _tr_n("%n day ago", "%n days ago", days)
+        return plural(
+            days,
+            QCoreApplication.translate("Formatting", "%n day ago"),
+            QCoreApplication.translate("Formatting", "%n days ago"),
+        )
     if days < 365:
-        return _tr_n("%n month ago", "%n months ago", days // 30)
-    return _tr_n("%n year ago", "%n years ago", days // 365)
+        return plural(
+            days // 30,
+            QCoreApplication.translate("Formatting", "%n month ago"),
+            QCoreApplication.translate("Formatting", "%n months ago"),
+        )
+    return plural(
+        days // 365,
+        QCoreApplication.translate("Formatting", "%n year ago"),
+        QCoreApplication.translate("Formatting", "%n years ago"),
+    )
 
 
 def time_until(moment: datetime, now: datetime) -> str:
@@ -59,10 +69,18 @@ def time_until(moment: datetime, now: datetime) -> str:
         return relative_time(moment, now)
     days = int(seconds // 86400)
     if days < 1:
-        return _tr("today")
+        return QCoreApplication.translate("Formatting", "today")
     if days < 60:
-        return _tr_n("in %n day", "in %n days", days)
-    return _tr_n("in %n month", "in %n months", days // 30)
+        return plural(
+            days,
+            QCoreApplication.translate("Formatting", "in %n day"),
+            QCoreApplication.translate("Formatting", "in %n days"),
+        )
+    return plural(
+        days // 30,
+        QCoreApplication.translate("Formatting", "in %n month"),
+        QCoreApplication.translate("Formatting", "in %n months"),
+    )
 
 
 def exact_utc(moment: datetime) -> str:

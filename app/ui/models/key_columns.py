@@ -19,6 +19,7 @@ from PySide6.QtCore import QCoreApplication, Qt
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus
 from app.services.dto import KeyDTO
+from app.ui.labels import status_label
 from app.ui.models.formatting import (
     exact_utc,
     expiry_text,
@@ -27,7 +28,7 @@ from app.ui.models.formatting import (
     short_date_time,
     time_until,
 )
-from app.ui.text import arg
+from app.ui.text import QT_TRANSLATE_NOOP, arg
 
 
 class Column(IntEnum):
@@ -97,7 +98,7 @@ class ColumnSpec:
     def header_tooltip(self) -> str:
         if self.header_tip is not None:
             return _tr(self.header_tip)
-        return arg(_tr("Click to sort by %1"), self.title)
+        return arg(QCoreApplication.translate("KeysModel", "Click to sort by %1"), self.title)
 
 
 # ---------------------------------------------------------------------- cell texts
@@ -106,39 +107,49 @@ class ColumnSpec:
 def _owner(dto: KeyDTO, _now: datetime) -> str:
     if dto.owner_active:
         return dto.owner_name
-    return arg(_tr("%1 (deactivated)"), dto.owner_name)
+    return arg(QCoreApplication.translate("KeysModel", "%1 (deactivated)"), dto.owner_name)
 
 
 def _last_used(dto: KeyDTO, now: datetime) -> str:
-    return _tr("Never") if dto.last_used_at is None else relative_time(dto.last_used_at, now)
+    return (
+        QCoreApplication.translate("KeysModel", "Never")
+        if dto.last_used_at is None
+        else relative_time(dto.last_used_at, now)
+    )
 
 
 def _last_used_tip(dto: KeyDTO, _now: datetime) -> str:
     if dto.last_used_at is None:
-        return _tr("Never used")
+        return QCoreApplication.translate("KeysModel", "Never used")
     text = exact_utc(dto.last_used_at)
     if dto.status is KeyStatus.REVOKED:
-        text += " " + _tr("(frozen when the key was revoked)")
+        text += " " + QCoreApplication.translate("KeysModel", "(frozen when the key was revoked)")
     return text
 
 
 def _expires_tip(dto: KeyDTO, now: datetime) -> str:
     if dto.expires_at is None:
-        return _tr("Never expires")
+        return QCoreApplication.translate("KeysModel", "Never expires")
     return arg(
-        _tr("Works until %1 (%2)"), exact_utc(dto.expires_at), time_until(dto.expires_at, now)
+        QCoreApplication.translate("KeysModel", "Works until %1 (%2)"),
+        exact_utc(dto.expires_at),
+        time_until(dto.expires_at, now),
     )
 
 
 def _status_tip(dto: KeyDTO, _now: datetime) -> str:
     if dto.status is KeyStatus.REVOKED and dto.revoked_at is not None:
-        text = arg(_tr("Revoked %1"), short_date_time(dto.revoked_at))
+        text = arg(
+            QCoreApplication.translate("KeysModel", "Revoked %1"), short_date_time(dto.revoked_at)
+        )
         return f"{text} — {dto.revoked_reason}" if dto.revoked_reason else text
     if dto.status is KeyStatus.EXPIRED:
-        return _tr("Expired: verifications are refused")
+        return QCoreApplication.translate("KeysModel", "Expired: verifications are refused")
     if dto.status is KeyStatus.DISABLED:
-        return _tr("Disabled: verifications are refused until it is enabled again")
-    return _tr("Active: integrations can use this key")
+        return QCoreApplication.translate(
+            "KeysModel", "Disabled: verifications are refused until it is enabled again"
+        )
+    return QCoreApplication.translate("KeysModel", "Active: integrations can use this key")
 
 
 def _revoked(dto: KeyDTO) -> bool:
@@ -150,27 +161,34 @@ _NEWEST_FIRST: Final = Qt.SortOrder.DescendingOrder
 
 COLUMNS: Final[dict[Column, ColumnSpec]] = {
     Column.NAME: ColumnSpec(
-        "Name",
+        QT_TRANSLATE_NOOP("KeysModel", "Name"),
         lambda dto, _now: dto.name,
-        lambda dto, _now: dto.description or _tr("No description"),
+        lambda dto, _now: (
+            dto.description or QCoreApplication.translate("KeysModel", "No description")
+        ),
         sort_field=SortField.NAME,
         width_sample="Salesforce Data Sync",
         dimmed=_revoked,
     ),
     Column.KEY: ColumnSpec(
-        "Key",
+        QT_TRANSLATE_NOOP("KeysModel", "Key"),
         lambda dto, _now: dto.masked,
-        lambda dto, _now: arg(_tr("Key id %1 · environment %2"), dto.key_id, dto.environment),
+        lambda dto, _now: arg(
+            QCoreApplication.translate("KeysModel", "Key id %1 · environment %2"),
+            dto.key_id,
+            dto.environment,
+        ),
         # The mask is random text: sorting by it means nothing. Its width: see KeysTable.
         dimmed=_revoked,
         monospace=True,
-        header_tip=(
+        header_tip=QT_TRANSLATE_NOOP(
+            "KeysModel",
             "The key's public id and last four characters. The secret itself is never "
-            "stored, so it cannot be shown again."
+            "stored, so it cannot be shown again.",
         ),
     ),
     Column.OWNER: ColumnSpec(
-        "Owner",
+        QT_TRANSLATE_NOOP("KeysModel", "Owner"),
         _owner,
         lambda dto, _now: dto.owner_login,
         sort_field=SortField.OWNER,
@@ -178,13 +196,13 @@ COLUMNS: Final[dict[Column, ColumnSpec]] = {
         dimmed=_revoked,
     ),
     Column.STATUS: ColumnSpec(
-        "Status",
-        lambda dto, _now: dto.status.label,
+        QT_TRANSLATE_NOOP("KeysModel", "Status"),
+        lambda dto, _now: status_label(dto.status),
         _status_tip,
         sort_field=SortField.STATUS,
     ),
     Column.LAST_USED: ColumnSpec(
-        "Last Used",
+        QT_TRANSLATE_NOOP("KeysModel", "Last Used"),
         _last_used,
         _last_used_tip,
         sort_field=SortField.LAST_USED,
@@ -193,7 +211,7 @@ COLUMNS: Final[dict[Column, ColumnSpec]] = {
         dimmed=lambda dto: _revoked(dto) or dto.last_used_at is None,
     ),
     Column.EXPIRES: ColumnSpec(
-        "Expires",
+        QT_TRANSLATE_NOOP("KeysModel", "Expires"),
         lambda dto, _now: expiry_text(dto.expires_at) or "—",
         _expires_tip,
         sort_field=SortField.EXPIRES,
@@ -201,18 +219,26 @@ COLUMNS: Final[dict[Column, ColumnSpec]] = {
         dimmed=lambda dto: _revoked(dto) or dto.expires_at is None,
     ),
     Column.CREATED: ColumnSpec(
-        "Created On",
+        QT_TRANSLATE_NOOP("KeysModel", "Created On"),
         lambda dto, _now: short_date(dto.created_at),
-        lambda dto, _now: arg(_tr("%1 by %2"), exact_utc(dto.created_at), dto.created_by),
+        lambda dto, _now: arg(
+            QCoreApplication.translate("KeysModel", "%1 by %2"),
+            exact_utc(dto.created_at),
+            dto.created_by,
+        ),
         sort_field=SortField.CREATED,
         initial_order=_NEWEST_FIRST,
         width_sample="28 Sep 2026",
         dimmed=_revoked,
     ),
     Column.UPDATED: ColumnSpec(
-        "Last Updated On",
+        QT_TRANSLATE_NOOP("KeysModel", "Last Updated On"),
         lambda dto, _now: short_date(dto.updated_at),
-        lambda dto, _now: arg(_tr("%1 by %2"), exact_utc(dto.updated_at), dto.updated_by),
+        lambda dto, _now: arg(
+            QCoreApplication.translate("KeysModel", "%1 by %2"),
+            exact_utc(dto.updated_at),
+            dto.updated_by,
+        ),
         sort_field=SortField.UPDATED,
         initial_order=_NEWEST_FIRST,
         width_sample="Last Updated On",
@@ -220,12 +246,13 @@ COLUMNS: Final[dict[Column, ColumnSpec]] = {
     ),
     # Buttons, not data: the delegate paints them; the model names them for screen readers.
     Column.ACTIONS: ColumnSpec(
-        "Actions",
+        QT_TRANSLATE_NOOP("KeysModel", "Actions"),
         _blank,
         dimmed=_revoked,
-        header_tip=(
+        header_tip=QT_TRANSLATE_NOOP(
+            "KeysModel",
             "Enable or disable, revoke or delete the key in its row. From the keyboard: "
-            "the context menu (Menu key) and Delete."
+            "the context menu (Menu key) and Delete.",
         ),
     ),
 }

@@ -34,6 +34,7 @@ from app.domain.status import KeyState, KeyStatus
 from app.domain.validation import MAX_DESCRIPTION, clean_description, clean_name
 from app.services import Services
 from app.services.dto import KeyDTO, Operator
+from app.ui.labels import role_label
 from app.ui.models.formatting import exact_utc
 from app.ui.operations import KeyOperations
 from app.ui.panels.key_activity import KeyActivity, section_title
@@ -61,7 +62,7 @@ def read_only_reason(role: Role) -> str:
         )
     return arg(
         QGuiApplication.translate("KeyDetailPanel", "Your role (%1) can change your own keys only"),
-        role.label,
+        role_label(role),
     )
 
 

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QMenu, QWidget
 from app.domain.status import KeyState, KeyStatus
 from app.services.dto import KeyDTO
 from app.ui.resources import icon
-from app.ui.text import arg
+from app.ui.text import plural
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,10 +23,6 @@ class KeyMenuActions:
     set_enabled: Callable[[KeyDTO, bool], None]
     revoke: Callable[[Sequence[KeyDTO]], None]
     delete: Callable[[KeyDTO], None]
-
-
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("KeyMenu", text)
 
 
 def key_menu(
@@ -42,13 +38,21 @@ def key_menu(
     menu = QMenu(parent)
     menu.setObjectName("keyContextMenu")
     menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-    menu.addAction(icon("info"), _tr("Open details"), actions.open_details)
-    menu.addAction(icon("copy"), _tr("Copy key id"), lambda: actions.copy_key_id(key))
+    menu.addAction(
+        icon("info"), QCoreApplication.translate("KeyMenu", "Open details"), actions.open_details
+    )
+    menu.addAction(
+        icon("copy"),
+        QCoreApplication.translate("KeyMenu", "Copy key id"),
+        lambda: actions.copy_key_id(key),
+    )
     menu.addSeparator()
     active = key.state is KeyState.ACTIVE
     toggle = menu.addAction(
         icon("disable" if active else "enable"),
-        _tr("Disable") if active else _tr("Enable"),
+        QCoreApplication.translate("KeyMenu", "Disable")
+        if active
+        else QCoreApplication.translate("KeyMenu", "Enable"),
         lambda: actions.set_enabled(key, not active),
     )
     toggle.setEnabled(can_change and key.status is not KeyStatus.REVOKED)
@@ -56,11 +60,21 @@ def key_menu(
     several = len(revocable) > 1
     revoke = menu.addAction(
         icon("revoke"),
-        arg(_tr("Revoke %1 keys…"), str(len(revocable))) if several else _tr("Revoke…"),
+        plural(
+            len(revocable),
+            QCoreApplication.translate("KeyMenu", "Revoke %n key…"),
+            QCoreApplication.translate("KeyMenu", "Revoke %n keys…"),
+        )
+        if several
+        else QCoreApplication.translate("KeyMenu", "Revoke…"),
         lambda: actions.revoke(list(selected) or [key]),
     )
     revoke.setEnabled(can_change and bool(revocable or key.status is not KeyStatus.REVOKED))
-    delete = menu.addAction(icon("delete"), _tr("Delete…"), lambda: actions.delete(key))
+    delete = menu.addAction(
+        icon("delete"),
+        QCoreApplication.translate("KeyMenu", "Delete…"),
+        lambda: actions.delete(key),
+    )
     delete.setEnabled(can_change)
     if not can_change:
         for action in (toggle, revoke, delete):

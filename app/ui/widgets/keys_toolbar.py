@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from app.domain.errors import ValidationError
 from app.domain.status import KeyStatus
 from app.domain.validation import clean_search
+from app.ui.labels import status_label
 from app.ui.models.formatting import count_text
 from app.ui.resources import icon
 from app.ui.text import arg
@@ -101,7 +102,7 @@ class KeysToolbar(QWidget):
         combo.setToolTip(self.tr("Show keys with this status only"))
         combo.addItem(self.tr("All statuses"), None)
         for status in KeyStatus:
-            combo.addItem(status.label, status.value)
+            combo.addItem(status_label(status), status.value)
         return combo
 
     # ------------------------------------------------------------------ search and filter

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.status import KeyStatus
+from app.ui.labels import status_label
 from app.ui.text import arg
 
 H_PADDING = 9
@@ -69,7 +70,7 @@ def _badge_font_and_sizes(base: QFont) -> tuple[QFont, dict[KeyStatus, QSize]]:
         metrics = QFontMetrics(font)
         sizes = {
             status: QSize(
-                H_PADDING * 2 + DOT + DOT_GAP + metrics.horizontalAdvance(status.label),
+                H_PADDING * 2 + DOT + DOT_GAP + metrics.horizontalAdvance(status_label(status)),
                 metrics.height() + V_PADDING * 2,
             )
             for status in KeyStatus
@@ -125,7 +126,9 @@ def paint_badge(
     painter.setFont(badge_font(font))
     text_rect = pill.adjusted(H_PADDING + DOT + DOT_GAP, 0, -H_PADDING + 2, 0)
     painter.drawText(
-        text_rect, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), status.label
+        text_rect,
+        int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+        status_label(status),
     )
     painter.restore()
 
@@ -192,14 +195,14 @@ class StatusBadge(QWidget):
 
     def set_status(self, status: KeyStatus | None) -> None:
         self._status = status
-        label = status.label if status is not None else ""
+        label = status_label(status) if status is not None else ""
         self.setAccessibleName(arg(self.tr("Status: %1"), label))
         self.setToolTip(label)
         self.updateGeometry()
         self.update()
 
     def text(self) -> str:
-        return self._status.label if self._status is not None else ""
+        return status_label(self._status) if self._status is not None else ""
 
     def sizeHint(self) -> QSize:
         if self._status is None:
