@@ -23,7 +23,7 @@ from app.domain.status import KeyStatus
 from app.services import Services
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column, StatusRole
-from tests.ui.conftest import WAIT_MS, activate, wait_closed, wait_for_top_level
+from tests.ui.support import WAIT_MS, activate, wait_closed, wait_for_top_level
 
 
 @pytest.fixture

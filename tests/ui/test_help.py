@@ -17,7 +17,7 @@ from app.ui.dialogs.revoke_key import RevokeKeyDialog
 from app.ui.main_window import MainWindow, keyward_version
 from app.ui.secret_clipboard import SecretClipboard
 from app.ui.tasks import TaskRunner
-from tests.ui.conftest import WAIT_MS, activate, wait_for_top_level
+from tests.ui.support import WAIT_MS, activate, wait_for_top_level
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,7 @@ from app.ui.models.keys_model import (
     KeysModel,
     StatusRole,
 )
-from tests.ui.conftest import WAIT_MS, seed_keys
+from tests.ui.support import WAIT_MS, seed_keys
 
 
 @pytest.fixture

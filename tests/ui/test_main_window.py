@@ -27,7 +27,7 @@ from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column, StatusRole
 from app.ui.settings import WindowSettings, clamp_to_screen
 from app.ui.widgets import confirm
-from tests.ui.conftest import (
+from tests.ui.support import (
     WAIT_MS,
     activate,
     seed_keys,

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.services import Services
 from app.services.dto import CreatedKey
 from app.ui.settings import WindowSettings
-from tests.ui.conftest import WAIT_MS, wait_closed, wait_for_top_level
+from tests.ui.support import WAIT_MS, wait_closed, wait_for_top_level
 
 ROLES = (
     Qt.ItemDataRole.DisplayRole,

@@ -12,7 +12,7 @@ from app.domain.status import KeyStatus
 from app.services import Services
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column
-from tests.ui.conftest import WAIT_MS, find_top_level, seed_keys
+from tests.ui.support import WAIT_MS, find_top_level, seed_keys
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
 

@@ -28,7 +28,7 @@ from app.ui.db_login import KEYRING_SERVICE, PasswordAnswer
 from app.ui.main_window import MainWindow
 from tests.support import POSTGRES_ENV
 from tests.support import fresh_server_database as _fresh_server_database
-from tests.ui.conftest import WAIT_MS, seed_keys, wait_ready
+from tests.ui.support import WAIT_MS, seed_keys, wait_ready
 
 pytestmark = pytest.mark.server
 

@@ -16,7 +16,7 @@ from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column
 from app.ui.settings import WindowSettings
 from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyControl, control_rects
-from tests.ui.conftest import WAIT_MS, find_top_level, seed_keys, wait_closed, wait_for_top_level
+from tests.ui.support import WAIT_MS, find_top_level, seed_keys, wait_closed, wait_for_top_level
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
 

@@ -23,7 +23,7 @@ from app.services import Services
 from app.ui import app as console_app
 from app.ui import translations
 from app.ui.models.formatting import count_text, relative_time
-from tests.ui.conftest import WAIT_MS, url_of, wait_closed, wait_for_top_level, wait_ready
+from tests.ui.support import WAIT_MS, url_of, wait_closed, wait_for_top_level, wait_ready
 
 GERMAN = translations.translations_dir() / "keyward_de.ts"
 
