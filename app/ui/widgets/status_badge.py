@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import Property, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,13 +35,58 @@ class BadgeColours:
     text: QColor
 
 
-# (light text, dark text, fill RGB): Material-like hues that pass contrast on both themes.
-_TONES: dict[KeyStatus, tuple[str, str, tuple[int, int, int]]] = {
-    KeyStatus.ACTIVE: ("#137333", "#81c995", (30, 142, 62)),
-    KeyStatus.DISABLED: ("#5f6368", "#bdc1c6", (128, 134, 139)),
-    KeyStatus.EXPIRED: ("#a05a00", "#fdd663", (249, 171, 0)),
-    KeyStatus.REVOKED: ("#c5221f", "#f28b82", (217, 48, 37)),
-}
+def _tone(name: str) -> Property:
+    def get(self: StatusTones) -> QColor:
+        return self.colour(name)
+
+    def set_(self: StatusTones, value: QColor) -> None:
+        self._colours[name] = QColor(value)
+
+    return Property(QColor, get, set_)
+
+
+class StatusTones(QWidget):
+    """The badge colours, one text colour for a light and one for a dark theme and a fill per
+    status, set by the style sheet (``StatusTones`` in resources/style/keyward.qss) like every
+    other colour of the console. Never shown: one instance is polished and read."""
+
+    activeText = _tone("activeText")  # noqa: N815 (Qt property)
+    activeTextOnDark = _tone("activeTextOnDark")  # noqa: N815 (Qt property)
+    activeFill = _tone("activeFill")  # noqa: N815 (Qt property)
+    disabledText = _tone("disabledText")  # noqa: N815 (Qt property)
+    disabledTextOnDark = _tone("disabledTextOnDark")  # noqa: N815 (Qt property)
+    disabledFill = _tone("disabledFill")  # noqa: N815 (Qt property)
+    expiredText = _tone("expiredText")  # noqa: N815 (Qt property)
+    expiredTextOnDark = _tone("expiredTextOnDark")  # noqa: N815 (Qt property)
+    expiredFill = _tone("expiredFill")  # noqa: N815 (Qt property)
+    revokedText = _tone("revokedText")  # noqa: N815 (Qt property)
+    revokedTextOnDark = _tone("revokedTextOnDark")  # noqa: N815 (Qt property)
+    revokedFill = _tone("revokedFill")  # noqa: N815 (Qt property)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._colours: dict[str, QColor] = {}
+
+    def colour(self, name: str) -> QColor:
+        # Without the style sheet the badges fall back to the palette's text colour.
+        return self._colours.get(name, self.palette().color(QPalette.ColorRole.WindowText))
+
+
+_tones: dict[str, StatusTones] = {}
+
+
+def _status_tones() -> StatusTones:
+    # One polished instance per style sheet: a sheet set later (or changed) is read afresh.
+    app = QApplication.instance()
+    sheet = app.styleSheet() if isinstance(app, QApplication) else ""
+    tones = _tones.get(sheet)
+    if tones is None:
+        for old in _tones.values():
+            old.deleteLater()
+        _tones.clear()
+        tones = _tones[sheet] = StatusTones()
+        tones.ensurePolished()
+    return tones
 
 
 def is_dark(palette: QPalette) -> bool:
@@ -49,11 +94,13 @@ def is_dark(palette: QPalette) -> bool:
 
 
 def badge_colours(status: KeyStatus, palette: QPalette) -> BadgeColours:
-    light_text, dark_text, (red, green, blue) = _TONES[status]
+    tones = _status_tones()
     dark = is_dark(palette)
+    fill = QColor(tones.colour(f"{status.value}Fill"))
+    fill.setAlpha(64 if dark else 38)
     return BadgeColours(
-        fill=QColor(red, green, blue, 64 if dark else 38),
-        text=QColor(dark_text if dark else light_text),
+        fill=fill,
+        text=tones.colour(f"{status.value}{'TextOnDark' if dark else 'Text'}"),
     )
 
 
