@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import configparser
 import importlib.util
+import os
 import struct
+import subprocess
+import sys
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -60,8 +63,18 @@ def test_the_wheel_ships_resources_and_migrations() -> None:
 
 
 def test_icons_render_to_png_ico_and_icns(tmp_path: Path) -> None:
-    icons = load_icons()
-    assert icons.main([str(tmp_path), "--formats", "png,ico,icns"]) == 0
+    icons = load_icons()  # its constants only: rendering needs a Qt application of its own
+    # A process of its own, as packaging/build runs it: a QGuiApplication made in this one
+    # would stand in the way of the console tests' QApplication.
+    rendered = subprocess.run(
+        [sys.executable, str(PACKAGING / "icons.py"), str(tmp_path), "--formats", "png,ico,icns"],
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert rendered.returncode == 0, rendered.stderr
     for size in icons.HICOLOR_SIZES:
         png = (tmp_path / "hicolor" / f"{size}x{size}" / "apps" / "keyward.png").read_bytes()
         assert png.startswith(b"\x89PNG")
