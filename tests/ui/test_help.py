@@ -106,3 +106,36 @@ def test_each_dialogs_help_button_opens_its_section(
     finally:
         clipboard.clear_now()
         dialog.reject()
+
+
+def test_f1_shows_the_german_help_when_german_is_chosen(
+    qtbot: Any,
+    make_window: Callable[..., MainWindow],
+    ui_services: Services,
+    qapp: Any,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """resources/help/index_de.html is picked by the chosen language, with the same anchors."""
+    from app.ui.translations import install_translations
+
+    monkeypatch.setenv("KEYWARD_LANG", "de")
+    install_translations(qapp)
+    try:
+        window = make_window(ui_services)
+        activate(qtbot, window)
+        qtbot.keyClick(window, Qt.Key.Key_F1)
+        help_window = wait_for_top_level(qtbot, "helpWindow")
+        assert help_window.browser.source().fileName() == "index_de.html"
+        text = help_window.browser.toPlainText()
+        for heading in (
+            "Einen Schlüssel erstellen",
+            "Sein Geheimnis aufbewahren",
+            "Übergangsfrist",
+        ):
+            assert heading in text
+        html = help_window.browser.toHtml()
+        for topic in keyward_help.Topic:
+            assert f'name="{topic.value}"' in html
+    finally:
+        monkeypatch.setenv("KEYWARD_LANG", "en")
+        install_translations(qapp)

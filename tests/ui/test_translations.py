@@ -163,3 +163,33 @@ def test_a_missing_qm_is_compiled_into_the_cache(
 def test_english_installs_no_translation(qapp: QApplication) -> None:
     translations.install_translations(qapp)
     assert QApplication.translate("MainWindow", "&Keys") == "&Keys"
+
+
+def test_the_history_and_the_headers_speak_german(
+    qtbot: Any, german: None, ui_services: Services, fast_hasher: TokenHasher
+) -> None:
+    """The audit history's actions and fields are German; no header is cut short."""
+    key = ui_services.keys.create("Snowflake ETL", "Nightly load.").key
+    ui_services.keys.edit(key.key_id, description="Nightly load into Snowflake.")
+    ui_services.keys.disable(key.key_id)
+    window = console_app.open_console(url_of(ui_services), hasher=fast_hasher)
+    qtbot.addWidget(window)
+    try:
+        window.show()
+        wait_ready(qtbot, window)
+        window.keys.table.selectRow(window.keys.model.row_of(key.key_id))
+        panel = window.findChild(QWidget, "keyDetailPanel")
+        qtbot.wait_until(lambda: panel.history_model.rowCount() == 3, timeout=WAIT_MS)
+        whats = [panel.history_model.index(row, 2).data() for row in range(3)]
+        assert whats[0] == "Deaktiviert (Status: aktiv → deaktiviert)"
+        assert whats[1].startswith("Bearbeitet (Beschreibung: Nightly load. →")
+        assert whats[2] == "Erstellt"
+
+        header = window.keys.table.horizontalHeader()
+        for column in range(header.count()):
+            needed = header.sectionSizeFromContents(column).width()
+            assert header.sectionSize(column) >= needed or column == 0, header.model().headerData(
+                column, Qt.Orientation.Horizontal
+            )
+    finally:
+        window.discard_and_close()

@@ -11,6 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 
 from app.domain.clock import utc_now
 from app.services.dto import AuditEventDTO
+from app.ui.labels import action_label, field_label, reason_label, value_label
 from app.ui.models.formatting import exact_utc, relative_time
 from app.ui.text import arg
 
@@ -20,6 +21,31 @@ EventRole: Final = int(Qt.ItemDataRole.UserRole) + 1
 AnyIndex = QModelIndex | QPersistentModelIndex
 #: The invisible root: a table's rows have no other parent.
 _ROOT: Final = QModelIndex()
+
+
+def _value(name: str, value: Any) -> str:
+    text = "—" if value in (None, "") else value_label(name, str(value))
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def event_summary(event: AuditEventDTO) -> str:
+    """One line for a person, in the console's language: ``Bearbeitet (Beschreibung: … → …)``.
+
+    The same line as :meth:`AuditEventDTO.summary` (the command line's), with the action,
+    the changed fields, a state and the services' own reasons translated.
+    """
+    parts = []
+    if event.before is not None and event.after is not None:
+        for name, (old, new) in event.changes.items():
+            if name in {"version", "updated_at"}:
+                continue
+            parts.append(f"{field_label(name)}: {_value(name, old)} → {_value(name, new)}")
+    text = action_label(event.action)
+    if parts:
+        text += " (" + "; ".join(parts) + ")"
+    if event.reason:
+        text += f" — {reason_label(event.reason)}"
+    return text
 
 
 class AuditColumn(IntEnum):
@@ -81,13 +107,13 @@ class AuditModel(QAbstractTableModel):
                 return relative_time(event.occurred_at, self._now)
             if column is AuditColumn.WHO:
                 return event.actor
-            return event.summary()
+            return event_summary(event)
         if role == Qt.ItemDataRole.ToolTipRole:
             if column is AuditColumn.WHEN:
                 return exact_utc(event.occurred_at)
             if column is AuditColumn.WHO:
                 return arg(self.tr("%1 on %2"), event.actor, event.host)
-            return event.summary()
+            return event_summary(event)
         if role == EventRole:
             return event
         return None

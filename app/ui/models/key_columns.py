@@ -81,7 +81,8 @@ class ColumnSpec:
     #: A first click on the header sorts this way (newest first for times).
     initial_order: Qt.SortOrder = Qt.SortOrder.AscendingOrder
     alignment: Qt.AlignmentFlag = _LEFT
-    #: The widest text the column usually holds (None: the view sizes it its own way).
+    #: The widest text the column usually holds (None: the view sizes it its own way). The
+    #: default width also fits the translated header with its sort arrow, if that is wider.
     width_sample: str | None = None
     #: The cell reads as secondary (placeholder colour) for this key.
     dimmed: Callable[[KeyDTO], bool] = _never
@@ -241,7 +242,9 @@ COLUMNS: Final[dict[Column, ColumnSpec]] = {
         ),
         sort_field=SortField.UPDATED,
         initial_order=_NEWEST_FIRST,
-        width_sample="Last Updated On",
+        # The header is wider than any date, in English ("Last Updated On") and more so in
+        # German ("Zuletzt geändert am"): the view measures it in the current language.
+        width_sample="28 Sep 2026",
         dimmed=_revoked,
     ),
     # Buttons, not data: the delegate paints them; the model names them for screen readers.

@@ -79,12 +79,15 @@ class KeysTable(QTableView):
     def _set_default_widths(self) -> None:
         header = self.horizontalHeader()
         metrics = self.fontMetrics()
-        # Default widths follow the font, not pixels: each column's usual widest text. Name
-        # starts modest because it takes whatever width is left over (see _fit_columns).
+        # Default widths follow the font, not pixels: each column's usual widest text, or its
+        # header (in the current language, with room for the sort arrow) when that is wider.
+        # Name starts modest because it takes whatever width is left over (see _fit_columns).
         for column, spec in COLUMNS.items():
             if spec.width_sample is not None:
-                width = metrics.horizontalAdvance(spec.width_sample) + CELL_PADDING
-                header.resizeSection(column, width)
+                sample = metrics.horizontalAdvance(spec.width_sample) + CELL_PADDING
+                # The header's own need: its text, margins and the sort arrow's room.
+                title = header.sectionSizeFromContents(column).width()
+                header.resizeSection(column, max(sample, title))
         fixed = QFontMetrics(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         header.resizeSection(Column.KEY, fixed.horizontalAdvance(_MASK_SAMPLE) + CELL_PADDING)
         widest = max(badge_size(status, self.font()).width() for status in KeyStatus)
