@@ -100,3 +100,33 @@ def test_revoke_announces_every_key(qtbot: Any, ui_services: Services, tasks: Ta
     assert {dto.key_id for dto in changed} == {dto.key_id for dto in keys}
     assert all(dto.status is KeyStatus.REVOKED for dto in changed)
     assert ops.in_flight == frozenset()
+
+
+def test_create_hands_the_token_to_the_caller_and_announces_the_key_and_the_revoked_one(
+    qtbot: Any, ui_services: Services, tasks: TaskRunner
+) -> None:
+    oldest = make_key(ui_services, "Old HubSpot sync")
+    ui_services.policy.set_key_limit(1)
+    ops = operations(qtbot, ui_services, tasks)
+    created: list[Any] = []
+    changed: list[KeyDTO] = []
+    ops.key_created.connect(created.append)
+    ops.key_changed.connect(changed.append)
+    handed: list[Any] = []
+
+    ops.create(
+        "New HubSpot sync",
+        "Replaces the old one.",
+        expires=None,
+        environment="live",
+        owner=None,
+        replace_oldest=True,
+        on_success=handed.append,
+    )
+    qtbot.wait_until(lambda: bool(handed), timeout=WAIT_MS)
+
+    (result,) = handed
+    assert result.token.reveal().startswith("kw_live_")
+    assert [item.key.key_id for item in created] == [result.key.key_id]
+    assert [dto.key_id for dto in changed] == [oldest.key_id]
+    assert changed[0].status is KeyStatus.REVOKED

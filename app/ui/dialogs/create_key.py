@@ -56,6 +56,7 @@ from app.ui.dialogs.common import (
 )
 from app.ui.errors import describe
 from app.ui.help import Topic, add_help_button
+from app.ui.operations.keys import KeyOperations
 from app.ui.resources import icon
 from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
@@ -127,17 +128,6 @@ def _policy_outlook(services: Services, owner: str, limit: int | None) -> _Polic
     return _PolicyOutlook(owner, active, limit, oldest[0]) if oldest else None
 
 
-def _create(services: Services, request: _Request, replace_oldest: bool) -> CreatedKey:
-    return services.keys.create(
-        request.name,
-        request.description,
-        expires=request.expires,
-        environment=request.environment,
-        owner=request.owner,
-        replace_oldest=replace_oldest,
-    )
-
-
 def _shorten(text: str, limit: int = BUTTON_NAME_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
@@ -159,11 +149,19 @@ class CreateKeyDialog(FittingDialog):
     loaded = Signal()
 
     def __init__(
-        self, services: Services, tasks: TaskRunner, parent: QWidget | None = None
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        parent: QWidget | None = None,
+        *,
+        operations: KeyOperations | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
+        # The window's shared operations announce the new key to every screen; a dialog
+        # opened on its own (tests) gets a private set that tells nobody.
+        self._operations = operations or KeyOperations(services, tasks, self)
         self._policy_task = LatestTask(tasks)
         self._context: _FormContext | None = None
         #: (key id, key name) the service said will be revoked; set until confirmed.
@@ -761,11 +759,15 @@ class CreateKeyDialog(FittingDialog):
             return
         self._set_creating(True, replace_oldest=replace_oldest)
         owner = request.owner or self._context.operator.login
-        self._tasks.submit(
-            partial(_create, self._services, request, replace_oldest),
-            self._on_created,
-            partial(self._on_create_failed, owner=owner),
-            owner=self,
+        self._operations.create(
+            request.name,
+            request.description,
+            expires=request.expires,
+            environment=request.environment,
+            owner=request.owner,
+            replace_oldest=replace_oldest,
+            on_success=self._on_created,
+            on_failure=partial(self._on_create_failed, owner=owner),
         )
 
     def _set_creating(self, creating: bool, *, replace_oldest: bool = False) -> None:

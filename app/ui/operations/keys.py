@@ -12,7 +12,7 @@ toggled from the table and from the panel at once changes once, not twice with a
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TypeVar
 
 from PySide6.QtCore import QObject, Signal
@@ -134,6 +134,33 @@ class KeyOperations(QObject):
             owner=self,
         )
 
+    def create(
+        self,
+        name: str,
+        description: str,
+        *,
+        expires: date | None,
+        environment: str,
+        owner: str | None,
+        replace_oldest: bool,
+        on_success: Callable[[CreatedKey], None] | None = None,
+        on_failure: Failure | None = None,
+    ) -> TaskHandle | None:
+        """Create a key (the token comes back once, in ``on_success``), then announce it."""
+        keys = self._services.keys
+
+        def job() -> CreatedKey:
+            return keys.create(
+                name,
+                description,
+                expires=expires,
+                environment=environment,
+                owner=owner,
+                replace_oldest=replace_oldest,
+            )
+
+        return self._run((), job, self.announce_created, on_success, on_failure)
+
     def rotate(
         self,
         dto: KeyDTO,
@@ -177,7 +204,7 @@ class KeyOperations(QObject):
             self.key_changed.emit(dto)
 
     def announce_created(self, created: CreatedKey) -> None:
-        """A key created by a flow that ran its own job (the create dialog)."""
+        """A key was created (here, or by a rotation)."""
         self.key_created.emit(created)
         if created.revoked_under_policy is not None:
             self.key_changed.emit(created.revoked_under_policy)

@@ -399,13 +399,13 @@ class KeysScreen(QWidget):
             return
         from app.ui.dialogs.create_key import CreateKeyDialog
 
-        dialog = CreateKeyDialog(self._services, self._tasks, self)
+        dialog = CreateKeyDialog(self._services, self._tasks, self, operations=self._operations)
         dialog.key_created.connect(self._reveal)
         dialog.open()
 
     @Slot(object)
     def _reveal(self, created: CreatedKey) -> None:
-        self._operations.announce_created(created)
+        # KeyOperations.create has announced the key to every screen already.
         from app.ui.dialogs.reveal_secret import RevealSecretDialog
 
         RevealSecretDialog(created, self.secret_clipboard(), self._tasks, self).open()
