@@ -254,13 +254,15 @@ class KeyService:
 
     # ----------------------------------------------------------------- helpers
 
-    def _find(self, session: Session, key_id: str) -> ApiKey | None:
+    def _find(self, session: Session, key_id: str, *, fresh: bool = False) -> ApiKey | None:
+        """The key's row; ``fresh`` reads it again over the session's copy (after a routine)."""
         key_id = key_id_of(key_id)  # a pasted token's secret never reaches a query
         if not could_be_key_id(key_id):
             return None
-        return session.execute(
-            sa.select(ApiKey).where(ApiKey.key_id == key_id)
-        ).scalar_one_or_none()
+        statement = sa.select(ApiKey).where(ApiKey.key_id == key_id)
+        if fresh:
+            statement = statement.execution_options(populate_existing=True)
+        return session.execute(statement).scalar_one_or_none()
 
     def _visible_row(
         self, session: Session, operator: Operator, key_id: str
@@ -322,12 +324,9 @@ class KeyService:
         row.version += 1
 
     def _reload(self, tx: WriteTx, key_id: str) -> ApiKey:
-        """The row as a server routine left it (read afresh, over the session's copy)."""
-        row = tx.session.execute(
-            sa.select(ApiKey)
-            .where(ApiKey.key_id == key_id_of(key_id))
-            .execution_options(populate_existing=True)
-        ).scalar_one()
+        """The row as a server routine left it."""
+        row = self._find(tx.session, key_id, fresh=True)
+        assert row is not None
         return row
 
     def _update_on_server(

@@ -343,7 +343,7 @@ def forbidden_everywhere(stage: Stage, login: Login, owner_key: str, swap_hash: 
             "SELECT * FROM api_keys",
             "TRUNCATE audit_events",
             f"SET ROLE {stage.role_name('admin')}",
-            f"SELECT kw_grant({me}, 'admin', true)",
+            f"SELECT kw_give_role({me}, 'admin')",
             f"SELECT kw_bootstrap({me}, NULL, 'psql')",
         ]
     else:

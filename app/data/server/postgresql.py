@@ -122,17 +122,37 @@ LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
   SELECT {db_literal} || '_' || p_role
 $$;
 
-CREATE OR REPLACE FUNCTION kw_grant(p_login text, p_role text, p_grant boolean) RETURNS boolean
+CREATE OR REPLACE FUNCTION kw_roles() RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY['auditor', 'member', 'manager', 'admin', 'verifier']
+$$;
+
+CREATE OR REPLACE FUNCTION kw_check_role(p_role text) RETURNS void
+LANGUAGE plpgsql IMMUTABLE AS $$
+BEGIN
+  IF p_role IS NULL OR NOT p_role = ANY (kw_roles()) THEN
+    PERFORM kw_raise('invalid', format('Unknown role "%s".', left(p_role, 20)));
+  END IF;
+END $$;
+
+-- The login holds exactly this Keyward database role (NULL: none); false when there is no
+-- such login to hold it (the DBA creates logins) or it is the owner or a superuser.
+CREATE OR REPLACE FUNCTION kw_give_role(p_login text, p_role text) RETURNS boolean
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_role text;
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = p_login AND rolcanlogin
                  AND NOT rolsuper) OR p_login = current_user THEN
     RETURN false;
   END IF;
-  IF p_grant THEN
+  FOREACH v_role IN ARRAY kw_roles() LOOP
+    IF v_role IS DISTINCT FROM p_role THEN
+      EXECUTE format('REVOKE %I FROM %I', kw_db_role(v_role), p_login);
+    END IF;
+  END LOOP;
+  IF p_role IS NOT NULL THEN
     EXECUTE format('GRANT %I TO %I', kw_db_role(p_role), p_login);
-  ELSE
-    EXECUTE format('REVOKE %I FROM %I', kw_db_role(p_role), p_login);
   END IF;
   RETURN true;
 END $$;
@@ -191,7 +211,7 @@ BEGIN
   VALUES (v_login, v_login, NULL, 'admin', true, v_now) RETURNING * INTO v_user;
   PERFORM kw_append_event(v_login, v_now, 'user.added', 'user', v_login, NULL,
                           kw_user_json(v_user), 'first operator of an empty database', p_host);
-  PERFORM kw_grant(v_login, 'admin', true);
+  PERFORM kw_give_role(v_login, 'admin');
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_require_admin(p_as text) RETURNS users
@@ -218,10 +238,15 @@ BEGIN
   RETURN v_user;
 END $$;
 
-CREATE OR REPLACE FUNCTION kw_other_admins(p_user users) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-  SELECT count(*) FROM users WHERE role = 'admin' AND active AND id <> p_user.id
-$$;
+CREATE OR REPLACE FUNCTION kw_keep_an_admin(p_user users) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF p_user.role = 'admin' AND NOT EXISTS (
+      SELECT 1 FROM users WHERE role = 'admin' AND active AND id <> p_user.id) THEN
+    PERFORM kw_raise('invalid', format('%s is the last admin; make someone else admin first.',
+                     p_user.login));
+  END IF;
+END $$;
 
 CREATE OR REPLACE FUNCTION kw_add_user(
   p_as text, p_now timestamp, p_host text, p_login text, p_name text, p_email text,
@@ -234,9 +259,7 @@ DECLARE
 BEGIN
   PERFORM kw_lock_head();
   v_caller := kw_require_admin(p_as);
-  IF p_role NOT IN ('auditor', 'member', 'manager', 'admin', 'verifier') THEN
-    PERFORM kw_raise('invalid', format('Unknown role "%s".', left(p_role, 20)));
-  END IF;
+  PERFORM kw_check_role(p_role);
   IF EXISTS (SELECT 1 FROM users WHERE login = p_login) THEN
     PERFORM kw_raise('invalid', format('"%s" is already a Keyward user.', p_login));
   END IF;
@@ -245,7 +268,7 @@ BEGIN
   RETURNING * INTO v_user;
   PERFORM kw_append_event(v_caller.login, v_now, 'user.added', 'user', p_login, NULL,
                           kw_user_json(v_user), NULL, p_host);
-  RETURN kw_grant(p_login, p_role, true);
+  RETURN kw_give_role(p_login, p_role);
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_set_role(
@@ -259,29 +282,22 @@ DECLARE
 BEGIN
   PERFORM kw_lock_head();
   v_caller := kw_require_admin(p_as);
-  IF p_role NOT IN ('auditor', 'member', 'manager', 'admin', 'verifier') THEN
-    PERFORM kw_raise('invalid', format('Unknown role "%s".', left(p_role, 20)));
-  END IF;
+  PERFORM kw_check_role(p_role);
   v_user := kw_find_user(p_login);
   IF v_user.role = p_role THEN
     -- Nothing to record; (re)grant the role, for a login the DBA created after `users add`.
     IF v_user.active THEN
-      PERFORM kw_grant(v_user.login, p_role, true);
+      PERFORM kw_give_role(v_user.login, p_role);
     END IF;
     RETURN;
   END IF;
-  IF v_user.role = 'admin' AND kw_other_admins(v_user) = 0 THEN
-    PERFORM kw_raise('invalid', format('%s is the last admin; make someone else admin first.',
-                     v_user.login));
-  END IF;
+  PERFORM kw_keep_an_admin(v_user);
   v_before := kw_user_json(v_user);
   UPDATE users SET role = p_role WHERE id = v_user.id RETURNING * INTO v_user;
   PERFORM kw_append_event(v_caller.login, v_now, 'user.role_changed', 'user', v_user.login,
                           v_before, kw_user_json(v_user), NULL, p_host);
   IF v_user.active THEN
-    PERFORM kw_grant(v_user.login, r, false) FROM unnest(ARRAY[
-      'auditor', 'member', 'manager', 'admin', 'verifier']) AS r WHERE r <> p_role;
-    PERFORM kw_grant(v_user.login, p_role, true);
+    PERFORM kw_give_role(v_user.login, p_role);
   END IF;
 END $$;
 
@@ -308,16 +324,13 @@ BEGIN
     RETURNING * INTO v_user;
     PERFORM kw_append_event(v_caller.login, v_now, 'user.reactivated', 'user', v_user.login,
                             v_before, kw_user_json(v_user), NULL, p_host);
-    PERFORM kw_grant(v_user.login, v_user.role, true);
+    PERFORM kw_give_role(v_user.login, v_user.role);
     RETURN 0;
   END IF;
   IF NOT v_user.active THEN
     PERFORM kw_raise('invalid', format('%s is already deactivated.', v_user.login));
   END IF;
-  IF v_user.role = 'admin' AND kw_other_admins(v_user) = 0 THEN
-    PERFORM kw_raise('invalid', format('%s is the last admin; make someone else admin first.',
-                     v_user.login));
-  END IF;
+  PERFORM kw_keep_an_admin(v_user);
   UPDATE users SET active = false, deactivated_at = v_now WHERE id = v_user.id
   RETURNING * INTO v_user;
   FOR v_key IN SELECT * FROM api_keys WHERE owner_id = v_user.id AND state <> 'revoked'
@@ -328,8 +341,7 @@ BEGIN
   PERFORM kw_append_event(v_caller.login, v_now, 'user.deactivated', 'user', v_user.login,
       v_before, kw_user_json(v_user),
       v_revoked || ' key' || CASE WHEN v_revoked = 1 THEN '' ELSE 's' END || ' revoked', p_host);
-  PERFORM kw_grant(v_user.login, r, false)
-     FROM unnest(ARRAY['auditor', 'member', 'manager', 'admin', 'verifier']) AS r;
+  PERFORM kw_give_role(v_user.login, NULL);
   RETURN v_revoked;
 END $$;
 
