@@ -6,6 +6,7 @@ reported as such by the command line or the console's error presenter.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
 
@@ -85,6 +86,23 @@ class PolicyConfirmationRequired(KeywardError):
         super().__init__(message)
         self.key_to_revoke = key_to_revoke
         self.key_name = key_name
+
+
+class Cancelled(KeywardError):
+    """A long job (a chain check, an export, a bulk change) stopped because a person asked.
+
+    ``done`` of ``total`` steps were finished; what was done stays done.
+    """
+
+    def __init__(self, message: str = "Cancelled.", *, done: int = 0, total: int = 0) -> None:
+        super().__init__(message)
+        self.done = done
+        self.total = total
+
+
+#: A long job's progress callback: ``report(done, total)``; it returns False once a person
+#: pressed Cancel, and the job then raises :class:`Cancelled` at its next safe point.
+Progress = Callable[[int, int], bool]
 
 
 class UnknownOperator(KeywardError):
