@@ -14,6 +14,7 @@ from app.data.schema import ensure_usable, upgrade
 from app.domain.clock import utc_now
 from app.domain.hashing import PROFILES, STANDARD, TokenHasher
 from app.services.audit import AuditService
+from app.services.changes import ChangeFeed
 from app.services.checkpoints import CheckpointService
 from app.services.context import ServiceContext, translate_errors
 from app.services.database import DatabaseAddress
@@ -40,6 +41,7 @@ class Services:
     audit: AuditService
     policy: PolicyService
     checkpoints: CheckpointService
+    changes: ChangeFeed
     _verifiers: list[Verifier] = field(default_factory=list)
 
     @property
@@ -110,4 +112,5 @@ def open_services(
         audit=audit,
         policy=PolicyService(context),
         checkpoints=CheckpointService(context),
+        changes=ChangeFeed(context),
     )
