@@ -65,7 +65,9 @@ def test_a_member_sees_changes_to_their_own_keys(team: Team) -> None:
     assert own.key_id in result.keys
 
 
-def test_a_flood_of_changes_asks_for_a_full_reload(team, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_flood_of_changes_asks_for_a_full_reload(
+    team: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(changes_module, "MAX_EVENTS", 2)
     mark = team.admin.changes.mark()
     for number in range(3):
