@@ -90,11 +90,13 @@ class TaskRunner(QObject):
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._running: dict[_Relay, TaskHandle] = {}
+        # Quiet jobs (the live-update poll) never light the busy indicator.
+        self._quiet: dict[_Relay, TaskHandle] = {}
 
     @property
     def pending(self) -> int:
         """Jobs started and not yet answered (cancelled ones included until they end)."""
-        return len(self._running)
+        return len(self._running) + len(self._quiet)
 
     def submit(
         self,
@@ -103,22 +105,25 @@ class TaskRunner(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         *,
         owner: QObject | None = None,
+        quiet: bool = False,
     ) -> TaskHandle:
         """Run ``function`` in the pool; call ``on_done(result)`` or ``on_error(exc)`` later.
 
         Without ``on_error`` a failure goes to :attr:`unhandled_error` (the error presenter).
         With an ``owner``, the answer is dropped if Qt has deleted the owner meanwhile (the
-        dialog that asked was closed): touching a deleted widget would raise.
+        dialog that asked was closed): touching a deleted widget would raise. A ``quiet`` job
+        does not count as busy (nobody waits for a background poll).
         """
         handle = TaskHandle()
         relay = _Relay()  # created here, so it lives on the GUI thread
-        self._running[relay] = handle
+        running = self._quiet if quiet else self._running
+        running[relay] = handle
 
         @Slot(object, object)
         def deliver(result: Any, error: BaseException | None) -> None:
-            self._running.pop(relay, None)
+            running.pop(relay, None)
             relay.deleteLater()
-            if not self._running:
+            if not quiet and not self._running:
                 self.busy_changed.emit(False)
             wanted = handle.active
             handle._finished = True
@@ -133,7 +138,7 @@ class TaskRunner(QObject):
                 on_done(result)
 
         relay.finished.connect(deliver)
-        if len(self._running) == 1:
+        if not quiet and len(self._running) == 1:
             self.busy_changed.emit(True)
         self._pool.start(_Job(function, relay, handle))
         return handle
@@ -145,7 +150,7 @@ class TaskRunner(QObject):
 
     def cancel_all(self) -> None:
         # Queued jobs see the flag and return at once (pool.clear() would leave them unanswered).
-        for handle in self._running.values():
+        for handle in [*self._running.values(), *self._quiet.values()]:
             handle.cancel()
 
     def shutdown(self, msecs: int = SHUTDOWN_WAIT_MS) -> bool:
