@@ -83,6 +83,10 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     )
     deactivate.formatter_class = argparse.RawDescriptionHelpFormatter
     deactivate.add_argument("login", metavar="USER", help=LOGIN_HELP)
+    deactivate.add_argument(
+        "--reason",
+        help="why, e.g. 'left the company'; recorded on the audit event and on each revoked key",
+    )
     deactivate.set_defaults(handler=deactivate_user)
 
     reactivate = action(
@@ -148,7 +152,7 @@ def set_user_role(args: argparse.Namespace, context: Context) -> int:
 
 
 def deactivate_user(args: argparse.Namespace, context: Context) -> int:
-    user, revoked = context.services().users.deactivate(args.login)
+    user, revoked = context.services().users.deactivate(args.login, args.reason)
     if context.json:
         emit_json({**user.to_json(), "keys_revoked": revoked})
     else:

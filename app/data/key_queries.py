@@ -100,6 +100,8 @@ class KeyFilter:
     search: str = ""
     status: KeyStatus | None = None
     owner_id: int | None = None
+    #: An environment label (``live``, ``test``…), exactly as stored; None: every one.
+    environment: str | None = None
 
 
 class PlanKind(StrEnum):
@@ -388,6 +390,11 @@ def describe_search_plan(session: Session, term: str) -> str:
     return _plan_search(session, term).kind.value
 
 
+def status_predicate(status: KeyStatus, now: datetime) -> sa.ColumnElement[bool]:
+    """The rows whose derived status is ``status`` at ``now`` (what the status filter uses)."""
+    return _status_predicate(status, now)
+
+
 def _status_predicate(status: KeyStatus, now: datetime) -> sa.ColumnElement[bool]:
     not_expired = sa.or_(_TABLE.expires_at.is_(None), _TABLE.expires_at > now)
     if status is KeyStatus.ACTIVE:
@@ -405,6 +412,8 @@ def _filters(key_filter: KeyFilter, now: datetime) -> list[sa.ColumnElement[bool
         clauses.append(_status_predicate(key_filter.status, now))
     if key_filter.owner_id is not None:
         clauses.append(_TABLE.owner_id == key_filter.owner_id)
+    if key_filter.environment is not None:
+        clauses.append(_TABLE.environment == key_filter.environment)
     return clauses
 
 

@@ -49,6 +49,36 @@ class ApiKey(Base):
         sa.Index("ix_api_keys_created_at_id", "created_at", "id"),
         sa.Index("ix_api_keys_updated_at_id", "updated_at", "id"),
         sa.Index("ix_api_keys_owner_id_state", "owner_id", "state"),
+        # "Replaced by" is found by looking for the key that names this one.
+        sa.Index("ix_api_keys_replaces_key_id", "replaces_key_id"),
+        # Needs attention (migration 0006): stale keys and their counts from the index alone,
+        # keys older than the maximum lifetime, keys without a description (a partial index
+        # where the database has them), and the People view's per-owner figures.
+        sa.Index(
+            "ix_api_keys_state_last_used_at_created_at",
+            "state",
+            "last_used_at",
+            "created_at",
+            "id",
+            "expires_at",
+        ),
+        sa.Index("ix_api_keys_created_at_id_state", "created_at", "id", "state"),
+        sa.Index(
+            "ix_api_keys_undocumented_name_id",
+            "name",
+            "id",
+            "state",
+            "description",
+            sqlite_where=sa.text("description = ''"),
+            postgresql_where=sa.text("description = ''"),
+        ).ddl_if(dialect=("sqlite", "postgresql")),  # type: ignore[arg-type]  # a tuple works
+        sa.Index(
+            "ix_api_keys_owner_id_state_expires_at_last_used_at",
+            "owner_id",
+            "state",
+            "expires_at",
+            "last_used_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,13 +104,21 @@ class ApiKey(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_reason: Mapped[str | None] = mapped_column(sa.String(500))
     version: Mapped[int] = mapped_column(sa.Integer, default=1)
+    #: The key this one took the place of, by rotation or replacement (its key id).
+    replaces_key_id: Mapped[str | None] = mapped_column(sa.String(16))
 
 
 class AuditEvent(Base):
     """One link of the hash chain; every field here is covered by ``hash``."""
 
     __tablename__ = "audit_events"
-    __table_args__ = (sa.Index("ix_audit_events_target", "target_type", "target_id", "seq"),)
+    __table_args__ = (
+        sa.Index("ix_audit_events_target", "target_type", "target_id", "seq"),
+        # The audit view's filters, newest first (migration 0004).
+        sa.Index("ix_audit_events_actor_seq", "actor", "seq"),
+        sa.Index("ix_audit_events_action_seq", "action", "seq"),
+        sa.Index("ix_audit_events_occurred_at_seq", "occurred_at", "seq"),
+    )
 
     seq: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
     occurred_at: Mapped[str] = mapped_column(sa.String(32))

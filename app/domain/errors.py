@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 
 class KeywardError(Exception):
@@ -48,6 +49,9 @@ class Field(StrEnum):
     DISPLAY_NAME = "display_name"
     EMAIL = "email"
     ROLE = "role"
+    LIFETIME = "lifetime"
+    STALE_AFTER = "stale_after"
+    EXPIRY_WARNINGS = "expiry_warnings"
     #: A command-line argument that no other field names (the message says which).
     ARGUMENT = "argument"
 
@@ -80,12 +84,24 @@ class ConflictError(KeywardError):
 
 
 class PolicyConfirmationRequired(KeywardError):
-    """Creating the key would revoke the owner's oldest active key; the caller must confirm."""
+    """Creating the key would revoke the owner's oldest active keys; the caller must confirm.
 
-    def __init__(self, message: str, *, key_to_revoke: str, key_name: str) -> None:
+    ``keys_to_revoke`` holds every key that will be revoked (the services' ``KeyDTO``s,
+    oldest first); ``key_to_revoke``/``key_name`` name the first of them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        key_to_revoke: str,
+        key_name: str,
+        keys_to_revoke: tuple[Any, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.key_to_revoke = key_to_revoke
         self.key_name = key_name
+        self.keys_to_revoke = keys_to_revoke
 
 
 class Cancelled(KeywardError):

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.data.key_queries import Cursor
 from app.domain.audit import AuditAction, AuditRecord
+from app.domain.audit_diff import shorten_pair
 from app.domain.clock import isoformat_utc
 from app.domain.key_format import SecretToken
 from app.domain.roles import Role
@@ -65,6 +66,10 @@ class KeyDTO:
     revoked_at: datetime | None
     revoked_reason: str | None
     version: int
+    #: The key this one took the place of (rotation or replacement), by key id.
+    replaces: str | None = None
+    #: The key that took this one's place, by key id (the newest, if several did).
+    replaced_by: str | None = None
 
     @property
     def expires_on(self) -> str | None:
@@ -90,6 +95,8 @@ class KeyDTO:
             "revoked_at": isoformat_utc(self.revoked_at),
             "revoked_reason": self.revoked_reason,
             "version": self.version,
+            "replaces": self.replaces,
+            "replaced_by": self.replaced_by,
         }
 
 
@@ -99,7 +106,10 @@ class CreatedKey:
 
     key: KeyDTO
     token: SecretToken
+    #: The first key revoked under the active-key limit by this create (see revoked_keys).
     revoked_under_policy: KeyDTO | None = None
+    #: Every key this create revoked under the active-key limit, oldest first.
+    revoked_keys: tuple[KeyDTO, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +120,8 @@ class KeyQuery:
     sort: SortField = SortField.CREATED
     descending: bool = True
     limit: int = 50
+    #: Only keys of this environment label (``live``, ``test``…); None: every environment.
+    environment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +173,8 @@ class AuditEventDTO:
                 continue
             if self.before is None or self.after is None:
                 break
-            parts.append(f"{name}: {_short(old)} → {_short(new)}")
+            shown_old, shown_new = shorten_pair(_text(old), _text(new))
+            parts.append(f"{name}: {shown_old} → {shown_new}")
         text = self.action.label
         if parts:
             text += " (" + "; ".join(parts) + ")"
@@ -173,9 +186,14 @@ class AuditEventDTO:
         return self.record.as_dict()
 
 
+def _text(value: Any) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
 def _short(value: Any) -> str:
-    text = "—" if value in (None, "") else str(value)
-    return text if len(text) <= 40 else text[:39] + "…"
+    """One value cut to 40 characters (a pair of values: ``shorten_pair``, which keeps the
+    place where they differ visible)."""
+    return shorten_pair(_text(value), "")[0]
 
 
 @dataclass(frozen=True, slots=True)

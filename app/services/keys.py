@@ -23,8 +23,14 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.domain.hashing import TokenHasher
-from app.domain.key_format import GeneratedToken, could_be_key_id, generate_token, key_id_of
-from app.domain.policy import REASON_POLICY_LIMIT
+from app.domain.key_format import (
+    GeneratedToken,
+    check_label,
+    could_be_key_id,
+    generate_token,
+    key_id_of,
+)
+from app.domain.policy import MAX_GRACE, REASON_POLICY_LIMIT, KeyPolicy
 from app.domain.roles import Action, can, require, require_manage_key
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import (
@@ -62,6 +68,7 @@ class _KeyDraft:
     prefix: str
     owner: str | None
     replace_oldest: bool
+    policy: KeyPolicy
     generated: GeneratedToken = field(repr=False)
     secret_hash: str = field(repr=False)
 
@@ -72,6 +79,8 @@ class _Succession:
 
     key_id: str
     rotation: bool
+    #: A rotation's grace period (None: the old key is revoked at once).
+    grace: timedelta | None = None
 
     @property
     def reason(self) -> str:
@@ -93,6 +102,65 @@ def _conflict(row: ApiKey, advice: str) -> ConflictError:
         changed_by=row.updated_by,
         changed_at=row.updated_at,
     )
+
+
+def _to_dto(row: ApiKey, owner: User, now: datetime, replaced_by: str | None) -> KeyDTO:
+    state = KeyState(row.state)
+    return KeyDTO(
+        key_id=row.key_id,
+        name=row.name,
+        description=row.description,
+        owner_login=owner.login,
+        owner_name=row.owner_name,
+        owner_active=owner.active,
+        status=derive_status(state, row.expires_at, now),
+        state=state,
+        environment=row.environment,
+        masked=row.masked,
+        created_at=row.created_at,
+        created_by=row.created_by,
+        updated_at=row.updated_at,
+        updated_by=row.updated_by,
+        last_used_at=row.last_used_at,
+        expires_at=row.expires_at,
+        revoked_at=row.revoked_at,
+        revoked_reason=row.revoked_reason,
+        version=row.version,
+        replaces=row.replaces_key_id,
+        replaced_by=replaced_by,
+    )
+
+
+def _successors(session: Session, key_ids: Sequence[str]) -> dict[str, str]:
+    """For each of ``key_ids`` that a later key replaces, the newest such key's id.
+
+    Only keys the session may read are found (a member's login reads its own keys).
+    """
+    found: dict[str, str] = {}
+    wanted = sorted(set(key_ids))
+    for start in range(0, len(wanted), 500):
+        rows = session.execute(
+            sa.select(ApiKey.replaces_key_id, ApiKey.key_id)
+            .where(ApiKey.replaces_key_id.in_(wanted[start : start + 500]))
+            .order_by(ApiKey.created_at, ApiKey.id)
+        ).all()
+        for old, new in rows:
+            if old is not None:
+                found[old] = new  # the newest wins
+    return found
+
+
+def key_dtos(session: Session, rows: Sequence[ApiKey], now: datetime) -> list[KeyDTO]:
+    """Rows as KeyDTOs, with owners and "replaced by" links read in two queries."""
+    if not rows:
+        return []
+    owner_ids = {row.owner_id for row in rows}
+    owners = {
+        user.id: user
+        for user in session.execute(sa.select(User).where(User.id.in_(owner_ids))).scalars()
+    }
+    successors = _successors(session, [row.key_id for row in rows])
+    return [_to_dto(row, owners[row.owner_id], now, successors.get(row.key_id)) for row in rows]
 
 
 def snapshot(row: ApiKey, owner_login: str) -> dict[str, Any]:
@@ -120,37 +188,17 @@ class KeyService:
 
     # ----------------------------------------------------------------- reading
 
-    def _to_dto(self, row: ApiKey, owner: User, now: datetime) -> KeyDTO:
-        state = KeyState(row.state)
-        return KeyDTO(
-            key_id=row.key_id,
-            name=row.name,
-            description=row.description,
-            owner_login=owner.login,
-            owner_name=row.owner_name,
-            owner_active=owner.active,
-            status=derive_status(state, row.expires_at, now),
-            state=state,
-            environment=row.environment,
-            masked=row.masked,
-            created_at=row.created_at,
-            created_by=row.created_by,
-            updated_at=row.updated_at,
-            updated_by=row.updated_by,
-            last_used_at=row.last_used_at,
-            expires_at=row.expires_at,
-            revoked_at=row.revoked_at,
-            revoked_reason=row.revoked_reason,
-            version=row.version,
-        )
+    def _to_dto(
+        self, row: ApiKey, owner: User, now: datetime, replaced_by: str | None = None
+    ) -> KeyDTO:
+        return _to_dto(row, owner, now, replaced_by)
+
+    def _dto_in(self, session: Session, row: ApiKey, owner: User, now: datetime) -> KeyDTO:
+        """One key with its "replaced by" link looked up."""
+        return _to_dto(row, owner, now, _successors(session, [row.key_id]).get(row.key_id))
 
     def _dtos(self, session: Session, rows: Sequence[ApiKey], now: datetime) -> list[KeyDTO]:
-        owner_ids = {row.owner_id for row in rows}
-        owners = {
-            user.id: user
-            for user in session.execute(sa.select(User).where(User.id.in_(owner_ids))).scalars()
-        }
-        return [self._to_dto(row, owners[row.owner_id], now) for row in rows]
+        return key_dtos(session, rows, now)
 
     def _visible_filter(self, session: Session, operator: Operator, query: KeyQuery) -> KeyFilter:
         require(operator.role, Action.READ_OWN_KEYS)  # a verifier's login lists nothing
@@ -163,7 +211,15 @@ class KeyService:
             if owner_id is not None and owner_id != own:
                 require(operator.role, Action.READ_ALL_KEYS)
             owner_id = own
-        return KeyFilter(search=clean_search(query.search), status=query.status, owner_id=owner_id)
+        environment = (query.environment or "").strip().lower() or None
+        if environment is not None:
+            check_label(environment, Field.ENVIRONMENT)
+        return KeyFilter(
+            search=clean_search(query.search),
+            status=query.status,
+            owner_id=owner_id,
+            environment=environment,
+        )
 
     def page(self, query: KeyQuery = _ALL, after: PageCursor | None = None) -> KeyPage:
         if not 1 <= query.limit <= 1000:
@@ -196,7 +252,7 @@ class KeyService:
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             row, owner = self._visible_row(session, operator, key_id)
-            return self._to_dto(row, owner, self._context.clock())
+            return self._dto_in(session, row, owner, self._context.clock())
 
     def history(self, key_id: str) -> list[AuditEventDTO]:
         """The key's own audit events, oldest first (kept even after it is deleted)."""
@@ -401,13 +457,66 @@ class KeyService:
 
     # ----------------------------------------------------------------- changes
 
-    def check_create(self, owner: str | None = None) -> None:
-        """Refuse early (before any hashing) when the operator may not create this key."""
+    def _limit_refusal(
+        self, owner: User, active: Sequence[ApiKey], victims: list[KeyDTO], limit: int
+    ) -> PolicyConfirmationRequired:
+        count = len(active)
+        names = [f"“{key.name}” ({key.key_id})" for key in victims]
+        listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        which = "the oldest" if len(victims) == 1 else f"the {len(victims)} oldest"
+        return PolicyConfirmationRequired(
+            f"{owner.display_name} already has {count} active key{'s' if count != 1 else ''} "
+            f"(the limit is {limit}); creating this key will revoke {which}, {listed}.",
+            key_to_revoke=victims[0].key_id,
+            key_name=victims[0].name,
+            keys_to_revoke=tuple(victims),
+        )
+
+    def _limit_victims(
+        self,
+        session: Session,
+        owner: User,
+        policy: KeyPolicy,
+        now: datetime,
+        exclude: str | None,
+    ) -> tuple[list[ApiKey], list[ApiKey]]:
+        """The owner's active keys (but ``exclude``) and those one more key would revoke."""
+        active = [key for key in self._active_keys_of(session, owner, now) if key.key_id != exclude]
+        return active, active[: policy.to_revoke(len(active))]
+
+    def check_create(
+        self,
+        owner: str | None = None,
+        *,
+        replace_oldest: bool = False,
+        rotating: str | None = None,
+    ) -> None:
+        """Refuse early (before any hashing) when the operator may not create this key.
+
+        At an active-key limit this raises :class:`PolicyConfirmationRequired` naming every
+        key that the create would revoke (oldest first), unless ``replace_oldest`` confirms
+        it; ``rotating`` names a key being rotated, which does not count.
+        """
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             require(operator.role, Action.CREATE_OWN_KEY)
             if owner and owner.strip() != operator.login:
                 require(operator.role, Action.CREATE_FOR_OTHERS)
+            if replace_oldest:
+                return
+            policy = SettingsStore(self._context).policy_in(session)
+            if policy.max_active_keys_per_user is None:
+                return
+            owner_user = self._user(session, owner or operator.login)
+            now = self._context.clock()
+            active, victims = self._limit_victims(session, owner_user, policy, now, rotating)
+            if victims:
+                raise self._limit_refusal(
+                    owner_user,
+                    active,
+                    self._dtos(session, victims, now),
+                    policy.max_active_keys_per_user,
+                )
 
     def create(
         self,
@@ -422,8 +531,10 @@ class KeyService:
         """Make a key; the returned token is the only copy there will ever be.
 
         With an active-key limit in force and the owner at it, this raises
-        :class:`PolicyConfirmationRequired` unless ``replace_oldest`` confirms that the
-        owner's oldest active key is to be revoked.
+        :class:`PolicyConfirmationRequired` (naming every key it would revoke) unless
+        ``replace_oldest`` confirms that the owner's oldest active keys are to be revoked —
+        as many as it takes for the owner to have exactly the limit afterwards. With a
+        maximum lifetime in force, an expiry within it is required.
         """
         draft = self._draft(name, description, expires, environment, owner, replace_oldest)
         with self._context.write() as tx:
@@ -437,14 +548,18 @@ class KeyService:
         environment: str,
         owner: str | None,
         replace_oldest: bool,
+        *,
+        rotating: str | None = None,
     ) -> _KeyDraft:
         """Check the inputs and make the token and its hash, before any write transaction."""
         name = clean_name(name)
         description = clean_description(description)
-        today = self._context.clock().date()
-        expires_at = parse_expiry(expires, today=today)
+        now = self._context.clock()
+        expires_at = parse_expiry(expires, today=now.date())
         settings = SettingsStore(self._context)
-        prefix, environments = settings.prefix(), settings.environments()
+        policy_dto = settings.snapshot()
+        prefix, environments = policy_dto.prefix, policy_dto.environments
+        policy = policy_dto.key_policy
         environment = environment.strip().lower()
         if environment not in environments:
             raise ValidationError(
@@ -452,7 +567,8 @@ class KeyService:
                 f"“{environment[:20]}” is not an environment of this database; "
                 f"use one of {', '.join(environments)}.",
             )
-        self.check_create(owner)
+        policy.check_expiry(expires_at, now)
+        self.check_create(owner, replace_oldest=replace_oldest, rotating=rotating)
         generated: GeneratedToken = generate_token(prefix, environment)
         # Hashing happens before the write transaction so no lock is held for it.
         secret_hash = self._hasher.hash(generated.token.reveal())
@@ -464,12 +580,20 @@ class KeyService:
             prefix=prefix,
             owner=owner,
             replace_oldest=replace_oldest,
+            policy=policy,
             generated=generated,
             secret_hash=secret_hash,
         )
 
+    def _successor_of(self, session: Session, key_id: str) -> str | None:
+        return _successors(session, [key_id]).get(key_id)
+
     def _create_in(self, tx: WriteTx, draft: _KeyDraft, replaces: _Succession | None) -> CreatedKey:
-        """Write the drafted key in ``tx``; ``replaces`` names the key it takes the place of."""
+        """Write the drafted key in ``tx``; ``replaces`` names the key it takes the place of.
+
+        A rotation also retires the old key here: revoked at once, or, with a grace period,
+        expiring when it ends.
+        """
         operator = tx.operator
         require(operator.role, Action.CREATE_OWN_KEY)
         owner_user = self._user(tx.session, draft.owner or operator.login)
@@ -480,35 +604,61 @@ class KeyService:
                 Field.OWNER,
                 f"{owner_user.display_name} is deactivated and cannot own new keys.",
             )
-        if replaces is None:
-            self._check_unique_name(tx.session, owner_user, draft.name)
-        policy = SettingsStore(self._context).policy_in(tx.session)
-        revoked_dto: KeyDTO | None = None
-        active = self._active_keys_of(tx.session, owner_user, tx.now)
-        if replaces is not None and replaces.rotation:
-            # A rotation retires its old key itself; it does not count against the limit.
-            active = [key for key in active if key.key_id != replaces.key_id]
-        if policy.over_limit(len(active)):
-            oldest = active[0]
-            if not draft.replace_oldest:
-                limit = policy.max_active_keys_per_user
-                raise PolicyConfirmationRequired(
-                    f"{owner_user.display_name} already has {len(active)} active "
-                    f"key{'s' if len(active) != 1 else ''} (the limit is {limit}); creating "
-                    f"this key will revoke the oldest, “{oldest.name}” ({oldest.key_id}).",
-                    key_to_revoke=oldest.key_id,
-                    key_name=oldest.name,
+        old_row: ApiKey | None = None
+        if replaces is not None:
+            old_row, old_owner = self._managed_row(tx, replaces.key_id)
+            successor = self._successor_of(tx.session, old_row.key_id)
+            if replaces.rotation:
+                if old_row.state == KeyState.REVOKED.value:
+                    raise ValidationError(
+                        Field.STATE, f"“{old_row.name}” was revoked meanwhile; replace it instead."
+                    )
+                if successor is not None:
+                    raise ValidationError(
+                        Field.STATE, f"“{old_row.name}” was already rotated to {successor}."
+                    )
+                if old_owner.id != owner_user.id:
+                    raise ValidationError(Field.OWNER, "A rotated key keeps its owner.")
+            elif old_row.state != KeyState.REVOKED.value:
+                raise ValidationError(
+                    Field.STATE, f"“{old_row.name}” is not revoked; rotate it instead."
                 )
-            if not tx.on_server:  # on a server the creating routine revokes it
-                self._revoke_row(tx, oldest, owner_user, REASON_POLICY_LIMIT)
-                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
+        rotated = replaces.key_id if replaces is not None and replaces.rotation else None
+        if rotated is None:
+            self._check_unique_name(tx.session, owner_user, draft.name)
+        elif old_row is not None and draft.name != old_row.name:
+            # A rotated key keeps the old one's name (which the old key holds until it ends).
+            raise ValidationError(Field.NAME, "A rotated key keeps its name.")
+        policy = SettingsStore(self._context).policy_in(tx.session)
+        policy.check_expiry(draft.expires_at, tx.now)
+        active, victims = self._limit_victims(tx.session, owner_user, policy, tx.now, rotated)
+        if victims and not draft.replace_oldest:
+            assert policy.max_active_keys_per_user is not None
+            raise self._limit_refusal(
+                owner_user,
+                active,
+                self._dtos(tx.session, victims, tx.now),
+                policy.max_active_keys_per_user,
+            )
         generated = draft.generated
+        revoked: list[KeyDTO] = []
         if tx.on_server:
+            # The routine revokes the victims, writes the key and the link, and retires a
+            # rotated key, all with their events.
             row = self._create_on_server(tx, draft, owner_user, replaces)
-            if policy.over_limit(len(active)):
-                oldest = self._reload(tx, active[0].key_id)
-                revoked_dto = self._to_dto(oldest, owner_user, tx.now)
-            return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
+            for victim in victims:
+                revoked.append(
+                    self._dto_in(tx.session, self._reload(tx, victim.key_id), owner_user, tx.now)
+                )
+            return CreatedKey(
+                self._dto_in(tx.session, row, owner_user, tx.now),
+                generated.token,
+                revoked[0] if revoked else None,
+                tuple(revoked),
+            )
+        for victim in victims:
+            self._revoke_row(tx, victim, owner_user, REASON_POLICY_LIMIT)
+            revoked.append(self._dto_in(tx.session, victim, owner_user, tx.now))
         row = ApiKey(
             key_id=generated.key_id,
             prefix=draft.prefix,
@@ -526,6 +676,7 @@ class KeyService:
             updated_by=operator.login,
             expires_at=draft.expires_at,
             version=1,
+            replaces_key_id=None if replaces is None else replaces.key_id,
         )
         tx.session.add(row)
         tx.session.flush()
@@ -536,12 +687,41 @@ class KeyService:
             after=snapshot(row, owner_user.login),
             reason=None if replaces is None else replaces.reason,
         )
-        return CreatedKey(self._to_dto(row, owner_user, tx.now), generated.token, revoked_dto)
+        if replaces is not None and replaces.rotation and old_row is not None:
+            self._retire(tx, old_row, owner_user, row.key_id, replaces.grace)
+        return CreatedKey(
+            self._dto_in(tx.session, row, owner_user, tx.now),
+            generated.token,
+            revoked[0] if revoked else None,
+            tuple(revoked),
+        )
+
+    def _retire(
+        self, tx: WriteTx, row: ApiKey, owner: User, successor: str, grace: timedelta | None
+    ) -> None:
+        """A rotated key's end (SQLite; the server's routine does the same)."""
+        if grace is None:
+            self._revoke_row(tx, row, owner, f"rotated to {successor}")
+            return
+        deadline = tx.now + grace
+        if row.expires_at is None or row.expires_at > deadline:
+            before = snapshot(row, owner.login)
+            row.expires_at = deadline
+            self._touch(tx, row)
+            tx.audit(
+                AuditAction.KEY_EXPIRY_CHANGED,
+                "key",
+                row.key_id,
+                before=before,
+                after=snapshot(row, owner.login),
+                reason=f"rotated to {successor}; grace period",
+            )
 
     def _create_on_server(
         self, tx: WriteTx, draft: _KeyDraft, owner: User, replaces: _Succession | None
     ) -> ApiKey:
         generated = draft.generated
+        grace = None if replaces is None else replaces.grace
         tx.call(
             "kw_create_key",
             generated.key_id,
@@ -554,8 +734,8 @@ class KeyService:
             draft.secret_hash,
             draft.expires_at,
             draft.replace_oldest,
-            None if replaces is None else replaces.reason,
-            replaces.key_id if replaces is not None and replaces.rotation else None,
+            None if replaces is None else replaces.key_id,
+            None if grace is None else int(grace.total_seconds()),
         )
         return self._reload(tx, generated.key_id)
 
@@ -584,7 +764,7 @@ class KeyService:
                     name=new_name,
                     description=new_description,
                 )
-                return self._to_dto(row, owner, tx.now)
+                return self._dto_in(tx.session, row, owner, tx.now)
             before = snapshot(row, owner.login)
             changed = False
             if new_name is not None and new_name != row.name:
@@ -604,7 +784,7 @@ class KeyService:
                     before=before,
                     after=snapshot(row, owner.login),
                 )
-            return self._to_dto(row, owner, tx.now)
+            return self._dto_in(tx.session, row, owner, tx.now)
 
     def _set_state(self, key_id: str, enabled: bool, expected_version: int | None) -> KeyDTO:
         with self._context.write() as tx:
@@ -619,7 +799,7 @@ class KeyService:
             wanted = KeyState.ACTIVE if enabled else KeyState.DISABLED
             if tx.on_server:
                 row = self._update_on_server(tx, row, state=wanted)
-                return self._to_dto(row, owner, tx.now)
+                return self._dto_in(tx.session, row, owner, tx.now)
             if row.state != wanted.value:
                 before = snapshot(row, owner.login)
                 row.state = wanted.value
@@ -631,7 +811,63 @@ class KeyService:
                     before=before,
                     after=snapshot(row, owner.login),
                 )
-            return self._to_dto(row, owner, tx.now)
+            return self._dto_in(tx.session, row, owner, tx.now)
+
+    def set_expiry(
+        self,
+        key_id: str,
+        expires_at: datetime | None,
+        *,
+        expected_version: int | None = None,
+        reason: str | None = None,
+    ) -> KeyDTO:
+        """Give a key another end (None: never); refused for a revoked key.
+
+        Bringing the end forward is always allowed; anything else must fit the policy's
+        maximum lifetime (the server routines check the same).
+        """
+        reason = clean_reason(reason)
+        if expires_at is not None and expires_at.tzinfo is None:
+            raise ValueError("expires_at must be an aware UTC datetime")
+        with self._context.write() as tx:
+            row, owner = self._managed_row(tx, key_id)
+            if row.state == KeyState.REVOKED.value:
+                raise ValidationError(
+                    Field.STATE, f"“{row.name}” is revoked; a revoked key stays revoked."
+                )
+            if expected_version is not None and row.version != expected_version:
+                raise _conflict(row, "reload first.")
+            if expires_at == row.expires_at:
+                return self._dto_in(tx.session, row, owner, tx.now)
+            shortening = (
+                expires_at is not None
+                and row.expires_at is not None
+                and expires_at <= row.expires_at
+            )
+            if not shortening:
+                SettingsStore(self._context).policy_in(tx.session).check_expiry(expires_at, tx.now)
+            if tx.on_server:
+                row = self._update_on_server(
+                    tx,
+                    row,
+                    expected_version=expected_version,
+                    expires_at=expires_at,
+                    set_expiry=True,
+                    reason=reason,
+                )
+                return self._dto_in(tx.session, row, owner, tx.now)
+            before = snapshot(row, owner.login)
+            row.expires_at = expires_at
+            self._touch(tx, row)
+            tx.audit(
+                AuditAction.KEY_EXPIRY_CHANGED,
+                "key",
+                row.key_id,
+                before=before,
+                after=snapshot(row, owner.login),
+                reason=reason,
+            )
+            return self._dto_in(tx.session, row, owner, tx.now)
 
     def enable(self, key_id: str, *, expected_version: int | None = None) -> KeyDTO:
         return self._set_state(key_id, True, expected_version)
@@ -649,7 +885,7 @@ class KeyService:
             self._revoke_row(tx, row, owner, reason)
             if tx.on_server:
                 row = self._reload(tx, row.key_id)
-            return self._to_dto(row, owner, tx.now)
+            return self._dto_in(tx.session, row, owner, tx.now)
 
     def revoke_many(self, key_ids: Sequence[str], reason: str | None = None) -> list[KeyDTO]:
         """Revoke several keys in one transaction: all of them or none."""
@@ -662,7 +898,7 @@ class KeyService:
                     self._revoke_row(tx, row, owner, reason)
                     if tx.on_server:
                         row = self._reload(tx, row.key_id)
-                done.append(self._to_dto(row, owner, tx.now))
+                done.append(self._dto_in(tx.session, row, owner, tx.now))
             return done
 
     def delete(self, key_id: str) -> KeyDTO:
@@ -673,7 +909,7 @@ class KeyService:
                 self._revoke_row(tx, row, owner, "deleted")
                 if tx.on_server:
                     row = self._reload(tx, row.key_id)
-            dto = self._to_dto(row, owner, tx.now)
+            dto = self._dto_in(tx.session, row, owner, tx.now)
             if tx.on_server:
                 tx.call("kw_delete_key", row.key_id)
                 return dto
@@ -682,71 +918,91 @@ class KeyService:
             return dto
 
     def rotate(self, key_id: str, grace: timedelta | None = None) -> CreatedKey:
-        """A new key in the old one's place, in one transaction.
+        """A new key in the old one's place, in one transaction, linked both ways.
 
-        The old key is revoked at once, or, with a ``grace`` period, expires when it ends so
-        that the integration can switch over first.
+        The old key is revoked at once, or, with a ``grace`` period, expires when it ends
+        (that moment becomes its ``expires_at``, so every list shows it) so that the
+        integration can switch over first. A rotation does not count against the active-key
+        limit. With a maximum lifetime in force, the new key keeps the old expiry if the
+        policy allows it, else it gets the longest the policy allows.
         """
+        if grace is not None and grace <= timedelta(0):
+            grace = None
+        if grace is not None and grace > MAX_GRACE:
+            raise ValidationError(Field.GRACE, "A grace period is at most 365 days.")
+        self.check_create(replace_oldest=True)  # a role that may not, is told so
         old = self.get(key_id)
         if old.status is KeyStatus.REVOKED:
             raise ValidationError(Field.STATE, f"“{old.name}” is revoked; replace it instead.")
+        if old.replaced_by is not None:
+            raise ValidationError(
+                Field.STATE, f"“{old.name}” was already rotated to {old.replaced_by}."
+            )
         now = self._context.clock()
         note = f"Rotated from {old.key_id} on {now:%Y-%m-%d}."
         description = f"{old.description}\n\n{note}".strip() if old.description else note
-
-        def retire(tx: WriteTx, successor: str) -> None:
-            row, owner = self._managed_row(tx, old.key_id)
-            if row.state == KeyState.REVOKED.value:
-                raise ValidationError(Field.STATE, f"“{row.name}” was revoked meanwhile.")
-            if grace is None or grace <= timedelta(0):
-                self._revoke_row(tx, row, owner, f"rotated to {successor}")
-                return
-            deadline = tx.now + grace
-            if tx.on_server and (row.expires_at is None or row.expires_at > deadline):
-                self._update_on_server(
-                    tx,
-                    row,
-                    expires_at=deadline,
-                    set_expiry=True,
-                    reason=f"rotated to {successor}; grace period",
-                )
-                return
-            if row.expires_at is None or row.expires_at > deadline:
-                before = snapshot(row, owner.login)
-                row.expires_at = deadline
-                self._touch(tx, row)
-                tx.audit(
-                    AuditAction.KEY_EXPIRY_CHANGED,
-                    "key",
-                    row.key_id,
-                    before=before,
-                    after=snapshot(row, owner.login),
-                    reason=f"rotated to {successor}; grace period",
-                )
-
-        keeps_expiry = old.expires_at is not None and old.expires_at > now
+        policy = SettingsStore(self._context).snapshot().key_policy
+        expires: str | date | None = (
+            old.expires_on if old.expires_at is not None and old.expires_at > now else None
+        )
+        latest = policy.default_expiry_day(now.date())
+        if latest is not None and (expires is None or str(expires) > latest.isoformat()):
+            expires = latest
         draft = self._draft(
             old.name,
             description[-2000:],
-            old.expires_on if keeps_expiry else None,
+            expires,
             old.environment,
             old.owner_login,
             False,
+            rotating=old.key_id,
         )
         with self._context.write() as tx:
-            created = self._create_in(tx, draft, _Succession(old.key_id, rotation=True))
-            retire(tx, created.key.key_id)
-            return created
+            return self._create_in(tx, draft, _Succession(old.key_id, rotation=True, grace=grace))
 
-    def replace(self, key_id: str, owner: str | None = None) -> CreatedKey:
-        """Affinity's "Option A": a new key for an active user in place of a revoked one."""
-        old = self.get(key_id)
+    def replace(
+        self,
+        key_id: str,
+        owner: str | None = None,
+        name: str | None = None,
+        description: str | None = None,
+        *,
+        expires: str | date | None = None,
+        environment: str | None = None,
+        replace_oldest: bool = False,
+    ) -> CreatedKey:
+        """Affinity's "Option A": a new key for an active user in place of a revoked one.
+
+        ``owner`` defaults to the operator, ``name`` to the old key's, ``description`` to a
+        sentence recording what it replaces (and the old description). The new key names the
+        old one (``replaces``) and the old one shows it as ``replaced_by``. With a maximum
+        lifetime in force and no ``expires``, the key gets the longest the policy allows.
+        """
         new_owner = owner or self._context.login
-        note = (
-            f"Replaces {old.masked} (“{old.name}”, owned by {old.owner_name}, "
-            f"{old.status.label.lower()})."
+        self.check_create(new_owner, replace_oldest=True)  # a role that may not, is told so
+        old = self.get(key_id)
+        if old.status is not KeyStatus.REVOKED:
+            raise ValidationError(Field.STATE, f"“{old.name}” is not revoked; rotate it instead.")
+        if description is None:
+            description = f"{replacement_note(old)}\n\n{old.description}".strip()
+        if expires is None:
+            now = self._context.clock()
+            expires = (
+                SettingsStore(self._context).snapshot().key_policy.default_expiry_day(now.date())
+            )
+        draft = self._draft(
+            old.name if name is None else name,
+            description[:2000],
+            expires,
+            old.environment if environment is None else environment,
+            new_owner,
+            replace_oldest,
         )
-        description = f"{note}\n\n{old.description}".strip()
-        draft = self._draft(old.name, description[:2000], None, old.environment, new_owner, False)
         with self._context.write() as tx:
             return self._create_in(tx, draft, _Succession(old.key_id, rotation=False))
+
+
+def replacement_note(old: KeyDTO) -> str:
+    """The default description line of a key that replaces ``old``."""
+    why = f", {old.revoked_reason}" if old.revoked_reason else ""
+    return f"Replaces {old.key_id} (“{old.name}”, {old.masked}) of {old.owner_name}, revoked{why}."

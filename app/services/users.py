@@ -13,7 +13,7 @@ from app.domain.errors import Field, NotFound, ValidationError
 from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.roles import Action, Role, parse_role, require
 from app.domain.status import KeyState
-from app.domain.validation import clean_display_name, clean_email, clean_login
+from app.domain.validation import clean_display_name, clean_email, clean_login, clean_reason
 from app.services.context import ServiceContext, WriteTx
 from app.services.dto import Operator, UserDTO
 from app.services.keys import snapshot
@@ -141,8 +141,14 @@ class UserService:
             )
             return _dto(user)
 
-    def deactivate(self, login: str) -> tuple[UserDTO, int]:
-        """Deactivate a user and revoke every key they own; returns how many were revoked."""
+    def deactivate(self, login: str, reason: str | None = None) -> tuple[UserDTO, int]:
+        """Deactivate a user and revoke every key they own; returns how many were revoked.
+
+        ``reason`` (e.g. "left the company") is recorded on the deactivation's audit event and
+        on each revoked key, after :data:`REASON_OWNER_DEACTIVATED`.
+        """
+        why = clean_reason(reason)
+        key_reason = deactivation_key_reason(why)
         with self._context.write() as tx:
             require(tx.operator.role, Action.MANAGE_USERS)
             user = self._find(tx, login)
@@ -155,7 +161,7 @@ class UserService:
             if tx.on_server:
                 # Revokes every key (one event each), the login's database role, and records
                 # the deactivation.
-                revoked = int(tx.call("kw_set_active", user.login, False)[0][0])
+                revoked = int(tx.call("kw_set_user_active", user.login, False, why)[0][0])
                 return _dto(self._find(tx, login)), revoked
             before = _user_snapshot(user)
             user.active = False
@@ -170,7 +176,7 @@ class UserService:
                 key_before = snapshot(key, user.login)
                 key.state = KeyState.REVOKED.value
                 key.revoked_at = tx.now
-                key.revoked_reason = REASON_OWNER_DEACTIVATED
+                key.revoked_reason = key_reason
                 key.updated_at = tx.now
                 key.updated_by = tx.operator.login
                 key.version += 1
@@ -180,7 +186,7 @@ class UserService:
                     key.key_id,
                     before=key_before,
                     after=snapshot(key, user.login),
-                    reason=REASON_OWNER_DEACTIVATED,
+                    reason=key_reason,
                 )
                 revoked += 1
             tx.audit(
@@ -189,7 +195,7 @@ class UserService:
                 user.login,
                 before=before,
                 after=_user_snapshot(user),
-                reason=f"{revoked} key{'s' if revoked != 1 else ''} revoked",
+                reason=deactivation_reason(why, revoked),
             )
             return _dto(user), revoked
 
@@ -214,3 +220,16 @@ class UserService:
                 after=_user_snapshot(user),
             )
             return _dto(user)
+
+
+def deactivation_key_reason(reason: str | None) -> str:
+    """A revoked key's reason when its owner is deactivated (the routines write the same)."""
+    if not reason:
+        return REASON_OWNER_DEACTIVATED
+    return f"{REASON_OWNER_DEACTIVATED}: {reason}"[:500]
+
+
+def deactivation_reason(reason: str | None, revoked: int) -> str:
+    """The deactivation event's reason: the person's reason and how many keys it revoked."""
+    count = f"{revoked} key{'s' if revoked != 1 else ''} revoked"
+    return count if not reason else f"{reason} ({count})"[:500]

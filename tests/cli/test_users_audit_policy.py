@@ -133,6 +133,9 @@ def test_policy_show_and_set(sqlite_run: Run, sqlite_peek: Peek) -> None:
         "max_active_keys_per_user": None,
         "prefix": "kw",
         "environments": ["live", "test"],
+        "max_lifetime_days": None,
+        "stale_after_days": 90,
+        "expiry_warning_days": [30, 7, 1],
     }
     assert sqlite_run("policy", "set").code == 2
 
@@ -150,6 +153,9 @@ def test_policy_show_and_set(sqlite_run: Run, sqlite_peek: Peek) -> None:
         "max_active_keys_per_user": 3,
         "prefix": "acme",
         "environments": ["live", "test", "dev"],
+        "max_lifetime_days": None,
+        "stale_after_days": 90,
+        "expiry_warning_days": [30, 7, 1],
     }
     key_id, token = create(sqlite_run, "--name", "Dev key", "--environment", "dev")
     assert token.startswith(f"acme_dev_{key_id}_")

@@ -95,6 +95,7 @@ WRITE_PROCEDURES = (
     "kw_add_user",
     "kw_set_role",
     "kw_set_active",
+    "kw_set_user_active",
     "kw_create_key",
     "kw_update_key",
     "kw_delete_key",
@@ -160,7 +161,7 @@ SELECT k.`id`, k.`key_id`, k.`prefix`, k.`environment`, k.`name`, k.`description
        k.`owner_id`, k.`owner_name`, k.`masked`,
        CASE WHEN <IS_OWNER> THEN k.`secret_hash` END AS `secret_hash`,
        k.`state`, k.`created_at`, k.`created_by`, k.`updated_at`, k.`updated_by`,
-       k.`last_used_at`, k.`expires_at`, k.`revoked_at`, k.`revoked_reason`, k.`version`
+       k.`last_used_at`, k.`expires_at`, k.`revoked_at`, k.`revoked_reason`, k.`version`<LINKS>
   FROM `api_keys_data` k LEFT JOIN `users_data` me ON <ME>
  WHERE <IS_OWNER>
     OR me.`role` IN ('auditor', 'manager', 'admin')
@@ -604,6 +605,14 @@ CREATE OR REPLACE PROCEDURE `kw_set_active`(
   <WRITE_HEAD>, IN p_login VARCHAR(255) {cs}, IN p_active BOOL)
 MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
+  CALL `kw_set_user_active`(p_as, p_now, p_host, p_login, p_active, NULL);
+END""",
+    """
+CREATE OR REPLACE PROCEDURE `kw_set_user_active`(
+  <WRITE_HEAD>, IN p_login VARCHAR(255) {cs}, IN p_active BOOL, IN p_reason TEXT {cs})
+MODIFIES SQL DATA SQL SECURITY DEFINER
+BEGIN
+  -- p_reason (deactivation only) is recorded on the event and on every key it revokes.
   <OWN_TX>
   <CALLER_VARS>
   DECLARE v_uid INT;
@@ -616,6 +625,7 @@ BEGIN
   DECLARE v_pk INT;
   DECLARE v_revoked INT DEFAULT 0;
   DECLARE v_done BOOL;
+  DECLARE v_reason TEXT {cs} DEFAULT NULLIF(TRIM(LEFT(p_reason, 500)), '');
   BEGIN
     <BEGIN>
     <CALLER>
@@ -649,12 +659,15 @@ admin first.'));
         IF v_pk IS NULL THEN
           LEAVE revoking;
         END IF;
-        CALL `kw_revoke_row`(v_pk, v_login, v_now, 'owner deactivated', p_host);
+        CALL `kw_revoke_row`(v_pk, v_login, v_now,
+          LEFT(CONCAT('owner deactivated', IFNULL(CONCAT(': ', v_reason), '')), 500), p_host);
         SET v_revoked = v_revoked + 1;
       END LOOP;
       CALL `kw_user_json`(v_uid, v_after);
       CALL `kw_append_event`(v_login, v_now, 'user.deactivated', 'user', p_login, v_before,
-        v_after, CONCAT(v_revoked, ' key', IF(v_revoked = 1, '', 's'), ' revoked'), p_host);
+        v_after, LEFT(CONCAT(IF(v_reason IS NULL, '', CONCAT(v_reason, ' (')), v_revoked,
+        ' key', IF(v_revoked = 1, '', 's'), ' revoked', IF(v_reason IS NULL, '', ')')), 500),
+        p_host);
     END IF;
     <COMMIT>
   END;
@@ -662,14 +675,39 @@ admin first.'));
   SELECT v_revoked AS `revoked`;
 END""",
     """
+CREATE OR REPLACE PROCEDURE `kw_check_lifetime`(IN p_now DATETIME(6), IN p_expires_at DATETIME(6))
+READS SQL DATA SQL SECURITY DEFINER
+BEGIN
+  -- Under a maximum lifetime of N days a key may expire on any day up to now + N days (it
+  -- works until the end of that day); without one, anything goes.
+  DECLARE v_setting VARCHAR(500) {cs} DEFAULT NULL;
+  DECLARE v_days BIGINT DEFAULT NULL;
+  DECLARE v_latest DATETIME(6);
+  DECLARE CONTINUE HANDLER FOR NOT FOUND BEGIN END;
+  SELECT `value` INTO v_setting FROM `settings_data` WHERE `name` = 'max_lifetime_days'
+    LOCK IN SHARE MODE;
+  SET v_days = IF(TRIM(v_setting) REGEXP '^[0-9]{1,9}$', CAST(TRIM(v_setting) AS UNSIGNED), NULL);
+  IF v_days IS NOT NULL THEN
+    SET v_latest = CAST(DATE(p_now + INTERVAL v_days DAY) AS DATETIME(6)) + INTERVAL 1 DAY;
+    IF p_expires_at IS NULL OR p_expires_at > v_latest THEN
+      CALL `kw_raise`('invalid', CONCAT('The policy limits keys to ', v_days, ' days; pick an \
+expiry date up to ', DATE_FORMAT(v_latest - INTERVAL 1 DAY, '%Y-%m-%d'), '.'));
+    END IF;
+  END IF;
+END""",
+    """
 CREATE OR REPLACE PROCEDURE `kw_create_key`(
   <WRITE_HEAD>, IN p_key_id VARCHAR(255) {cs}, IN p_prefix VARCHAR(255) {cs},
   IN p_environment VARCHAR(255) {cs}, IN p_name VARCHAR(255) {cs},
   IN p_description TEXT {cs}, IN p_owner VARCHAR(255) {cs}, IN p_masked VARCHAR(255) {cs},
   IN p_secret_hash VARCHAR(255) {cs}, IN p_expires_at DATETIME(6), IN p_revoke_oldest BOOL,
-  IN p_reason TEXT {cs}, IN p_exclude_key_id VARCHAR(255) {cs})
+  IN p_replaces VARCHAR(255) {cs}, IN p_grace_seconds INT)
 MODIFIES SQL DATA SQL SECURITY DEFINER
 BEGIN
+  -- p_replaces names the key the new one takes the place of: one that is not revoked is
+  -- rotated (same owner; it does not count against the limit; it is revoked at once, or with
+  -- p_grace_seconds expires when they end), a revoked one is replaced (any owner the caller
+  -- may create for). Either way the caller must be allowed to change the old key.
   <OWN_TX>
   <CALLER_VARS>
   DECLARE v_owner INT;
@@ -679,10 +717,22 @@ BEGIN
   DECLARE v_setting VARCHAR(500) {cs};
   DECLARE v_limit BIGINT;
   DECLARE v_count BIGINT;
-  DECLARE v_oldest INT;
-  DECLARE v_oldest_name VARCHAR(100) {cs};
-  DECLARE v_oldest_key VARCHAR(16) {cs};
+  DECLARE v_excess BIGINT DEFAULT 0;
+  DECLARE v_names TEXT {cs};
+  DECLARE v_victim INT;
+  DECLARE v_old INT DEFAULT NULL;
+  DECLARE v_old_key VARCHAR(16) {cs} DEFAULT NULL;
+  DECLARE v_old_name VARCHAR(100) {cs};
+  DECLARE v_old_owner INT;
+  DECLARE v_old_state VARCHAR(16) {cs};
+  DECLARE v_old_expires DATETIME(6);
+  DECLARE v_rotation BOOL DEFAULT FALSE;
+  DECLARE v_successor VARCHAR(16) {cs} DEFAULT NULL;
+  DECLARE v_reason TEXT {cs} DEFAULT NULL;
+  DECLARE v_deadline DATETIME(6);
+  DECLARE v_new INT;
   DECLARE v_json LONGTEXT {cs};
+  DECLARE v_before LONGTEXT {cs};
   BEGIN
     <BEGIN>
     <CALLER>
@@ -717,10 +767,37 @@ people; ask a Keyward admin to change your role.');
       CALL `kw_raise`('invalid', CONCAT('"', LEFT(IFNULL(p_environment, ''), 20),
                                         '" is not an environment of this database.'));
     END IF;
-    IF NOT (IFNULL(p_reason, '') LIKE 'rotation of %'
-            OR IFNULL(p_reason, '') LIKE 'replacement of %') THEN
-      CALL `kw_check_unique_name`(v_owner, p_name, NULL);
+    IF p_replaces IS NOT NULL THEN
+      CALL `kw_managed_key`(v_id, v_role, p_replaces, v_old);
+      SELECT `key_id`, `name`, `owner_id`, `state`, `expires_at`
+        INTO v_old_key, v_old_name, v_old_owner, v_old_state, v_old_expires
+        FROM `api_keys_data` WHERE `id` = v_old FOR UPDATE;
+      SET v_rotation = v_old_state <> 'revoked';
+      SELECT `key_id` INTO v_successor FROM `api_keys_data`
+       WHERE `replaces_key_id` = v_old_key ORDER BY `created_at` DESC, `id` DESC LIMIT 1;
+      IF v_rotation THEN
+        IF v_successor IS NOT NULL THEN
+          CALL `kw_raise`('invalid', CONCAT('"', v_old_name, '" was already rotated to ',
+                                            v_successor, '.'));
+        END IF;
+        IF v_old_owner <> v_owner THEN
+          CALL `kw_raise`('invalid', 'A rotated key keeps its owner.');
+        END IF;
+        IF p_grace_seconds IS NOT NULL AND p_grace_seconds > 365 * 86400 THEN
+          CALL `kw_raise`('invalid', 'A grace period is at most 365 days.');
+        END IF;
+        SET v_reason = CONCAT('rotation of ', v_old_key);
+      ELSE
+        SET v_reason = CONCAT('replacement of ', v_old_key);
+      END IF;
     END IF;
+    -- A rotated key keeps the old one's name (which the old key holds until it ends).
+    IF NOT v_rotation THEN
+      CALL `kw_check_unique_name`(v_owner, p_name, NULL);
+    ELSEIF p_name IS NULL OR CAST(p_name AS BINARY) <> CAST(v_old_name AS BINARY) THEN
+      CALL `kw_raise`('invalid', 'A rotated key keeps its name.');
+    END IF;
+    CALL `kw_check_lifetime`(v_now, p_expires_at);
     SET v_setting = NULL;
     SELECT `value` INTO v_setting FROM `settings_data` WHERE `name` = 'max_active_keys_per_user'
       LOCK IN SHARE MODE;
@@ -730,23 +807,36 @@ people; ask a Keyward admin to change your role.');
       SELECT COUNT(*) INTO v_count FROM `api_keys_data`
        WHERE `owner_id` = v_owner AND `state` = 'active'
          AND (`expires_at` IS NULL OR `expires_at` > v_now)
-         AND (p_exclude_key_id IS NULL OR `key_id` <> p_exclude_key_id)
+         AND NOT (v_rotation AND `id` = v_old)
        LOCK IN SHARE MODE;
-      IF v_count >= v_limit AND v_count > 0 THEN
-        SELECT `id`, `name`, `key_id` INTO v_oldest, v_oldest_name, v_oldest_key
-          FROM `api_keys_data`
+      SET v_excess = v_count + 1 - v_limit;
+      IF v_excess > 0 AND NOT IFNULL(p_revoke_oldest, FALSE) THEN
+        SELECT GROUP_CONCAT(CONCAT('"', o.`name`, '" (', o.`key_id`, ')')
+                            ORDER BY o.`created_at`, o.`id` SEPARATOR ', ')
+          INTO v_names
+          FROM (SELECT `name`, `key_id`, `created_at`, `id` FROM `api_keys_data`
+                 WHERE `owner_id` = v_owner AND `state` = 'active'
+                   AND (`expires_at` IS NULL OR `expires_at` > v_now)
+                   AND NOT (v_rotation AND `id` = v_old)
+                 ORDER BY `created_at`, `id` LIMIT v_excess) o;
+        CALL `kw_raise`('limit', CONCAT(v_owner_name, ' already has ', v_count, ' active key',
+          IF(v_count = 1, '', 's'), ' (the limit is ', v_limit, '); creating this key will \
+revoke ', IF(v_excess = 1, 'the oldest', CONCAT('the ', v_excess, ' oldest')), ', ', v_names,
+          '.'));
+      END IF;
+      WHILE v_excess > 0 DO
+        SET v_victim = NULL;
+        SELECT `id` INTO v_victim FROM `api_keys_data`
          WHERE `owner_id` = v_owner AND `state` = 'active'
            AND (`expires_at` IS NULL OR `expires_at` > v_now)
-           AND (p_exclude_key_id IS NULL OR `key_id` <> p_exclude_key_id)
+           AND NOT (v_rotation AND `id` = v_old)
          ORDER BY `created_at`, `id` LIMIT 1 FOR UPDATE;
-        IF NOT IFNULL(p_revoke_oldest, FALSE) THEN
-          CALL `kw_raise`('limit', CONCAT(v_owner_name, ' already has ', v_count, ' active key',
-            IF(v_count = 1, '', 's'), ' (the limit is ', v_limit, '); creating this key will \
-revoke the oldest, "', v_oldest_name, '" (', v_oldest_key, ').'));
+        IF v_victim IS NOT NULL THEN
+          CALL `kw_revoke_row`(v_victim, v_login, v_now, 'replaced under the active-key limit',
+                               p_host);
         END IF;
-        CALL `kw_revoke_row`(v_oldest, v_login, v_now, 'replaced under the active-key limit',
-                             p_host);
-      END IF;
+        SET v_excess = v_excess - 1;
+      END WHILE;
     END IF;
     INSERT INTO `api_keys_data` (`key_id`, `prefix`, `environment`, `name`, `description`,
       `owner_id`, `owner_name`, `masked`, `secret_hash`, `state`, `created_at`, `created_by`,
@@ -754,9 +844,29 @@ revoke the oldest, "', v_oldest_name, '" (', v_oldest_key, ').'));
     VALUES (p_key_id, p_prefix, p_environment, p_name, IFNULL(p_description, ''), v_owner,
       v_owner_name, p_masked, p_secret_hash, 'active', v_now, v_login, v_now, v_login,
       p_expires_at, 1);
-    CALL `kw_key_json`(LAST_INSERT_ID(), v_json);
+    SET v_new = LAST_INSERT_ID();
+    IF v_old IS NOT NULL THEN
+      UPDATE `api_keys_data` SET `replaces_key_id` = v_old_key WHERE `id` = v_new;
+    END IF;
+    CALL `kw_key_json`(v_new, v_json);
     CALL `kw_append_event`(v_login, v_now, 'key.created', 'key', p_key_id, NULL, v_json,
-                           p_reason, p_host);
+                           v_reason, p_host);
+    IF v_rotation THEN
+      IF p_grace_seconds IS NULL OR p_grace_seconds <= 0 THEN
+        CALL `kw_revoke_row`(v_old, v_login, v_now, CONCAT('rotated to ', p_key_id), p_host);
+      ELSE
+        SET v_deadline = v_now + INTERVAL p_grace_seconds SECOND;
+        IF v_old_expires IS NULL OR v_old_expires > v_deadline THEN
+          CALL `kw_key_json`(v_old, v_before);
+          UPDATE `api_keys_data` SET `expires_at` = v_deadline, `updated_at` = v_now,
+                 `updated_by` = v_login, `version` = `version` + 1
+           WHERE `id` = v_old;
+          CALL `kw_key_json`(v_old, v_json);
+          CALL `kw_append_event`(v_login, v_now, 'key.expiry_changed', 'key', v_old_key,
+            v_before, v_json, CONCAT('rotated to ', p_key_id, '; grace period'), p_host);
+        END IF;
+      END IF;
+    END IF;
     <COMMIT>
   END;
 END""",
@@ -820,6 +930,10 @@ BEGIN
       IF v_state = 'revoked' THEN
         CALL `kw_raise`('invalid', CONCAT('"', v_name, '" is revoked; a revoked key stays \
 revoked.'));
+      END IF;
+      -- Shortening is always allowed; anything else must fit the maximum lifetime.
+      IF p_expires_at IS NULL OR v_expires IS NULL OR p_expires_at > v_expires THEN
+        CALL `kw_check_lifetime`(v_now, p_expires_at);
       END IF;
       CALL `kw_key_json`(v_pk, v_before);
       UPDATE `api_keys_data` SET `expires_at` = p_expires_at, `updated_at` = v_now,
@@ -888,7 +1002,9 @@ BEGIN
   <CALLER_VARS>
   DECLARE v_label VARCHAR(16) {cs} DEFAULT CASE CAST(p_name AS BINARY)
     WHEN 'max_active_keys_per_user' THEN 'limit' WHEN 'token_prefix' THEN 'prefix'
-    WHEN 'environments' THEN 'environments' END;
+    WHEN 'environments' THEN 'environments' WHEN 'max_lifetime_days' THEN 'max_lifetime'
+    WHEN 'stale_after_days' THEN 'stale_after' WHEN 'expiry_warning_days' THEN 'expiry_warnings'
+    END;
   DECLARE v_old VARCHAR(500) {cs} DEFAULT NULL;
   BEGIN
     <BEGIN>
@@ -897,6 +1013,20 @@ BEGIN
     IF v_label IS NULL THEN
       CALL `kw_raise`('invalid', CONCAT('"', LEFT(IFNULL(p_name, ''), 64),
                                         '" is not a Keyward setting.'));
+    END IF;
+    -- The routines read these as numbers: a bad value would stop every create.
+    IF v_label IN ('limit', 'max_lifetime', 'stale_after') AND p_value IS NOT NULL
+       AND NOT CAST(p_value AS BINARY) REGEXP '^[1-9][0-9]{0,6}$' THEN
+      CALL `kw_raise`('invalid', CONCAT('"', LEFT(p_value, 20),
+                                        '" is not a whole number of at least 1.'));
+    END IF;
+    IF v_label IN ('stale_after', 'expiry_warnings', 'prefix', 'environments')
+       AND p_value IS NULL THEN
+      CALL `kw_raise`('invalid', CONCAT(p_name, ' needs a value.'));
+    END IF;
+    IF v_label = 'expiry_warnings'
+       AND NOT CAST(p_value AS BINARY) REGEXP '^[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,9}$' THEN
+      CALL `kw_raise`('invalid', 'Expiry warnings are whole numbers of days, e.g. 30,7,1.');
     END IF;
     SELECT `value` INTO v_old FROM `settings_data` WHERE `name` = p_name FOR UPDATE;
     IF NOT (CAST(v_old AS BINARY) <=> CAST(p_value AS BINARY)) THEN
@@ -1034,12 +1164,23 @@ def charset_clause(collation: str) -> str:
     return f"CHARACTER SET utf8mb4 COLLATE {collation}"
 
 
-def statements(database: str, collation: str) -> list[str]:
-    """The views and procedures, ready to run on the database (after the tables are renamed)."""
+#: Columns of ``api_keys_data`` added by later migrations, shown by the view once they exist
+#: (views are checked when they are made: migration 0002 makes it before 0005 adds them).
+LATER_KEY_COLUMNS = ("replaces_key_id",)
+
+
+def statements(
+    database: str, collation: str, key_columns: tuple[str, ...] = LATER_KEY_COLUMNS
+) -> list[str]:
+    """The views and procedures, ready to run on the database (after the tables are renamed).
+
+    ``key_columns``: which of :data:`LATER_KEY_COLUMNS` the ``api_keys`` view shows.
+    """
     _check_name(database, "database")
     cs = charset_clause(collation)
+    links = "".join(f", k.`{_check_name(name, 'column')}`" for name in key_columns)
     return [
-        _render(sql)
+        _render(sql.replace("<LINKS>", links))
         .replace("{cs}", cs)
         .replace("{database}", database)
         .replace("{db}", database.lower())
@@ -1129,7 +1270,17 @@ def apply(connection: sa.Connection, database: str, owner_login: str) -> None:
         "NO_AUTO_CREATE_USER,NO_ENGINE_SUBSTITUTION'"
     )
     try:
-        for statement in statements(database, collation):
+        present = {
+            str(name)
+            for name in connection.execute(
+                sa.text(
+                    "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+                    " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'api_keys_data'"
+                )
+            ).scalars()
+        }
+        later = tuple(name for name in LATER_KEY_COLUMNS if name in present)
+        for statement in statements(database, collation, later):
             # The driver reads % as a parameter marker even without parameters.
             run(statement.replace("%", "%%"))
     finally:

@@ -304,6 +304,15 @@ END $$;
 CREATE OR REPLACE FUNCTION kw_set_active(
   p_as text, p_now timestamp, p_host text, p_login text, p_active boolean) RETURNS integer
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  RETURN kw_set_user_active(p_as, p_now, p_host, p_login, p_active, NULL);
+END $$;
+
+-- p_reason (deactivation only) is recorded on the event and on every key it revokes.
+CREATE OR REPLACE FUNCTION kw_set_user_active(
+  p_as text, p_now timestamp, p_host text, p_login text, p_active boolean, p_reason text)
+RETURNS integer
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_caller users;
   v_now timestamp := kw_now(p_now);
@@ -311,6 +320,7 @@ DECLARE
   v_before text;
   v_key api_keys;
   v_revoked integer := 0;
+  v_reason text := nullif(btrim(left(p_reason, 500)), '');
 BEGIN
   PERFORM kw_lock_head();
   v_caller := kw_require_admin(p_as);
@@ -335,12 +345,16 @@ BEGIN
   RETURNING * INTO v_user;
   FOR v_key IN SELECT * FROM api_keys WHERE owner_id = v_user.id AND state <> 'revoked'
                ORDER BY id FOR UPDATE LOOP
-    PERFORM kw_revoke_row(v_key, v_caller.login, v_now, 'owner deactivated', p_host);
+    PERFORM kw_revoke_row(v_key, v_caller.login, v_now,
+                          left('owner deactivated' || coalesce(': ' || v_reason, ''), 500),
+                          p_host);
     v_revoked := v_revoked + 1;
   END LOOP;
   PERFORM kw_append_event(v_caller.login, v_now, 'user.deactivated', 'user', v_user.login,
       v_before, kw_user_json(v_user),
-      v_revoked || ' key' || CASE WHEN v_revoked = 1 THEN '' ELSE 's' END || ' revoked', p_host);
+      left(CASE WHEN v_reason IS NULL THEN '' ELSE v_reason || ' (' END
+           || v_revoked || ' key' || CASE WHEN v_revoked = 1 THEN '' ELSE 's' END || ' revoked'
+           || CASE WHEN v_reason IS NULL THEN '' ELSE ')' END, 500), p_host);
   PERFORM kw_give_role(v_user.login, NULL);
   RETURN v_revoked;
 END $$;
@@ -365,11 +379,41 @@ BEGIN
   END IF;
 END $$;
 
+-- The latest expires_at a new key may have under the policy's maximum lifetime (NULL: none):
+-- any day up to now + N days, until the end of that day.
+CREATE OR REPLACE FUNCTION kw_latest_expiry(p_now timestamp) RETURNS timestamp
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_days integer := kw_setting('max_lifetime_days')::integer;
+BEGIN
+  IF v_days IS NULL THEN
+    RETURN NULL;
+  END IF;
+  RETURN date_trunc('day', p_now + make_interval(days => v_days)) + interval '1 day';
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_check_lifetime(p_now timestamp, p_expires_at timestamp)
+RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_latest timestamp := kw_latest_expiry(p_now);
+BEGIN
+  IF v_latest IS NOT NULL AND (p_expires_at IS NULL OR p_expires_at > v_latest) THEN
+    PERFORM kw_raise('invalid', format('The policy limits keys to %s days; pick an expiry date '
+                     'up to %s.', kw_setting('max_lifetime_days'),
+                     to_char(v_latest - interval '1 day', 'YYYY-MM-DD')));
+  END IF;
+END $$;
+
+-- p_replaces names the key the new one takes the place of: a key that is not revoked is
+-- rotated (same owner; it does not count against the limit; it is revoked at once, or with
+-- p_grace_seconds expires when they end), a revoked one is replaced (any owner the caller may
+-- create for). Either way the caller must be allowed to change the old key.
 CREATE OR REPLACE FUNCTION kw_create_key(
   p_as text, p_now timestamp, p_host text, p_key_id text, p_prefix text,
   p_environment text, p_name text, p_description text, p_owner text, p_masked text,
-  p_secret_hash text, p_expires_at timestamp, p_revoke_oldest boolean, p_reason text,
-  p_exclude_key_id text) RETURNS void
+  p_secret_hash text, p_expires_at timestamp, p_revoke_oldest boolean, p_replaces text,
+  p_grace_seconds integer) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 DECLARE
   v_caller users;
@@ -377,7 +421,15 @@ DECLARE
   v_owner users;
   v_limit integer;
   v_active bigint;
-  v_oldest api_keys;
+  v_excess bigint;
+  v_victim api_keys;
+  v_names text;
+  v_old api_keys;
+  v_rotation boolean := false;
+  v_successor text;
+  v_reason text;
+  v_deadline timestamp;
+  v_before text;
   v_key api_keys;
 BEGIN
   PERFORM kw_lock_head();
@@ -403,29 +455,64 @@ BEGIN
     PERFORM kw_raise('invalid', format('"%s" is not an environment of this database.',
                      left(p_environment, 20)));
   END IF;
-  IF p_reason IS NULL THEN
-    PERFORM kw_check_unique_name(v_owner, p_name, NULL);
+  IF p_replaces IS NOT NULL THEN
+    v_old := kw_managed_key(v_caller, p_replaces);
+    v_rotation := v_old.state <> 'revoked';
+    SELECT key_id INTO v_successor FROM api_keys WHERE replaces_key_id = v_old.key_id
+     ORDER BY created_at DESC, id DESC LIMIT 1;
+    IF v_rotation THEN
+      IF v_successor IS NOT NULL THEN
+        PERFORM kw_raise('invalid', format('"%s" was already rotated to %s.', v_old.name,
+                         v_successor));
+      END IF;
+      IF v_old.owner_id <> v_owner.id THEN
+        PERFORM kw_raise('invalid', 'A rotated key keeps its owner.');
+      END IF;
+      IF p_grace_seconds IS NOT NULL AND p_grace_seconds > 365 * 86400 THEN
+        PERFORM kw_raise('invalid', 'A grace period is at most 365 days.');
+      END IF;
+      v_reason := 'rotation of ' || v_old.key_id;
+    ELSE
+      v_reason := 'replacement of ' || v_old.key_id;
+    END IF;
   END IF;
+  -- A rotated key keeps the old one's name (which the old key holds until it ends).
+  IF NOT v_rotation THEN
+    PERFORM kw_check_unique_name(v_owner, p_name, NULL);
+  ELSIF p_name IS DISTINCT FROM v_old.name THEN
+    PERFORM kw_raise('invalid', 'A rotated key keeps its name.');
+  END IF;
+  PERFORM kw_check_lifetime(v_now, p_expires_at);
   v_limit := kw_setting('max_active_keys_per_user')::integer;
   IF v_limit IS NOT NULL THEN
     SELECT count(*) INTO v_active FROM api_keys
      WHERE owner_id = v_owner.id AND state = 'active'
        AND (expires_at IS NULL OR expires_at > v_now)
-       AND key_id IS DISTINCT FROM p_exclude_key_id;
-    IF v_active >= v_limit THEN
-      SELECT * INTO v_oldest FROM api_keys
-       WHERE owner_id = v_owner.id AND state = 'active'
-         AND (expires_at IS NULL OR expires_at > v_now)
-         AND key_id IS DISTINCT FROM p_exclude_key_id
-       ORDER BY created_at, id LIMIT 1 FOR UPDATE;
+       AND (NOT v_rotation OR id <> v_old.id);
+    v_excess := v_active + 1 - v_limit;
+    IF v_excess > 0 THEN
       IF NOT coalesce(p_revoke_oldest, false) THEN
-        PERFORM kw_raise('limit', format('%s already has %s active keys (the limit is %s); '
-                         'creating this key will revoke the oldest, "%s" (%s).',
-                         v_owner.display_name, v_active, v_limit, v_oldest.name,
-                         v_oldest.key_id));
+        SELECT string_agg(format('"%s" (%s)', name, key_id), ', ' ORDER BY created_at, id)
+          INTO v_names
+          FROM (SELECT name, key_id, created_at, id FROM api_keys
+                 WHERE owner_id = v_owner.id AND state = 'active'
+                   AND (expires_at IS NULL OR expires_at > v_now)
+                   AND (NOT v_rotation OR id <> v_old.id)
+                 ORDER BY created_at, id LIMIT v_excess) AS victims;
+        PERFORM kw_raise('limit', format('%s already has %s active key%s (the limit is %s); '
+                         'creating this key will revoke %s, %s.', v_owner.display_name,
+                         v_active, CASE WHEN v_active = 1 THEN '' ELSE 's' END, v_limit,
+                         CASE WHEN v_excess = 1 THEN 'the oldest'
+                              ELSE 'the ' || v_excess || ' oldest' END, v_names));
       END IF;
-      PERFORM kw_revoke_row(v_oldest, v_caller.login, v_now,
-                            'replaced under the active-key limit', p_host);
+      FOR v_victim IN SELECT * FROM api_keys
+                       WHERE owner_id = v_owner.id AND state = 'active'
+                         AND (expires_at IS NULL OR expires_at > v_now)
+                         AND (NOT v_rotation OR id <> v_old.id)
+                       ORDER BY created_at, id LIMIT v_excess FOR UPDATE LOOP
+        PERFORM kw_revoke_row(v_victim, v_caller.login, v_now,
+                              'replaced under the active-key limit', p_host);
+      END LOOP;
     END IF;
   END IF;
   INSERT INTO api_keys (key_id, prefix, environment, name, description, owner_id, owner_name,
@@ -435,8 +522,28 @@ BEGIN
           v_owner.display_name, p_masked, p_secret_hash, 'active', v_now, v_caller.login,
           v_now, v_caller.login, p_expires_at, 1)
   RETURNING * INTO v_key;
+  IF v_old.id IS NOT NULL THEN
+    UPDATE api_keys SET replaces_key_id = v_old.key_id WHERE id = v_key.id;
+  END IF;
   PERFORM kw_append_event(v_caller.login, v_now, 'key.created', 'key', v_key.key_id, NULL,
-                          kw_key_json(v_key), p_reason, p_host);
+                          kw_key_json(v_key), v_reason, p_host);
+  IF v_rotation THEN
+    IF p_grace_seconds IS NULL OR p_grace_seconds <= 0 THEN
+      PERFORM kw_revoke_row(v_old, v_caller.login, v_now, 'rotated to ' || v_key.key_id,
+                            p_host);
+    ELSE
+      v_deadline := v_now + make_interval(secs => p_grace_seconds);
+      IF v_old.expires_at IS NULL OR v_old.expires_at > v_deadline THEN
+        v_before := kw_key_json(v_old);
+        UPDATE api_keys SET expires_at = v_deadline, updated_at = v_now,
+               updated_by = v_caller.login, version = version + 1
+         WHERE id = v_old.id RETURNING * INTO v_old;
+        PERFORM kw_append_event(v_caller.login, v_now, 'key.expiry_changed', 'key',
+                                v_old.key_id, v_before, kw_key_json(v_old),
+                                'rotated to ' || v_key.key_id || '; grace period', p_host);
+      END IF;
+    END IF;
+  END IF;
 END $$;
 
 CREATE OR REPLACE FUNCTION kw_managed_key(p_caller users, p_key_id text) RETURNS api_keys
@@ -501,6 +608,11 @@ BEGIN
       PERFORM kw_raise('invalid', format('"%s" is revoked; a revoked key stays revoked.',
                        v_key.name));
     END IF;
+    -- Shortening is always allowed; anything else must fit the maximum lifetime.
+    IF p_expires_at IS NULL OR v_key.expires_at IS NULL OR p_expires_at > v_key.expires_at
+    THEN
+      PERFORM kw_check_lifetime(v_now, p_expires_at);
+    END IF;
     v_before := kw_key_json(v_key);
     UPDATE api_keys SET expires_at = p_expires_at, updated_at = v_now,
            updated_by = v_caller.login, version = version + v_bump
@@ -558,12 +670,29 @@ DECLARE
   v_old text;
   v_label text := CASE p_name WHEN 'max_active_keys_per_user' THEN 'limit'
                               WHEN 'token_prefix' THEN 'prefix'
-                              WHEN 'environments' THEN 'environments' END;
+                              WHEN 'environments' THEN 'environments'
+                              WHEN 'max_lifetime_days' THEN 'max_lifetime'
+                              WHEN 'stale_after_days' THEN 'stale_after'
+                              WHEN 'expiry_warning_days' THEN 'expiry_warnings' END;
 BEGIN
   PERFORM kw_lock_head();
   v_caller := kw_require_admin(p_as);
   IF v_label IS NULL THEN
     PERFORM kw_raise('invalid', format('"%s" is not a Keyward setting.', left(p_name, 64)));
+  END IF;
+  -- The routines read these as numbers: a bad value would stop every create.
+  IF p_name IN ('max_active_keys_per_user', 'max_lifetime_days', 'stale_after_days')
+     AND p_value IS NOT NULL AND p_value !~ '^[1-9][0-9]{0,6}$' THEN
+    PERFORM kw_raise('invalid', format('"%s" is not a whole number of at least 1.',
+                     left(p_value, 20)));
+  END IF;
+  IF p_name IN ('stale_after_days', 'expiry_warning_days', 'token_prefix', 'environments')
+     AND p_value IS NULL THEN
+    PERFORM kw_raise('invalid', format('%s needs a value.', p_name));
+  END IF;
+  IF p_name = 'expiry_warning_days' AND p_value !~ '^[1-9][0-9]{0,3}(,[1-9][0-9]{0,3}){0,9}$'
+  THEN
+    PERFORM kw_raise('invalid', 'Expiry warnings are whole numbers of days, e.g. 30,7,1.');
   END IF;
   SELECT value INTO v_old FROM settings WHERE name = p_name FOR UPDATE;
   IF v_old IS NOT DISTINCT FROM p_value THEN
@@ -628,8 +757,9 @@ _WRITE_FUNCTIONS = (
     "kw_add_user(text, timestamp, text, text, text, text, text)",
     "kw_set_role(text, timestamp, text, text, text)",
     "kw_set_active(text, timestamp, text, text, boolean)",
+    "kw_set_user_active(text, timestamp, text, text, boolean, text)",
     "kw_create_key(text, timestamp, text, text, text, text, text, text, text, text, text,"
-    " timestamp, boolean, text, text)",
+    " timestamp, boolean, text, integer)",
     "kw_update_key(text, timestamp, text, text, integer, text, text, text, boolean,"
     " timestamp, text)",
     "kw_delete_key(text, timestamp, text, text)",
@@ -642,6 +772,12 @@ _VERIFY_FUNCTIONS = (
 )
 # Row-level security helpers: called by the policies, so every role may run them.
 _POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()")
+#: Signatures of earlier versions, dropped before the functions are made (a changed argument
+#: list would otherwise add an overload next to the old function).
+_OLD_FUNCTIONS = (
+    "kw_create_key(text, timestamp, text, text, text, text, text, text, text, text, text,"
+    " timestamp, boolean, text, text)",
+)
 
 _TABLES = ("users", "api_keys", "audit_events", "audit_head", "daily_usage", "settings")
 _KEY_COLUMNS = (
@@ -649,6 +785,9 @@ _KEY_COLUMNS = (
     " created_at, created_by, updated_at, updated_by, last_used_at, expires_at, revoked_at,"
     " revoked_reason, version"
 )
+#: Columns added by later migrations: granted once they exist (migration 0002 runs apply()
+#: on a table without them, and 0005 runs it again).
+_LATER_KEY_COLUMNS = ("replaces_key_id",)
 
 _POLICIES = """
 CREATE POLICY kw_read ON users FOR SELECT USING (
@@ -695,6 +834,8 @@ def apply(connection: sa.Connection, database: str) -> None:
         ).scalar()
         if not exists:
             run(f"CREATE ROLE {_role(database, role)} NOLOGIN")
+    for old in _OLD_FUNCTIONS:
+        run(f"DROP FUNCTION IF EXISTS {old}")
     functions = _FUNCTIONS.replace("{schema}", quoted_schema)
     # The driver reads % as a parameter marker: double it for format()'s %s.
     run(functions.replace("{db_literal}", _literal(database)).replace("%", "%%"))
@@ -713,7 +854,18 @@ def apply(connection: sa.Connection, database: str) -> None:
         run(f"REVOKE ALL ON {table} FROM {everyone}")
     run(f"GRANT SELECT ON alembic_version, settings, users TO {everyone}")
     run(f"GRANT SELECT ON audit_events, audit_head, daily_usage TO {people}")
-    run(f"GRANT SELECT ({_KEY_COLUMNS}) ON api_keys TO {people}")
+    present = {
+        str(name)
+        for name in connection.execute(
+            sa.text(
+                "SELECT column_name FROM information_schema.columns"
+                " WHERE table_schema = :schema AND table_name = 'api_keys'"
+            ),
+            {"schema": schema},
+        ).scalars()
+    }
+    key_columns = ", ".join([_KEY_COLUMNS, *(c for c in _LATER_KEY_COLUMNS if c in present)])
+    run(f"GRANT SELECT ({key_columns}) ON api_keys TO {people}")
     for function in _WRITE_FUNCTIONS:
         run(f"GRANT EXECUTE ON FUNCTION {function} TO {people}")
     for function in _VERIFY_FUNCTIONS + _POLICY_FUNCTIONS:
