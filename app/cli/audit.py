@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
+from app.domain.audit import AuditAction
 from app.domain.errors import OutputError
 from app.domain.key_format import key_id_of
-from app.services import Services
+from app.services import Services, evidence
+from app.services.audit import AuditFilter
 from app.services.checkpoints import (
     check_new_file,
     read_checkpoint_file,
@@ -43,6 +46,31 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         description="Show the newest audit events, newest first.",
     )
     listing.add_argument("--key", metavar="ID", type=key_id_of, help="only events about this key")
+    listing.add_argument("--actor", metavar="LOGIN", help="only events by this login")
+    listing.add_argument(
+        "--action",
+        choices=[action.value for action in AuditAction],
+        metavar="ACTION",
+        help="only events of this action (key.created, key.edited, key.revoked, …)",
+    )
+    listing.add_argument(
+        "--since",
+        type=_moment_from,
+        metavar="WHEN",
+        help="only events from this UTC date (YYYY-MM-DD) or instant (ISO 8601) on",
+    )
+    listing.add_argument(
+        "--until",
+        type=_moment_until,
+        metavar="WHEN",
+        help="only events up to the end of this UTC date, or before this instant",
+    )
+    listing.add_argument(
+        "--search",
+        metavar="TEXT",
+        help="a key id, a pasted token (only its id is used), or text in the target's id or "
+        "name or the reason (text searches read every event)",
+    )
     listing.add_argument(
         "--limit", type=int, default=100, metavar="N", help="at most N events (default 100)"
     )
@@ -108,9 +136,96 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     export.add_argument("--output", metavar="FILE", help="write here instead of standard output")
     export.set_defaults(handler=export_events)
 
+    pack = actions.add_parser(
+        "evidence",
+        parents=[common],
+        help="write an evidence pack for a period (inventory, events, checkpoints)",
+        description=(
+            "Write an evidence pack for the days FROM to TO (both whole days, UTC) into a new "
+            "folder DIR (or DIR.zip with --zip): the key inventory as it was at the start and "
+            "at the end of the period (CSV and JSON), the period's audit events with their "
+            "hash chain (JSON Lines), the signed checkpoints that cover them with their "
+            "signers' public keys, a manifest with the SHA-256 of every file, and a README "
+            "saying how to check it, also with nothing but Python. The files are readable by "
+            "you only; an existing non-empty DIR is refused. Auditors, managers and admins "
+            "may export."
+        ),
+    )
+    pack.add_argument(
+        "--from", dest="start", required=True, type=_day, metavar="DATE", help="first day"
+    )
+    pack.add_argument("--to", dest="end", required=True, type=_day, metavar="DATE", help="last day")
+    pack.add_argument("--output", required=True, metavar="DIR", help="a new folder for the pack")
+    pack.add_argument("--zip", action="store_true", help="write one zip file (DIR.zip) instead")
+    pack.set_defaults(handler=export_evidence)
+
+    check = actions.add_parser(
+        "verify-evidence",
+        parents=[common],
+        help="check an evidence pack offline; exit 1 if anything was changed",
+        description=(
+            "Check an evidence pack (folder or zip) with no database: every file against the "
+            "manifest, the hash chain of its events, and each checkpoint's signature and "
+            "signed hash. Prints that it holds (exit 0) or names the first problem (exit 1)."
+        ),
+    )
+    check.add_argument("path", metavar="PATH", help="the pack's folder or zip file")
+    check.set_defaults(handler=verify_evidence_pack)
+
+
+def _parse_moment(text: str, *, end_of_day: bool) -> datetime:
+    try:
+        if len(text.strip()) == 10:
+            day = date.fromisoformat(text.strip())
+            start = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            return start + timedelta(days=1) if end_of_day else start
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "give a date (YYYY-MM-DD) or an ISO 8601 instant, in UTC"
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
+
+
+def _moment_from(text: str) -> datetime:
+    return _parse_moment(text, end_of_day=False)
+
+
+def _moment_until(text: str) -> datetime:
+    return _parse_moment(text, end_of_day=True)
+
+
+def _filtered(args: argparse.Namespace, context: Context) -> list[Any]:
+    """Events through the audit view's filters, newest first, up to ``--limit``."""
+    audit = context.services().audit
+    wanted = AuditFilter(
+        actor=args.actor,
+        action=AuditAction(args.action) if args.action else None,
+        text=args.key or args.search or "",
+        since=args.since,
+        until=args.until,
+    )
+    if args.limit < 1:
+        audit.recent(limit=args.limit)  # the same refusal as without filters
+    events: list[Any] = []
+    after = None
+    while len(events) < args.limit:
+        page = audit.page(wanted, after=after, limit=min(1000, args.limit - len(events)))
+        events += [entry.event for entry in page.entries]
+        if page.next_after is None:
+            break
+        after = page.next_after
+    return events
+
 
 def list_events(args: argparse.Namespace, context: Context) -> int:
-    events = context.services().audit.recent(key_id=args.key, limit=args.limit)
+    filtered = any(
+        getattr(args, name, None) for name in ("actor", "action", "since", "until", "search")
+    )
+    if filtered:
+        events = _filtered(args, context)
+    else:
+        events = context.services().audit.recent(key_id=args.key, limit=args.limit)
     if context.json:
         emit_json([event.to_json() for event in events])
         return 0
@@ -229,3 +344,55 @@ def export_events(args: argparse.Namespace, context: Context) -> int:
     else:
         echo(f"Exported {count} event{'s' if count != 1 else ''} to {target}.")
     return 0
+
+
+# --------------------------------------------------------------------------- evidence packs
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError("give a date as YYYY-MM-DD") from None
+
+
+def export_evidence(args: argparse.Namespace, context: Context) -> int:
+    target = Path(args.output).expanduser()
+    if args.zip and target.suffix.lower() != ".zip":
+        target = target.with_name(target.name + ".zip")
+    evidence.check_target(target)  # refuse before any database work
+    result = context.services().evidence.export(args.start, args.end, target)
+    if context.json:
+        emit_json(
+            {
+                "output": str(result.directory),
+                "files": list(result.files),
+                "events": result.events,
+                "keys": result.keys,
+            }
+        )
+        return 0
+    echo(
+        f"Wrote the evidence pack for {args.start.isoformat()} to {args.end.isoformat()} "
+        f"to {result.directory}: {result.events} event{'s' if result.events != 1 else ''}, "
+        f"{result.keys} key{'s' if result.keys != 1 else ''} at the end of the period."
+    )
+    echo(f"Check it anywhere with `keyward audit verify-evidence {result.directory}`.")
+    return 0
+
+
+def verify_evidence_pack(args: argparse.Namespace, context: Context) -> int:
+    verdict = evidence.verify_evidence(Path(args.path).expanduser())
+    if context.json:
+        emit_json(
+            {
+                "ok": verdict.ok,
+                "problem": verdict.problem,
+                "events": verdict.events,
+                "checkpoints": verdict.checkpoints,
+                "message": verdict.sentence(),
+            }
+        )
+    else:
+        echo(output.clean(verdict.sentence()))
+    return 0 if verdict.ok else 1

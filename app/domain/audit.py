@@ -39,6 +39,9 @@ class AuditAction(StrEnum):
     AUDIT_REANCHORED = "audit.reanchored"
     SIGNING_KEY_REGISTERED = "signing_key.registered"
     AUDIT_CHECKPOINT = "audit.checkpoint"
+    REVIEW_STARTED = "review.started"
+    REVIEW_ANSWERED = "review.answered"
+    REVIEW_CLOSED = "review.closed"
 
     @property
     def label(self) -> str:
@@ -61,6 +64,9 @@ _LABELS = {
     AuditAction.AUDIT_REANCHORED: "Chain re-anchored",
     AuditAction.SIGNING_KEY_REGISTERED: "Signing key registered",
     AuditAction.AUDIT_CHECKPOINT: "Checkpoint signed",
+    AuditAction.REVIEW_STARTED: "Access review started",
+    AuditAction.REVIEW_ANSWERED: "Access review answered",
+    AuditAction.REVIEW_CLOSED: "Access review closed",
 }
 
 
@@ -115,24 +121,29 @@ def event_hash(
 ) -> str:
     """SHA-256 (hex) of the version-2 encoding; the databases compute the same in SQL."""
     fields = (occurred_at, actor, action, target_type, target_id, before, after, reason, host)
-    body = "\n".join([ENCODING_VERSION, str(seq), *map(_field, fields), prev_hash])
+    return _hash(seq, fields, prev_hash)
+
+
+def _hash(seq: int, fields: tuple[str | None, ...], prev_hash: str) -> str:
+    # ``_field`` inlined: the whole-chain check runs this once per event.
+    encoded = ["-" if value is None else f"{len(value.encode())}:{value}" for value in fields]
+    body = "\n".join([ENCODING_VERSION, str(seq), *encoded, prev_hash])
     return hashlib.sha256(body.encode()).hexdigest()
 
 
 def record_hash(record: AuditRecord) -> str:
-    return event_hash(
-        seq=record.seq,
-        occurred_at=record.occurred_at,
-        actor=record.actor,
-        action=record.action,
-        target_type=record.target_type,
-        target_id=record.target_id,
-        before=record.before,
-        after=record.after,
-        reason=record.reason,
-        host=record.host,
-        prev_hash=record.prev_hash,
+    fields = (
+        record.occurred_at,
+        record.actor,
+        record.action,
+        record.target_type,
+        record.target_id,
+        record.before,
+        record.after,
+        record.reason,
+        record.host,
     )
+    return _hash(record.seq, fields, record.prev_hash)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,20 +4,28 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
-from datetime import datetime
-from typing import IO, Any
+import re
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import starmap
+from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
-from app.data.models import AuditEvent, AuditHead
+from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.domain.audit import AuditAction, AuditRecord, ChainReport, verify_chain
-from app.domain.errors import Field, ValidationError
-from app.domain.key_format import could_be_key_id, key_id_of
-from app.domain.roles import Action, require
+from app.domain.errors import Cancelled, Field, Progress, ValidationError
+from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
+from app.domain.roles import Action, Role, can, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
-from app.services.dto import AuditEventDTO, snapshot_json
+from app.services.dto import AuditEventDTO, Operator, snapshot_json
+
+if TYPE_CHECKING:
+    from app.services.checkpoints import CheckpointInfo
 
 EXPORT_FIELDS = (
     "seq",
@@ -33,7 +41,6 @@ EXPORT_FIELDS = (
     "prev_hash",
     "hash",
 )
-_BATCH = 2000
 
 
 def to_record(row: AuditEvent) -> AuditRecord:
@@ -73,30 +80,263 @@ def to_dto(record: AuditRecord) -> AuditEventDTO:
     )
 
 
-def stored_records(session: Session) -> Iterator[AuditRecord]:
-    """Every event in stored order (by the physical key), in batches, so memory stays flat."""
+EVENTS = AuditEvent.__table__
+#: The table's columns in ``AuditRecord``'s field order, read as plain rows (no ORM objects).
+_RECORD_COLUMNS = tuple(EVENTS.c[name] for name in AuditRecord.__slots__)
+#: Rows read per round trip when walking the whole chain: small enough that no single call
+#: into the driver holds the GIL for long (the console's thread stays responsive).
+_WALK_BATCH = 2_000
+#: Seconds between two progress reports (and Cancel checks) of the walk.
+_PROGRESS_EVERY = 0.05
+
+
+def stored_records(
+    session: Session,
+    *,
+    up_to: int | None = None,
+    progress: Progress | None = None,
+    total: int = 0,
+    batch: int | None = None,
+) -> Iterator[AuditRecord]:
+    """Every event in stored order (by the physical key), in batches, so memory stays flat.
+
+    ``up_to`` stops after that seq (events appended meanwhile are not walked). With
+    ``progress``, ``progress(done, total)`` is called after a batch at most every 50 ms and
+    after the last one; when it answers False the walk stops there with :class:`Cancelled`.
+    """
     last = 0
+    done = 0
+    reported = time.monotonic()
+    statement = sa.select(*_RECORD_COLUMNS).order_by(EVENTS.c.seq).limit(batch or _WALK_BATCH)
+    if up_to is not None:
+        statement = statement.where(EVENTS.c.seq <= up_to)
     while True:
-        rows = list(
-            session.execute(
-                sa.select(AuditEvent)
-                .where(AuditEvent.seq > last)
-                .order_by(AuditEvent.seq)
-                .limit(_BATCH)
-            ).scalars()
-        )
+        rows = session.execute(statement.where(EVENTS.c.seq > last)).all()
         if not rows:
+            if progress is not None and done:
+                progress(done, max(total, done))
             return
-        for row in rows:
-            yield to_record(row)
-        last = rows[-1].seq
-        session.expunge_all()
+        yield from starmap(AuditRecord, rows)
+        last = rows[-1][0]
+        done += len(rows)
+        if progress is None or time.monotonic() - reported < _PROGRESS_EVERY:
+            continue
+        reported = time.monotonic()
+        if not progress(done, max(total, done)):
+            raise Cancelled(
+                f"Cancelled after {done} of {max(total, done)} events.",
+                done=done,
+                total=max(total, done),
+            )
+
+
+# --------------------------------------------------------------------------- the audit view
+
+
+@dataclass(frozen=True, slots=True)
+class AuditFilter:
+    """What the audit view shows; every field is a condition in the database."""
+
+    actor: str | None = None  # login
+    action: AuditAction | None = None
+    #: A key id, a pasted token (reduced to its id: its secret never reaches a query), or
+    #: free text matched against the target id, the target's name in the snapshots and the
+    #: reason (free text scans the events; a key id uses the target index).
+    text: str = ""
+    since: datetime | None = None  # inclusive, aware UTC (naive is taken as UTC)
+    until: datetime | None = None  # exclusive
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    event: AuditEventDTO
+    actor_name: str | None  # display name of the actor's login, if a user
+    #: The key's name then (from the event's own snapshots, so also for deleted keys) or the
+    #: user's display name.
+    target_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    entries: tuple[AuditEntry, ...]
+    next_after: int | None  # pass as ``after=`` for the next (older) page
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrityReport:
+    intact: bool
+    events: int
+    first_bad_seq: int | None
+    newest_checkpoint: CheckpointInfo | None
+    problem: str | None  # one sentence naming the first problem
+
+    def sentence(self) -> str:
+        """One sentence for a person (English; the console may build its own translation)."""
+        count = f"{self.events} event{'s' if self.events != 1 else ''}"
+        if not self.intact:
+            where = f" at event #{self.first_bad_seq}" if self.first_bad_seq is not None else ""
+            return f"The audit trail was tampered with{where}: {self.problem or 'unknown.'}"
+        newest = self.newest_checkpoint
+        if newest is None:
+            return f"The audit trail is intact: {count}, chain unbroken; no signed checkpoint yet."
+        when = newest.signed_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
+        return (
+            f"The audit trail is intact: {count}, chain unbroken; the newest checkpoint "
+            f"(event #{newest.seq}, signed by {newest.signer} on {when} UTC) holds."
+        )
+
+
+#: Events are written in chain order with the writer's clock, so ``occurred_at`` follows
+#: ``seq`` up to small skews (concurrent writers, owner-supplied times). A time range is
+#: narrowed to a range of seq found through the time index, widened by this much.
+TIME_SKEW = timedelta(minutes=10)
+#: Anything shaped like a token, even with a wrong checksum: only its id part is used.
+_TOKEN_SHAPED = re.compile(
+    r"[a-z][a-z0-9]{1,15}_[a-z][a-z0-9]{1,15}_(?P<id>[0-9A-Za-z]{12})_[0-9A-Za-z]{8,}"
+)
+MAX_TEXT = 200
+MAX_PAGE = 1000
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _second(moment: datetime) -> str:
+    """``YYYY-MM-DDTHH:MM:SS``: a prefix of every stored time within that second."""
+    return _utc(moment).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+def _at_or_after(column: Any, moment: datetime) -> Any:
+    """``occurred_at >= moment`` on the stored text (``…SSZ`` or ``…SS.ffffffZ``)."""
+    moment = _utc(moment)
+    second = _second(moment)
+    if not moment.microsecond:
+        return column >= second
+    # "…SSZ" sorts after "…SS.ffffff" but is the whole second, before the moment.
+    return sa.and_(column >= f"{second}.{moment.microsecond:06d}", column != f"{second}Z")
+
+
+def _before(column: Any, moment: datetime) -> Any:
+    """``occurred_at < moment`` on the stored text."""
+    moment = _utc(moment)
+    second = _second(moment)
+    if not moment.microsecond:
+        return column < second
+    return sa.or_(column < f"{second}.{moment.microsecond:06d}", column == f"{second}Z")
+
+
+def key_id_in(text: str) -> str | None:
+    """The key id a search names: a token (or token-shaped text) reduced to its id."""
+    stripped = text.strip()
+    reduced = key_id_of(stripped)
+    if reduced != stripped:
+        return reduced
+    match = _TOKEN_SHAPED.search(stripped)
+    if match is not None:
+        return match["id"]
+    return None
 
 
 class AuditService:
     def __init__(self, context: ServiceContext) -> None:
         self._context = context
 
+    # ----------------------------------------------------------------------- the audit view
+
+    def page(
+        self, filter: AuditFilter = AuditFilter(), after: int | None = None, limit: int = 100
+    ) -> AuditPage:
+        """Events matching ``filter``, newest first, with ``seq < after``; keyset paging.
+
+        Auditors, managers and admins read every event; members the events of their own
+        keys (and keys they acted on) and of their own user, as the server databases do.
+        """
+        if not 1 <= limit <= MAX_PAGE:
+            raise ValidationError(Field.LIMIT, f"The limit must be between 1 and {MAX_PAGE}.")
+        with self._context.read() as session:
+            operator = self._reader(session)
+            conditions = self._conditions(session, filter)
+            if conditions is None:
+                return AuditPage((), None)
+            if operator.role is Role.MEMBER:
+                conditions.append(_member_events(operator.login))
+            if after is not None:
+                conditions.append(EVENTS.c.seq < after)
+            statement = (
+                sa.select(*_RECORD_COLUMNS)
+                .where(*conditions)
+                .order_by(EVENTS.c.seq.desc())
+                .limit(limit + 1)
+            )
+            rows = session.execute(statement).all()
+            more = len(rows) > limit
+            events = [to_dto(AuditRecord(*row)) for row in rows[:limit]]
+            names = _Names(session)
+            names.prefetch(
+                [e.actor for e in events] + [e.target_id for e in events if e.target_type == "user"]
+            )
+            entries = tuple(
+                AuditEntry(event, names.of(event.actor), _target_name(event, names))
+                for event in events
+            )
+            return AuditPage(entries, events[-1].seq if more and events else None)
+
+    def actors(self) -> list[tuple[str, str]]:
+        """Everyone who appears as an actor, as (login, display name), sorted by name."""
+        with self._context.read() as session:
+            operator = self._reader(session)
+            if operator.role is Role.MEMBER:
+                logins = list(
+                    session.execute(
+                        sa.select(EVENTS.c.actor).where(_member_events(operator.login)).distinct()
+                    ).scalars()
+                )
+            else:
+                logins = _distinct_actors(session)
+            names = _Names(session)
+            pairs = [(login, names.of(login) or login) for login in logins]
+        return sorted(pairs, key=lambda pair: (pair[1].casefold(), pair[0]))
+
+    def _reader(self, session: Session) -> Operator:
+        operator = self._context.operator_in(session)
+        if not can(operator.role, Action.READ_AUDIT) and operator.role is not Role.MEMBER:
+            require(operator.role, Action.READ_AUDIT)
+        return operator
+
+    def _conditions(self, session: Session, filter: AuditFilter) -> list[Any] | None:
+        """The filter as conditions; None when nothing can match."""
+        c = EVENTS.c
+        conditions: list[Any] = []
+        if filter.actor:
+            conditions.append(c.actor == filter.actor.strip())
+        if filter.action is not None:
+            conditions.append(c.action == AuditAction(filter.action).value)
+        if filter.since is not None:
+            conditions.append(_at_or_after(c.occurred_at, filter.since))
+        if filter.until is not None:
+            conditions.append(_before(c.occurred_at, filter.until))
+        if (
+            filter.since is not None
+            and filter.until is not None
+            and _utc(filter.since) >= _utc(filter.until)
+        ):
+            return None
+        conditions.extend(_seq_bounds(session, filter))
+        text = filter.text.replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a query
+        if text:
+            key_id = key_id_in(text)
+            if key_id is None and looks_like_key_id(text) and _names_a_key(session, text):
+                key_id = text
+            if key_id is not None:
+                if not could_be_key_id(key_id):
+                    return None
+                conditions += [c.target_type == "key", c.target_id == key_id]
+            else:
+                conditions.append(_free_text(session, text[:MAX_TEXT]))
+        return conditions
+
+    # ----------------------------------------------------------------------- older readers
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
         """The newest ``limit`` events, newest first."""
         if not 1 <= limit <= 100_000:
@@ -137,6 +377,18 @@ class AuditService:
                 head_hash=head.hash if head else None,
             )
 
+    def check_integrity(self, progress: Progress | None = None) -> IntegrityReport:
+        """Walk the whole chain and check every stored checkpoint against it.
+
+        Calls ``progress(done, total)`` once per batch of events; raises
+        :class:`Cancelled` when it answers False.
+        """
+        from app.services.checkpoints import integrity_in
+
+        with self._context.read() as session:
+            require(self._context.operator_in(session).role, Action.READ_AUDIT)
+            return integrity_in(session, progress)
+
     def export(self, stream: IO[str], fmt: str) -> int:
         """Write every event with its chain fields as CSV or JSON Lines; returns the count."""
         fmt = fmt.strip().lower()
@@ -156,6 +408,134 @@ class AuditService:
                     stream.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
                 count += 1
         return count
+
+
+def _member_events(login: str) -> Any:
+    """The events a member may read: as the server databases' policies (PostgreSQL
+    ``kw_read`` on ``audit_events``, MariaDB's ``audit_events`` view) say."""
+    c = EVENTS.c
+    mine = sa.select(ApiKey.key_id).where(
+        ApiKey.owner_id == sa.select(User.id).where(User.login == login).scalar_subquery()
+    )
+    return sa.or_(
+        sa.and_(c.target_type == "user", c.target_id == login),
+        sa.and_(c.target_type == "key", sa.or_(c.target_id.in_(mine), c.actor == login)),
+    )
+
+
+def _seq_bounds(session: Session, filter: AuditFilter) -> list[Any]:
+    """A time range as a range of seq, found with one probe of the time index per end.
+
+    The exact time conditions stay as well; these only let the database walk the events of
+    the range (and no newer or older ones) newest first.
+    """
+    c = EVENTS.c
+    bounds = []
+    if filter.since is not None:
+        older = session.execute(
+            sa.select(c.seq)
+            .where(c.occurred_at < _second(_utc(filter.since) - TIME_SKEW))
+            .order_by(c.occurred_at.desc(), c.seq.desc())
+            .limit(1)
+        ).scalar()
+        if older is not None:
+            bounds.append(c.seq > older)
+    if filter.until is not None:
+        newer = session.execute(
+            sa.select(c.seq)
+            .where(c.occurred_at >= _second(_utc(filter.until) + TIME_SKEW))
+            .order_by(c.occurred_at, c.seq)
+            .limit(1)
+        ).scalar()
+        if newer is not None:
+            bounds.append(c.seq < newer)
+    return bounds
+
+
+def _names_a_key(session: Session, key_id: str) -> bool:
+    c = EVENTS.c
+    return (
+        session.execute(
+            sa.select(c.seq).where(c.target_type == "key", c.target_id == key_id).limit(1)
+        ).scalar()
+        is not None
+    )
+
+
+def _contains(session: Session, column: Any, text: str) -> Any:
+    # SQLite's LIKE ignores ASCII case by itself (and lower() would cost a call per row).
+    if session.get_bind().dialect.name == "sqlite":
+        return column.contains(text, autoescape=True)
+    return column.icontains(text, autoescape=True)
+
+
+def _snapshot_name(session: Session, column: Any) -> Any:
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        return sa.func.json_extract(column, "$.name")
+    if dialect == "postgresql":
+        return sa.cast(column, postgresql.JSONB)["name"].astext
+    return sa.func.json_unquote(sa.func.json_extract(column, "$.name"))
+
+
+def _free_text(session: Session, text: str) -> Any:
+    """Target id, reason, or the name in either snapshot contains ``text``: a scan."""
+    c = EVENTS.c
+    as_json = json.dumps(text, ensure_ascii=False)[1:-1]
+    in_name = [
+        # The cheap text match first; the JSON is only parsed for rows that may match.
+        sa.and_(_contains(session, column, as_json), _contains(session, name, text))
+        for column in (c.after, c.before)
+        for name in [_snapshot_name(session, column)]
+    ]
+    return sa.or_(
+        _contains(session, c.target_id, text), _contains(session, c.reason, text), *in_name
+    )
+
+
+def _distinct_actors(session: Session) -> list[str]:
+    """Distinct actors by skipping through the actor index (a few probes per actor)."""
+    c = EVENTS.c
+    found: list[str] = []
+    current = session.execute(sa.select(sa.func.min(c.actor))).scalar()
+    while current is not None and len(found) < 10_000:
+        found.append(current)
+        current = session.execute(sa.select(sa.func.min(c.actor)).where(c.actor > current)).scalar()
+    return found
+
+
+class _Names:
+    """Display names of logins, looked up once per call."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        self._known: dict[str, str | None] = {}
+
+    def of(self, login: str) -> str | None:
+        if login not in self._known:
+            self._known[login] = self._session.execute(
+                sa.select(User.display_name).where(User.login == login)
+            ).scalar()
+        return self._known[login]
+
+    def prefetch(self, logins: Iterable[str]) -> None:
+        wanted = {login for login in logins if login not in self._known}
+        if not wanted:
+            return
+        rows = self._session.execute(
+            sa.select(User.login, User.display_name).where(User.login.in_(wanted))
+        ).all()
+        self._known.update(dict.fromkeys(wanted))
+        self._known.update({login: name for login, name in rows})
+
+
+def _target_name(event: AuditEventDTO, names: _Names) -> str | None:
+    for snapshot in (event.after, event.before):
+        if snapshot and isinstance(snapshot.get("name"), str) and snapshot["name"]:
+            return str(snapshot["name"])
+    if event.target_type == "user":
+        return names.of(event.target_id)
+    return None
 
 
 def read_export(stream: IO[str], fmt: str) -> Iterator[AuditRecord]:

@@ -11,10 +11,12 @@ signed event, and write the events themselves.
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,8 +24,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.data.checkpoint_models import DATABASE_ID_SETTING, CheckpointRow, SigningKeyRow
-from app.data.models import AuditHead, Setting
-from app.domain.audit import AuditAction
+from app.data.models import AuditEvent, AuditHead, Setting
+from app.domain.audit import AuditAction, ChainReport
 from app.domain.checkpoint import (
     AuditVerdict,
     Checkpoint,
@@ -33,6 +35,7 @@ from app.domain.checkpoint import (
     SigningKey,
     parse_file,
     sign,
+    signature_problem,
     to_file_text,
     verify_with_checkpoints,
 )
@@ -42,9 +45,10 @@ from app.domain.errors import (
     KeyringError,
     OutputError,
     PermissionDenied,
+    Progress,
 )
 from app.domain.roles import Action, Role, require
-from app.services.audit import stored_records
+from app.services.audit import IntegrityReport, stored_records
 from app.services.context import AUDIT_HEAD_ID, ServiceContext, WriteTx
 from app.services.dto import Operator
 from app.services.files import write_private_file
@@ -165,6 +169,19 @@ class SignedCheckpoint:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class CheckpointInfo:
+    """A stored checkpoint as the console lists it; ``valid``: its signature is good for the
+    key registered to its signer (None: not checked)."""
+
+    seq: int
+    hash: str
+    signed_at: datetime
+    signer: str
+    fingerprint: str
+    valid: bool | None
+
+
 def require_signer(operator: Operator) -> None:
     if operator.role not in SIGNERS:
         raise PermissionDenied(
@@ -276,33 +293,130 @@ class CheckpointService:
         )
         return SignedCheckpoint(int(checkpoint_id), checkpoint, key.public_key, bool(new))
 
-    def verify(self, files: Sequence[tuple[str, Checkpoint]] = ()) -> AuditVerdict:
+    def may_sign(self) -> bool:
+        """Whether the operator's role may sign checkpoints (auditors and admins)."""
+        return self._context.operator().role in SIGNERS
+
+    def list(self) -> builtins.list[CheckpointInfo]:
+        """Every stored checkpoint, newest first, each with its signature checked."""
+        with self._context.read() as session:
+            require(self._context.operator_in(session).role, Action.READ_AUDIT)
+            keys = _known_keys(session)
+            rows = session.execute(
+                sa.select(CheckpointRow).order_by(CheckpointRow.seq.desc(), CheckpointRow.id.desc())
+            ).scalars()
+            return [
+                _info(row, signature_problem(_stored(row), keys.get(row.fingerprint)) is None)
+                for row in rows
+            ]
+
+    def verify(
+        self, files: Sequence[tuple[str, Checkpoint]] = (), progress: Progress | None = None
+    ) -> AuditVerdict:
         """The chain, every stored checkpoint, and each given one (named for people)."""
         with self._context.read() as session:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)
-            head = session.get(AuditHead, AUDIT_HEAD_ID)
-            database_id = session.execute(
-                sa.select(Setting.value).where(Setting.name == DATABASE_ID_SETTING)
-            ).scalar_one_or_none()
-            keys = {
-                row.fingerprint: KnownKey(row.fingerprint, row.login, row.public_key)
-                for row in session.execute(sa.select(SigningKeyRow)).scalars()
-            }
-            stored = [
-                (f"checkpoint {row.id}", _stored(row))
-                for row in session.execute(
-                    sa.select(CheckpointRow).order_by(CheckpointRow.id)
-                ).scalars()
-            ]
-            session.expunge_all()
-            return verify_with_checkpoints(
-                stored_records(session),
-                [*stored, *files],
-                keys=keys,
-                database_id=database_id,
-                head_seq=head.seq if head else None,
-                head_hash=head.hash if head else None,
-            )
+            return _verify_in(session, files, progress)[0]
+
+
+def _known_keys(session: Session) -> dict[str, KnownKey]:
+    return {
+        row.fingerprint: KnownKey(row.fingerprint, row.login, row.public_key)
+        for row in session.execute(sa.select(SigningKeyRow)).scalars()
+    }
+
+
+def _info(row: CheckpointRow, valid: bool | None) -> CheckpointInfo:
+    try:
+        signed_at = datetime.fromisoformat(row.signed_at.replace("Z", "+00:00"))
+    except ValueError:  # a row altered into something that is not a time
+        signed_at = datetime.min.replace(tzinfo=UTC)
+        valid = False
+    return CheckpointInfo(row.seq, row.hash, signed_at, row.signer, row.fingerprint, valid)
+
+
+class _Walked:
+    """Counts what the walk read, batch by batch, and passes progress on."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self._progress = progress
+        self.count = 0
+
+    def __call__(self, done: int, total: int) -> bool:
+        self.count = done
+        return self._progress is None or self._progress(done, total)
+
+
+def _verify_in(
+    session: Session,
+    files: Sequence[tuple[str, Checkpoint]],
+    progress: Progress | None,
+) -> tuple[AuditVerdict, list[tuple[str, CheckpointRow]], int]:
+    """(verdict, the stored checkpoint rows by source name, events walked) in one walk."""
+    head = session.get(AuditHead, AUDIT_HEAD_ID)
+    database_id = session.execute(
+        sa.select(Setting.value).where(Setting.name == DATABASE_ID_SETTING)
+    ).scalar_one_or_none()
+    keys = _known_keys(session)
+    rows = [
+        (f"checkpoint {row.id}", row)
+        for row in session.execute(sa.select(CheckpointRow).order_by(CheckpointRow.id)).scalars()
+    ]
+    stored = [(source, _stored(row)) for source, row in rows]
+    session.expunge_all()
+    head_seq = head.seq if head else None
+    # Events appended while the walk runs are not walked: on a server each batch may see
+    # newer rows than the head read above. Rows after that head are looked at below.
+    walked = _Walked(progress)
+    verdict = verify_with_checkpoints(
+        stored_records(session, up_to=head_seq, progress=walked, total=head_seq or 0),
+        [*stored, *files],
+        keys=keys,
+        database_id=database_id,
+        head_seq=head_seq,
+        head_hash=head.hash if head else None,
+    )
+    if verdict.ok and head_seq is not None:
+        verdict = _nothing_after_head(session, verdict, head_seq)
+    return verdict, rows, walked.count
+
+
+def _nothing_after_head(session: Session, verdict: AuditVerdict, head_seq: int) -> AuditVerdict:
+    """Events after the head read at the start are fine only if the head has moved on."""
+    newest = session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0
+    if newest <= head_seq:
+        return verdict
+    now = session.execute(sa.select(AuditHead.seq).where(AuditHead.id == AUDIT_HEAD_ID)).scalar()
+    if now is not None and newest <= now:
+        return verdict
+    problem = "there are events after the recorded head of the chain (inserted)."
+    chain = ChainReport(False, verdict.chain.events_checked, (now or head_seq) + 1, problem)
+    return AuditVerdict(chain, verdict.checkpoints)
+
+
+def integrity_in(session: Session, progress: Progress | None = None) -> IntegrityReport:
+    """The chain and every stored checkpoint, as one report (see ``AuditService``)."""
+    verdict, rows, walked = _verify_in(session, (), progress)
+    reports = {report.source: report for report in verdict.checkpoints}
+    newest = None
+    for source, row in sorted(rows, key=lambda pair: (pair[1].seq, pair[1].id), reverse=True):
+        newest = _info(row, reports[source].ok if source in reports else None)
+        break
+    chain = verdict.chain
+    first_bad = None
+    problem = None
+    if not chain.ok:
+        first_bad, problem = chain.first_bad_seq, verdict.message
+    elif verdict.failures:
+        failed = verdict.failures[0]
+        first_bad, problem = failed.first_bad_seq, verdict.message
+    return IntegrityReport(
+        intact=verdict.ok,
+        events=walked,
+        first_bad_seq=first_bad,
+        newest_checkpoint=newest,
+        problem=problem,
+    )
 
 
 def _stored(row: CheckpointRow) -> Checkpoint:
