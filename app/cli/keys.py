@@ -9,11 +9,11 @@ import os
 import re
 import sys
 import tempfile
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from app.cli import output
+from app.cli import attention, bulk, output
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
 from app.domain.errors import (
@@ -29,6 +29,7 @@ from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services import Services
 from app.services.dto import CreatedKey, KeyDTO, KeyQuery, VerifyResult
+from app.services.triage import TriageMatch
 from app.services.vault import (
     KeyringEntry,
     SecretFile,
@@ -133,6 +134,9 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     )
     listing.add_argument("--owner", metavar="USER", help="only keys owned by this login")
     listing.add_argument(
+        "--environment", metavar="ENV", help="only keys of this environment (live, test …)"
+    )
+    listing.add_argument(
         "--sort",
         choices=[sort.value for sort in SortField],
         help="column to sort by, ascending unless --desc (default: created, newest first)",
@@ -141,7 +145,33 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     listing.add_argument(
         "--limit", type=int, default=50, metavar="N", help="show at most N keys (default 50)"
     )
+    listing.add_argument("--as-of", metavar="DATE", help=AS_OF_HELP)
     listing.set_defaults(handler=list_keys)
+
+    export = action(
+        "export",
+        "write the listed keys to a CSV or JSON file",
+        "Write every key that `keys list` would show with the same --search, --status,\n"
+        "--owner, --environment and --sort (all of them, not one page) to FILE, in that order:\n"
+        "CSV with a header row, or a JSON array, with the fields of `keys list --json`. Keys\n"
+        "are shown masked; no secret is ever exported. FILE is replaced atomically and made\n"
+        "readable by you only.",
+    )
+    export.add_argument("--format", required=True, choices=["csv", "json"], help="csv or json")
+    export.add_argument("--output", required=True, metavar="FILE", help="the file to write")
+    export.add_argument("--search", metavar="TEXT", help="as for `keys list`")
+    export.add_argument(
+        "--status", choices=[status.value for status in KeyStatus], help="as for `keys list`"
+    )
+    export.add_argument("--owner", metavar="USER", help="only keys owned by this login")
+    export.add_argument("--environment", metavar="ENV", help="only keys of this environment")
+    export.add_argument(
+        "--sort",
+        choices=[sort.value for sort in SortField],
+        help="column to sort by, ascending unless --desc (default: created, newest first)",
+    )
+    export.add_argument("--desc", action="store_true", help="sort in descending order")
+    export.set_defaults(handler=export_keys)
 
     show = action(
         "show",
@@ -232,6 +262,28 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Exit 0 when valid, 1 when rejected. Example: keyward keys verify < token.txt",
     )
     verify.set_defaults(handler=verify_key)
+    attention.register(action)
+    bulk.register(action)
+
+    triage = action(
+        "triage",
+        "find Keyward keys in pasted text (a log, a chat message) and revoke them",
+        "Read text on standard input (a log excerpt, a chat message, a config file) and list\n"
+        "every Keyward token in it whose checksum is valid, and every bare key id of a key\n"
+        "you can see: id, how it was found, name, owner, status, last used, and whether the\n"
+        "pasted token's secret really matches the key (checked without recording a use).\n"
+        "The text is never stored, logged or echoed. With --revoke --yes, every key whose\n"
+        "secret matched is revoked at once with the reason “leaked” (bare ids and tokens\n"
+        "whose secret does not match are listed only). Example:\n"
+        "  keyward keys triage < chat.txt",
+    )
+    triage.add_argument(
+        "--revoke",
+        action="store_true",
+        help="revoke every key whose secret is in the text (needs --yes)",
+    )
+    triage.add_argument("--yes", action="store_true", help="confirm the revocation")
+    triage.set_defaults(handler=triage_keys)
 
 
 def _add_destination(parser: argparse.ArgumentParser) -> None:
@@ -494,6 +546,8 @@ def parse_grace(text: str) -> timedelta:
 
 
 def list_keys(args: argparse.Namespace, context: Context) -> int:
+    if args.as_of is not None:
+        return list_as_of(args, context)
     if not 1 <= args.limit <= MAX_LIST:
         raise ValidationError(Field.LIMIT, f"--limit must be between 1 and {MAX_LIST}.")
     query = KeyQuery(
@@ -503,6 +557,7 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         sort=SortField(args.sort or SortField.CREATED.value),
         descending=args.desc or args.sort is None,
         limit=min(args.limit, PAGE_SIZE),
+        environment=args.environment,
     )
     services = context.services()
     rows: list[KeyDTO] = []
@@ -519,6 +574,24 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
     if rows:
         output.table(output.KEY_HEADERS, [output.key_row(key) for key in rows])
     echo(f"{len(rows)} of {total} key{'s' if total != 1 else ''}")
+    return 0
+
+
+def export_keys(args: argparse.Namespace, context: Context) -> int:
+    query = KeyQuery(
+        search=args.search or "",
+        status=KeyStatus(args.status) if args.status else None,
+        owner=args.owner,
+        sort=SortField(args.sort or SortField.CREATED.value),
+        descending=args.desc or args.sort is None,
+        environment=args.environment,
+    )
+    target = Path(args.output).expanduser()
+    count = context.services().key_export.export(query, args.format, target)
+    if context.json:
+        emit_json({"exported": count, "format": args.format, "output": str(target)})
+    else:
+        echo(f"Exported {count} key{'s' if count != 1 else ''} to {target}.")
     return 0
 
 
@@ -658,3 +731,168 @@ def verify_key(args: argparse.Namespace, context: Context) -> int:
     else:
         echo(f"rejected: {result.reason.value if result.reason else 'unknown'}")
     return 0 if result.valid else 1
+
+
+# --------------------------------------------------------------------------- issue 8: the past
+# and leaked keys (`keys list --as-of`, `keys triage`)
+
+AS_OF_HELP = (
+    "list the keys as they were at that moment, rebuilt from the audit trail: a date "
+    "YYYY-MM-DD means the start of that day, 00:00 UTC (before anything done that day); or "
+    "give an exact ISO 8601 time such as 2026-10-01T17:30Z"
+)
+MAX_TRIAGE_BYTES = 5 * 1024 * 1024
+CONFIRM_TRIAGE_REVOKE = (
+    "Add --yes to confirm: every key whose secret is in the text is revoked at once with "
+    "the reason “leaked”, and revocation cannot be undone."
+)
+_AS_OF_HEADERS = ("Name", "ID", "Owner", "Status", "Expires", "Created On")
+_TRIAGE_HEADERS = ("ID", "Found As", "Name", "Owner", "Status", "Last Used", "Secret Matches")
+
+
+def parse_as_of(text: str) -> datetime:
+    """A date (its start, 00:00 UTC) or an ISO 8601 time (UTC when no zone is given)."""
+    value = text.strip()
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), datetime.min.time(), tzinfo=UTC)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise ValidationError(
+            Field.ARGUMENT,
+            f"“{value[:30]}” is not a date; write --as-of as YYYY-MM-DD or an ISO 8601 time.",
+        ) from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def list_as_of(args: argparse.Namespace, context: Context) -> int:
+    if args.sort is not None or args.desc:
+        raise UsageError("--as-of lists keys by name; --sort and --desc apply to the live list.")
+    if args.environment is not None and not args.environment.strip():
+        raise UsageError("--environment needs a label such as live or test.")
+    instant = parse_as_of(args.as_of)
+    rows = context.services().inventory.as_of(instant)
+    search = (args.search or "").strip().casefold()
+    rows = [
+        row
+        for row in rows
+        if (args.status is None or row.status == args.status)
+        and (args.owner is None or row.owner_login == args.owner.strip())
+        and (args.environment is None or row.environment == args.environment.strip().lower())
+        and (
+            not search
+            or any(
+                search in value.casefold()
+                for value in (row.name, row.description, row.owner_name, row.key_id)
+            )
+        )
+    ]
+    shown = rows[: args.limit]
+    if context.json:
+        emit_json([row.to_json() for row in shown])
+        return 0
+    if shown:
+        output.table(
+            _AS_OF_HEADERS,
+            [
+                [
+                    row.name,
+                    row.key_id,
+                    output.clean(row.owner_name),
+                    row.status.capitalize(),
+                    output.expires(row.expires_at).removesuffix(" (end of day UTC)"),
+                    output.when(row.created_at),
+                ]
+                for row in shown
+            ],
+        )
+    total = len(rows)
+    echo(
+        f"{len(shown)} of {total} key{'s' if total != 1 else ''} as of "
+        f"{output.when(instant)}, rebuilt from the audit trail (a past view)"
+    )
+    return 0
+
+
+def read_pasted_text() -> str:
+    """Text pasted on stdin, at most 5 MB; bytes that are not UTF-8 become U+FFFD."""
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    if stream is None:
+        return ""
+    if sys.stdin.isatty():
+        sys.stderr.write("Paste the text to search, then press Ctrl-D…\n")
+    data = stream.read(MAX_TRIAGE_BYTES + 1)
+    if len(data) > MAX_TRIAGE_BYTES:
+        raise ValidationError(
+            Field.ARGUMENT, "The text is longer than 5 MB; pass the part that holds the keys."
+        )
+    return data.decode("utf-8", errors="replace")
+
+
+def _yes_no(match: TriageMatch) -> str:
+    if match.secret_matches is None:
+        return "—"
+    return "yes" if match.secret_matches else "no"
+
+
+def triage_keys(args: argparse.Namespace, context: Context) -> int:
+    if args.revoke and not args.yes:
+        raise UsageError(CONFIRM_TRIAGE_REVOKE)
+    services = context.services()
+    matches = services.triage.scan(read_pasted_text())
+    revoked: list[KeyDTO] = []
+    if args.revoke:
+        leaked = [
+            match.key_id
+            for match in matches
+            if match.secret_matches and match.key and match.key.status is not KeyStatus.REVOKED
+        ]
+        if leaked:
+            revoked = services.keys.revoke_many(leaked, reason="leaked")
+        fresh = {key.key_id: key for key in revoked}
+        matches = [
+            dataclasses.replace(match, key=fresh.get(match.key_id, match.key)) for match in matches
+        ]
+    if context.json:
+        emit_json(
+            {
+                "matches": [match.to_json() for match in matches],
+                "revoked": [key.key_id for key in revoked],
+            }
+        )
+        return 0
+    if not matches:
+        echo("No Keyward tokens or key ids found in the text.")
+        return 0
+    output.table(
+        _TRIAGE_HEADERS,
+        [
+            [
+                match.key_id,
+                match.kind,
+                match.key.name if match.key else "(unknown, or not yours to see)",
+                output.clean(match.key.owner_name) if match.key else "—",
+                match.key.status.label if match.key else "—",
+                output.when(match.key.last_used_at, empty=output.NEVER) if match.key else "—",
+                _yes_no(match),
+            ]
+            for match in matches
+        ],
+    )
+    live = [
+        match
+        for match in matches
+        if match.secret_matches and match.key and match.key.status is not KeyStatus.REVOKED
+    ]
+    if revoked:
+        echo(
+            f"Revoked {len(revoked)} key{'s' if len(revoked) != 1 else ''} with the reason "
+            f"“leaked”: {', '.join(key.key_id for key in revoked)}."
+        )
+    elif live:
+        echo(
+            f"{len(live)} key{'s' if len(live) != 1 else ''} with a matching secret "
+            f"{'is' if len(live) == 1 else 'are'} not revoked; run again with --revoke --yes "
+            "to revoke them."
+        )
+    return 0

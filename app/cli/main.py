@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from app._version import version
-from app.cli import audit, keys, policy, users
+from app.cli import audit, keys, policy, reviews, users
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json, error
 from app.domain.errors import Field, KeywardError, ValidationError
@@ -101,6 +101,7 @@ def build_parser() -> Parser:
     users.register(commands, common)
     audit.register(commands, common)
     policy.register(commands, common)
+    reviews.register(commands, common)
     db = commands.add_parser(
         "db",
         help="database maintenance",

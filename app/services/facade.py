@@ -13,13 +13,21 @@ from app.data.engine import create_engine, default_database_url
 from app.data.schema import ensure_usable, upgrade
 from app.domain.clock import utc_now
 from app.domain.hashing import PROFILES, STANDARD, TokenHasher
+from app.services.attention import AttentionService
 from app.services.audit import AuditService
+from app.services.bulk import BulkService
 from app.services.changes import ChangeFeed
 from app.services.checkpoints import CheckpointService
 from app.services.context import ServiceContext, translate_errors
 from app.services.database import DatabaseAddress
+from app.services.evidence import EvidenceService
+from app.services.inventory import InventoryService
+from app.services.key_export import KeyExportService
 from app.services.keys import KeyService
+from app.services.people import PeopleService
+from app.services.reviews import ReviewService
 from app.services.settings import PolicyService
+from app.services.triage import TriageService
 from app.services.users import UserService
 from app.services.verification import Verifier
 
@@ -42,6 +50,14 @@ class Services:
     policy: PolicyService
     checkpoints: CheckpointService
     changes: ChangeFeed
+    attention: AttentionService
+    bulk: BulkService
+    reviews: ReviewService
+    people: PeopleService
+    key_export: KeyExportService
+    inventory: InventoryService
+    evidence: EvidenceService
+    triage: TriageService
     _verifiers: list[Verifier] = field(default_factory=list)
 
     @property
@@ -107,10 +123,18 @@ def open_services(
         engine=engine,
         context=context,
         hasher=the_hasher,
-        keys=KeyService(context, the_hasher, audit),
+        keys=(keys := KeyService(context, the_hasher, audit)),
         users=UserService(context),
         audit=audit,
-        policy=PolicyService(context),
+        policy=(policy := PolicyService(context)),
         checkpoints=CheckpointService(context),
         changes=ChangeFeed(context),
+        attention=AttentionService(context, keys, policy),
+        bulk=BulkService(context, keys),
+        reviews=ReviewService(context),
+        people=PeopleService(context, keys),
+        key_export=KeyExportService(keys),
+        inventory=InventoryService(context),
+        evidence=EvidenceService(context),
+        triage=TriageService(context, the_hasher, keys),
     )

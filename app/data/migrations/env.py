@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from alembic import context
 
-import app.data.checkpoint_models  # noqa: F401  (their tables belong to Base.metadata)
+import app.data.checkpoint_models  # their tables belong to Base.metadata
+import app.data.review_models  # noqa: F401  (the same)
 from app.data.models import Base
 
 connection = context.config.attributes.get("connection")

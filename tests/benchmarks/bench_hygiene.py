@@ -1,0 +1,795 @@
+"""Needs attention and bulk changes at 1,000,000 keys (issue 10's speed targets).
+
+    uv run python -m tests.benchmarks.bench_hygiene [--only sqlite,postgresql] [--keys 1000000]
+        [--repeat 15] [--bulk 10000] [--applies 2] [--sqlite PATH] [--reuse] [--keep]
+        [--explain] [--indexes] [--json OUT]
+
+Seeds its own database per dialect: SQLite in a temporary folder (or ``--sqlite PATH``,
+which ``--reuse`` keeps between runs), PostgreSQL as a new ``keyward_bench_<hex>`` database on
+the server of ``--postgres`` / ``KEYWARD_BENCH_POSTGRES_URL`` / ``KEYWARD_TEST_POSTGRES_URL``
+(whose login may create databases and roles), dropped afterwards with its per-database roles
+unless ``--keep`` (then its URL is printed and ``--postgres-db NAME --reuse`` uses it again).
+A dialect without a URL is skipped. The rows come from ``tests.benchmarks.seed`` (the same
+names, descriptions, owners and states as the search benchmark) with the hygiene columns
+re-drawn: expiries for 40 % of keys spread evenly over ±2 years around now, last use 0–400
+days ago for 80 % (never for the rest), 10 % empty descriptions, 2 % of the people
+deactivated (their keys revoked, except 25 that the database "forgot": the Owner deactivated
+group). The policy's maximum lifetime is 365 days (set through the policy service where the
+tree has it, else given to the attention service as its thresholds), stale after 90 days,
+warnings at 30/7/1 days.
+
+Measured warm, through the services the console uses, as the seed's ``bench-admin`` (role
+admin): ``Services.attention.page(group)`` (50 rows) and the next page, ``attention.count
+(group)``; ``Services.bulk.plan`` (revoke) over ``--bulk`` key ids drawn at random (about
+8 % already revoked, so skipped); ``Services.bulk.apply`` of such a plan (revoke) with a
+progress callback, ``--applies`` times on fresh key sets. Each case runs twice unmeasured
+(once for the dry run) and then ``--repeat`` times (counts and dry runs fewer); figures are
+medians with the worst run, and each median as a ratio to a floor measured in the same run on
+the same database through the raw driver: ``SELECT id FROM api_keys ORDER BY id LIMIT 50``
+for pages, ``SELECT count(*) FROM api_keys`` for counts, the bulk keys' rows read by key id
+in chunks of 500 for the dry run, and one single-row ``UPDATE … ; COMMIT`` per key for the
+apply. The apply is timed whole, with the gaps between progress callbacks (the GUI's
+progress bar moves at each) and a thread beside it asking for 5 ms sleeps and noting how
+late it wakes (what a GUI thread would feel of the GIL; the real apply runs off the GUI
+thread), beside the same thread's lateness on an idle process for the machine's own noise.
+
+``--explain`` prints each group's page and count statements with the database's plan
+(``EXPLAIN QUERY PLAN``; PostgreSQL ``EXPLAIN (ANALYZE, BUFFERS)``). ``--indexes`` measures the
+attention groups again after creating the indexes proposed in ``PROPOSED_INDEXES`` (a
+prototype of what the migration would add), so both sets of figures come from one run.
+
+Nothing is asserted: the figures are printed as a table (✗ marks a median over its budget)
+and, with ``--json``, saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import gc
+import json
+import os
+import random
+import secrets
+import statistics
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime, timedelta
+from itertools import pairwise
+from pathlib import Path
+from typing import Any, cast
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from app.data import search_schema
+from app.data.engine import create_engine
+from app.data.models import ApiKey
+from app.data.schema import upgrade
+from app.data.server import stored_table
+from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
+from app.domain.policy import REASON_OWNER_DEACTIVATED
+from app.domain.validation import end_of_day
+from app.services import Services, open_services
+from app.services.attention import AttentionCursor, AttentionGroup, Thresholds
+from app.services.bulk import BulkAction, BulkRequest
+from tests.benchmarks import seed as seeding
+from tests.benchmarks.seed import BENCH_ADMIN
+
+PAGE_BUDGET_MS = 50.0
+COUNT_BUDGET_MS = 500.0
+PLAN_BUDGET_MS = 2000.0
+STALL_BUDGET_MS = 50.0
+MAX_LIFETIME_DAYS = 365
+ORPHANS = 25
+RANDOM_SEED = 20261203
+ENV_URLS = ("KEYWARD_BENCH_POSTGRES_URL", "KEYWARD_TEST_POSTGRES_URL")
+
+#: Indexes ``--indexes`` tries: one statement for every dialect, as the migration would make
+#: them (``description`` costs nothing in the partial index, where it is always ''; with it
+#: SQLite counts the group from the index alone).
+PROPOSED_INDEXES: dict[str, str] = {
+    # Not used lately: both walks (never used, by created_at; used long ago, by last_used_at)
+    # and both counts, without reading the table.
+    "ix_api_keys_state_last_used_at_created_at": "CREATE INDEX "
+    "ix_api_keys_state_last_used_at_created_at ON api_keys "
+    "(state, last_used_at, created_at, id, expires_at)",
+    # No description: only the undocumented keys, in name order (SQLite and PostgreSQL).
+    "ix_api_keys_undocumented_name_id": "CREATE INDEX ix_api_keys_undocumented_name_id "
+    "ON api_keys (name, id, state, description) WHERE description = ''",
+    # Older than the maximum lifetime: counted from the index alone (would replace
+    # ix_api_keys_created_at_id, whose columns lead it).
+    "ix_api_keys_created_at_id_state": "CREATE INDEX ix_api_keys_created_at_id_state "
+    "ON api_keys (created_at, id, state)",
+}
+
+
+# ----------------------------------------------------------------------- figures
+
+
+@dataclass
+class Figure:
+    dialect: str
+    group: str  # "floor", "page", "next page", "count", "plan", "apply"
+    case: str
+    median_ms: float
+    worst_ms: float
+    runs: int
+    budget_ms: float | None = None
+    floor_ms: float | None = None
+    rows: int = 0
+    note: str = ""
+    cpu_ms: float = field(default_factory=lambda: last_cpu_ms)  # this thread's median CPU ms
+
+    @property
+    def ratio(self) -> float | None:
+        return self.median_ms / self.floor_ms if self.floor_ms else None
+
+    @property
+    def verdict(self) -> str:
+        if self.budget_ms is None:
+            return ""
+        return "ok" if self.median_ms <= self.budget_ms else "MISS"
+
+
+@dataclass
+class Apply:
+    dialect: str
+    keys: int
+    done: int
+    failed: int
+    seconds: float
+    per_key_ms: float
+    cpu_per_key_ms: float  # this thread's CPU time per key
+    floor_per_key_ms: float
+    progress_calls: int
+    gap_median_ms: float
+    gap_p99_ms: float
+    gap_longest_ms: float
+    sleeper_late_p99_ms: float
+    sleeper_late_worst_ms: float
+    idle_sleeper_late_p99_ms: float
+    idle_sleeper_late_worst_ms: float
+    #: Python's garbage collector during the apply (it holds the GIL while it runs).
+    gc_longest_ms: float = 0.0
+    gc_full_collections: int = 0
+
+
+@dataclass
+class Report:
+    figures: list[Figure] = field(default_factory=list)
+    applies: list[Apply] = field(default_factory=list)
+    seeding: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+#: The median CPU ms of this thread in the last ``measure`` (read right after it).
+last_cpu_ms = 0.0
+
+
+def measure(run: Callable[[], int], repeat: int, warm: int = 2) -> tuple[float, float, int]:
+    """(median ms, worst ms, rows of the last run) after ``warm`` unmeasured runs."""
+    global last_cpu_ms
+    rows = 0
+    for _ in range(warm):
+        rows = run()
+    samples = []
+    cpu = []
+    for _ in range(repeat):
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        rows = run()
+        samples.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.thread_time() - began_cpu) * 1000)
+    last_cpu_ms = statistics.median(cpu)
+    return statistics.median(samples), max(samples), rows
+
+
+def percentile(values: Sequence[float], share: float) -> float:
+    ordered = sorted(values) or [0.0]
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+class Sleeper:
+    """A thread asking for 5 ms sleeps and noting how late it wakes (as a GUI thread would
+    feel the GIL and the machine's load)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self.late: list[float] = []
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            began = time.perf_counter()
+            time.sleep(0.005)
+            self.late.append((time.perf_counter() - began) * 1000 - 5)
+
+    def __enter__(self) -> Sleeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# ----------------------------------------------------------------------- databases
+
+
+def server_url(given: str | None) -> str | None:
+    if given:
+        return given
+    for name in ENV_URLS:
+        if os.environ.get(name):
+            return os.environ[name]
+    return None
+
+
+@contextlib.contextmanager
+def sqlite_database(path: str | None) -> Iterator[str]:
+    if path:
+        yield f"sqlite:///{Path(path).resolve()}"
+        return
+    with tempfile.TemporaryDirectory(prefix="keyward-bench-hygiene-") as folder:
+        yield f"sqlite:///{Path(folder) / 'keyward.db'}"
+
+
+@contextlib.contextmanager
+def postgres_database(base: str, name: str | None, keep: bool) -> Iterator[str]:
+    """A database of our own on the server of ``base`` (made unless ``name`` is given)."""
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT", poolclass=sa.pool.NullPool)
+    name = name or f"keyward_bench_{secrets.token_hex(5)}"
+    with admin.connect() as connection:
+        exists = connection.exec_driver_sql(
+            "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+        ).first()
+        if exists is None:
+            connection.exec_driver_sql(f"CREATE DATABASE {name}")
+    url = make_url(base).set(database=name).render_as_string(hide_password=False)
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"kept PostgreSQL database {name} (--postgres-db {name} --reuse)", flush=True)
+        else:
+            from app.data.server import postgresql
+
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+                postgresql.drop_roles(connection, name)
+        admin.dispose()
+
+
+# ----------------------------------------------------------------------- seeding
+
+
+def hygiene_rows(
+    count: int,
+    users: Sequence[seeding.SeedUser],
+    rng: random.Random,
+    now: datetime,
+    secret_hash: str,
+) -> Iterator[dict[str, Any]]:
+    """The seed's rows with expiries, last use, descriptions and orphans re-drawn."""
+    orphans = 0
+    for row in seeding.key_rows(count, users, rng, now=now, secret_hash=secret_hash):
+        created: datetime = row["created_at"]
+        if rng.random() < 0.40:
+            expires = end_of_day((now + timedelta(days=rng.uniform(-730, 730))).date())
+            row["expires_at"] = max(expires, end_of_day(created.date()))
+        else:
+            row["expires_at"] = None
+        if rng.random() < 0.80:
+            used = now - timedelta(days=rng.uniform(0, 400))
+            if used < created:
+                used = created + (now - created) * rng.random()
+            if row["revoked_at"] is not None:
+                used = min(used, row["revoked_at"])
+            row["last_used_at"] = max(used.replace(second=0, microsecond=0), created)
+        else:
+            row["last_used_at"] = None
+        if rng.random() < 0.053:  # the seed leaves 5 % empty: about 10 % in all
+            row["description"] = ""
+        if (
+            orphans < ORPHANS
+            and row["revoked_reason"] == REASON_OWNER_DEACTIVATED
+            and rng.random() < 0.02
+        ):
+            orphans += 1
+            row.update(state="active", revoked_at=None, revoked_reason=None)
+        yield row
+
+
+def seed(url: str, keys: int, users: int) -> float:
+    """Seed ``keys`` keys (schema from the migrations); seconds spent."""
+    began = time.perf_counter()
+    rng = random.Random(RANDOM_SEED)
+    engine = create_engine(url)
+    dialect = engine.dialect.name
+    try:
+        upgrade(engine)
+        now = datetime.now(UTC)
+        people = seeding.insert_users(engine, seeding.user_rows(users, rng, now), rng)
+        owners = [user for user in people if user.login != BENCH_ADMIN]
+        with engine.begin() as connection:
+            search_schema.drop_search_structures(connection)
+        rows = hygiene_rows(keys, owners, rng, now, seeding.cheap_hash())
+        if dialect == "postgresql":
+            seeding._copy_keys(engine, rows)
+        else:
+            table = cast(sa.Table, ApiKey.__table__)
+            with engine.connect() as connection:
+                raw: Any = connection.connection.dbapi_connection
+                raw.execute("PRAGMA synchronous = OFF")
+                raw.execute("PRAGMA cache_size = -1000000")
+                done = 0
+                for batch in seeding._batches(rows, seeding.BATCH):
+                    with connection.begin():
+                        connection.execute(stored_table(table, dialect).insert(), batch)
+                    done += len(batch)
+                    print(f"  {done:>9,} keys", end="\r", flush=True)
+                raw.execute("PRAGMA synchronous = NORMAL")
+        print(f"  keys inserted in {time.perf_counter() - began:.0f} s", flush=True)
+        with engine.begin() as connection:
+            if dialect == "postgresql":
+                connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
+            search_schema.create_search_structures(connection)
+            if dialect == "sqlite":
+                connection.exec_driver_sql(
+                    "INSERT INTO api_keys_fts(api_keys_fts) VALUES('rebuild')"
+                )
+        seeding.analyze(engine)
+        if dialect == "sqlite":
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+    return time.perf_counter() - began
+
+
+def key_count(url: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            if not sa.inspect(connection).has_table("api_keys"):
+                return 0
+            return int(connection.exec_driver_sql("SELECT count(*) FROM api_keys").scalar_one())
+    finally:
+        engine.dispose()
+
+
+# ----------------------------------------------------------------------- the raw floors
+
+
+class Raw:
+    """The driver's own connection on the same database (the floor's path)."""
+
+    def __init__(self, services: Services) -> None:
+        self.dialect = services.engine.dialect.name
+        self._connection = services.engine.raw_connection()
+        self.mark = "?" if self.dialect == "sqlite" else "%s"
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+            return list(cursor.fetchall())
+        finally:
+            cursor.close()
+
+    def write(self, sql: str, params: Sequence[Any]) -> None:
+        cursor = self._connection.cursor()
+        try:
+            cursor.execute(sql, tuple(params))
+        finally:
+            cursor.close()
+        self._connection.commit()
+
+    def end(self) -> None:
+        """Close the read transaction the driver opened (PostgreSQL), so nothing waits on it."""
+        self._connection.commit()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+# ----------------------------------------------------------------------- the attention groups
+
+
+def with_lifetime(services: Services) -> str:
+    """Make the policy's maximum lifetime 365 days (through the policy where it can be)."""
+    setter = getattr(services.policy, "set_max_lifetime", None)
+    if setter is not None:
+        setter(MAX_LIFETIME_DAYS)
+        return "policy.set_max_lifetime(365)"
+    attention = services.attention
+    read = attention.thresholds
+
+    def thresholds() -> Thresholds:
+        rules = read()  # the policy is still read on every call, as the console's call would
+        if rules.max_lifetime_days is None:
+            rules = dataclasses.replace(rules, max_lifetime_days=MAX_LIFETIME_DAYS)
+        return rules
+
+    attention.thresholds = thresholds  # type: ignore[method-assign]
+    return "this tree's policy has no maximum lifetime: thresholds() given 365 days"
+
+
+def measure_attention(services: Services, raw: Raw, repeat: int, label: str = "") -> list[Figure]:
+    dialect = raw.dialect
+    page_floor, page_floor_worst, _ = measure(
+        lambda: len(raw.rows("SELECT id FROM api_keys ORDER BY id LIMIT 50")), repeat
+    )
+    page_floor_cpu = last_cpu_ms
+    count_floor, count_floor_worst, total = measure(
+        lambda: int(raw.rows("SELECT count(*) FROM api_keys")[0][0]), max(5, repeat // 2)
+    )
+    raw.end()
+    figures = [
+        Figure(dialect, "floor", f"SELECT id … ORDER BY id LIMIT 50{label}", page_floor,
+               page_floor_worst, repeat, rows=50, cpu_ms=page_floor_cpu),
+        Figure(dialect, "floor", f"SELECT count(*) FROM api_keys{label}", count_floor,
+               count_floor_worst, max(5, repeat // 2), rows=total),
+    ]  # fmt: skip
+    attention = services.attention
+    for group in AttentionGroup:
+
+        def first(g: AttentionGroup = group) -> int:
+            return len(attention.page(g).items)
+
+        def how_many(g: AttentionGroup = group) -> int:
+            return attention.count(g)
+
+        median, worst, rows = measure(first, repeat)
+        figures.append(
+            Figure(dialect, "page", f"{group.value}{label}", median, worst, repeat,
+                   PAGE_BUDGET_MS, page_floor, rows)
+        )  # fmt: skip
+        after = attention.page(group).next_after
+        if after is not None:
+
+            def following(g: AttentionGroup = group, cursor: AttentionCursor = after) -> int:
+                return len(attention.page(g, cursor).items)
+
+            median, worst, rows = measure(following, repeat)
+            figures.append(
+                Figure(dialect, "next page", f"{group.value}{label}", median, worst, repeat,
+                       PAGE_BUDGET_MS, page_floor, rows)
+            )  # fmt: skip
+        runs = max(5, repeat // 2)
+        median, worst, rows = measure(how_many, runs)
+        figures.append(
+            Figure(dialect, "count", f"{group.value}{label}", median, worst, runs,
+                   COUNT_BUDGET_MS, count_floor, rows)
+        )  # fmt: skip
+        for figure in figures[-3:]:
+            if figure.case == f"{group.value}{label}":
+                print(
+                    f"  {dialect:<10} {figure.group:<9} {figure.case:<40} "
+                    f"{figure.median_ms:9.2f} ms  ({figure.rows:,} rows)",
+                    flush=True,
+                )
+    return figures
+
+
+def statements(services: Services, group: AttentionGroup) -> list[tuple[str, sa.Select[Any]]]:
+    """The statements ``page`` (first page) and ``count`` send for ``group`` (an admin)."""
+    attention: Any = services.attention
+    rules = attention.thresholds()
+    now = services.context.clock()
+    found: list[tuple[str, sa.Select[Any]]] = []
+    table = cast(sa.Table, ApiKey.__table__)
+    for number, segment in enumerate(attention._segments(group, rules, now)):
+        page = sa.select(table).where(segment.where).order_by(segment.order, table.c.id).limit(51)
+        count = sa.select(sa.func.count()).select_from(table).where(segment.where)
+        if getattr(segment, "few", False):  # the page finds the members' ids first
+            page = sa.select(table.c.id).where(segment.where).limit(1001)
+        found.append((f"{group.value} segment {number}: page", page))
+        found.append((f"{group.value} segment {number}: count", count))
+    return found
+
+
+def explain(services: Services) -> None:
+    engine = services.engine
+    dialect = engine.dialect.name
+    prefix = "EXPLAIN QUERY PLAN " if dialect == "sqlite" else "EXPLAIN (ANALYZE, BUFFERS) "
+    for group in AttentionGroup:
+        for title, statement in statements(services, group):
+            compiled = statement.compile(
+                dialect=engine.dialect, compile_kwargs={"render_postcompile": True}
+            )
+            sql = str(compiled)
+            processors: Any = compiled._bind_processors
+            values = {
+                name: processors[name](value) if name in processors else value
+                for name, value in compiled.params.items()
+            }
+            params: Any = (
+                tuple(values[name] for name in compiled.positiontup or ())
+                if dialect == "sqlite"
+                else values
+            )
+            with engine.connect() as connection:
+                began = time.perf_counter()
+                plan = connection.exec_driver_sql(prefix + sql, params).all()
+                took = (time.perf_counter() - began) * 1000
+            print(f"\n--- {dialect}: {title} ({took:.1f} ms)\n{' '.join(sql.split())}")
+            for line in plan:
+                print("   ", " | ".join(str(part) for part in line))
+
+
+def create_indexes(services: Services) -> list[str]:
+    engine = services.engine
+    dialect = engine.dialect.name
+    made = []
+    with engine.begin() as connection:
+        if dialect == "postgresql":
+            connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '512MB'")
+        for name, statement in PROPOSED_INDEXES.items():
+            began = time.perf_counter()
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+            connection.exec_driver_sql(statement)
+            made.append(f"{name} built in {time.perf_counter() - began:.1f} s")
+    seeding.analyze(engine)
+    return made
+
+
+def drop_indexes(services: Services) -> None:
+    with services.engine.begin() as connection:
+        for name in PROPOSED_INDEXES:
+            connection.exec_driver_sql(f"DROP INDEX IF EXISTS {name}")
+    seeding.analyze(services.engine)
+
+
+# ----------------------------------------------------------------------- bulk
+
+
+def bulk_ids(raw: Raw, count: int, sets: int, rng: random.Random) -> list[list[str]]:
+    """``sets`` disjoint random sets of ``count`` key ids (first: any state, for the dry
+    run; the rest: not revoked, for the applies)."""
+    every = [(row[0], row[1]) for row in raw.rows("SELECT key_id, state FROM api_keys")]
+    raw.end()
+    rng.shuffle(every)
+    chosen = [[key_id for key_id, _ in every[:count]]]
+    left = iter(key_id for key_id, state in every[count:] if state != "revoked")
+    for _ in range(sets - 1):
+        chosen.append([next(left) for _ in range(count)])
+    return chosen
+
+
+def measure_plan(services: Services, raw: Raw, ids: list[str], repeat: int) -> list[Figure]:
+    dialect = raw.dialect
+    request = BulkRequest(BulkAction.REVOKE, reason="hygiene benchmark")
+
+    def bare() -> int:
+        found = 0
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ", ".join([raw.mark] * len(chunk))
+            found += len(raw.rows(f"SELECT * FROM api_keys WHERE key_id IN ({marks})", chunk))
+        raw.end()
+        return found
+
+    floor, floor_worst, found = measure(bare, repeat, warm=1)
+    floor_cpu = last_cpu_ms
+    plan = services.bulk.plan(request, ids)
+    note = f"{len(plan.changes):,} change, {len(plan.skipped):,} skipped"
+    median, worst, _ = measure(lambda: len(services.bulk.plan(request, ids).changes), repeat, 1)
+    print(f"  {dialect:<10} dry run {len(ids):,} keys {median:9.1f} ms ({note})", flush=True)
+    return [
+        Figure(dialect, "floor", f"{len(ids):,} rows by key id, chunks of 500", floor,
+               floor_worst, repeat, rows=found, cpu_ms=floor_cpu),
+        Figure(dialect, "plan", f"revoke, {len(ids):,} key ids", median, worst, repeat,
+               PLAN_BUDGET_MS, floor, len(ids), note),
+    ]  # fmt: skip
+
+
+def write_floor(raw: Raw, ids: list[str], runs: int = 300) -> float:
+    """Median ms of one single-row write transaction through the driver (a no-op UPDATE)."""
+    samples = []
+    sql = f"UPDATE api_keys SET version = version WHERE key_id = {raw.mark}"
+    for key_id in ids[:runs]:
+        began = time.perf_counter()
+        raw.write(sql, (key_id,))
+        samples.append((time.perf_counter() - began) * 1000)
+    return statistics.median(samples)
+
+
+def measure_apply(services: Services, raw: Raw, ids: list[str], floor_ids: list[str]) -> Apply:
+    dialect = raw.dialect
+    request = BulkRequest(BulkAction.REVOKE, reason="hygiene benchmark")
+    plan = services.bulk.plan(request, ids)
+    floor = write_floor(raw, floor_ids)
+    calls: list[float] = []
+
+    def progress(done: int, total: int) -> bool:
+        calls.append(time.perf_counter())
+        return True
+
+    pauses: list[tuple[int, float]] = []
+    started: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(time.perf_counter())
+        elif started:
+            pauses.append((info["generation"], (time.perf_counter() - started.pop()) * 1000))
+
+    with Sleeper() as idle:
+        time.sleep(3)
+    gc.callbacks.append(on_gc)
+    with Sleeper() as busy:
+        began, began_cpu = time.perf_counter(), time.thread_time()
+        result = services.bulk.apply(plan, progress)
+        seconds, cpu = time.perf_counter() - began, time.thread_time() - began_cpu
+    gc.callbacks.remove(on_gc)
+    gaps = [(b - a) * 1000 for a, b in pairwise([began, *calls])]
+    figure = Apply(
+        dialect,
+        len(plan.changes),
+        len(result.done),
+        len(result.failed),
+        seconds,
+        seconds * 1000 / max(1, len(plan.changes)),
+        cpu * 1000 / max(1, len(plan.changes)),
+        floor,
+        len(calls),
+        statistics.median(gaps),
+        percentile(gaps, 0.99),
+        max(gaps),
+        percentile(busy.late, 0.99),
+        max(busy.late, default=0.0),
+        percentile(idle.late, 0.99),
+        max(idle.late, default=0.0),
+        max((ms for _, ms in pauses), default=0.0),
+        sum(1 for generation, _ in pauses if generation == 2),
+    )
+    print(
+        f"  {dialect:<10} apply {figure.keys:,} revokes in {seconds:.1f} s "
+        f"({figure.per_key_ms:.2f} ms/key, floor {floor:.2f}); gaps median "
+        f"{figure.gap_median_ms:.1f} / p99 {figure.gap_p99_ms:.1f} / longest "
+        f"{figure.gap_longest_ms:.1f} ms; sleeper late p99 {figure.sleeper_late_p99_ms:.1f} / "
+        f"worst {figure.sleeper_late_worst_ms:.1f} ms (idle {figure.idle_sleeper_late_p99_ms:.1f}"
+        f" / {figure.idle_sleeper_late_worst_ms:.1f}); longest GC pause "
+        f"{figure.gc_longest_ms:.1f} ms ({figure.gc_full_collections} full)",
+        flush=True,
+    )
+    return figure
+
+
+# ----------------------------------------------------------------------- one dialect
+
+
+def run_dialect(url: str, args: argparse.Namespace, report: Report) -> None:
+    dialect = make_url(url).get_backend_name()
+    have = key_count(url) if args.reuse else 0
+    if have >= args.keys:
+        print(f"{dialect}: reusing {have:,} keys", flush=True)
+    else:
+        print(f"{dialect}: seeding {args.keys:,} keys", flush=True)
+        report.seeding[dialect] = seed(url, args.keys, args.users)
+        print(f"{dialect}: seeded in {report.seeding[dialect]:.0f} s", flush=True)
+    if args.seed_only:
+        return
+    services = open_services(url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN)
+    raw = Raw(services)
+    try:
+        report.notes.append(f"{dialect}: {with_lifetime(services)}")
+        if args.explain:
+            explain(services)
+        if not args.skip_attention:
+            report.figures += measure_attention(services, raw, args.repeat)
+        if args.indexes:
+            report.notes += [f"{dialect}: {line}" for line in create_indexes(services)]
+            if args.explain:
+                explain(services)
+            report.figures += measure_attention(services, raw, args.repeat, " +indexes")
+            if not args.keep_indexes:
+                drop_indexes(services)
+        if args.applies >= 0 and args.bulk:
+            rng = random.Random(RANDOM_SEED + 1)
+            sets = bulk_ids(raw, args.bulk, 2 + args.applies, rng)
+            report.figures += measure_plan(services, raw, sets[0], max(3, args.repeat // 3))
+            for ids in sets[2:]:
+                report.applies.append(measure_apply(services, raw, ids, sets[1]))
+    finally:
+        raw.close()
+        services.close()
+
+
+# ----------------------------------------------------------------------- output
+
+
+def print_report(report: Report) -> None:
+    load = os.getloadavg()
+    print(f"\nload average {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} on {os.cpu_count()} CPUs")
+    for note in report.notes:
+        print(f"note: {note}")
+    print(
+        f"\n{'dialect':<10} {'what':<9} {'case':<44} {'budget':>7} {'median':>10} "
+        f"{'worst':>10} {'CPU':>9} {'×floor':>8} {'rows':>9}"
+    )
+    for f in report.figures:
+        budget = "" if f.budget_ms is None else f"{f.budget_ms:g}"
+        ratio = "" if f.ratio is None else f"{f.ratio:.1f}"
+        miss = "  ✗" if f.verdict == "MISS" else ""
+        print(
+            f"{f.dialect:<10} {f.group:<9} {f.case:<44} {budget:>7} {f.median_ms:8.2f}ms "
+            f"{f.worst_ms:8.2f}ms {f.cpu_ms:7.2f}ms {ratio:>8} {f.rows:>9,}{miss}"
+            + (f"  {f.note}" if f.note else "")
+        )
+    for a in report.applies:
+        print(
+            f"{a.dialect:<10} apply     revoke {a.keys:,}: {a.seconds:.1f} s, "
+            f"{a.per_key_ms:.2f} ms/key (CPU {a.cpu_per_key_ms:.2f}) = "
+            f"{a.per_key_ms / a.floor_per_key_ms:.1f}× a bare "
+            f"single-row write ({a.floor_per_key_ms:.2f} ms); {a.done:,} done, {a.failed} failed; "
+            f"{a.progress_calls:,} progress calls, gap median {a.gap_median_ms:.1f} / p99 "
+            f"{a.gap_p99_ms:.1f} / longest {a.gap_longest_ms:.1f} ms; 5 ms sleeper late p99 "
+            f"{a.sleeper_late_p99_ms:.1f} / worst {a.sleeper_late_worst_ms:.1f} ms (idle "
+            f"{a.idle_sleeper_late_p99_ms:.1f} / {a.idle_sleeper_late_worst_ms:.1f}); longest GC "
+            f"pause {a.gc_longest_ms:.1f} ms ({a.gc_full_collections} full collections)"
+        )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", default="sqlite,postgresql", help="dialects, comma-separated")
+    parser.add_argument("--keys", type=int, default=1_000_000)
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--bulk", type=int, default=10_000, help="keys per dry run and apply")
+    parser.add_argument("--applies", type=int, default=2, help="bulk revokes measured")
+    parser.add_argument("--sqlite", help="SQLite file to use (kept; default: a temp file)")
+    parser.add_argument("--postgres", help="server URL (default: $KEYWARD_BENCH_POSTGRES_URL)")
+    parser.add_argument("--postgres-db", help="this database (made if missing; with --reuse)")
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
+    parser.add_argument("--keep", action="store_true", help="do not drop the PostgreSQL db")
+    parser.add_argument("--explain", action="store_true", help="print the groups' plans")
+    parser.add_argument("--indexes", action="store_true", help="again with PROPOSED_INDEXES")
+    parser.add_argument("--keep-indexes", action="store_true", help="leave them in place")
+    parser.add_argument("--skip-attention", action="store_true", help="bulk figures only")
+    parser.add_argument("--seed-only", action="store_true", help="seed, measure nothing")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args(argv)
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    report = Report()
+    began = datetime.now(UTC)
+    if "sqlite" in wanted:
+        with sqlite_database(args.sqlite) as url:
+            run_dialect(url, args, report)
+    if "postgresql" in wanted:
+        base = server_url(args.postgres)
+        if base is None:
+            print("postgresql: no server URL, skipped")
+        else:
+            with postgres_database(base, args.postgres_db, args.keep) as url:
+                run_dialect(url, args, report)
+    print_report(report)
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "began": began.isoformat(),
+                    "ended": datetime.now(UTC).isoformat(),
+                    "load": os.getloadavg(),
+                    "notes": report.notes,
+                    "seeding_seconds": report.seeding,
+                    "figures": [
+                        {**asdict(f), "ratio": f.ratio, "verdict": f.verdict}
+                        for f in report.figures
+                    ],
+                    "applies": [asdict(a) for a in report.applies],
+                },
+                indent=2,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
