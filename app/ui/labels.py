@@ -49,6 +49,9 @@ _ACTION = {
     AuditAction.AUDIT_REANCHORED: QT_TRANSLATE_NOOP("Labels", "Chain re-anchored"),
     AuditAction.SIGNING_KEY_REGISTERED: QT_TRANSLATE_NOOP("Labels", "Signing key registered"),
     AuditAction.AUDIT_CHECKPOINT: QT_TRANSLATE_NOOP("Labels", "Checkpoint signed"),
+    AuditAction.REVIEW_STARTED: QT_TRANSLATE_NOOP("Labels", "Access review started"),
+    AuditAction.REVIEW_ANSWERED: QT_TRANSLATE_NOOP("Labels", "Access review answered"),
+    AuditAction.REVIEW_CLOSED: QT_TRANSLATE_NOOP("Labels", "Access review closed"),
 }
 
 #: A key's fields as an audit event's changes name them (``app.services.keys.snapshot``).

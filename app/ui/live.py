@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from app.domain.errors import KeywardError, NotFound
+from app.domain.sorting import SortField
 from app.services import Services
 from app.services.changes import Changes
 from app.services.dto import KeyDTO
+from app.ui.operations import KeyOperations
+from app.ui.screens.keys import KeysScreen
 from app.ui.tasks import TaskHandle, TaskRunner
 
 #: How often an open window asks; a change shows within this plus one round trip.
@@ -140,3 +143,36 @@ class LiveUpdates(QObject):
         self._in_flight = None
         if not isinstance(error, KeywardError):
             self._tasks.report_if_bug(error)
+
+
+def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperations) -> None:
+    """Others' changes reach the Keys view the way this window's own do.
+
+    A changed key that is listed is repainted through the operations' ``key_changed`` (so
+    the detail panel and the summary follow); a key that is gone leaves through
+    ``key_removed``; a new key is inserted at the top when the list shows every key newest
+    first — under a search, filter or other sort its place is unknown, so only the count and
+    the summary move until the next reload (F5), rather than the rows jumping under the user.
+    """
+
+    def changed(dtos: list[KeyDTO]) -> None:
+        model = screen.model
+        listed = [dto for dto in dtos if model.row_of(dto.key_id) is not None]
+        operations.announce_changed(listed)
+        new = [dto for dto in dtos if model.row_of(dto.key_id) is None]
+        if not new:
+            return
+        query = model.query
+        if not model.is_filtered and query.sort is SortField.CREATED and query.descending:
+            for dto in sorted(new, key=lambda key: key.created_at):
+                model.insert_key(dto, 0)
+        screen.load_summary()
+
+    def removed(key_ids: list[str]) -> None:
+        for key_id in key_ids:
+            if screen.model.row_of(key_id) is not None:
+                operations.key_removed.emit(key_id)
+
+    live.keys_changed.connect(changed)
+    live.keys_removed.connect(removed)
+    live.reload_needed.connect(screen.refresh)

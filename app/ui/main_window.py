@@ -1,42 +1,92 @@
-"""The console's main window: menus, the message banner, the status bar and the screens.
+"""The console's main window: menus, the message banner, the status bar and the workspaces.
 
 The window composes parts and owns what they share — the task runner's results, the key
 operations, the operator and the one error banner; the features live in the screens
 (``app/ui/screens/``). Known errors land in the non-blocking banner (with Retry when the
 database went away); bugs go to the error presenter's report.
+
+Workspaces (Keys, Audit, People, Policy, Needs attention, Reviews) sit in one stack, reached
+from the side bar, the View menu and Ctrl+1…6; each is registered once with
+:meth:`MainWindow.register_workspace`
+(its name, icon, widget, shortcut and which operators see it). The one open when the window
+closed opens again next time, if the operator's role still shows it.
 """
 
 from __future__ import annotations
 
 import platform
+from collections.abc import Callable
+from dataclasses import dataclass
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QSize, Qt, Signal, Slot, qVersion
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.domain.errors import DatabaseError
-from app.domain.roles import Action, can
+from app.domain.roles import Action, Role, can
 from app.services import Services
 from app.services.dto import Operator
 from app.ui.errors import ErrorPresenter
 from app.ui.help import close_help, help_page, show_help
 from app.ui.labels import role_label
+from app.ui.live import LiveUpdates, follow_in_keys
 from app.ui.operations import KeyOperations
+from app.ui.reminders import Reminders, show_in
 from app.ui.resources import icon
+from app.ui.screens.attention import AttentionScreen
+from app.ui.screens.audit import AuditScreen, sees_audit
 from app.ui.screens.keys import KeysScreen
+from app.ui.screens.people import PeopleScreen
+from app.ui.screens.policy import PolicyScreen
+from app.ui.screens.reviews import ReviewsScreen
 from app.ui.settings import WindowSettings, fit_to_screen
 from app.ui.tasks import TaskRunner
 from app.ui.text import arg
 from app.ui.widgets import confirm
-from app.ui.widgets.banner import Banner
+from app.ui.widgets.banner import Banner, Tone
 from app.ui.widgets.keys_toolbar import SEARCH_DEBOUNCE_MS
+from app.ui.widgets.nav_bar import NavBar
 
-__all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow"]
+__all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow", "Workspace"]
 
 DEFAULT_SIZE = QSize(1280, 800)
+#: Below this window width the side bar shows its icons only.
+COMPACT_NAV_WIDTH = 1000
+KEYS, AUDIT, PEOPLE, POLICY = "keys", "audit", "people", "policy"
+ATTENTION, REVIEWS = "attention", "reviews"
+
+
+def _everyone(operator: Operator | None) -> bool:
+    return True
+
+
+def _people_of_the_console(operator: Operator | None) -> bool:
+    """Everyone who works in the console (a verifier is a service login, not a person)."""
+    return operator is not None and operator.role is not Role.VERIFIER
+
+
+@dataclass(eq=False)
+class Workspace:
+    """One page of the window: its side-bar item, its View-menu action, who sees it."""
+
+    name: str
+    title: str
+    widget: QWidget
+    action: QAction
+    visible: Callable[[Operator | None], bool]
+    started: bool = False
 
 
 def keyward_version() -> str:
@@ -79,6 +129,9 @@ class MainWindow(QMainWindow):
         presenter.set_window(self)
 
         self.operations = KeyOperations(services, tasks, self)
+        self.workspaces: dict[str, Workspace] = {}
+        #: The workspace to open once the operator's role is known (remembered from last run).
+        self._wanted_workspace: str | None = self._settings.workspace(KEYS)
         self._build()
         self._connect()
         self._settings.restore_geometry(self, DEFAULT_SIZE)
@@ -96,6 +149,30 @@ class MainWindow(QMainWindow):
         self._build_actions()
         central = QWidget(self)
         central.setObjectName("centralArea")
+        self.nav = NavBar(central)
+        self.nav.activated.connect(self.switch_to)
+        content = QWidget(central)
+        content.setObjectName("workspaceArea")
+        self.banner = Banner("errorBanner", parent=content)
+        self.stack = QStackedWidget(content)
+        self.stack.setObjectName("workspaceStack")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(18, 14, 18, 6)
+        column.setSpacing(8)
+        column.addWidget(self.banner)
+        column.addWidget(self.stack, 1)
+        self._content_column = column
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(content, 1)
+        self.setCentralWidget(central)
+        self._build_workspaces()
+        self._build_live()
+        self._build_status_bar()
+
+    def _build_workspaces(self) -> None:
         self.keys = KeysScreen(
             self._services,
             self._tasks,
@@ -103,15 +180,116 @@ class MainWindow(QMainWindow):
             self.refresh_action,
             self.create_action,
             self._settings,
-            central,
+            self.stack,
         )
-        self.banner = Banner("errorBanner", parent=central)
-        self.keys.add_banner(self.banner)
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(18, 14, 18, 6)
-        layout.addWidget(self.keys, 1)
-        self.setCentralWidget(central)
-        self._build_status_bar()
+        self.register_workspace(
+            KEYS, self.tr("Keys"), "key", self.keys, "Ctrl+1", _everyone, started=True
+        )
+        self.audit = AuditScreen(self._services, self._tasks, self.stack)
+        self.register_workspace(AUDIT, self.tr("Audit"), "audit", self.audit, "Ctrl+2", sees_audit)
+        self.keys.panel.activity.show_in_audit_log.connect(self.show_audit_for_key)
+        # Changes made in this window add events; the live feed (app/ui/live.py) can connect
+        # its ``changes_seen`` to ``self.audit.trail_changed`` for everyone else's.
+        for signal in (
+            self.operations.key_changed,
+            self.operations.key_created,
+            self.operations.key_removed,
+        ):
+            signal.connect(self.audit.trail_changed)
+        people = PeopleScreen(self._services, self._tasks, self.operations, self.stack)
+        self.register_workspace(
+            PEOPLE, self.tr("People"), "user", people, "Ctrl+3", _people_of_the_console
+        )
+        policy = PolicyScreen(self._services, self._tasks, self.stack)
+        self.register_workspace(
+            POLICY, self.tr("Policy"), "policy", policy, "Ctrl+4", _people_of_the_console
+        )
+        self.attention = AttentionScreen(self._services, self._tasks, self.stack)
+        self.register_workspace(
+            ATTENTION,
+            self.tr("Needs attention"),
+            "warning",
+            self.attention,
+            "Ctrl+5",
+            _people_of_the_console,
+        )
+        self.attention.count_changed.connect(lambda count: self.nav.set_badge(ATTENTION, count))
+        self.attention.keys_changed.connect(self.operations.announce_changed)
+        self.reviews = ReviewsScreen(self._services, self._tasks, self.stack)
+        self.register_workspace(
+            REVIEWS, self.tr("Reviews"), "enable", self.reviews, "Ctrl+6", _people_of_the_console
+        )
+        self.reviews.waiting_changed.connect(lambda count: self.nav.set_badge(REVIEWS, count))
+
+    def _build_live(self) -> None:
+        """Others' changes appear by themselves; reminders say what waits on the operator."""
+        self.live = LiveUpdates(self._services, self._tasks, self)
+        follow_in_keys(self.live, self.keys, self.operations)
+        self.live.changes_seen.connect(self.audit.trail_changed)
+        self.live.changes_seen.connect(lambda _changes: self.attention.refresh_counts())
+        self.live.people_changed.connect(self._refresh_started(PEOPLE))
+        self.reviews.keys_changed.connect(lambda _ids: self.live.poll())
+        self.reminder_banner = Banner(
+            "reminderBanner", tone=Tone.INFO, accessible_name=self.tr("Reminder"), parent=self
+        )
+        self._content_column.insertWidget(1, self.reminder_banner)
+        self.reminders = Reminders(self._services, self._tasks, self._settings.store, self)
+        show_in(
+            self.reminders,
+            self.reminder_banner,
+            self,
+            open_reviews=lambda: self.switch_to(REVIEWS),
+            open_attention=lambda: self.switch_to(ATTENTION),
+        )
+
+    def _refresh_started(self, name: str) -> Callable[[], None]:
+        def refresh() -> None:
+            workspace = self.workspaces.get(name)
+            refresh_page = getattr(workspace.widget, "refresh", None) if workspace else None
+            if workspace is not None and workspace.started and refresh_page is not None:
+                refresh_page()
+
+        return refresh
+
+    def register_workspace(
+        self,
+        name: str,
+        title: str,
+        icon_name: str,
+        widget: QWidget,
+        shortcut: str,
+        visible: Callable[[Operator | None], bool],
+        *,
+        started: bool = False,
+    ) -> Workspace:
+        """Add a workspace: a side-bar item ``nav<Name>``, a View-menu action, a shortcut.
+
+        ``visible(operator)`` says who sees it (None while the role is being read). The
+        widget's ``set_operator``, ``status_message`` and ``error_occurred`` are used when it
+        has them; the first time it is shown its ``activate()`` (or ``refresh()``) runs.
+        """
+        object_name = "nav" + name[:1].upper() + name[1:]
+        self.nav.add_item(name, object_name, icon(icon_name), title, shortcut)
+        action = QAction(icon(icon_name), title, self)
+        action.setObjectName(f"show{name[:1].upper()}{name[1:]}Action")
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: self.switch_to(name))
+        self._view_group.addAction(action)
+        self._view_menu.addAction(action)
+        self.stack.addWidget(widget)
+        workspace = Workspace(name, title, widget, action, visible, started)
+        self.workspaces[name] = workspace
+        status_message = getattr(widget, "status_message", None)
+        if status_message is not None:
+            status_message.connect(self.show_status)
+        error_occurred = getattr(widget, "error_occurred", None)
+        if error_occurred is not None and widget is not self.keys:
+            error_occurred.connect(self.report_error)
+        if self.stack.count() == 1:
+            self._show_workspace(workspace)
+        self._apply_visibility(workspace)
+        return workspace
 
     def _build_actions(self) -> None:
         self.create_action = self._action("add", self.tr("&Create API Key…"), "createKeyAction")
@@ -121,7 +299,15 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh)
         find = self._action("search", self.tr("&Find…"), "findAction")
         find.setShortcut(QKeySequence.StandardKey.Find)
-        find.triggered.connect(lambda: self.keys.toolbar.focus_search())
+        find.triggered.connect(self._find)
+        self.leak_action = self._action(
+            "warning", self.tr("Find &Leaked Keys…"), "findLeakedKeysAction"
+        )
+        self.leak_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.leak_action.setToolTip(
+            self.tr("Paste text (a log, a chat message) and find the Keyward keys in it")
+        )
+        self.leak_action.triggered.connect(self.find_leaked_keys)
         quit_action = self._action("", self.tr("&Quit"), "quitAction")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.setMenuRole(QAction.MenuRole.QuitRole)
@@ -136,7 +322,13 @@ class MainWindow(QMainWindow):
         for action in (self.create_action, find, self.refresh_action):
             keys_menu.addAction(action)
         keys_menu.addSeparator()
+        keys_menu.addAction(self.leak_action)
+        keys_menu.addSeparator()
         keys_menu.addAction(quit_action)
+        self._view_menu: QMenu = self.menuBar().addMenu(self.tr("&View"))
+        self._view_menu.setObjectName("viewMenu")
+        self._view_group = QActionGroup(self)
+        self._view_group.setExclusive(True)
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         help_menu.addAction(help_action)
         help_menu.addSeparator()
@@ -177,8 +369,13 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def refresh(self) -> None:
-        """F5: reload the list, the summary and the open key's history."""
+        """F5: reload the list, the summary and the open key's history (and the open page)."""
         self.keys.refresh()
+        current = self.current_workspace()
+        if current is not None and current.widget is not self.keys and current.started:
+            refresh = getattr(current.widget, "refresh", None)
+            if refresh is not None:
+                refresh()
         if self._operator is None:
             self.load_operator()
 
@@ -215,12 +412,27 @@ class MainWindow(QMainWindow):
         """Show what the operator's role allows; the services enforce it regardless."""
         self._operator = operator
         self.keys.set_operator(operator)
+        for workspace in self.workspaces.values():
+            set_operator = getattr(workspace.widget, "set_operator", None)
+            if workspace.widget is not self.keys and set_operator is not None:
+                set_operator(operator)
+        for workspace in self.workspaces.values():
+            self._apply_visibility(workspace)
+        self._open_wanted_workspace()
         self.create_action.setEnabled(
             operator is not None and can(operator.role, Action.CREATE_OWN_KEY)
+        )
+        self.leak_action.setEnabled(
+            operator is not None and can(operator.role, Action.READ_OWN_KEYS)
         )
         if operator is None:
             self._operator_label.setText("")
             return
+        if operator.role is not Role.VERIFIER and not self._is_closed:
+            self.live.start()
+            self.reminders.start()
+            self.attention.refresh_counts()
+            self.reviews.refresh()
         self._operator_label.setText(
             arg(self.tr("%1 · %2"), operator.login, role_label(operator.role))
         )
@@ -232,6 +444,111 @@ class MainWindow(QMainWindow):
     @property
     def operator(self) -> Operator | None:
         return self._operator
+
+    # ================================================================== workspaces
+
+    def current_workspace(self) -> Workspace | None:
+        widget = self.stack.currentWidget()
+        for workspace in self.workspaces.values():
+            if workspace.widget is widget:
+                return workspace
+        return None
+
+    def is_workspace_visible(self, name: str) -> bool:
+        workspace = self.workspaces.get(name)
+        return workspace is not None and workspace.visible(self._operator)
+
+    @Slot(str)
+    def switch_to(self, name: str) -> bool:
+        """Open workspace ``name`` if the operator's role shows it; whether it is open."""
+        workspace = self.workspaces.get(name)
+        if workspace is None or not workspace.visible(self._operator):
+            current = self.current_workspace()
+            if current is not None:
+                self.nav.set_current(current.name)  # undo a click on a hidden item
+            return False
+        self._wanted_workspace = None  # the user chose: the remembered one no longer counts
+        self._show_workspace(workspace)
+        self._focus_workspace(workspace)
+        return True
+
+    def _show_workspace(self, workspace: Workspace) -> None:
+        self.stack.setCurrentWidget(workspace.widget)
+        self.nav.set_current(workspace.name)
+        workspace.action.setChecked(True)
+        if not workspace.started:
+            workspace.started = True
+            start = getattr(workspace.widget, "activate", None) or getattr(
+                workspace.widget, "refresh", None
+            )
+            if start is not None:
+                start()
+
+    @staticmethod
+    def _focus_workspace(workspace: Workspace) -> None:
+        """Keyboard users land inside the page they opened, not on the side bar."""
+        widget = workspace.widget
+        focus = getattr(widget, "focus_default", None)
+        if focus is not None:
+            focus()
+            return
+        for child in widget.findChildren(QWidget):
+            if (
+                child.isVisibleTo(widget)
+                and child.isEnabled()
+                and child.focusPolicy() & Qt.FocusPolicy.TabFocus
+            ):
+                child.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+
+    def _apply_visibility(self, workspace: Workspace) -> None:
+        visible = workspace.visible(self._operator)
+        self.nav.set_item_visible(workspace.name, visible)
+        workspace.action.setVisible(visible)
+        workspace.action.setEnabled(visible)
+        current = self.current_workspace()
+        if current is workspace and not visible and self._operator is not None:
+            self._show_workspace(self.workspaces[KEYS])
+
+    def _open_wanted_workspace(self) -> None:
+        wanted = self._wanted_workspace
+        if self._operator is None or wanted is None:
+            return
+        self._wanted_workspace = None
+        workspace = self.workspaces.get(wanted)
+        if workspace is not None and workspace.visible(self._operator):
+            self._show_workspace(workspace)
+
+    @Slot(str)
+    def show_audit_for_key(self, key_id: str) -> None:
+        """ "Show in audit log" from a key's panel: the Audit view, filtered to that key."""
+        if self.switch_to(AUDIT):
+            self.audit.show_key(key_id)
+
+    @Slot()
+    def _find(self) -> None:
+        current = self.current_workspace()
+        if current is not None and current.widget is self.audit:
+            self.audit.focus_search()
+        else:
+            self.switch_to(KEYS)
+            self.keys.toolbar.focus_search()
+
+    @Slot()
+    def find_leaked_keys(self) -> None:
+        """Keys › Find Leaked Keys…: the triage dialog (built by issue 8's evidence work)."""
+        if not self.leak_action.isEnabled():
+            return
+        try:
+            from app.ui.dialogs.leak_triage import LeakTriageDialog
+        except ImportError:
+            self.show_status(self.tr("Finding leaked keys is not available in this version."))
+            return
+        LeakTriageDialog(self._services, self._tasks, self.operations, self).open()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.nav.set_compact(self.width() < COMPACT_NAV_WIDTH)
 
     # ================================================================== misc
 
@@ -300,10 +617,17 @@ class MainWindow(QMainWindow):
             )
             return
         self._settings.save_geometry(self)
+        current = self.current_workspace()
+        if current is not None:
+            self._settings.save_workspace(
+                self._wanted_workspace if self._wanted_workspace else current.name
+            )
         self.keys.save_layout(self._settings)
         self._settings.sync()
         self.keys.close_secrets()
         close_help()
+        self.live.stop()
+        self.reminders.stop()
         # Answers still on their way are dropped; a stuck job never holds the window open.
         self._tasks.shutdown()
         self._is_closed = True

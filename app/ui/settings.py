@@ -14,6 +14,7 @@ _GEOMETRY = "window/geometry"
 _PANEL_WIDTH = "window/detailPanelWidth"
 _SPLITTER = "window/splitterState"
 _HEADER = "keysTable/headerState"
+_WORKSPACE = "window/workspace"
 
 
 def open_settings() -> QSettings:
@@ -73,6 +74,11 @@ class WindowSettings:
     def file_name(self) -> str:
         return self._settings.fileName()
 
+    @property
+    def store(self) -> QSettings:
+        """The settings themselves, for parts that keep a value of their own (reminders)."""
+        return self._settings
+
     def _bytes(self, key: str) -> QByteArray | None:
         value = self._settings.value(key)
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None
@@ -114,6 +120,16 @@ class WindowSettings:
 
     def save_header(self, header: QHeaderView) -> None:
         self._settings.setValue(_HEADER, header.saveState())
+
+    # ------------------------------------------------------------------ workspace
+
+    def workspace(self, default: str) -> str:
+        """The workspace (``keys``, ``audit``…) open when the window last closed."""
+        value = self._settings.value(_WORKSPACE, default)
+        return value if isinstance(value, str) and value else default
+
+    def save_workspace(self, name: str) -> None:
+        self._settings.setValue(_WORKSPACE, name)
 
     def sync(self) -> None:
         self._settings.sync()

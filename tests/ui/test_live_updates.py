@@ -77,3 +77,30 @@ def test_nothing_changed_emits_nothing(qtbot: Any, tasks: Any, ui_services: Serv
     qtbot.wait(300)
     live.stop()
     assert seen == []
+
+
+def test_the_window_shows_another_admins_changes_by_itself(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Callable[..., Services]
+) -> None:
+    from app.ui.models.key_columns import Column
+
+    mine = ui_services.keys.create("Warehouse sync").key
+    window = make_window(ui_services)
+    window.live._timer.setInterval(50)
+    model = window.keys.model
+    other = open_as("ana")
+    window.keys.toolbar.focus_search()
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+
+    created = other.keys.create("Dashboard").key
+    qtbot.wait_until(lambda: model.row_of(created.key_id) == 0, timeout=WAIT_MS)
+    other.keys.disable(mine.key_id)
+
+    def shows_disabled() -> bool:
+        row = model.row_of(mine.key_id)
+        return row is not None and model.key_at(row).status is KeyStatus.DISABLED
+
+    qtbot.wait_until(shows_disabled, timeout=WAIT_MS)
+    other.keys.delete(created.key_id)
+    qtbot.wait_until(lambda: model.row_of(created.key_id) is None, timeout=WAIT_MS)
+    assert model.index(0, Column.NAME).data() == "Warehouse sync"

@@ -223,7 +223,7 @@ def test_f5_refreshes_and_picks_up_changes_made_elsewhere(
 # --------------------------------------------------------------------------- selection
 
 
-def test_selecting_a_row_opens_the_detail_panel_and_enter_focuses_the_name(
+def test_selecting_a_row_opens_the_detail_panel_and_enter_keeps_focus_on_the_table(
     qtbot: Any, make_window: Any, ui_services: Services
 ) -> None:
     ui_services.keys.create("Snowflake ETL", "Nightly load. Owner: Data team.")
@@ -241,8 +241,9 @@ def test_selecting_a_row_opens_the_detail_panel_and_enter_focuses_the_name(
     activate(qtbot, window)
     view.setFocus()
     qtbot.keyClick(view, Qt.Key.Key_Return)
-    qtbot.wait_until(window.findChild(QLineEdit, "nameEdit").hasFocus)
-    view.setFocus()
+    qtbot.wait_until(panel.isVisible)
+    # Never into a text field: the next Delete must not edit the name (issue 11).
+    assert view.hasFocus() and not window.findChild(QLineEdit, "nameEdit").hasFocus()
     qtbot.keyClick(view, Qt.Key.Key_Escape)
     assert not panel.isVisible()
 
@@ -261,6 +262,7 @@ def test_context_menu_offers_the_actions_a_row_allows(
         "Open details": True,
         "Copy key id": True,
         "Disable": True,
+        "Rotate…": True,
         "Revoke…": True,
         "Delete…": True,
     }
@@ -334,13 +336,15 @@ def test_delete_asks_first_then_removes_the_row_and_the_audit_keeps_it(
     panel = window.findChild(QWidget, "keyDetailPanel")
     qtbot.wait_until(panel.isVisible)
     qtbot.mouseClick(window.findChild(QPushButton, "deleteKeyButton"), Qt.MouseButton.LeftButton)
-    box = wait_for_top_level(qtbot, "confirmDialog")
-    assert box.text() == (
-        "Delete “Integration 001”? It disappears from the list; the audit trail keeps a "
-        "record. An active key is revoked first."
+    box = wait_for_top_level(qtbot, "deleteKeyDialog")
+    # Delete warns as Revoke does: an active key is revoked first.
+    assert "Integration 001" in box.windowTitle() + " ".join(
+        label.text() for label in box.findChildren(QLabel)
     )
     with qtbot.wait_signal(window.keys.model.rowsRemoved, timeout=WAIT_MS):
-        qtbot.mouseClick(box.findChild(QPushButton, "confirmYesButton"), Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            box.findChild(QPushButton, "confirmDeleteButton"), Qt.MouseButton.LeftButton
+        )
     assert visible_names(window) == ["Integration 000"]
     assert not panel.isVisible()
     actions = [event.action.value for event in ui_services.keys.history(key_id)]
@@ -353,8 +357,8 @@ def test_cancelling_the_delete_question_changes_nothing(
     key_id = seed_keys(ui_services, 1)[0]
     window = make_window(ui_services)
     window.keys.delete_key(window.keys.model.key_at(0))
-    box = wait_for_top_level(qtbot, "confirmDialog")
-    qtbot.mouseClick(box.findChild(QPushButton, "confirmNoButton"), Qt.MouseButton.LeftButton)
+    box = wait_for_top_level(qtbot, "deleteKeyDialog")
+    qtbot.mouseClick(box.findChild(QPushButton, "cancelButton"), Qt.MouseButton.LeftButton)
     wait_closed(qtbot, box)
     assert visible_names(window) == ["Integration 000"]
     assert ui_services.keys.get(key_id).status is KeyStatus.ACTIVE

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QPushButton,
     QTextEdit,
@@ -52,7 +53,12 @@ def widget_texts(widget: QWidget) -> Iterator[str]:
         yield widget.text()
     if isinstance(widget, QComboBox):
         yield from (widget.itemText(n) for n in range(widget.count()))
-    if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+    if isinstance(widget, QListWidget):
+        # Its internal model keeps columnCount() private in PySide6: read the items.
+        for row in range(widget.count()):
+            item = widget.item(row)
+            yield from (str(item.data(role) or "") for role in ROLES)
+    elif isinstance(widget, QAbstractItemView) and widget.model() is not None:
         model = widget.model()
         for row in range(model.rowCount(QModelIndex())):
             for column in range(model.columnCount(QModelIndex())):

@@ -54,6 +54,7 @@ def test_an_auditor_sees_every_key_and_can_change_none(
         "Open details": True,
         "Copy key id": True,
         "Disable": False,
+        "Rotate…": False,
         "Revoke…": False,
         "Delete…": False,
     }

@@ -130,16 +130,17 @@ def test_clicking_revoke_opens_the_revoke_dialog_for_that_key(
 
 
 def test_clicking_delete_asks_first_then_removes_the_row(
-    qtbot: Any, make_window: Any, ui_services: Services, accept_confirmations: list[str]
+    qtbot: Any, make_window: Any, ui_services: Services
 ) -> None:
     ids = seed_keys(ui_services, 3)
     window = make_window(ui_services)
+    click(qtbot, window, ids[1], KeyControl.DELETE)
+    dialog = wait_for_top_level(qtbot, "deleteKeyDialog")
+    assert window.keys.model.row_of(ids[1]) is not None  # nothing happens before the answer
     with qtbot.wait_signal(window.keys.model.rowsRemoved, timeout=WAIT_MS):
-        click(qtbot, window, ids[1], KeyControl.DELETE)
-    assert accept_confirmations == [
-        "Delete “Integration 001”? It disappears from the list; the audit trail keeps a "
-        "record. An active key is revoked first."
-    ]
+        qtbot.mouseClick(
+            dialog.findChild(QPushButton, "confirmDeleteButton"), Qt.MouseButton.LeftButton
+        )
     assert window.keys.model.row_of(ids[1]) is None
     assert [
         window.keys.model.key_at(row).key_id for row in range(window.keys.model.rowCount())

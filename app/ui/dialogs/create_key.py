@@ -4,10 +4,15 @@ Everything the form needs (who is operating, the key policy, the people a manage
 keys for) is loaded off the GUI thread when the dialog opens. The create call itself hashes
 the new secret, so it runs off the GUI thread too; the dialog stays responsive meanwhile.
 
-With an active-key limit in force, the dialog warns up front that the owner's oldest key will
-be revoked, but the service stays the authority: when it answers
-:class:`PolicyConfirmationRequired`, the button turns into a destructive
-"Revoke “X” and create" that needs a second, explicit click.
+With an active-key limit in force, the dialog warns up front and names every key that will be
+revoked (the owner's oldest active keys, as many as it takes to get back under the limit), but
+the service stays the authority: when it answers :class:`PolicyConfirmationRequired`, the
+button turns into a destructive "Revoke “X” and create" (or "Revoke N keys and create") that
+needs a second, explicit click, and the create then revokes all of them in one transaction.
+
+Opened with ``replacing=`` a revoked key, the same form is Affinity's "create a new key under
+an active user": the old name and a description recording what it replaces are filled in,
+the owner is chosen among active people, and ``KeyService.replace`` links old and new.
 """
 
 from __future__ import annotations
@@ -34,7 +39,6 @@ from PySide6.QtWidgets import (
 
 from app.domain.errors import PolicyConfirmationRequired, ValidationError
 from app.domain.roles import Action, can
-from app.domain.status import KeyStatus
 from app.domain.validation import (
     MAX_DESCRIPTION,
     MAX_NAME,
@@ -43,7 +47,7 @@ from app.domain.validation import (
     parse_expiry,
 )
 from app.services import Services
-from app.services.dto import CreatedKey, KeyDTO, KeyQuery, Operator, UserDTO
+from app.services.dto import CreatedKey, KeyDTO, Operator, UserDTO
 from app.services.settings import PolicyDTO
 from app.ui.dialogs.common import (
     HEADER_ICON_SIZE,
@@ -56,6 +60,8 @@ from app.ui.dialogs.common import (
 )
 from app.ui.errors import describe
 from app.ui.help import Topic, add_help_button
+from app.ui.labels import reason_label
+from app.ui.models.formatting import short_date
 from app.ui.operations.keys import KeyOperations
 from app.ui.resources import icon
 from app.ui.tasks import LatestTask, TaskRunner
@@ -84,12 +90,12 @@ class _FormContext:
 
 @dataclass(frozen=True, slots=True)
 class _PolicyOutlook:
-    """The owner is at the active-key limit: this key would be revoked."""
+    """The owner is at the active-key limit: these keys (oldest first) would be revoked."""
 
     owner_login: str
     active_keys: int
     limit: int
-    oldest: KeyDTO
+    to_revoke: tuple[KeyDTO, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +112,9 @@ class _Request:
 
 def _load_form_context(services: Services) -> _FormContext:
     operator = services.users.me()
-    # Refuse an auditor before they fill in a form that cannot be submitted.
-    services.keys.check_create()
+    # Refuse an auditor before they fill in a form that cannot be submitted (the key limit
+    # is looked at per owner, once the owner is known).
+    services.keys.check_create(replace_oldest=True)
     policy = services.policy.get()
     owners: tuple[UserDTO, ...] = ()
     if can(operator.role, Action.CREATE_FOR_OTHERS):
@@ -115,17 +122,33 @@ def _load_form_context(services: Services) -> _FormContext:
     return _FormContext(operator, policy, owners)
 
 
+def _replace(
+    services: Services, old_key_id: str, request: _Request, replace_oldest: bool
+) -> CreatedKey:
+    return services.keys.replace(
+        old_key_id,
+        owner=request.owner,
+        name=request.name,
+        description=request.description,
+        expires=request.expires,
+        environment=request.environment,
+        replace_oldest=replace_oldest,
+    )
+
+
 def _policy_outlook(services: Services, owner: str, limit: int | None) -> _PolicyOutlook | None:
     if limit is None:
         return None
-    active = services.keys.count(KeyQuery(status=KeyStatus.ACTIVE, owner=owner))
-    if active < limit:
-        return None
-    # The service revokes the oldest active key (by creation time); name that same key.
-    oldest = services.keys.page(
-        KeyQuery(status=KeyStatus.ACTIVE, owner=owner, descending=False, limit=1)
-    ).rows
-    return _PolicyOutlook(owner, active, limit, oldest[0]) if oldest else None
+    # The service names the keys a create would revoke (the oldest active ones, as many as
+    # it takes to stay at the limit): ask it, so the warning and the create agree.
+    try:
+        services.keys.check_create(owner)
+    except PolicyConfirmationRequired as refusal:
+        victims = tuple(refusal.keys_to_revoke)
+        # Revoking len(victims) leaves limit - 1 active keys beside the new one.
+        active = limit - 1 + len(victims)
+        return _PolicyOutlook(owner, active, limit, victims) if victims else None
+    return None
 
 
 def _shorten(text: str, limit: int = BUTTON_NAME_CHARS) -> str:
@@ -155,17 +178,21 @@ class CreateKeyDialog(FittingDialog):
         parent: QWidget | None = None,
         *,
         operations: KeyOperations | None = None,
+        replacing: KeyDTO | None = None,
     ) -> None:
         super().__init__(parent)
         self._services = services
+        #: The revoked key this one replaces (Replace key), or None for a plain create.
+        self._replacing = replacing
         self._tasks = tasks
         # The window's shared operations announce the new key to every screen; a dialog
         # opened on its own (tests) gets a private set that tells nobody.
         self._operations = operations or KeyOperations(services, tasks, self)
         self._policy_task = LatestTask(tasks)
         self._context: _FormContext | None = None
-        #: (key id, key name) the service said will be revoked; set until confirmed.
-        self._pending_revoke: tuple[str, str] | None = None
+        #: (key id, key name) of every key the service said will be revoked; set until
+        #: confirmed.
+        self._pending_revoke: tuple[tuple[str, str], ...] | None = None
         self._creating = False
         self._abandoned = False
         self._attempted = False
@@ -173,8 +200,8 @@ class CreateKeyDialog(FittingDialog):
         self._today = services.clock().date()
 
         self.setObjectName("createKeyDialog")
-        self.setAccessibleName(self.tr("Create API Key"))
-        self.setWindowTitle(self.tr("Create API Key"))
+        self.setAccessibleName(self._title())
+        self.setWindowTitle(self._title())
         self.setWindowIcon(icon("add"))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowModality(Qt.WindowModality.WindowModal)
@@ -200,6 +227,8 @@ class CreateKeyDialog(FittingDialog):
         layout.addLayout(self._build_buttons())
 
         self._set_expiry_days(None)
+        if replacing is not None:
+            self._prefill_replacement(replacing)
         self._update_description_count()
         self._set_loading(True)
         self._tasks.submit(
@@ -217,12 +246,24 @@ class CreateKeyDialog(FittingDialog):
         header.addWidget(icon_label("key", HEADER_ICON_SIZE, self), 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(2)
-        text.addWidget(title_label(self.tr("Create API Key"), self))
+        text.addWidget(title_label(self._title(), self))
+        old = self._replacing
         intro = hint_label(
             self.tr(
                 "One key per integration and environment keeps each one easy to revoke. "
                 "The secret is shown once, right after you create the key: have your "
                 "password manager or secrets manager ready."
+            )
+            if old is None
+            else arg(
+                self.tr(
+                    "“%1” (%2) of %3 is revoked. The new key takes its name under an active "
+                    "person you choose, and its description records what it replaces. Put "
+                    "the new secret, shown once, into the integration."
+                ),
+                old.name,
+                old.key_id,
+                old.owner_name,
             ),
             "createIntroLabel",
             self,
@@ -230,6 +271,29 @@ class CreateKeyDialog(FittingDialog):
         text.addWidget(intro)
         header.addLayout(text, 1)
         return header
+
+    def _title(self) -> str:
+        return self.tr("Create API Key") if self._replacing is None else self.tr("Replace API Key")
+
+    def _prefill_replacement(self, old: KeyDTO) -> None:
+        """The old key's name, a description that records what it replaces, its environment."""
+        self._name.setText(old.name)
+        when = short_date(old.revoked_at) if old.revoked_at is not None else ""
+        reason = reason_label(old.revoked_reason) if old.revoked_reason else ""
+        note = (
+            arg(
+                self.tr("Replaces “%1” (%2), owned by %3, revoked %4 (%5)."),
+                old.name,
+                old.key_id,
+                old.owner_name,
+                when,
+                reason,
+            )
+            .replace(" ()", "")
+            .replace("  ", " ")
+        )
+        text = f"{note}\n\n{old.description}".strip() if old.description else note
+        self._description.setPlainText(text[:MAX_DESCRIPTION])
 
     def _build_form(self) -> QVBoxLayout:
         # Captions above fields, not a QFormLayout: its height-for-width with wrapped hints
@@ -353,6 +417,7 @@ class CreateKeyDialog(FittingDialog):
         row.addStretch(1)
 
         quick = QWidget(self)
+        self._quick_expiry: dict[int, QPushButton] = {}
         quick_row = QHBoxLayout(quick)
         quick_row.setContentsMargins(0, 0, 0, 0)
         quick_row.setSpacing(6)
@@ -366,14 +431,16 @@ class CreateKeyDialog(FittingDialog):
             button.setAutoDefault(False)
             button.clicked.connect(partial(self._set_expiry_days, days))
             quick_row.addWidget(button)
+            self._quick_expiry[days] = button
         never = named(QPushButton(self.tr("None"), self), "expiryNoneButton", self.tr("No expiry"))
         never.setAutoDefault(False)
+        self._never_button = never
         never.clicked.connect(partial(self._set_expiry_days, None))
         quick_row.addWidget(never)
         quick_row.addStretch(1)
 
         self._expiry_summary = hint_label("", "expirySummaryLabel", self)
-        tip = hint_label(
+        self._expiry_tip = tip = hint_label(
             self.tr("Optional. Use Expire Date for contractors, pilots, or short-term projects."),
             "expiryTipLabel",
             self,
@@ -435,10 +502,11 @@ class CreateKeyDialog(FittingDialog):
         )
         self._cancel_button.setAutoDefault(False)
         self._cancel_button.clicked.connect(self.reject)
+        create_text = (
+            self.tr("Create API Key") if self._replacing is None else self.tr("Create replacement")
+        )
         self._create_button = named(
-            QPushButton(icon("add"), self.tr("Create API Key"), self),
-            "createButton",
-            self.tr("Create API Key"),
+            QPushButton(icon("add"), create_text, self), "createButton", create_text
         )
         self._create_button.setDefault(True)
         self._create_button.clicked.connect(self._on_create_clicked)
@@ -467,6 +535,7 @@ class CreateKeyDialog(FittingDialog):
     @Slot(object)
     def _on_context_loaded(self, context: _FormContext) -> None:
         self._context = context
+        self._apply_max_lifetime(context.policy)
         self._fill_environments(context.policy)
         self._fill_owners(context)
         self._set_loading(False)
@@ -482,12 +551,33 @@ class CreateKeyDialog(FittingDialog):
         self._error_banner.show_message(describe(error))
         self._tasks.report_if_bug(error)
 
+    def _apply_max_lifetime(self, policy: PolicyDTO) -> None:
+        """With a maximum lifetime an expiry is required and capped (the service checks it)."""
+        days = policy.max_lifetime_days
+        if days is None:
+            return
+        self._expiry.setMaximumDate(_qdate(self._today + timedelta(days=days)))
+        self._no_expiry.setChecked(False)
+        self._no_expiry.setEnabled(False)
+        self._never_button.setEnabled(False)
+        for quick_days, button in self._quick_expiry.items():
+            button.setEnabled(quick_days <= days)
+        reason = arg(self.tr("The key policy requires an expiry within %1 days."), days)
+        for widget in (self._no_expiry, self._never_button):
+            widget.setToolTip(reason)
+        self._expiry_tip.setText(reason)
+        self._expiry_tip.setAccessibleName(reason)
+        self._set_expiry_days(min(DEFAULT_EXPIRY_DAYS, days))
+
     def _fill_environments(self, policy: PolicyDTO) -> None:
         self._environment.clear()
         for environment in policy.environments:
             self._environment.addItem(environment, environment)
-        live = self._environment.findData("live")
-        self._environment.setCurrentIndex(max(live, 0))
+        # A replacement starts in the old key's environment (listed even if since removed).
+        wanted = self._replacing.environment if self._replacing is not None else "live"
+        if self._replacing is not None and self._environment.findData(wanted) < 0:
+            self._environment.addItem(wanted, wanted)
+        self._environment.setCurrentIndex(max(self._environment.findData(wanted), 0))
 
     def _fill_owners(self, context: _FormContext) -> None:
         may_choose = bool(context.owners)
@@ -543,62 +633,105 @@ class CreateKeyDialog(FittingDialog):
         if outlook is None or outlook.owner_login != self._owner_login():
             self._policy_banner.clear()
             return
+        named_keys = tuple((dto.key_id, dto.name) for dto in outlook.to_revoke)
         self._policy_banner.show_message(
-            self._policy_sentence(outlook.oldest.name, outlook.oldest.key_id, outlook.owner_login)
+            self._policy_sentence(named_keys, outlook.owner_login)
             + " "
             + self.tr("You will be asked to confirm.")
         )
 
-    def _policy_sentence(self, key_name: str, key_id: str, owner: str) -> str:
+    def _policy_sentence(self, keys: tuple[tuple[str, str], ...], owner: str) -> str:
+        """What the create will revoke: every key by name and id. ``keys`` is (id, name)."""
         limit = self._context.policy.max_active_keys_per_user if self._context else None
         person = self._owner_label(owner)
+        if len(keys) == 1:
+            key_id, key_name = keys[0]
+            if person is None:
+                text = (
+                    self.tr(
+                        "Creating this key will revoke your existing key “%1” (%2): only one "
+                        "active key per user is allowed."
+                    )
+                    if limit == 1
+                    else self.tr(
+                        "Creating this key will revoke your oldest active key “%1” (%2): at "
+                        "most %4 active keys per user are allowed."
+                    )
+                )
+            else:
+                text = (
+                    self.tr(
+                        "Creating this key will revoke %3's existing key “%1” (%2): "
+                        "only one active key per user is allowed."
+                    )
+                    if limit == 1
+                    else self.tr(
+                        "Creating this key will revoke %3's oldest active key “%1” (%2): "
+                        "at most %4 active keys per user are allowed."
+                    )
+                )
+            consequence = self.tr("Any integration using “%1” stops working at once.")
+            # %1 name, %2 id, %3 person, %4 limit: translators may reorder them.
+            return arg(text, key_name, key_id, person, limit) + " " + arg(consequence, key_name)
+        listed = self.tr(", ").join(
+            arg(self.tr("“%1” (%2)"), key_name, key_id) for key_id, key_name in keys
+        )
         if person is None:
             text = (
                 self.tr(
-                    "Creating this key will revoke your existing key “%1” (%2): only one "
-                    "active key per user is allowed."
+                    "Creating this key will revoke your %1 active keys, %2: only one active "
+                    "key per user is allowed."
                 )
                 if limit == 1
                 else self.tr(
-                    "Creating this key will revoke your oldest active key “%1” (%2): at "
-                    "most %4 active keys per user are allowed."
+                    "Creating this key will revoke your %1 oldest active keys, %2: at most %4 "
+                    "active keys per user are allowed."
                 )
             )
         else:
             text = (
                 self.tr(
-                    "Creating this key will revoke %3's existing key “%1” (%2): "
-                    "only one active key per user is allowed."
+                    "Creating this key will revoke %3's %1 active keys, %2: only one active "
+                    "key per user is allowed."
                 )
                 if limit == 1
                 else self.tr(
-                    "Creating this key will revoke %3's oldest active key “%1” (%2): "
-                    "at most %4 active keys per user are allowed."
+                    "Creating this key will revoke %3's %1 oldest active keys, %2: at most %4 "
+                    "active keys per user are allowed."
                 )
             )
-        consequence = self.tr("Any integration using “%1” stops working at once.")
-        # %1 name, %2 id, %3 person, %4 limit: translators may reorder them.
-        return arg(text, key_name, key_id, person, limit) + " " + arg(consequence, key_name)
+        consequence = self.tr("Any integration using them stops working at once.")
+        # %1 count, %2 the keys, %3 person, %4 limit: translators may reorder them.
+        return arg(text, len(keys), listed, person, limit) + " " + consequence
 
     def _ask_policy_confirmation(self, refusal: PolicyConfirmationRequired, owner: str) -> None:
-        self._pending_revoke = (refusal.key_to_revoke, refusal.key_name)
-        label = arg(self.tr("Revoke “%1” and create"), _shorten(refusal.key_name))
-        self._confirm_button.setText(label)
-        self._confirm_button.setAccessibleName(label.replace("…", ""))
+        keys: tuple[tuple[str, str], ...] = tuple(
+            (dto.key_id, dto.name) for dto in refusal.keys_to_revoke
+        ) or ((refusal.key_to_revoke, refusal.key_name),)
         if self._context is not None and self._context.policy.max_active_keys_per_user:
-            sentence = self._policy_sentence(refusal.key_name, refusal.key_to_revoke, owner)
+            sentence = self._policy_sentence(keys, owner)
         else:
             sentence = refusal.message  # the limit was set after this dialog opened
-        self._policy_banner.show_message(
-            sentence
-            + " "
-            + arg(
-                self.tr("Confirm with the button below, or Cancel to keep “%1”."), refusal.key_name
+        self._pending_revoke = keys
+        if len(keys) == 1:
+            label = arg(self.tr("Revoke “%1” and create"), _shorten(keys[0][1]))
+            keep = arg(
+                self.tr("Confirm with the button below, or Cancel to keep “%1”."), keys[0][1]
             )
-        )
+        else:
+            label = self.tr("Revoke %n keys and create", "", len(keys))
+            keep = self.tr("Confirm with the button below, or Cancel to keep them.")
+        self._confirm_button.setText(label)
+        self._confirm_button.setAccessibleName(label.replace("…", ""))
+        self._policy_banner.show_message(sentence + " " + keep)
         self._create_button.hide()
         self._confirm_button.show()
         self._confirm_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @property
+    def keys_to_revoke(self) -> tuple[str, ...]:
+        """Ids of the keys the confirmation button will revoke (empty until asked)."""
+        return tuple(key_id for key_id, _name in self._pending_revoke or ())
 
     def _forget_confirmation(self) -> None:
         self._pending_revoke = None
@@ -759,6 +892,14 @@ class CreateKeyDialog(FittingDialog):
             return
         self._set_creating(True, replace_oldest=replace_oldest)
         owner = request.owner or self._context.operator.login
+        if self._replacing is not None:
+            self._tasks.submit(
+                partial(_replace, self._services, self._replacing.key_id, request, replace_oldest),
+                self._on_replaced,
+                partial(self._on_create_failed, owner=owner),
+                owner=self,
+            )
+            return
         self._operations.create(
             request.name,
             request.description,
@@ -792,7 +933,20 @@ class CreateKeyDialog(FittingDialog):
         )
 
     @Slot(object)
+    def _on_replaced(self, created: CreatedKey) -> None:
+        # Announced like any create, so the Keys screen lists the new key.
+        self._operations.announce_created(created)
+        self._on_created(created)
+
     def _on_created(self, created: CreatedKey) -> None:
+        # Every key revoked under the limit changed: the operation announced those the
+        # service reported; any other the confirmation named is read again and announced.
+        announced = {dto.key_id for dto in created.revoked_keys}
+        if created.revoked_under_policy is not None:
+            announced.add(created.revoked_under_policy.key_id)
+        for key_id in self.keys_to_revoke:
+            if key_id not in announced:
+                self._operations.reload(key_id, on_failure=lambda _error: None)
         self._set_creating(False)
         # Emitted even after Cancel: the key exists now and its secret is shown only once.
         self.key_created.emit(created)

@@ -1,8 +1,13 @@
-"""Revoke one key or several: the confirmation, an optional reason, then one transaction.
+"""Revoke one key or several, or delete one: the confirmation, an optional reason, the change.
 
 Revocation is terminal and immediate, so Cancel is the default button and the destructive
 button never is. Several keys are revoked in a single call (all of them or none); errors
 are shown in the dialog, which stays open so the user can retry or cancel.
+
+Deleting an active key revokes it first, so :class:`DeleteKeyDialog` is this dialog with
+other words: the same key details, the same impact warning and the same reason field (the
+reason goes into the revocation's audit event). A key that is already revoked has nothing
+left to stop, and its dialog says so instead of asking for a reason.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from functools import partial
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QIcon, QKeyEvent, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -42,7 +47,7 @@ from app.ui.errors import describe
 from app.ui.help import Topic, add_help_button
 from app.ui.labels import status_label
 from app.ui.models.formatting import relative_time, short_date
-from app.ui.operations.keys import revoke
+from app.ui.operations.keys import KeyOperations, revoke
 from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
 from app.ui.text import arg
@@ -74,15 +79,11 @@ class RevokeKeyDialog(FittingDialog):
         self._busy = False
         single = len(self._keys) == 1
 
-        title = (
-            self.tr("Revoke API Key")
-            if single
-            else self.tr("Revoke %n API Keys", "", len(self._keys))
-        )
-        self.setObjectName("revokeKeyDialog")
+        self.setObjectName(self.object_name)
+        title = self.title()
         self.setAccessibleName(title)
         self.setWindowTitle(title)
-        self.setWindowIcon(icon("revoke"))
+        self.setWindowIcon(icon(self.icon_name))
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setMinimumWidth(520)
@@ -100,49 +101,84 @@ class RevokeKeyDialog(FittingDialog):
             )
             layout.addWidget(hint_label(note, "alreadyRevokedLabel", self))
         warning = Banner.labelled(Tone.ERROR, "revokeWarningLabel", self.tr("Warning"), self)
-        warning.show_message(
-            self.tr(
-                "Revocation is immediate. Any integration using this key will stop working "
-                "instantly."
-            )
-            if single
-            else self.tr(
-                "Revocation is immediate. Any integration using these keys will stop working "
-                "instantly. All of them are revoked together, or none if one cannot be."
-            )
-        )
+        warning.show_message(self.impact_text())
         layout.addWidget(warning)
         layout.addLayout(self._build_reason())
+        if not self.stops_keys():
+            # Nothing left to stop: no warning, and no revocation to give a reason for.
+            warning.hide()
+            self._reason.hide()
+            self._reason_caption.hide()
         self._error = Banner.labelled(Tone.ERROR, "revokeErrorLabel", self.tr("Problem"), self)
         layout.addWidget(self._error)
         layout.addStretch(1)
         layout.addSpacing(6)
-        layout.addLayout(self._build_buttons(single))
+        layout.addLayout(self._build_buttons())
         self._cancel_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----------------------------------------------------------------- words
+
+    #: The dialog's objectName (tests and assistive technology use it).
+    object_name = "revokeKeyDialog"
+    #: The confirm button's objectName.
+    confirm_name = "confirmRevokeButton"
+    icon_name = "revoke"
+
+    def title(self) -> str:
+        if len(self._keys) == 1:
+            return self.tr("Revoke API Key")
+        return self.tr("Revoke %n API Keys", "", len(self._keys))
+
+    def heading(self) -> str:
+        if len(self._keys) == 1:
+            return arg(self.tr("Revoke “%1”?"), self._keys[0].name)
+        return self.tr("Revoke %n keys?", "", len(self._keys))
+
+    def intro(self) -> str:
+        return self.tr(
+            "Revoked keys stay listed for the audit trail, and their “Last used” date "
+            "freezes. A revoked key cannot be enabled again."
+        )
+
+    def impact_text(self) -> str:
+        """What stops working, and when (shared word for word with the delete dialog)."""
+        if len(self._keys) == 1:
+            return self.tr(
+                "Revocation is immediate. Any integration using this key will stop working "
+                "instantly."
+            )
+        return self.tr(
+            "Revocation is immediate. Any integration using these keys will stop working "
+            "instantly. All of them are revoked together, or none if one cannot be."
+        )
+
+    def stops_keys(self) -> bool:
+        """Whether confirming stops a key that works now (the warning and reason show)."""
+        return True
+
+    def confirm_label(self) -> str:
+        if len(self._keys) == 1:
+            return self.tr("Revoke key")
+        return self.tr("Revoke %n keys", "", len(self._keys))
+
+    def busy_text(self) -> str:
+        count = len(self._keys)
+        if count == 1:
+            return self.tr("Revoking the key…")
+        return self.tr("Revoking %n keys…", "", count)
 
     # ----------------------------------------------------------------- layout
 
     def _build_header(self) -> QHBoxLayout:
         header = QHBoxLayout()
         header.setSpacing(12)
-        header.addWidget(icon_label("revoke", HEADER_ICON_SIZE, self), 0, Qt.AlignmentFlag.AlignTop)
+        header.addWidget(
+            icon_label(self.icon_name, HEADER_ICON_SIZE, self), 0, Qt.AlignmentFlag.AlignTop
+        )
         column = QVBoxLayout()
         column.setSpacing(2)
-        if len(self._keys) == 1:
-            heading = arg(self.tr("Revoke “%1”?"), self._keys[0].name)
-        else:
-            heading = self.tr("Revoke %n keys?", "", len(self._keys))
-        column.addWidget(title_label(heading, self))
-        column.addWidget(
-            hint_label(
-                self.tr(
-                    "Revoked keys stay listed for the audit trail, and their “Last used” date "
-                    "freezes. A revoked key cannot be enabled again."
-                ),
-                "revokeIntroLabel",
-                self,
-            )
-        )
+        column.addWidget(title_label(self.heading(), self))
+        column.addWidget(hint_label(self.intro(), "revokeIntroLabel", self))
         header.addLayout(column, 1)
         return header
 
@@ -236,14 +272,15 @@ class RevokeKeyDialog(FittingDialog):
             self.tr("Reason (kept in the audit trail)"),
         )
         caption.setBuddy(self._reason)
+        self._reason_caption = caption
         column.addWidget(caption)
         column.addWidget(self._reason)
         return column
 
-    def _build_buttons(self, single: bool) -> QHBoxLayout:
+    def _build_buttons(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.setSpacing(8)
-        self._progress = busy_bar("revokeProgress", self.tr("Revoking"), self)
+        self._progress = busy_bar("revokeProgress", self.tr("Working"), self)
         self._progress.setFixedWidth(80)
         self._status = named(QLabel(self), "revokeStatusLabel", self.tr("Progress"))
         row.addWidget(self._progress, 0, Qt.AlignmentFlag.AlignVCenter)
@@ -253,9 +290,9 @@ class RevokeKeyDialog(FittingDialog):
             box.addButton(QDialogButtonBox.StandardButton.Cancel), "cancelButton", self.tr("Cancel")
         )
         self._cancel_button.setDefault(True)
-        label = self.tr("Revoke key") if single else self.tr("Revoke %n keys", "", len(self._keys))
+        label = self.confirm_label()
         self._confirm_button = named(
-            QPushButton(icon("revoke"), label, self), "confirmRevokeButton", label
+            QPushButton(icon(self.icon_name), label, self), self.confirm_name, label
         )
         self._confirm_button.setAutoDefault(False)
         box.addButton(self._confirm_button, QDialogButtonBox.ButtonRole.DestructiveRole)
@@ -286,6 +323,10 @@ class RevokeKeyDialog(FittingDialog):
         reason = self._reason.currentText().strip()
         self._error.clear()
         self._set_busy(True)
+        self._start(reason)
+
+    def _start(self, reason: str) -> None:
+        """Run the change (on the task runner); ``_finished`` or ``_on_failed`` follows."""
         self._tasks.submit(
             partial(revoke, self._services, tuple(key.key_id for key in self._keys), reason),
             self._on_revoked,
@@ -300,12 +341,7 @@ class RevokeKeyDialog(FittingDialog):
             widget.setEnabled(not busy)
         self._progress.setVisible(busy)
         if busy:
-            count = len(self._keys)
-            self._status.setText(
-                self.tr("Revoking the key…")
-                if count == 1
-                else self.tr("Revoking %n keys…", "", count)
-            )
+            self._status.setText(self.busy_text())
         else:
             self._status.clear()
 
@@ -326,3 +362,91 @@ class RevokeKeyDialog(FittingDialog):
         if self._busy:
             return  # see _set_busy: the answer is on its way
         super().reject()
+
+
+class DeleteKeyDialog(RevokeKeyDialog):
+    """Confirms and performs the deletion of one key, revoking it first if it still works.
+
+    The change runs through :class:`KeyOperations` (revoke with the reason, then delete), so
+    the table, the panel and the summary follow it like any other.
+    """
+
+    #: The key was deleted (the DTO as it was last seen).
+    key_deleted = Signal(object)
+
+    object_name = "deleteKeyDialog"
+    confirm_name = "confirmDeleteButton"
+    icon_name = "delete"
+
+    def __init__(
+        self,
+        key: KeyDTO,
+        services: Services,
+        tasks: TaskRunner,
+        operations: KeyOperations,
+        parent: QWidget | None = None,
+    ) -> None:
+        self._operations = operations
+        super().__init__([key], services, tasks, parent)
+
+    def title(self) -> str:
+        return self.tr("Delete API Key")
+
+    def heading(self) -> str:
+        return arg(self.tr("Delete “%1”?"), self._keys[0].name)
+
+    def intro(self) -> str:
+        if self.stops_keys():
+            return self.tr(
+                "It disappears from the list; the audit trail keeps a record. An active key "
+                "is revoked first, with the reason below."
+            )
+        return self.tr(
+            "It is revoked already: deleting only removes it from the list. The audit trail "
+            "keeps a record."
+        )
+
+    def stops_keys(self) -> bool:
+        return self._keys[0].status is not KeyStatus.REVOKED
+
+    def confirm_label(self) -> str:
+        return self.tr("Delete key")
+
+    def busy_text(self) -> str:
+        return self.tr("Deleting the key…")
+
+    def _start(self, reason: str) -> None:
+        key = self._keys[0]
+        if key.status is KeyStatus.REVOKED or not reason:
+            # The service revokes an active key in the same step (reason "deleted").
+            self._delete()
+            return
+        started = self._operations.revoke(
+            [key], reason, on_success=self._on_revoked_first, on_failure=self._on_failed
+        )
+        if started is None:
+            self._on_busy()
+
+    def _on_revoked_first(self, revoked: list[KeyDTO]) -> None:
+        # Revoked with the user's reason: a retry after a failed delete only deletes. The
+        # operation releases the key after this callback, so the delete starts next turn.
+        self._keys = tuple(revoked) or self._keys
+        QTimer.singleShot(0, self, self._delete)
+
+    def _delete(self) -> None:
+        started = self._operations.delete(
+            self._keys[0], on_success=self._on_deleted, on_failure=self._on_failed
+        )
+        if started is None:
+            self._on_busy()
+
+    def _on_busy(self) -> None:
+        self._set_busy(False)
+        self._error.show_message(
+            self.tr("A change to this key is on its way. Try again when it is done.")
+        )
+
+    def _on_deleted(self, deleted: KeyDTO) -> None:
+        self._set_busy(False)
+        self.key_deleted.emit(deleted)
+        self.accept()

@@ -9,6 +9,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 
+from app.domain.audit_diff import shorten_pair
 from app.domain.clock import utc_now
 from app.services.dto import AuditEventDTO
 from app.ui.labels import action_label, field_label, reason_label, value_label
@@ -24,8 +25,7 @@ _ROOT: Final = QModelIndex()
 
 
 def _value(name: str, value: Any) -> str:
-    text = "—" if value in (None, "") else value_label(name, str(value))
-    return text if len(text) <= 40 else text[:39] + "…"
+    return "—" if value in (None, "") else value_label(name, str(value))
 
 
 def event_summary(event: AuditEventDTO) -> str:
@@ -39,7 +39,9 @@ def event_summary(event: AuditEventDTO) -> str:
         for name, (old, new) in event.changes.items():
             if name in {"version", "updated_at"}:
                 continue
-            parts.append(f"{field_label(name)}: {_value(name, old)} → {_value(name, new)}")
+            # Two long values are shortened around where they differ, never to the same text.
+            before, after = shorten_pair(_value(name, old), _value(name, new))
+            parts.append(f"{field_label(name)}: {before} → {after}")
     text = action_label(event.action)
     if parts:
         text += " (" + "; ".join(parts) + ")"

@@ -69,7 +69,8 @@ def time_until(moment: datetime, now: datetime) -> str:
         return relative_time(moment, now)
     days = int(seconds // 86400)
     if days < 1:
-        return QCoreApplication.translate("Formatting", "today")
+        # A key that stops at 05:31 must not read "today" at 23:00 the day before.
+        return time_left(moment, now, future=True)
     if days < 60:
         return plural(
             days,
@@ -80,6 +81,50 @@ def time_until(moment: datetime, now: datetime) -> str:
         days // 30,
         QCoreApplication.translate("Formatting", "in %n month"),
         QCoreApplication.translate("Formatting", "in %n months"),
+    )
+
+
+def time_left(moment: datetime, now: datetime, *, future: bool = False) -> str:
+    """``23 hours`` (or ``in 23 hours`` with ``future``): a countdown to a near moment."""
+    seconds = max((moment - now).total_seconds(), 0)
+    minutes = int(seconds // 60)
+    hours = int(seconds // 3600)
+    days = int(seconds // 86400)
+    if hours < 1:
+        minutes = max(minutes, 1)  # "in 0 minutes" reads as "already over"
+        if future:
+            return plural(
+                minutes,
+                QCoreApplication.translate("Formatting", "in %n minute"),
+                QCoreApplication.translate("Formatting", "in %n minutes"),
+            )
+        return plural(
+            minutes,
+            QCoreApplication.translate("Formatting", "%n minute"),
+            QCoreApplication.translate("Formatting", "%n minutes"),
+        )
+    if hours < 48:
+        if future:
+            return plural(
+                hours,
+                QCoreApplication.translate("Formatting", "in %n hour"),
+                QCoreApplication.translate("Formatting", "in %n hours"),
+            )
+        return plural(
+            hours,
+            QCoreApplication.translate("Formatting", "%n hour"),
+            QCoreApplication.translate("Formatting", "%n hours"),
+        )
+    if future:
+        return plural(
+            days,
+            QCoreApplication.translate("Formatting", "in %n day"),
+            QCoreApplication.translate("Formatting", "in %n days"),
+        )
+    return plural(
+        days,
+        QCoreApplication.translate("Formatting", "%n day"),
+        QCoreApplication.translate("Formatting", "%n days"),
     )
 
 
@@ -100,12 +145,42 @@ def short_date_time(moment: datetime) -> str:
     return f"{short_date(moment)}, {local:%H:%M}"
 
 
+def at_day_boundary(moment: datetime) -> bool:
+    """Expiry dates end at midnight UTC; a rotation's grace period ends at any minute."""
+    utc = moment.astimezone(UTC)
+    return (utc.hour, utc.minute, utc.second, utc.microsecond) == (0, 0, 0, 0)
+
+
 def expiry_text(expires_at: datetime | None) -> str | None:
-    """The last day a key works (``31 Mar 2026``), or None for a key that never expires."""
-    day = expiry_day(expires_at)
-    if day is None:
+    """When a key stops, or None for a key that never expires.
+
+    ``31 Mar 2026`` (the last day it works) for an expiry date; ``10 Dec 2026, 06:31`` (local
+    time) for a moment inside a day, such as the end of a rotation's grace period.
+    """
+    if expires_at is None:
         return None
+    if not at_day_boundary(expires_at):
+        return short_date_time(expires_at)
+    day = expiry_day(expires_at)
+    assert day is not None
     return _locale().toString(QDate(day.year, day.month, day.day), "d MMM yyyy")
+
+
+def moment_text(moment: datetime) -> tuple[str, str]:
+    """``("Fri 4 Dec 2026", "10:31")`` local, for "on %1 at %2" sentences."""
+    local = moment.astimezone()
+    day = _locale().toString(QDate(local.year, local.month, local.day), "ddd d MMM yyyy")
+    return day, f"{local:%H:%M}"
+
+
+def utc_minute(moment: datetime) -> str:
+    """``09:31 UTC``, or ``3 Dec 23:31 UTC`` when the UTC day is not the local one."""
+    utc = moment.astimezone(UTC)
+    local = moment.astimezone()
+    if utc.date() == local.date():
+        return f"{utc:%H:%M} UTC"
+    day = _locale().toString(QDate(utc.year, utc.month, utc.day), "d MMM")
+    return f"{day} {utc:%H:%M} UTC"
 
 
 def count_text(number: int) -> str:

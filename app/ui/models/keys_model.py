@@ -27,13 +27,14 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QPalette
+from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon, QPalette
 
 from app.domain.status import KeyState, KeyStatus
 from app.services import Services
 from app.services.dto import KeyDTO, KeyPage, KeyQuery
-from app.ui.models.key_columns import COLUMNS, Column, column_for
+from app.ui.models.key_columns import COLUMNS, Column, column_for, rotation_note
 from app.ui.models.key_pager import PAGE_SIZE, KeyPager
+from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
 from app.ui.text import arg
 
@@ -55,6 +56,7 @@ StatusRole: Final = int(Qt.ItemDataRole.UserRole) + 3
 #: Roles a changed key can affect; views repaint exactly these.
 CHANGED_ROLES: Final = [
     int(Qt.ItemDataRole.DisplayRole),
+    int(Qt.ItemDataRole.DecorationRole),
     int(Qt.ItemDataRole.ToolTipRole),
     int(Qt.ItemDataRole.ForegroundRole),
     int(Qt.ItemDataRole.AccessibleTextRole),
@@ -81,6 +83,7 @@ _ROW_FLAGS = (
 _SERVED_ROLES = frozenset(
     {
         int(Qt.ItemDataRole.DisplayRole),
+        int(Qt.ItemDataRole.DecorationRole),
         int(Qt.ItemDataRole.AccessibleTextRole),
         int(Qt.ItemDataRole.AccessibleDescriptionRole),
         int(Qt.ItemDataRole.ToolTipRole),
@@ -129,6 +132,7 @@ class KeysModel(QAbstractTableModel):
         self._key_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
         #: key id → (the KeyDTO the texts were made from, its cell texts)
         self._text_cache: dict[str, tuple[KeyDTO, tuple[str, ...]]] = {}
+        self._icons: dict[str, QIcon] = {}
         # "3 minutes ago" must not go stale while the window stays open.
         self._ticker = QTimer(self)
         self._ticker.setInterval(60_000)
@@ -166,6 +170,22 @@ class KeysModel(QAbstractTableModel):
         """The rows fetched so far, in table order."""
         return tuple(self._rows)
 
+    def name_of(self, key_id: str) -> str | None:
+        """The name of a listed key (None if it is not among the rows fetched so far)."""
+        row = self._row_of.get(key_id)
+        return None if row is None else self._rows[row].name
+
+    @property
+    def is_filtered(self) -> bool:
+        """The query leaves some keys out (search, status, owner or environment)."""
+        query = self.query
+        return bool(
+            query.search
+            or query.status is not None
+            or query.owner is not None
+            or query.environment is not None
+        )
+
     def row_of(self, key_id: str) -> int | None:
         return self._row_of.get(key_id)
 
@@ -186,6 +206,16 @@ class KeysModel(QAbstractTableModel):
     def set_status(self, status: KeyStatus | None) -> None:
         if status != self.query.status:
             self.set_query(dataclasses.replace(self.query, status=status))
+
+    def set_owner(self, owner: str | None) -> None:
+        """Show only the keys of ``owner`` (a login), or everyone's with None."""
+        if owner != self.query.owner:
+            self.set_query(dataclasses.replace(self.query, owner=owner))
+
+    def set_environment(self, environment: str | None) -> None:
+        """Show only the keys of one environment (``live``, ``test`` …), or all with None."""
+        if environment != self.query.environment:
+            self.set_query(dataclasses.replace(self.query, environment=environment))
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         field = Column(column).sort_field if 0 <= column < len(Column) else None
@@ -275,9 +305,10 @@ class KeysModel(QAbstractTableModel):
         self._now = self._clock()
         self._text_cache.clear()  # "3 minutes ago" has become "4 minutes ago"
         if self._rows:
+            # Last Used counts up; Expires counts down ("stops in 23 hours").
             self.dataChanged.emit(
                 self.index(0, Column.LAST_USED),
-                self.index(len(self._rows) - 1, Column.LAST_USED),
+                self.index(len(self._rows) - 1, Column.EXPIRES),
                 [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)],
             )
 
@@ -323,10 +354,20 @@ class KeysModel(QAbstractTableModel):
         column = _COLUMNS[index.column()]
         if column is Column.ACTIONS and role in _ACTIONS_TEXT_ROLES:
             return self._actions_text(dto, role)
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role == Qt.ItemDataRole.DisplayRole:
             return self._texts(dto)[column]
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            text = self._texts(dto)[column]
+            if column is Column.NAME and dto.replaced_by:
+                return arg(self.tr("%1 (replaced by a rotation)"), text)
+            return text
         if role == Qt.ItemDataRole.ToolTipRole:
+            if column is Column.NAME:
+                return self._name_tooltip(dto)
             return COLUMNS[column].tooltip(dto, self._now)
+        if role == Qt.ItemDataRole.DecorationRole:
+            name = COLUMNS[column].icon(dto)
+            return None if name is None else self._icon(name)
         if role == KeyRole:
             return dto
         if role == StatusRole:
@@ -336,6 +377,18 @@ class KeysModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[column].dimmed(dto):
             return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
+
+    def _name_tooltip(self, dto: KeyDTO) -> str:
+        """The description, and for a rotated key which key replaces it (or it replaces)."""
+        text = dto.description or self.tr("No description")
+        note = rotation_note(dto, self._now, self.name_of)
+        return f"{text}\n\n{note}" if note else text
+
+    def _icon(self, name: str) -> QIcon:
+        found = self._icons.get(name)
+        if found is None:
+            found = self._icons[name] = icon(name)
+        return found
 
     def _actions_text(self, dto: KeyDTO, role: int) -> str:
         """The Actions cell has no text of its own: it names its controls for screen readers."""

@@ -169,14 +169,27 @@ class KeyOperations(QObject):
         on_success: Callable[[CreatedKey], None] | None = None,
         on_failure: Failure | None = None,
     ) -> TaskHandle | None:
+        """A successor for ``dto``; the old key stops after ``grace`` (None: at once).
+
+        Both keys are announced: the new one as created, the old one as changed (its end is
+        now its expiry, or it is revoked, and it names its successor).
+        """
         keys, key_id = self._services.keys, dto.key_id
-        return self._run(
-            (key_id,),
-            lambda: keys.rotate(key_id, grace),
-            self.announce_created,
-            on_success,
-            on_failure,
-        )
+
+        def job() -> tuple[CreatedKey, KeyDTO]:
+            created = keys.rotate(key_id, grace)
+            return created, keys.get(key_id)
+
+        def announce(result: tuple[CreatedKey, KeyDTO]) -> None:
+            created, old = result
+            self.key_changed.emit(old)
+            self.announce_created(created)
+
+        def succeeded(result: tuple[CreatedKey, KeyDTO]) -> None:
+            if on_success is not None:
+                on_success(result[0])
+
+        return self._run((key_id,), job, announce, succeeded, on_failure)
 
     def revoke(
         self,
@@ -206,8 +219,13 @@ class KeyOperations(QObject):
     def announce_created(self, created: CreatedKey) -> None:
         """A key was created (here, or by a rotation)."""
         self.key_created.emit(created)
-        if created.revoked_under_policy is not None:
-            self.key_changed.emit(created.revoked_under_policy)
+        # Every key the create revoked to stay under the limit (the first one is
+        # ``revoked_under_policy`` too).
+        revoked = created.revoked_keys or (
+            (created.revoked_under_policy,) if created.revoked_under_policy is not None else ()
+        )
+        for dto in revoked:
+            self.key_changed.emit(dto)
 
     def _announce_changed(self, dto: KeyDTO) -> None:
         self.key_changed.emit(dto)

@@ -10,11 +10,13 @@ screen, which also offers them from the table.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QLabel,
@@ -28,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import ConflictError, ValidationError
+from app.domain.errors import ConflictError, NotFound, ValidationError
 from app.domain.roles import Role, can_manage_key
 from app.domain.status import KeyState, KeyStatus
 from app.domain.validation import MAX_DESCRIPTION, clean_description, clean_name
@@ -40,7 +42,7 @@ from app.ui.operations import KeyOperations
 from app.ui.panels.key_activity import KeyActivity, section_title
 from app.ui.panels.key_facts import KeyFacts
 from app.ui.resources import icon
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
 from app.ui.widgets.banner import Banner, Tone
 from app.ui.widgets.error_text import FieldError
@@ -71,6 +73,9 @@ class KeyDetailPanel(QWidget):
 
     revoke_requested = Signal(object)  # KeyDTO
     delete_requested = Signal(object)  # KeyDTO
+    rotate_requested = Signal(object)  # KeyDTO
+    #: A link in the facts to another key (rotation): the screen selects that key.
+    key_link_activated = Signal(str)  # key id
     close_requested = Signal()
     #: A short confirmation for the status bar ("Key id copied").
     status_message = Signal(str)
@@ -94,6 +99,7 @@ class KeyDetailPanel(QWidget):
         self._key: KeyDTO | None = None
         self._operator: Operator | None = None
         self._saving = False
+        self._names_task = LatestTask(tasks)
         self._build()
         self._connect()
         self._refresh_controls()
@@ -110,6 +116,8 @@ class KeyDetailPanel(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Not a Tab stop of its own: it scrolls to whichever control inside takes the focus.
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         body = QWidget(scroll)
         body.setObjectName("keyDetailBody")
         layout = QVBoxLayout(body)
@@ -126,6 +134,10 @@ class KeyDetailPanel(QWidget):
             self._services, self._tasks, clock=self._services.clock, parent=body
         )
         self.history_model = self.activity.history_model
+        # Tab must pass through the history to the key's buttons below it, not walk its
+        # cells (a QTableView's default): the arrows walk the rows. (Belongs in KeyActivity.)
+        for view in self.activity.findChildren(QAbstractItemView):
+            view.setTabKeyNavigation(False)
         layout.addWidget(self.activity, 1)
         scroll.setWidget(body)
         outer.addWidget(scroll, 1)
@@ -230,12 +242,16 @@ class KeyDetailPanel(QWidget):
         layout = QHBoxLayout(footer)
         layout.setContentsMargins(16, 8, 16, 12)
         layout.setSpacing(8)
+        self.rotate_button = QPushButton(icon("refresh"), self.tr("Rotate…"), footer)
+        self.rotate_button.setObjectName("rotateKeyButton")
+        self.rotate_button.setAccessibleName(self.tr("Rotate key"))
         self.revoke_button = QPushButton(icon("revoke"), self.tr("Revoke…"), footer)
         self.revoke_button.setObjectName("revokeKeyButton")
         self.revoke_button.setAccessibleName(self.tr("Revoke key"))
         self.delete_button = QPushButton(icon("delete"), self.tr("Delete…"), footer)
         self.delete_button.setObjectName("deleteKeyButton")
         self.delete_button.setAccessibleName(self.tr("Delete key"))
+        layout.addWidget(self.rotate_button)
         layout.addStretch(1)
         layout.addWidget(self.revoke_button)
         layout.addWidget(self.delete_button)
@@ -249,6 +265,8 @@ class KeyDetailPanel(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.enabled_toggle.clicked.connect(self._on_toggle_clicked)
         self.facts.copy_key_id_requested.connect(self._copy_key_id)
+        self.facts.key_link_activated.connect(self.key_link_activated)
+        self.rotate_button.clicked.connect(self._request_rotate)
         self.activity.error_occurred.connect(self.error_occurred)
         self.revoke_button.clicked.connect(self._request_revoke)
         self._operations.key_changed.connect(self._on_key_changed)
@@ -305,10 +323,12 @@ class KeyDetailPanel(QWidget):
         self._show_facts(dto)
         self._refresh_controls()
         self.reload_history()
+        self._load_linked_names(dto)
         self.setAccessibleDescription(dto.name)
 
     def clear(self) -> None:
         self._key = None
+        self._names_task.cancel()
         self.conflict_banner.hide()
         self.activity.clear()
 
@@ -346,6 +366,7 @@ class KeyDetailPanel(QWidget):
         self._refresh_switch(dto, manage, revoked, reason)
         self.revoke_button.setEnabled(manage and not revoked)
         self.delete_button.setEnabled(manage)
+        self._refresh_rotate(dto, manage, revoked, reason)
         if not manage:
             self.revoke_button.setToolTip(reason)
             self.delete_button.setToolTip(reason)
@@ -358,6 +379,23 @@ class KeyDetailPanel(QWidget):
             self.delete_button.setToolTip(
                 self.tr("Remove from the list; the audit trail keeps a record")
             )
+
+    def _refresh_rotate(self, dto: KeyDTO | None, manage: bool, revoked: bool, reason: str) -> None:
+        rotated = dto is not None and dto.replaced_by is not None
+        busy = dto is not None and self._operations.is_busy(dto.key_id)
+        self.rotate_button.setEnabled(manage and not revoked and not rotated and not busy)
+        if not manage:
+            tip = reason
+        elif revoked:
+            tip = self.tr("A revoked key cannot be rotated; create a new key instead")
+        elif rotated:
+            tip = self.tr("Already rotated: rotate the key that replaces it instead")
+        else:
+            tip = self.tr(
+                "Create a successor with a new secret; this key keeps working for a grace "
+                "period you choose"
+            )
+        self.rotate_button.setToolTip(tip)
 
     def _refresh_switch(self, dto: KeyDTO | None, manage: bool, revoked: bool, reason: str) -> None:
         toggle = self.enabled_toggle
@@ -518,6 +556,32 @@ class KeyDetailPanel(QWidget):
         if self._key is not None:
             QGuiApplication.clipboard().setText(self._key.key_id)
             self.status_message.emit(arg(self.tr("Copied the key id %1"), self._key.key_id))
+
+    def _load_linked_names(self, dto: KeyDTO) -> None:
+        """The names of the keys a rotation links this one to, for the facts' links."""
+        linked = [key_id for key_id in (dto.replaces, dto.replaced_by) if key_id]
+        if not linked:
+            self._names_task.cancel()
+            return
+        keys, key_id = self._services.keys, dto.key_id
+
+        def names() -> dict[str, str]:
+            found = {}
+            for other in linked:
+                with contextlib.suppress(NotFound):  # deleted since: the link shows its id
+                    found[other] = keys.get(other).name
+            return found
+
+        def arrived(found: dict[str, str]) -> None:
+            if self._key is not None and self._key.key_id == key_id:
+                self.facts.set_key_names(found)
+
+        self._names_task.submit(names, arrived, self._tasks.report_if_bug, owner=self)
+
+    @Slot()
+    def _request_rotate(self) -> None:
+        if self._key is not None and self.rotate_button.isEnabled():
+            self.rotate_requested.emit(self._key)
 
     @Slot()
     def _request_revoke(self) -> None:

@@ -9,13 +9,16 @@ error.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
+from app.domain.errors import Cancelled, PermissionDenied
 from app.domain.roles import Action, can, can_manage_key
 from app.domain.status import KeyState, KeyStatus
 from app.services import Services
@@ -27,8 +30,14 @@ from app.ui.settings import WindowSettings
 from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
 from app.ui.widgets import confirm
+from app.ui.widgets.as_of import PastKeysView
 from app.ui.widgets.empty_state import EmptyState
-from app.ui.widgets.key_menu import KeyMenuActions, key_menu
+from app.ui.widgets.key_menu import (
+    KeyMenuActions,
+    columns_menu,
+    key_menu,
+    settle_optional_columns,
+)
 from app.ui.widgets.keys_table import KeysTable
 from app.ui.widgets.keys_toolbar import KeysToolbar
 from app.ui.widgets.page_header import PageHeader
@@ -66,6 +75,8 @@ class KeysScreen(QWidget):
         self._operator: Operator | None = None
         self._clipboard: Any = None  # the SecretClipboard, made on the first reveal
         self._following_selection = True
+        #: Down from the search field arrived before its results: select their first row.
+        self._first_row_wanted = False
         # The summary (a count over every key) waits for the first page: rows come first.
         self._summary_requested = False
         self._summary_task = LatestTask(tasks)
@@ -101,6 +112,9 @@ class KeysScreen(QWidget):
         self.empty_state = EmptyState(self.stack)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_state)
+        # The keys as of a past date, read-only (the toolbar's "As of" field).
+        self.past_view = PastKeysView(self._services, self._tasks, self.stack)
+        self.stack.addWidget(self.past_view)
         self.panel = KeyDetailPanel(self._services, self._tasks, self._operations, self.splitter)
         self.splitter.addWidget(self.stack)
         self.splitter.addWidget(self.panel)
@@ -112,6 +126,9 @@ class KeysScreen(QWidget):
     def _connect(self) -> None:
         self.toolbar.search_changed.connect(self.model.set_search)
         self.toolbar.status_changed.connect(self.model.set_status)
+        self.toolbar.owner_changed.connect(self.model.set_owner)
+        self.toolbar.environment_changed.connect(self.model.set_environment)
+        self.toolbar.export_requested.connect(self.export_keys)
         self.model.query_loaded.connect(self._on_query_loaded)
         self.model.count_changed.connect(self._on_count_changed)
         self.model.loading_changed.connect(self._on_loading_changed)
@@ -121,23 +138,41 @@ class KeysScreen(QWidget):
         table = self.table
         table.selectionModel().currentRowChanged.connect(self._on_current_row_changed)
         table.clicked.connect(self._on_row_clicked)
-        table.doubleClicked.connect(lambda _index: self.open_details(focus=True))
-        table.open_requested.connect(lambda: self.open_details(focus=True))
+        # Opening the details never moves focus into a text field: the next key pressed
+        # still means "this row" (Delete revokes it, letters find a row), never "edit".
+        table.doubleClicked.connect(lambda _index: self.open_details())
+        table.open_requested.connect(self.open_details)
         table.revoke_requested.connect(lambda: self.revoke_keys(self.selected_keys()))
         table.close_requested.connect(self.close_details)
         table.customContextMenuRequested.connect(self._show_context_menu)
+        header = table.horizontalHeader()
+        header.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        header.customContextMenuRequested.connect(
+            lambda pos: columns_menu(self, header).popup(header.mapToGlobal(pos))
+        )
         # The Actions column's controls run the context menu's handlers.
         row_actions = table.actions_delegate
         row_actions.set_busy_test(lambda dto: self._operations.is_busy(dto.key_id))
+        # A row's control acts on that row: it becomes the selected row first, so the
+        # highlight and the panel show the key being changed (see _on_row_control).
         row_actions.toggle_clicked.connect(
-            lambda dto: self.set_key_enabled(dto, dto.state is not KeyState.ACTIVE)
+            lambda dto: self._on_row_control(
+                dto, lambda: self.set_key_enabled(dto, dto.state is not KeyState.ACTIVE)
+            )
         )
-        row_actions.revoke_clicked.connect(lambda dto: self.revoke_keys([dto]))
-        row_actions.delete_clicked.connect(self.delete_key)
+        row_actions.revoke_clicked.connect(
+            lambda dto: self._on_row_control(dto, lambda: self.revoke_keys([dto]))
+        )
+        row_actions.delete_clicked.connect(
+            lambda dto: self._on_row_control(dto, lambda: self.delete_key(dto))
+        )
+        self.toolbar.results_requested.connect(self._go_to_results)
         self.empty_state.create_requested.connect(self._create_action.trigger)
         self.empty_state.clear_search_requested.connect(self.toolbar.clear)
         self.panel.revoke_requested.connect(lambda dto: self.revoke_keys([dto]))
         self.panel.delete_requested.connect(self.delete_key)
+        self.panel.rotate_requested.connect(self.rotate_key)
+        self.panel.key_link_activated.connect(self.show_key_by_id)
         self.panel.close_requested.connect(self.close_details)
         self.panel.status_message.connect(self.status_message)
         self.panel.error_occurred.connect(self.error_occurred)
@@ -147,14 +182,25 @@ class KeysScreen(QWidget):
         ops.key_removed.connect(self._on_key_removed)
         ops.key_created.connect(self._on_key_created)
         ops.busy_changed.connect(self._repaint_key)
+        as_of = self.toolbar.as_of_field
+        as_of.as_of_changed.connect(self._on_as_of_changed)
+        self.past_view.loaded.connect(self._enter_past_view)
+        self.past_view.failed.connect(self._on_past_view_failed)
+        self.past_view.back_requested.connect(as_of.set_today)
+        self.toolbar.search_changed.connect(lambda _text: self._filter_past_view())
+        self.toolbar.status_changed.connect(lambda _status: self._filter_past_view())
+        self.toolbar.owner_changed.connect(lambda _owner: self._filter_past_view())
+        self.toolbar.environment_changed.connect(lambda _label: self._filter_past_view())
 
     # ================================================================== layout
 
     def restore_layout(self, settings: WindowSettings) -> None:
         header = self.table.horizontalHeader()
+        self.table.drop_fill()  # nothing stepped aside for the width while restoring
         header.blockSignals(True)
         restored = settings.restore_header(header)
         header.blockSignals(False)
+        settle_optional_columns(header, restored=restored)
         self.table.ensure_actions_column()
         if restored:
             # The remembered sort decides the first query, so the first page is sorted so.
@@ -168,6 +214,7 @@ class KeysScreen(QWidget):
         self._remember_panel_width()
         self.table.drop_fill()  # save the widths the user chose, not the window's slack
         settings.save_header(self.table.horizontalHeader())
+        self.table.fit_columns()
         settings.save_splitter_state(self.splitter.saveState())
         settings.save_panel_width(self._panel_width)
 
@@ -186,6 +233,7 @@ class KeysScreen(QWidget):
         """Reload the list, the summary and the open key's history."""
         self.model.refresh()
         self.load_summary()
+        self._load_filter_choices()  # people added or policy changed meanwhile
         if self.panel.isVisible() and self.panel.key is not None and not self.panel.is_dirty():
             self.panel.reload()
 
@@ -207,25 +255,31 @@ class KeysScreen(QWidget):
             self.load_summary()
         self.loaded.emit()
         self._update_empty_state()
-        self._reselect_panel_key()
+        if self._first_row_wanted:
+            self._select_first_row()
+        else:
+            self._reselect_panel_key()
 
     @Slot(bool)
     def _on_loading_changed(self, loading: bool) -> None:
-        if loading and self.model.has_loaded:
+        if loading and self.model.has_loaded and not self.past_view.active:
             self.toolbar.show_loading(searching=bool(self.model.query.search))
 
     @Slot(object)
     def _on_count_changed(self, count: int | None) -> None:
-        query = self.model.query
-        self.toolbar.show_count(count, filtered=bool(query.search) or query.status is not None)
+        if self.past_view.active:
+            return
+        self.toolbar.show_count(count, filtered=self.model.is_filtered)
 
     @Slot()
     def _update_empty_state(self) -> None:
+        if self.past_view.active:
+            return
         if not self.model.has_loaded or self.model.rowCount() > 0:
             self.stack.setCurrentWidget(self.table)
             return
         query = self.model.query
-        if query.search or query.status is not None:
+        if self.model.is_filtered:
             self.empty_state.show_no_matches(query.search)
         else:
             operator = self._operator
@@ -255,13 +309,57 @@ class KeysScreen(QWidget):
         if index.isValid() and self.panel.isHidden():
             self._show_in_panel(self.model.key_at(index.row()))
 
-    def open_details(self, *, focus: bool = False) -> None:
+    def open_details(self) -> None:
+        """Show the current row's key in the panel; the focus stays where it is."""
         dto = self.current_key()
-        if dto is None:
+        if dto is not None:
+            self._show_in_panel(dto)
+
+    def _on_row_control(self, dto: KeyDTO, act: Callable[[], None]) -> None:
+        """Run a row control's ``act`` once its row is the selected one, shown in the panel."""
+        current = self.current_key()
+        selected = [key.key_id for key in self.selected_keys()]
+        if current is None or current.key_id != dto.key_id or selected != [dto.key_id]:
+            self._select_row_of(dto.key_id)  # the panel follows the current row
+        shown = self.unsaved_key()
+        if shown is not None and shown.key_id != dto.key_id:
+            return  # the "discard your changes?" question comes first; nothing is done
+        if self.panel.isHidden() or self.panel.key is None or self.panel.key.key_id != dto.key_id:
+            self._show_in_panel(dto)
+        act()
+
+    def _select_row_of(self, key_id: str) -> None:
+        """Make ``key_id``'s row the current and only selected one (the panel follows)."""
+        index = self.model.index_of(key_id)
+        if index.isValid():
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def focus_default(self) -> None:
+        """Where the keyboard lands when the Keys view opens: the list (or what shows)."""
+        shown = self.stack.currentWidget()
+        (shown or self.table).setFocus(Qt.FocusReason.OtherFocusReason)
+
+    @Slot()
+    def _go_to_results(self) -> None:
+        """Down in the search field: into the list, on its first row (once it has rows)."""
+        if self.past_view.active or self.stack.currentWidget() is not self.table:
+            self.focus_default()  # the past view, or the empty page's buttons
             return
-        self._show_in_panel(dto)
-        if focus and self.panel.can_manage:
-            self.panel.name_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.model.is_loading:
+            self._first_row_wanted = True  # the search just applied: its first row
+            return
+        self._select_first_row()
+
+    def _select_first_row(self) -> None:
+        self._first_row_wanted = False
+        if self.model.rowCount() > 0:
+            self._select_row_of(self.model.key_at(0).key_id)
+            self.table.scrollToTop()
 
     def _show_in_panel(self, dto: KeyDTO) -> None:
         shown = self.unsaved_key()
@@ -379,6 +477,8 @@ class KeysScreen(QWidget):
     @Slot(object)
     def _on_key_created(self, created: CreatedKey) -> None:
         self.model.insert_key(created.key)
+        if self.past_view.active:
+            return
         self.stack.setCurrentWidget(self.table)
         self._select_key(created.key.key_id)
         self._show_in_panel(created.key)
@@ -397,6 +497,8 @@ class KeysScreen(QWidget):
     def create_key(self) -> None:
         if self._operator is None or not can(self._operator.role, Action.CREATE_OWN_KEY):
             return
+        if self.past_view.active:
+            return  # the past view is read-only
         from app.ui.dialogs.create_key import CreateKeyDialog
 
         dialog = CreateKeyDialog(self._services, self._tasks, self, operations=self._operations)
@@ -448,30 +550,18 @@ class KeysScreen(QWidget):
 
     @Slot(object)
     def delete_key(self, dto: KeyDTO) -> None:
+        """Delete ``dto`` after the delete dialog (the revoke dialog's impact text and reason)."""
         if not self._can_change(dto):
             return
-        text = self.tr(
-            "Delete “%1”? It disappears from the list; the audit trail keeps a record. "
-            "An active key is revoked first."
-        )
+        from app.ui.dialogs.revoke_key import DeleteKeyDialog
 
-        def delete() -> None:
-            self._operations.delete(
-                dto,
-                on_success=lambda deleted: self.status_message.emit(
-                    arg(self.tr("Deleted “%1”; the audit trail keeps a record."), deleted.name)
-                ),
-                on_failure=self.error_occurred.emit,
+        dialog = DeleteKeyDialog(dto, self._services, self._tasks, self._operations, self)
+        dialog.key_deleted.connect(
+            lambda deleted: self.status_message.emit(
+                arg(self.tr("Deleted “%1”; the audit trail keeps a record."), deleted.name)
             )
-
-        confirm.ask(
-            self,
-            self.tr("Delete key"),
-            arg(text, dto.name),
-            delete,
-            yes_text=self.tr("Delete"),
-            destructive=True,
         )
+        dialog.open()
 
     def set_key_enabled(self, dto: KeyDTO, enabled: bool) -> None:
         if self._can_change(dto):
@@ -480,6 +570,108 @@ class KeysScreen(QWidget):
     def copy_key_id(self, dto: KeyDTO) -> None:
         QGuiApplication.clipboard().setText(dto.key_id)
         self.status_message.emit(arg(self.tr("Copied the key id %1"), dto.key_id))
+
+    # ================================================================== rotation, links, export
+
+    @Slot(object)
+    def rotate_key(self, dto: KeyDTO) -> None:
+        """Ask for a grace period, rotate, then show the new secret once."""
+        if not self._can_change(dto) or dto.status is KeyStatus.REVOKED:
+            return
+        from app.ui.dialogs.rotate_key import RotateKeyDialog
+
+        dialog = RotateKeyDialog(
+            dto, self._operations, self._tasks, self._services.clock, parent=self
+        )
+        dialog.key_rotated.connect(self._on_rotated)
+        dialog.open()
+
+    @Slot(object)
+    def _on_rotated(self, created: CreatedKey) -> None:
+        # KeyOperations.rotate announced both keys (the new one is selected by now).
+        self.status_message.emit(
+            arg(self.tr("Rotated “%1”: store the new secret now"), created.key.name)
+        )
+        self._reveal(created)
+
+    @Slot(str)
+    def show_key_by_id(self, key_id: str) -> None:
+        """Select a key (a link in the details): from the list, or fetched if not listed."""
+        row = self.model.row_of(key_id)
+        if row is not None:
+            dto = self.model.key_at(row)
+            if self.unsaved_key() is None:
+                self._select_key(key_id)
+            self._show_in_panel(dto)
+            return
+
+        def fetched(dto: KeyDTO) -> None:
+            self._show_in_panel(dto)
+            self.status_message.emit(
+                arg(self.tr("“%1” is not in the list as filtered; shown in the details"), dto.name)
+            )
+
+        self._tasks.submit(
+            lambda: self._services.keys.get(key_id), fetched, self.error_occurred.emit, owner=self
+        )
+
+    @Slot(str, str)
+    def export_keys(self, path: str, fmt: str) -> None:
+        """Export exactly what the table shows: its filters, search and sort (every page)."""
+        from app.ui.models.formatting import count_text
+        from app.ui.progress import run_with_progress
+
+        query, export, target = self.model.query, self._services.key_export.export, Path(path)
+
+        def done(count: int) -> None:
+            text = (
+                self.tr("Exported %1 keys to %2")
+                if count != 1
+                else self.tr("Exported %1 key to %2")
+            )
+            self.status_message.emit(arg(text, count_text(count), path))
+
+        def failed(error: BaseException) -> None:
+            if isinstance(error, Cancelled):
+                self.status_message.emit(
+                    arg(
+                        self.tr("Export cancelled after %1 of %2 keys; no file was written."),
+                        count_text(error.done or 0),
+                        count_text(error.total or 0),
+                    )
+                )
+            else:
+                self.error_occurred.emit(error)
+
+        run_with_progress(
+            self._tasks,
+            self,
+            self.tr("Exporting keys"),
+            lambda report: export(query, fmt, target, progress=report),
+            done,
+            failed,
+            label=arg(self.tr("Writing %1…"), target.name),
+            object_name="exportProgressDialog",
+        )
+
+    def _load_filter_choices(self) -> None:
+        """The owner and environment filters' choices (everyone's logins; the policy's labels)."""
+        operator, services = self._operator, self._services
+        if operator is None:
+            return
+
+        def job() -> tuple[list[tuple[str, str]], list[str]]:
+            try:
+                owners = [(user.login, user.display_name) for user in services.users.all()]
+            except PermissionDenied:
+                owners = [(operator.login, operator.display_name)]
+            return owners, list(services.policy.get().environments)
+
+        def arrived(choices: tuple[list[tuple[str, str]], list[str]]) -> None:
+            self.toolbar.set_owners(choices[0])
+            self.toolbar.set_environments(choices[1])
+
+        self._tasks.submit(job, arrived, self._tasks.report_if_bug, owner=self)
 
     # ================================================================== context menu
 
@@ -493,13 +685,30 @@ class KeysScreen(QWidget):
         menu = self.context_menu(self.model.key_at(index.row()), self.selected_keys())
         menu.popup(self.table.viewport().mapToGlobal(position))
 
+    def change_keys(self, keys: Sequence[KeyDTO]) -> None:
+        """One change to several keys (disable, enable, revoke, expiry, a note), dry run first."""
+        from app.services.bulk import BulkResult
+        from app.ui.dialogs.bulk_action import BulkActionDialog
+
+        def applied(result: BulkResult) -> None:
+            self._operations.announce_changed(result.done)
+            self.status_message.emit(result.summary())
+
+        dialog = BulkActionDialog(
+            self._services, self._tasks, [key.key_id for key in keys], parent=self
+        )
+        dialog.applied.connect(applied)
+        dialog.open()
+
     def context_menu(self, dto: KeyDTO, selected: list[KeyDTO]) -> QMenu:
         actions = KeyMenuActions(
-            open_details=lambda: self.open_details(focus=False),
+            open_details=self.open_details,
             copy_key_id=self.copy_key_id,
             set_enabled=self.set_key_enabled,
             revoke=self.revoke_keys,
             delete=self.delete_key,
+            rotate=self.rotate_key,
+            bulk=self.change_keys,
         )
         reason = read_only_reason(self._operator.role) if self._operator else ""
         return key_menu(
@@ -510,6 +719,9 @@ class KeysScreen(QWidget):
 
     def set_operator(self, operator: Operator | None) -> None:
         """Show what the operator's role allows; the services enforce it regardless."""
+        if operator is not None and operator != self._operator:
+            self._operator = operator
+            self._load_filter_choices()
         self._operator = operator
         self.panel.set_operator(operator)
         self.table.actions_delegate.set_permission(
@@ -519,7 +731,10 @@ class KeysScreen(QWidget):
         self.table.viewport().update()
         creator = operator is not None and can(operator.role, Action.CREATE_OWN_KEY)
         button = self.toolbar.create_button
-        button.setEnabled(creator)
+        button.setEnabled(creator and not self.past_view.active)
+        if self.past_view.active:
+            button.setToolTip(self.tr("The past view is read-only: back to today to create keys"))
+            return
         if operator is None:
             button.setToolTip(self.tr("Checking your role…"))
             return
@@ -529,3 +744,69 @@ class KeysScreen(QWidget):
             else read_only_reason(operator.role)
         )
         self._update_empty_state()
+
+    # ================================================================== past view
+
+    @Slot(object)
+    def _on_as_of_changed(self, day: date | None) -> None:
+        """The toolbar's "As of": a past date rebuilds its keys; None is today's live table."""
+        if day is None:
+            self._leave_past_view()
+            return
+        shown = self.unsaved_key()
+        if shown is not None and not self.past_view.active:
+            confirm.ask(
+                self,
+                self.tr("Unsaved changes"),
+                arg(self.tr("Discard your changes to “%1”?"), shown.name),
+                lambda: self.past_view.load(day),
+                yes_text=self.tr("Discard changes"),
+                on_no=lambda: self.toolbar.as_of_field.revert(None),
+            )
+            return
+        self.past_view.load(day)
+
+    @Slot(object)
+    def _enter_past_view(self, day: date) -> None:
+        if not self.panel.isHidden():
+            self._hide_panel()
+        self.past_view.active = True
+        self._filter_past_view()
+        self.stack.setCurrentWidget(self.past_view)
+        self.set_operator(self._operator)  # create is off while the past is shown
+        # Export writes today's keys: the past is exported as an evidence pack instead.
+        self.toolbar.export_button.setEnabled(False)
+
+    def _leave_past_view(self) -> None:
+        self.past_view.clear()
+        if not self.past_view.active:
+            return
+        self.past_view.active = False
+        self.toolbar.export_button.setEnabled(True)
+        self.set_operator(self._operator)
+        self._update_empty_state()
+        self._on_count_changed(self.model.count)
+        self.table.setFocus()
+
+    @Slot(object)
+    def _on_past_view_failed(self, error: BaseException) -> None:
+        # Back to what was shown before: the previous past day, or today.
+        self.toolbar.as_of_field.revert(self.past_view.day if self.past_view.active else None)
+        if isinstance(error, Cancelled):
+            self.status_message.emit(self.tr("The past view was cancelled."))
+        else:
+            self.error_occurred.emit(error)
+
+    def _filter_past_view(self) -> None:
+        if not self.past_view.active:
+            return
+        # What the toolbar shows now (the live query follows once its page arrives).
+        toolbar = self.toolbar
+        status = toolbar.status_filter.currentData()
+        self.past_view.set_filter(
+            toolbar.search_field.text(),
+            KeyStatus(status) if status else None,
+            toolbar.owner_filter.currentData(),
+            toolbar.environment_filter.currentData(),
+        )
+        toolbar.count_label.setText(self.past_view.count_text())

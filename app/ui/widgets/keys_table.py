@@ -1,14 +1,26 @@
 """The keys table view: server-side sort from the header, keyboard actions, sane widths.
 
 The Name column takes up the slack when the table is wider than its columns, so the fixed
-Actions column sits at the right edge; it gives the slack back (never more) as the table
-narrows. Widths the user set stay theirs.
+Actions column sits at the right edge. When the table is narrower than its columns, they
+give way in their :attr:`ColumnSpec.give_way` order: first they narrow (their cells elide,
+down to the width their header needs), then they step aside, so Name, Status and the
+Actions stay on screen down to 800×600 with the detail panel open. Widths the user set
+stay theirs: they come back as the table widens, and they, not the squeezed ones, are what
+the header's saved state holds.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QFontDatabase, QFontMetrics, QKeyEvent, QMouseEvent, QResizeEvent
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
+from PySide6.QtGui import (
+    QFocusEvent,
+    QFontDatabase,
+    QFontMetrics,
+    QKeyEvent,
+    QMouseEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from app.domain.status import KeyStatus
@@ -25,7 +37,7 @@ CELL_PADDING = 18
 class KeysTable(QTableView):
     """A QTableView over :class:`KeysModel`; Enter, Delete and Esc become requests."""
 
-    open_requested = Signal()  # Enter: show (and edit) the current key
+    open_requested = Signal()  # Enter: show the current key (the focus stays here)
     revoke_requested = Signal()  # Delete: revoke the selected keys, after confirmation
     close_requested = Signal()  # Esc: close the details
 
@@ -38,6 +50,8 @@ class KeysTable(QTableView):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab leaves the table for the next control (the panel); arrows walk the rows.
+        self.setTabKeyNavigation(False)
         self.setAlternatingRowColors(True)
         self.setShowGrid(False)
         self.setWordWrap(False)
@@ -51,8 +65,12 @@ class KeysTable(QTableView):
         self.setItemDelegateForColumn(Column.ACTIONS, self.actions_delegate)
         # Hover feedback on the painted controls needs moves without a button held.
         self.setMouseTracking(True)
-        #: What the Name column was widened by to fill the table (given back first).
-        self._name_fill = 0
+        #: Each column's own width: its default, or what the user dragged it to.
+        self._own: dict[int, int] = {}
+        #: Columns stepped aside because the table is too narrow (not the user's choice).
+        self._stepped_aside: set[int] = set()
+        #: The column the user resized last gives way last (it must not snap back).
+        self._last_resized: int | None = None
         self._fitting = False
         rows = self.verticalHeader()
         rows.hide()
@@ -65,7 +83,7 @@ class KeysTable(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(True)
         header.setHighlightSections(False)
-        # The Name column fills the width instead (see _fit_columns): Actions keeps its size.
+        # The Name column fills the width instead (see fit_columns): Actions keeps its size.
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setMinimumSectionSize(60)
@@ -81,7 +99,7 @@ class KeysTable(QTableView):
         metrics = self.fontMetrics()
         # Default widths follow the font, not pixels: each column's usual widest text, or its
         # header (in the current language, with room for the sort arrow) when that is wider.
-        # Name starts modest because it takes whatever width is left over (see _fit_columns).
+        # Name starts modest because it takes whatever width is left over (see fit_columns).
         for column, spec in COLUMNS.items():
             if spec.width_sample is not None:
                 sample = metrics.horizontalAdvance(spec.width_sample) + CELL_PADDING
@@ -92,6 +110,13 @@ class KeysTable(QTableView):
         header.resizeSection(Column.KEY, fixed.horizontalAdvance(_MASK_SAMPLE) + CELL_PADDING)
         widest = max(badge_size(status, self.font()).width() for status in KeyStatus)
         header.resizeSection(Column.STATUS, widest + CELL_PADDING)
+        header.resizeSection(Column.ACTIONS, ACTIONS_WIDTH)
+        self._defaults = {int(column): header.sectionSize(column) for column in Column}
+        self._own = dict(self._defaults)
+
+    def default_width(self, column: Column) -> int:
+        """The width the column starts with (its font-measured sample, or its header)."""
+        return self._defaults[int(column)]
 
     def ensure_actions_column(self) -> None:
         """Show the Actions column at its fixed width, whatever a restored header said.
@@ -100,59 +125,136 @@ class KeysTable(QTableView):
         must not hide, squeeze or stretch it.
         """
         header = self.horizontalHeader()
-        header.setStretchLastSection(False)
-        header.showSection(Column.ACTIONS)
-        header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.Fixed)
         self._fitting = True
         try:
+            header.setStretchLastSection(False)
+            header.showSection(Column.ACTIONS)
+            header.setSectionResizeMode(Column.ACTIONS, QHeaderView.ResizeMode.Fixed)
             header.resizeSection(Column.ACTIONS, ACTIONS_WIDTH)
         finally:
             self._fitting = False
-        self._name_fill = 0
-        self._fit_columns()
+        # The header's state (restored or default) says what is hidden and how wide each
+        # column is: nothing is stepped aside any more, the widths shown are the own ones.
+        self._stepped_aside = set()
+        for column in Column:
+            if not header.isSectionHidden(column) and header.sectionSize(column) > 0:
+                self._own[int(column)] = header.sectionSize(column)
+        self.fit_columns()
 
     # ------------------------------------------------------------------ widths
 
-    def _fit_columns(self) -> None:
-        """Widen Name into empty space on the right, or give that widening back."""
+    def fit_columns(self) -> None:
+        """Lay the columns out in the table's width: fill it with Name, or give way."""
         header = self.horizontalHeader()
-        if self._fitting or header.isSectionHidden(Column.NAME):
+        available = self.viewport().width()
+        # Not before the table is shown: its width means nothing yet.
+        if self._fitting or not self.isVisible() or available <= 0:
             return
-        slack = self.viewport().width() - header.length()
-        fill = max(0, self._name_fill + slack)
-        if fill == self._name_fill:
-            return
+        shown = [
+            int(column)
+            for column in Column
+            if not header.isSectionHidden(column) or column in self._stepped_aside
+        ]
+        giving = sorted(
+            (column for column in shown if COLUMNS[Column(column)].give_way is not None),
+            key=lambda column: (column == self._last_resized, COLUMNS[Column(column)].give_way),
+        )
+
+        def least(column: int) -> int:
+            # The cells elide, the header never: a column narrower than its title (and sort
+            # arrow) steps aside instead.
+            spec = COLUMNS[Column(column)]
+            if spec.give_way is None:
+                return self._own[column]
+            title = header.sectionSizeFromContents(column).width()
+            narrowest = max(spec.min_width, header.minimumSectionSize(), title)
+            return min(self._own[column], narrowest)
+
+        def need(columns: list[int]) -> int:
+            # What the columns take at their narrowest, Name at its own width: columns step
+            # aside before Name narrows (it is the one a person reads).
+            return sum(
+                self._own[column] if COLUMNS[Column(column)].keep_visible else least(column)
+                for column in columns
+            )
+
+        # Step aside (lowest first) while even the narrowest widths do not fit.
+        visible = list(shown)
+        aside: set[int] = set()
+        for column in giving:
+            if need(visible) <= available:
+                break
+            if not COLUMNS[Column(column)].keep_visible:
+                visible.remove(column)
+                aside.add(column)
+        # Narrow (lowest first) what is too wide; fill with Name what is left over.
+        widths = {column: self._own[column] for column in visible}
+        excess = sum(widths.values()) - available
+        for column in giving:
+            if excess <= 0:
+                break
+            if column in widths:
+                take = min(excess, widths[column] - least(column))
+                if take > 0:
+                    widths[column] -= take
+                    excess -= take
+        if Column.NAME in widths:
+            if excess > 0:
+                # The kept columns alone are too wide (the narrowest table beside the panel):
+                # Name goes below its usual least, never below the header's minimum.
+                excess = min(excess, widths[Column.NAME] - header.minimumSectionSize())
+            widths[Column.NAME] -= excess  # (a negative excess is slack: Name fills it)
+        self._apply(widths, aside)
+
+    def _apply(self, widths: dict[int, int], aside: set[int]) -> None:
+        header = self.horizontalHeader()
         self._fitting = True
         try:
-            own = header.sectionSize(Column.NAME) - self._name_fill
-            header.resizeSection(Column.NAME, own + fill)
+            for column in aside - self._stepped_aside:
+                header.hideSection(column)
+            for column in self._stepped_aside - aside:
+                header.showSection(column)
+            for column, width in widths.items():
+                if header.sectionSize(column) != width:
+                    header.resizeSection(column, width)
         finally:
             self._fitting = False
-        self._name_fill = fill
+        self._stepped_aside = aside
 
     def drop_fill(self) -> None:
-        """Give the Name column its own width back (before saving the header state)."""
-        if self._name_fill:
-            header = self.horizontalHeader()
-            self._fitting = True
-            try:
-                header.resizeSection(Column.NAME, header.sectionSize(Column.NAME) - self._name_fill)
-            finally:
-                self._fitting = False
-            self._name_fill = 0
+        """Show the columns' own widths (before saving the header state); refit after."""
+        header = self.horizontalHeader()
+        self._fitting = True
+        try:
+            for column in self._stepped_aside:
+                header.showSection(column)
+            for column in Column:
+                if not header.isSectionHidden(column):
+                    header.resizeSection(column, self._own[int(column)])
+        finally:
+            self._fitting = False
+        self._stepped_aside = set()
 
     @Slot(int, int, int)
-    def _on_section_resized(self, section: int, _old: int, _new: int) -> None:
+    def _on_section_resized(self, section: int, old: int, new: int) -> None:
         if self._fitting:
             return
-        if section == Column.NAME:
-            self._name_fill = 0  # the user chose this width: it is theirs now
-        else:
-            self._fit_columns()
+        if old > 0 and new > 0:
+            self._own[section] = new  # the user chose this width: it is theirs now
+            self._last_resized = section
+        elif new > 0:
+            # Shown from the columns menu: it is the user's again, if there is room for it.
+            self._stepped_aside.discard(section)
+        # Shown or hidden (the columns menu), or resized: the others make room or fill.
+        self.fit_columns()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._fit_columns()
+        self.fit_columns()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self.fit_columns()
 
     # ------------------------------------------------------------------ hover
 
@@ -215,8 +317,29 @@ class KeysTable(QTableView):
 
     # ------------------------------------------------------------------ keys
 
+    def select_current_row(self) -> None:
+        """Select the current row if no row is selected (what Enter and Delete act on).
+
+        Qt makes the first row current, unselected, when the table takes the focus: the
+        panel follows the current row, so the highlight must be on it too.
+        """
+        current = self.currentIndex()
+        selection = self.selectionModel()
+        if current.isValid() and not selection.hasSelection():
+            selection.select(
+                current,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        super().focusInEvent(event)
+        self.select_current_row()
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete):
+            self.select_current_row()
         if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.open_requested.emit()
         elif key == Qt.Key.Key_Delete:

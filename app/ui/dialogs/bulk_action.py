@@ -1,0 +1,297 @@
+"""One change to many keys: choose it, read the dry run, confirm once, watch it happen.
+
+The dry run (``services.bulk.plan``) runs off the GUI thread whenever the action or its value
+changes and lists exactly what will change on each key and which keys are skipped and why.
+The confirm button names the count ("Disable 3 keys"). Applying goes key by key behind a
+progress bar with Cancel; what was done stays done and the dialog says what happened — it
+stays open when something was not changed, so the list of failures can be read.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialogButtonBox,
+    QFormLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.errors import KeywardError
+from app.domain.validation import MAX_REASON
+from app.services import Services
+from app.services.bulk import BulkAction, BulkPlan, BulkRequest, BulkResult
+from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
+from app.ui.errors import describe
+from app.ui.progress import run_with_progress
+from app.ui.resources import icon
+from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.text import arg, plural
+from app.ui.widgets.banner import Banner, Tone
+
+#: How long the dry run waits after the last change of the action or its value.
+PREVIEW_DELAY_MS = 250
+
+
+class BulkActionDialog(FittingDialog):
+    """``BulkActionDialog(services, tasks, key_ids, action=…)``; emits :attr:`applied`."""
+
+    #: The result of a run (done, failed, not done), after the last key.
+    applied = Signal(object)
+
+    def __init__(
+        self,
+        services: Services,
+        tasks: TaskRunner,
+        key_ids: Sequence[str],
+        *,
+        action: BulkAction = BulkAction.DISABLE,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._tasks = tasks
+        self._key_ids = list(key_ids)
+        self._plan: BulkPlan | None = None
+        self._running = False
+        self._preview = LatestTask(tasks)
+        self.setObjectName("bulkActionDialog")
+        count = len(self._key_ids)
+        title = plural(count, self.tr("Change %n Key"), self.tr("Change %n Keys"))
+        self.setWindowTitle(title)
+        self.setAccessibleName(title)
+        self.setWindowIcon(icon("keyward"))
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.setMinimumWidth(560)
+
+        layout = QVBoxLayout(self)
+        layout.setSpacing(10)
+        heading = plural(count, self.tr("%n key selected"), self.tr("%n keys selected"))
+        layout.addWidget(title_label(heading, self))
+        layout.addWidget(
+            hint_label(
+                self.tr(
+                    "Nothing changes until you confirm. The list below is a dry run: what "
+                    "will change on each key, and which keys are skipped and why."
+                ),
+                "bulkIntroLabel",
+                self,
+            )
+        )
+        layout.addLayout(self._build_form(action))
+        self._summary = hint_label("", "bulkSummaryLabel", self)
+        layout.addWidget(self._summary)
+        self._list = named(QListWidget(self), "bulkPreviewList", self.tr("Dry run"))
+        self._list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self._list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self._list.setMinimumHeight(180)
+        layout.addWidget(self._list, 1)
+        self._error = Banner.labelled(Tone.ERROR, "bulkErrorLabel", self.tr("Problem"), self)
+        layout.addWidget(self._error)
+        self._result = Banner.labelled(Tone.INFO, "bulkResultLabel", self.tr("Result"), self)
+        layout.addWidget(self._result)
+
+        buttons = QDialogButtonBox(self)
+        self._apply = named(
+            QPushButton(self.tr("Apply"), self), "bulkApplyButton", self.tr("Apply")
+        )
+        self._apply.setEnabled(False)
+        self._apply.clicked.connect(self._run)
+        buttons.addButton(self._apply, QDialogButtonBox.ButtonRole.AcceptRole)
+        self._close = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self._close.setObjectName("bulkCloseButton")
+        self._close.clicked.connect(self.reject)
+        layout.addWidget(buttons)
+
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.preview)
+        self._on_action_changed()
+        self._close.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # ----------------------------------------------------------------- the form
+
+    def _build_form(self, action: BulkAction) -> QFormLayout:
+        form = QFormLayout()
+        form.setHorizontalSpacing(12)
+        self._action = named(QComboBox(self), "bulkActionField", self.tr("Action"))
+        labels = {
+            BulkAction.DISABLE: self.tr("Disable"),
+            BulkAction.ENABLE: self.tr("Enable"),
+            BulkAction.REVOKE: self.tr("Revoke"),
+            BulkAction.SET_EXPIRY: self.tr("Set the expiry date"),
+            BulkAction.EXTEND_EXPIRY: self.tr("Extend the expiry"),
+            BulkAction.ADD_NOTE: self.tr("Add a note to the description"),
+        }
+        for item, text in labels.items():
+            self._action.addItem(text, item.value)
+        self._action.setCurrentIndex(self._action.findData(action.value))
+        self._action.currentIndexChanged.connect(self._on_action_changed)
+        form.addRow(self.tr("&Action"), self._action)
+
+        self._reason = named(QLineEdit(self), "bulkReasonField", self.tr("Reason"))
+        self._reason.setMaxLength(MAX_REASON)
+        self._reason.setPlaceholderText(self.tr("e.g. unused for 90 days"))
+        self._expiry = named(QDateEdit(self), "bulkExpiryField", self.tr("New expiry date"))
+        self._expiry.setCalendarPopup(True)
+        today = self._services.clock().date()
+        self._expiry.setMinimumDate(QDate(today.year, today.month, today.day))
+        self._expiry.setDate(QDate(today.year, today.month, today.day).addDays(90))
+        self._days = named(QSpinBox(self), "bulkDaysField", self.tr("Days to add"))
+        self._days.setRange(1, 3650)
+        self._days.setValue(30)
+        self._days.setSuffix(self.tr(" days"))
+        self._note = named(QLineEdit(self), "bulkNoteField", self.tr("Note"))
+        self._note.setMaxLength(500)
+        self._note.setPlaceholderText(self.tr("e.g. verify usage again on 1 March"))
+        self._rows = {
+            BulkAction.REVOKE: (self.tr("&Reason"), self._reason),
+            BulkAction.SET_EXPIRY: (self.tr("&Expires on"), self._expiry),
+            BulkAction.EXTEND_EXPIRY: (self.tr("&Extend by"), self._days),
+            BulkAction.ADD_NOTE: (self.tr("&Note"), self._note),
+        }
+        for caption, widget in self._rows.values():
+            form.addRow(caption, widget)
+        self._form = form
+        for signal in (
+            self._reason.textChanged,
+            self._expiry.dateChanged,
+            self._days.valueChanged,
+            self._note.textChanged,
+        ):
+            signal.connect(self._schedule_preview)
+        return form
+
+    @property
+    def action(self) -> BulkAction:
+        return BulkAction(self._action.currentData())
+
+    def request(self) -> BulkRequest:
+        chosen = self._expiry.date()
+        return BulkRequest(
+            self.action,
+            reason=self._reason.text() or None,
+            expires=date(chosen.year(), chosen.month(), chosen.day()),
+            extend_days=self._days.value(),
+            note=self._note.text(),
+        )
+
+    @Slot()
+    def _on_action_changed(self) -> None:
+        current = self.action
+        for action, (_caption, widget) in self._rows.items():
+            self._form.setRowVisible(widget, action is current)
+        self.preview()
+
+    @Slot()
+    def _schedule_preview(self) -> None:
+        # A dry run of the old values must not arrive now and be applied with them.
+        self._preview.cancel()
+        self._plan = None
+        self._apply.setEnabled(False)
+        self._timer.start()
+
+    # ----------------------------------------------------------------- the dry run
+
+    @Slot()
+    def preview(self) -> None:
+        """Run the dry run now (the form calls this shortly after each change)."""
+        self._timer.stop()
+        self._plan = None
+        self._apply.setEnabled(False)
+        self._error.clear()
+        request = self.request()
+        ids = list(self._key_ids)
+        self._preview.submit(
+            lambda: self._services.bulk.plan(request, ids),
+            self._show_plan,
+            self._show_error,
+            owner=self,
+        )
+
+    def _show_plan(self, plan: BulkPlan) -> None:
+        self._plan = plan
+        self._list.clear()
+        for change in plan.changes:
+            item = QListWidgetItem(icon("enable"), change.line)
+            item.setToolTip(change.line)
+            self._list.addItem(item)
+        for skip in plan.skipped:
+            item = QListWidgetItem(icon("info"), skip.line)
+            item.setToolTip(skip.line)
+            item.setForeground(self.palette().placeholderText())
+            self._list.addItem(item)
+        count = len(plan.changes)
+        skipped = len(plan.skipped)
+        keys = plural(count, self.tr("%n key"), self.tr("%n keys"))
+        self._summary.setText(
+            arg(self.tr("%1 will change; %2 skipped."), keys, skipped)
+            if skipped
+            else arg(self.tr("%1 will change."), keys)
+        )
+        verb = self._action.currentText()
+        self._apply.setText(arg(self.tr("%1: %2"), verb, keys))
+        self._apply.setEnabled(count > 0 and not self._running)
+
+    def _show_error(self, error: BaseException) -> None:
+        self._list.clear()
+        self._summary.setText("")
+        if isinstance(error, KeywardError):
+            self._error.show_text(describe(error))
+        else:
+            self._tasks.report_if_bug(error)
+
+    # ----------------------------------------------------------------- applying
+
+    @Slot()
+    def _run(self) -> None:
+        plan = self._plan
+        if plan is None or self._running or not plan.changes:
+            return
+        self._running = True
+        self._apply.setEnabled(False)
+        self._action.setEnabled(False)
+        run_with_progress(
+            self._tasks,
+            self,
+            self.tr("Changing keys"),
+            lambda report: self._services.bulk.apply(plan, report),
+            self._finished,
+            self._failed,
+            label=arg(self.tr("%1…"), self._action.currentText()),
+            object_name="bulkProgressDialog",
+        )
+
+    def _finished(self, result: BulkResult) -> None:
+        self._running = False
+        self.applied.emit(result)
+        if not result.failed and not result.cancelled:
+            self.accept()
+            return
+        lines = [f"• {failure.line}" for failure in result.failed]
+        text = arg(self.tr("Changed: %1"), len(result.done))
+        if result.failed:
+            text += "; " + arg(self.tr("not changed: %1"), len(result.failed))
+        if result.cancelled:
+            text += "; " + arg(self.tr("left as they were (cancelled): %1"), len(result.not_done))
+        self._result.show_text("\n".join([text + ".", *lines]))
+        self._close.setText(self.tr("Close"))
+        self._apply.hide()
+
+    def _failed(self, error: BaseException) -> None:
+        self._running = False
+        self._action.setEnabled(True)
+        self._show_error(error)
+        self.preview()

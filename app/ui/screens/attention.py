@@ -1,0 +1,328 @@
+"""Needs attention: the keys the hygiene rules pick out, grouped, each with why.
+
+The groups come from :mod:`app.services.attention` (expiring soon, not used lately, owner
+deactivated, no description, older than the maximum lifetime). The list on the left shows each
+group with its count; the table shows the chosen group's keys, a page at a time, with the
+reason in words. Select one or several and act on them with a bulk change (dry run first);
+the counts and the table follow. :attr:`AttentionScreen.count_changed` carries the total for
+the navigation's badge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain.roles import Action, can
+from app.services import Services
+from app.services.attention import (
+    AttentionCursor,
+    AttentionGroup,
+    AttentionItem,
+    AttentionPage,
+)
+from app.services.bulk import BulkAction, BulkResult
+from app.services.dto import Operator
+from app.ui.dialogs.common import hint_label, named, title_label
+from app.ui.labels import status_label
+from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.text import QT_TRANSLATE_NOOP, arg
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+PAGE = 200
+
+GROUP_LABELS = {
+    AttentionGroup.EXPIRING: QT_TRANSLATE_NOOP("AttentionScreen", "Expiring soon"),
+    AttentionGroup.STALE: QT_TRANSLATE_NOOP("AttentionScreen", "Not used lately"),
+    AttentionGroup.ORPHANED: QT_TRANSLATE_NOOP("AttentionScreen", "Owner deactivated"),
+    AttentionGroup.UNDOCUMENTED: QT_TRANSLATE_NOOP("AttentionScreen", "No description"),
+    AttentionGroup.OVER_LIFETIME: QT_TRANSLATE_NOOP(
+        "AttentionScreen", "Older than the maximum lifetime"
+    ),
+}
+EMPTY = {
+    AttentionGroup.EXPIRING: QT_TRANSLATE_NOOP(
+        "AttentionScreen", "No key expires within the policy's warning period."
+    ),
+    AttentionGroup.STALE: QT_TRANSLATE_NOOP(
+        "AttentionScreen", "Every working key was used within the policy's stale period."
+    ),
+    AttentionGroup.ORPHANED: QT_TRANSLATE_NOOP(
+        "AttentionScreen", "No deactivated person owns a key that still works."
+    ),
+    AttentionGroup.UNDOCUMENTED: QT_TRANSLATE_NOOP(
+        "AttentionScreen", "Every key says what it is for."
+    ),
+    AttentionGroup.OVER_LIFETIME: QT_TRANSLATE_NOOP(
+        "AttentionScreen",
+        "No key is older than the maximum lifetime (or the policy sets none).",
+    ),
+}
+HEADERS = (
+    QT_TRANSLATE_NOOP("AttentionScreen", "Name"),
+    QT_TRANSLATE_NOOP("AttentionScreen", "Owner"),
+    QT_TRANSLATE_NOOP("AttentionScreen", "Status"),
+    QT_TRANSLATE_NOOP("AttentionScreen", "Why"),
+)
+
+
+class AttentionModel(QAbstractTableModel):
+    """One group's keys, fetched a page at a time as the table scrolls."""
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._services = services
+        self._loader = LatestTask(tasks)
+        self._items: list[AttentionItem] = []
+        self._group: AttentionGroup | None = None
+        self._next: AttentionCursor | None = None
+        self._fetching = False
+
+    def load(self, group: AttentionGroup) -> None:
+        self.beginResetModel()
+        self._items = []
+        self._next = None
+        self._group = group
+        self.endResetModel()
+        self._fetch(None)
+
+    def _fetch(self, after: AttentionCursor | None) -> None:
+        group = self._group
+        if group is None:
+            return
+        self._fetching = True
+        self._loader.submit(
+            lambda: self._services.attention.page(group, after, limit=PAGE),
+            lambda page: self._append(group, page),
+            lambda _error: setattr(self, "_fetching", False),
+            owner=self,
+        )
+
+    def _append(self, group: AttentionGroup, page: AttentionPage) -> None:
+        self._fetching = False
+        if group is not self._group or not page.items:
+            self._next = page.next_after if group is self._group else self._next
+            return
+        first = len(self._items)
+        self.beginInsertRows(_ROOT, first, first + len(page.items) - 1)
+        self._items.extend(page.items)
+        self._next = page.next_after
+        self.endInsertRows()
+
+    def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
+        return not parent.isValid() and self._next is not None and not self._fetching
+
+    def fetchMore(self, parent: AnyIndex = _ROOT) -> None:
+        if self.canFetchMore(parent):
+            self._fetch(self._next)
+
+    def item(self, row: int) -> AttentionItem:
+        return self._items[row]
+
+    def rowCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: AnyIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation is Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(HEADERS[section])
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+        ):
+            return None
+        item = self._items[index.row()]
+        key = item.key
+        column = index.column()
+        if column == 0:
+            return key.name if role == Qt.ItemDataRole.DisplayRole else f"{key.name}\n{key.masked}"
+        if column == 1:
+            return key.owner_name
+        if column == 2:
+            return status_label(key.status)
+        return item.why
+
+
+class AttentionScreen(QWidget):
+    """``AttentionScreen(services, tasks, parent)``; ``refresh()`` reloads counts and rows."""
+
+    #: The number of keys that need attention (all groups), for a badge.
+    count_changed = Signal(int)
+    #: Keys were changed here (a bulk run's result), for the other screens.
+    keys_changed = Signal(object)
+    status_message = Signal(str)
+
+    def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setObjectName("attentionView")
+        self.setAccessibleName(self.tr("Needs attention"))
+        self._services = services
+        self._tasks = tasks
+        self._operator: Operator | None = None
+        self._counts = LatestTask(tasks)
+        self.model = AttentionModel(services, tasks, self)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(title_label(self.tr("Needs attention"), self))
+        self._intro = hint_label(
+            self.tr(
+                "Keys the hygiene rules pick out. Select keys and act on them together; "
+                "every change shows a dry run first."
+            ),
+            "attentionIntroLabel",
+            self,
+        )
+        layout.addWidget(self._intro)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.groups = named(QListWidget(splitter), "attentionGroups", self.tr("Groups"))
+        for group in AttentionGroup:
+            item = QListWidgetItem(self.tr(GROUP_LABELS[group]))
+            item.setData(Qt.ItemDataRole.UserRole, group.value)
+            self.groups.addItem(item)
+        self.groups.setMinimumWidth(200)
+        self.groups.setMaximumWidth(320)
+        self.groups.currentRowChanged.connect(self._on_group)
+
+        right = QWidget(splitter)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        self.table = named(QTableView(right), "attentionTable", self.tr("Keys needing attention"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.resizeSection(0, 220)
+        header.resizeSection(1, 150)
+        header.resizeSection(2, 90)
+        column.addWidget(self.table, 1)
+        self.empty = named(QLabel(self.tr("Nothing here."), right), "attentionEmpty", "")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        column.addWidget(self.empty)
+        self.empty.hide()
+
+        actions = QHBoxLayout()
+        self._buttons: dict[BulkAction, QPushButton] = {}
+        for action, text, name in (
+            (BulkAction.REVOKE, self.tr("Revoke…"), "attentionRevokeButton"),
+            (BulkAction.DISABLE, self.tr("Disable…"), "attentionDisableButton"),
+            (BulkAction.EXTEND_EXPIRY, self.tr("Extend expiry…"), "attentionExtendButton"),
+            (BulkAction.ADD_NOTE, self.tr("Add note…"), "attentionNoteButton"),
+        ):
+            button = named(QPushButton(text, right), name, text)
+            button.clicked.connect(lambda _=False, a=action: self.act(a))
+            button.setEnabled(False)
+            actions.addWidget(button)
+            self._buttons[action] = button
+        actions.addStretch(1)
+        column.addLayout(actions)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([240, 760])
+        layout.addWidget(splitter, 1)
+
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_empty)
+        self.model.rowsInserted.connect(self._update_empty)
+        self.groups.setCurrentRow(0)
+
+    # ----------------------------------------------------------------- loading
+
+    def set_operator(self, operator: Operator | None) -> None:
+        self._operator = operator
+        self._update_buttons()
+
+    def refresh_counts(self) -> None:
+        """Reload the groups' counts only (quietly: the navigation badge follows)."""
+        self._counts.submit(
+            self._services.attention.counts,
+            self._show_counts,
+            lambda _error: None,  # a badge that stays as it was; the Keys view reports errors
+            owner=self,
+        )
+
+    def refresh(self) -> None:
+        """Reload the counts and the chosen group."""
+        self.refresh_counts()
+        group = self.current_group()
+        if group is not None:
+            self.model.load(group)
+
+    def current_group(self) -> AttentionGroup | None:
+        item = self.groups.currentItem()
+        return AttentionGroup(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def _show_counts(self, counts: dict[AttentionGroup, int]) -> None:
+        for row in range(self.groups.count()):
+            item = self.groups.item(row)
+            group = AttentionGroup(item.data(Qt.ItemDataRole.UserRole))
+            item.setText(arg(self.tr("%1 (%2)"), self.tr(GROUP_LABELS[group]), counts[group]))
+        self.count_changed.emit(sum(counts.values()))
+
+    def _on_group(self, _row: int) -> None:
+        group = self.current_group()
+        if group is not None:
+            self.model.load(group)
+
+    def _update_empty(self) -> None:
+        group = self.current_group()
+        if group is not None:
+            self.empty.setText(self.tr(EMPTY[group]))
+        self.empty.setVisible(self.model.rowCount() == 0)
+
+    # ----------------------------------------------------------------- acting
+
+    def selected_ids(self) -> list[str]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [self.model.item(row).key.key_id for row in rows]
+
+    def _update_buttons(self) -> None:
+        operator = self._operator
+        may = operator is not None and can(operator.role, Action.MANAGE_OWN_KEYS)
+        chosen = bool(self.table.selectionModel().selectedRows())
+        for button in self._buttons.values():
+            button.setEnabled(may and chosen)
+            button.setToolTip(
+                "" if may else self.tr("Your role can read these keys but not change them.")
+            )
+
+    def act(self, action: BulkAction) -> None:
+        ids = self.selected_ids()
+        if not ids:
+            return
+        from app.ui.dialogs.bulk_action import BulkActionDialog
+
+        dialog = BulkActionDialog(self._services, self._tasks, ids, action=action, parent=self)
+        dialog.applied.connect(self._on_applied)
+        dialog.open()
+
+    def _on_applied(self, result: BulkResult) -> None:
+        self.keys_changed.emit(list(result.done))
+        self.status_message.emit(result.summary())
+        self.refresh()

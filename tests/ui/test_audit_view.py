@@ -1,0 +1,364 @@
+"""The Audit view, driven through its widgets on a real SQLite database."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import date, timedelta
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QTreeWidget,
+    QWidget,
+)
+
+from app.domain.audit import AuditAction
+from app.domain.roles import Role
+from app.services import Services
+from app.ui.main_window import MainWindow
+from app.ui.screens.audit import AuditScreen
+from app.ui.widgets.change_view import ChangeView
+from tests.support import MemoryKeyring
+from tests.ui.support import WAIT_MS, seed_keys
+
+LONG_BEFORE = (
+    "Pulls opportunity data from Salesforce into the Snowflake warehouse every night at two, "
+    "for the revenue dashboards of the sales team in Berlin."
+)
+LONG_AFTER = (
+    "Pulls opportunity data from Salesforce into the Snowflake warehouse every night at two, "
+    "for the revenue dashboards of the sales team in Munich and Vienna."
+)
+
+
+def child(window: QWidget, kind: type, name: str) -> Any:
+    found = window.findChild(kind, name)
+    assert found is not None, name
+    return found
+
+
+def open_audit(qtbot: Any, window: MainWindow) -> AuditScreen:
+    qtbot.mouseClick(child(window, QWidget, "navAudit"), Qt.MouseButton.LeftButton)
+    screen = window.audit
+    assert screen.isVisible()
+    settle(qtbot, screen)
+    return screen
+
+
+def settle(qtbot: Any, screen: AuditScreen) -> None:
+    model = screen.model
+    qtbot.wait_until(
+        lambda: model.has_loaded and not model.is_loading and not model.is_fetching,
+        timeout=WAIT_MS,
+    )
+
+
+def column(screen: AuditScreen, index: int) -> list[str]:
+    model = screen.model
+    return [model.index(row, index).data() for row in range(model.rowCount())]
+
+
+def wait_for_rows(qtbot: Any, screen: AuditScreen, test: Any) -> None:
+    qtbot.wait_until(lambda: not screen.model.is_loading and test(), timeout=WAIT_MS)
+
+
+@pytest.fixture
+def story(ui_services: Services, open_as: Any) -> dict[str, str]:
+    """Keys made, edited and revoked by two people."""
+    keys = ui_services.keys
+    salesforce = keys.create("Salesforce Data Sync", "Syncs companies nightly.").key.key_id
+    snowflake = keys.create("Snowflake ETL", LONG_BEFORE).key.key_id
+    keys.edit(snowflake, description=LONG_AFTER)
+    dana = open_as("dana", Role.MANAGER)
+    dana.keys.revoke(salesforce, reason="Integration retired")
+    return {"salesforce": salesforce, "snowflake": snowflake}
+
+
+def test_events_newest_first_with_who_action_target_and_exact_time(
+    qtbot: Any, qtmodeltester: Any, window: MainWindow, story: dict[str, str]
+) -> None:
+    screen = open_audit(qtbot, window)
+    table = child(window, QTableView, "auditTable")
+    assert table.model() is screen.model
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() >= 4)
+    seqs = [screen.model.entry_at(row).event.seq for row in range(screen.model.rowCount())]
+    assert seqs == sorted(seqs, reverse=True)
+    newest = screen.model.entry_at(0)
+    assert newest.event.action is AuditAction.KEY_REVOKED
+    assert column(screen, 1)[0] == "Dana (dana)"
+    assert column(screen, 2)[0] == "Revoked"
+    assert column(screen, 3)[0] == f"Salesforce Data Sync ({story['salesforce']})"
+    assert column(screen, 4)[0] == "Integration retired"
+    assert column(screen, 5)[0] == newest.event.host
+    tooltip = screen.model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)
+    assert "UTC" in tooltip and newest.event.occurred_at.isoformat()[:19] in tooltip
+    qtmodeltester.check(screen.model, force_py=True)
+
+
+def test_filters_narrow_the_events(qtbot: Any, window: MainWindow, story: dict[str, str]) -> None:
+    screen = open_audit(qtbot, window)
+    everything = screen.model.rowCount()
+    assert everything >= 4
+
+    actor = child(window, QComboBox, "auditActorFilter")
+    qtbot.wait_until(lambda: actor.findData("dana") >= 0, timeout=WAIT_MS)
+    assert actor.itemText(0) == "Anyone"
+    actor.setCurrentIndex(actor.findData("dana"))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 1)
+    assert column(screen, 2) == ["Revoked"]
+    actor.setCurrentIndex(0)
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == everything)
+
+    action = child(window, QComboBox, "auditActionFilter")
+    assert action.itemText(0) == "Any action"
+    action.setCurrentIndex(action.findData(AuditAction.KEY_EDITED.value))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 1)
+    assert column(screen, 3) == [f"Snowflake ETL ({story['snowflake']})"]
+    action.setCurrentIndex(0)
+
+    search = child(window, QLineEdit, "auditSearchField")
+    qtbot.keyClicks(search, story["salesforce"])
+    wait_for_rows(
+        qtbot,
+        screen,
+        lambda: screen.model.filter.text == story["salesforce"] and screen.model.rowCount() == 2,
+    )
+    assert {entry for entry in column(screen, 2)} == {"Created", "Revoked"}
+    search.clear()
+
+    start = child(window, QDateEdit, "auditFromField")
+    end = child(window, QDateEdit, "auditToField")
+    assert start.text() == "No date" and end.text() == "No date"
+    today = date.today()
+    start.set_day(today + timedelta(days=1))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 0)
+    assert child(window, QLabel, "auditMatchLabel").text() == "No events match"
+    start.set_day(today - timedelta(days=1))
+    end.set_day(today)
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == everything)
+    end.set_day(today - timedelta(days=1))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 0)
+    qtbot.mouseClick(
+        child(window, QPushButton, "auditClearFiltersButton"), Qt.MouseButton.LeftButton
+    )
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == everything)
+    assert end.text() == "No date"
+
+
+def test_selecting_an_edit_shows_both_long_descriptions_whole(
+    qtbot: Any, window: MainWindow, story: dict[str, str]
+) -> None:
+    screen = open_audit(qtbot, window)
+    action = child(window, QComboBox, "auditActionFilter")
+    action.setCurrentIndex(action.findData(AuditAction.KEY_EDITED.value))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 1)
+    table = child(window, QTableView, "auditTable")
+    table.selectRow(0)
+    detail = child(window, QWidget, "auditEventDetail")
+    assert detail.isVisible()
+    changes = child(detail, ChangeView, "changeView")
+    shown = {field: (before, after) for field, before, after in changes.value_texts()}
+    assert shown["Description"] == (LONG_BEFORE, LONG_AFTER)
+    changed = [row.property("changed") for row in changes.findChildren(QWidget, "changeRow")]
+    assert "true" in changed
+    assert child(detail, QLabel, "auditEventWho").text().endswith(window.operator.login)
+
+
+def test_verify_an_intact_trail(qtbot: Any, window: MainWindow, story: dict[str, str]) -> None:
+    screen = open_audit(qtbot, window)
+    label = child(window, QLabel, "chainStatusLabel")
+    assert not label.isVisible()
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait_until(label.isVisible, timeout=WAIT_MS)
+    events = window.audit.model.rowCount()
+    assert label.text().startswith(f"Intact: {events} events checked")
+    assert "no checkpoint has been signed yet" in label.text()
+    assert screen.verify_button.isEnabled()
+
+
+def test_a_row_changed_by_sql_is_named_and_selected(
+    qtbot: Any, window: MainWindow, ui_services: Services
+) -> None:
+    seed_keys(ui_services, 160)  # more events than one page: the bad one is further down
+    screen = open_audit(qtbot, window)
+    assert not screen.model.complete
+    bad = 3
+    path = ui_services.engine.url.database
+    with sqlite3.connect(path) as connection:
+        connection.execute(
+            "UPDATE audit_events SET reason = 'routine cleanup' WHERE seq = ?", (bad,)
+        )
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    label = child(window, QLabel, "chainStatusLabel")
+    qtbot.wait_until(label.isVisible, timeout=WAIT_MS)
+    assert label.text().startswith(f"Tampered: event #{bad} — ")
+    qtbot.wait_until(
+        lambda: screen.selected_entry() is not None and screen.selected_entry().event.seq == bad,
+        timeout=WAIT_MS,
+    )
+    table = child(window, QTableView, "auditTable")
+    assert screen.model.entry_at(table.currentIndex().row()).event.seq == bad
+    assert child(window, QLabel, "auditEventEvent").text() == f"#{bad}"
+
+
+def test_signing_a_checkpoint_lists_it_and_verify_names_it(
+    qtbot: Any, window: MainWindow, story: dict[str, str], memory_keyring: MemoryKeyring
+) -> None:
+    screen = open_audit(qtbot, window)
+    listing = child(window, QTreeWidget, "checkpointsList")
+    assert listing.topLevelItemCount() == 0
+    sign = child(window, QPushButton, "signCheckpointButton")
+    assert sign.isVisible()
+    qtbot.mouseClick(sign, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: listing.topLevelItemCount() == 1, timeout=WAIT_MS)
+    assert listing.isVisible()
+    item = listing.topLevelItem(0)
+    seq, signer = item.text(0), item.text(1)
+    assert seq.startswith("#") and signer == window.operator.login
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    label = child(window, QLabel, "chainStatusLabel")
+    qtbot.wait_until(label.isVisible, timeout=WAIT_MS)
+    assert (
+        "Intact:" in label.text() and f"newest checkpoint {seq} signed by {signer}" in label.text()
+    )
+    settle(qtbot, screen)
+
+
+def test_show_in_audit_log_from_a_key_panel(
+    qtbot: Any, window: MainWindow, ui_services: Services, story: dict[str, str]
+) -> None:
+    window.keys.model.refresh()
+    qtbot.wait_until(lambda: window.keys.model.row_of(story["snowflake"]) is not None)
+    window.keys.table.selectRow(window.keys.model.row_of(story["snowflake"]))
+    panel = window.keys.panel
+    qtbot.wait_until(lambda: panel.isVisible() and panel.history_model.rowCount() == 2)
+    # The panel's own history compares the edit whole, too.
+    compare = child(panel, ChangeView, "historyChanges")
+    qtbot.wait_until(lambda: bool(compare.value_texts()), timeout=WAIT_MS)
+    shown = {field: (before, after) for field, before, after in compare.value_texts()}
+    assert shown["Description"] == (LONG_BEFORE, LONG_AFTER)
+    summary = panel.history_model.index(0, 2).data()
+    assert "Munich" in summary  # shortened around the difference, not cut before it
+    button = child(panel, QPushButton, "showInAuditLogButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    screen = window.audit
+    assert window.stack.currentWidget() is screen
+    assert child(window, QLineEdit, "auditSearchField").text() == story["snowflake"]
+    wait_for_rows(
+        qtbot,
+        screen,
+        lambda: screen.model.filter.text == story["snowflake"] and screen.model.rowCount() == 2,
+    )
+    assert {screen.model.entry_at(row).event.target_id for row in range(2)} == {story["snowflake"]}
+
+
+def test_a_bad_event_far_down_starts_the_table_there(
+    qtbot: Any, window: MainWindow, ui_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.ui.models import audit_trail_model
+
+    monkeypatch.setattr(audit_trail_model, "SEEK_LIMIT", 20)
+    monkeypatch.setattr(audit_trail_model, "SEEK_PAGE_SIZE", 10)
+    seed_keys(ui_services, 160)
+    screen = open_audit(qtbot, window)
+    bad = 5
+    with sqlite3.connect(ui_services.engine.url.database) as connection:
+        connection.execute("DELETE FROM audit_events WHERE seq = ?", (bad + 1,))
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait_until(
+        lambda: screen.selected_entry() is not None and screen.model.start_after is not None,
+        timeout=WAIT_MS,
+    )
+    label = child(window, QLabel, "chainStatusLabel")
+    assert label.text().startswith(f"Tampered: event #{bad + 1} — ")
+    # The deleted event is gone: its newer neighbour, where the chain breaks, is selected,
+    # and the table starts there instead of loading every page above it.
+    assert screen.selected_entry().event.seq == bad + 2
+    assert screen.model.entry_at(0).event.seq == bad + 2
+    assert screen.model.entry_at(1).event.seq == bad
+    assert "back" in child(window, QLabel, "auditMatchLabel").text()
+    # Clearing the filters shows the newest events again.
+    qtbot.mouseClick(
+        child(window, QPushButton, "auditClearFiltersButton"), Qt.MouseButton.LeftButton
+    )
+    wait_for_rows(qtbot, screen, lambda: screen.model.start_after is None)
+
+
+def test_cancelling_the_check_says_how_far_it_got(
+    qtbot: Any, window: MainWindow, story: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from app.domain.errors import Cancelled
+
+    def cancelled(progress: Any = None) -> Any:
+        progress(40, 100)
+        raise Cancelled(done=40, total=100)
+
+    monkeypatch.setattr(window.audit._services.audit, "check_integrity", cancelled)
+    open_audit(qtbot, window)
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    label = child(window, QLabel, "chainStatusLabel")
+    qtbot.wait_until(label.isVisible, timeout=WAIT_MS)
+    assert label.text() == "Cancelled after 40 of 100 events; nothing was concluded."
+    assert child(window, QPushButton, "verifyChainButton").isEnabled()
+
+
+def test_an_auditor_reads_everything_and_may_sign(
+    qtbot: Any, make_window: Any, open_as: Any, story: dict[str, str]
+) -> None:
+    auditor = open_as("ada", Role.AUDITOR)
+    window = make_window(auditor)
+    screen = open_audit(qtbot, window)
+    assert screen.model.rowCount() >= 5
+    for name in ("verifyChainButton", "signCheckpointButton", "exportEvidenceButton"):
+        assert child(window, QPushButton, name).isVisible(), name
+
+
+def test_find_leaked_keys_and_export_evidence_open_their_dialogs(
+    qtbot: Any, window: MainWindow
+) -> None:
+    from PySide6.QtWidgets import QDialog
+
+    action = window.leak_action
+    assert action.objectName() == "findLeakedKeysAction"
+    assert action.shortcut().toString() == "Ctrl+Shift+L"
+    action.trigger()
+    qtbot.wait_until(
+        lambda: (d := window.findChild(QDialog, "leakTriageDialog")) is not None and d.isVisible(),
+        timeout=WAIT_MS,
+    )
+    window.findChild(QDialog, "leakTriageDialog").reject()
+    open_audit(qtbot, window)
+    before = set(window.findChildren(QDialog))
+    qtbot.mouseClick(child(window, QPushButton, "exportEvidenceButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait_until(
+        lambda: any(d.isVisible() for d in set(window.findChildren(QDialog)) - before),
+        timeout=WAIT_MS,
+    )
+    for dialog in set(window.findChildren(QDialog)) - before:
+        dialog.reject()
+
+
+def test_new_events_appear_at_the_top_or_wait_behind_a_button(
+    qtbot: Any, window: MainWindow, ui_services: Services, story: dict[str, str]
+) -> None:
+    screen = open_audit(qtbot, window)
+    rows = screen.model.rowCount()
+    ui_services.keys.disable(story["snowflake"])
+    screen.trail_changed()  # what the live feed (or a change made here) calls
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == rows + 1)
+    assert column(screen, 2)[0] == "Disabled"
+    child(window, QTableView, "auditTable").selectRow(1)  # someone is reading an event
+    ui_services.keys.enable(story["snowflake"])
+    screen.trail_changed()
+    button = child(window, QPushButton, "auditNewEventsButton")
+    assert button.isVisible() and screen.model.rowCount() == rows + 1
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == rows + 2)
+    assert not button.isVisible()

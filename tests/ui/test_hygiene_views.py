@@ -1,0 +1,200 @@
+"""Needs attention, bulk changes with a dry run, and access reviews — through the widgets."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QTableWidget, QVBoxLayout
+
+from app.domain.status import KeyStatus
+from app.services import Services
+from app.services.bulk import BulkAction
+from app.ui.dialogs.bulk_action import BulkActionDialog
+from app.ui.screens.attention import AttentionScreen
+from app.ui.screens.reviews import ReviewsScreen
+from tests.ui.support import wait_closed, wait_for_top_level
+
+WAIT_MS = 10_000
+
+
+def _group_text(screen: AttentionScreen, row: int) -> str:
+    return screen.groups.item(row).text()
+
+
+def test_attention_lists_undocumented_keys_and_a_bulk_note_fixes_them(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
+) -> None:
+    bare = [ui_services.keys.create(f"Bare {n}", "").key.key_id for n in range(2)]
+    ui_services.keys.create("Documented", "Nightly export to the warehouse")
+    screen = AttentionScreen(ui_services, tasks, host)
+    screen.set_operator(ui_services.users.me())
+    counts: list[int] = []
+    screen.count_changed.connect(counts.append)
+    screen.refresh()
+    qtbot.wait_until(lambda: bool(counts), timeout=WAIT_MS)
+    row = next(
+        r for r in range(screen.groups.count()) if _group_text(screen, r).startswith("No desc")
+    )
+    assert _group_text(screen, row) == "No description (2)"
+    screen.groups.setCurrentRow(row)
+    qtbot.wait_until(lambda: screen.model.rowCount() == 2, timeout=WAIT_MS)
+    assert screen.model.index(0, 3).data() == "no description: nobody can tell what it is for"
+    note_button = screen.findChild(QPushButton, "attentionNoteButton")
+    assert not note_button.isEnabled()  # nothing selected yet
+    screen.table.selectAll()
+    assert note_button.isEnabled()
+    qtbot.mouseClick(note_button, Qt.MouseButton.LeftButton)
+
+    dialog = wait_for_top_level(qtbot, "bulkActionDialog")
+    dialog.findChild(QLineEdit, "bulkNoteField").setText("owner to document by Friday")
+    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    apply = dialog.findChild(QPushButton, "bulkApplyButton")
+    qtbot.wait_until(lambda: preview.count() == 2 and apply.isEnabled(), timeout=WAIT_MS)
+    assert apply.text() == "Add a note to the description: 2 keys"
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
+    wait_closed(qtbot, dialog)
+    for key_id in bare:
+        assert ui_services.keys.get(key_id).description.endswith("owner to document by Friday")
+    qtbot.wait_until(lambda: _group_text(screen, row) == "No description (0)", timeout=WAIT_MS)
+
+
+def test_the_dry_run_says_what_is_skipped_and_only_the_rest_changes(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
+) -> None:
+    live = ui_services.keys.create("Feed", "x").key
+    gone = ui_services.keys.create("Old", "x").key
+    ui_services.keys.revoke(gone.key_id, "ended")
+    results: list[Any] = []
+    dialog = BulkActionDialog(
+        ui_services, tasks, [live.key_id, gone.key_id], action=BulkAction.REVOKE, parent=host
+    )
+    dialog.applied.connect(results.append)
+    dialog.open()
+    dialog.findChild(QLineEdit, "bulkReasonField").setText("clean-up")
+    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    apply = dialog.findChild(QPushButton, "bulkApplyButton")
+    qtbot.wait_until(lambda: preview.count() == 2 and apply.isEnabled(), timeout=WAIT_MS)
+    texts = [preview.item(n).text() for n in range(preview.count())]
+    assert texts == [
+        f"Feed ({live.key_id}): Active → Revoked",
+        f"Old ({gone.key_id}): skipped, already revoked",
+    ]
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: bool(results), timeout=WAIT_MS)
+    assert [key.key_id for key in results[0].done] == [live.key_id]
+    assert ui_services.keys.get(live.key_id).revoked_reason == "clean-up"
+
+
+def test_a_review_started_answered_acted_on_and_closed_in_the_window(
+    qtbot: Any,
+    tasks: Any,
+    ui_services: Services,
+    open_as: Callable[..., Services],
+    host: Any,
+) -> None:
+    mine = ui_services.keys.create("Warehouse ETL", "x").key
+    other = open_as("mona")
+    ui_services.users.set_role("mona", "member")
+    silent = ui_services.keys.create("Mona's dashboard", "x", owner="mona").key
+    screen = ReviewsScreen(ui_services, tasks, host)
+    QVBoxLayout(host).addWidget(screen)
+    screen.set_operator(ui_services.users.me())
+    screen.refresh()
+    start = screen.findChild(QPushButton, "startReviewButton")
+    qtbot.wait_until(lambda: start.isVisible() and start.isEnabled(), timeout=WAIT_MS)
+    qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
+    dialog = wait_for_top_level(qtbot, "reviewDialog")
+    dialog.findChild(QLineEdit, "reviewTitleField").setText("Q1 review")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "reviewStartButton"), Qt.MouseButton.LeftButton)
+    wait_closed(qtbot, dialog)
+
+    reviews = screen.findChild(QTableWidget, "reviewsTable")
+    qtbot.wait_until(lambda: reviews.rowCount() == 1, timeout=WAIT_MS)
+    assert reviews.item(0, 0).text() == "Q1 review"
+    assert reviews.item(0, 4).text() == "0 of 2"
+    waiting = screen.findChild(QTableWidget, "myReviewsTable")
+    qtbot.wait_until(lambda: waiting.rowCount() == 1, timeout=WAIT_MS)
+    assert waiting.item(0, 1).text() == f"Warehouse ETL ({mine.key_id})"
+    waiting.selectRow(0)
+    screen.findChild(QLineEdit, "reviewNoteField").setText("in Vault")
+    qtbot.mouseClick(screen.findChild(QPushButton, "reviewKeepButton"), Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: waiting.rowCount() == 0, timeout=WAIT_MS)
+    qtbot.wait_until(lambda: reviews.item(0, 4).text() == "1 of 2", timeout=WAIT_MS)
+
+    reviews.selectRow(0)
+    disable = screen.findChild(QPushButton, "disableUnansweredButton")
+    qtbot.wait_until(disable.isEnabled, timeout=WAIT_MS)
+    progress = screen.findChild(QTableWidget, "reviewProgressTable")
+    assert {progress.item(r, 0).text() for r in range(progress.rowCount())} == {
+        "mona",
+        ui_services.users.me().login,
+    }
+    qtbot.mouseClick(disable, Qt.MouseButton.LeftButton)
+    bulk = wait_for_top_level(qtbot, "bulkActionDialog")
+    apply = bulk.findChild(QPushButton, "bulkApplyButton")
+    qtbot.wait_until(apply.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
+    wait_closed(qtbot, bulk)
+    assert ui_services.keys.get(silent.key_id).status is KeyStatus.DISABLED
+    close = screen.findChild(QPushButton, "closeReviewButton")
+    qtbot.wait_until(close.isEnabled, timeout=WAIT_MS)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    qtbot.wait_until(lambda: reviews.item(0, 3).text() == "Closed", timeout=WAIT_MS)
+    assert ui_services.reviews.all()[0].kept == 1
+    del other
+
+
+def test_a_member_answers_but_does_not_run_reviews(
+    qtbot: Any, tasks: Any, ui_services: Services, open_as: Callable[..., Services], host: Any
+) -> None:
+    member = open_as("mona")
+    ui_services.users.set_role("mona", "member")
+    screen = ReviewsScreen(member, tasks, host)
+    screen.set_operator(member.users.me())
+    screen.refresh()
+    assert not screen.findChild(QPushButton, "startReviewButton").isVisibleTo(screen)
+
+
+def test_the_side_bar_counts_what_needs_attention_and_opens_it(
+    qtbot: Any, make_window: Any, ui_services: Services
+) -> None:
+    ui_services.keys.create("Mystery key", "")
+    window = make_window(ui_services)
+    button = window.nav.button("attention")
+    qtbot.wait_until(lambda: button.text() == "Needs attention (1)", timeout=WAIT_MS)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert window.current_workspace().name == "attention"
+    qtbot.wait_until(lambda: window.attention.model.rowCount() >= 0, timeout=WAIT_MS)
+    assert window.switch_to("reviews")
+    assert window.current_workspace().widget.objectName() == "reviewsView"
+
+
+def test_a_multi_selection_in_the_keys_table_offers_a_bulk_change(
+    qtbot: Any, make_window: Any, ui_services: Services
+) -> None:
+    ids = [ui_services.keys.create(f"Contractor {n}", "x").key.key_id for n in range(3)]
+    window = make_window(ui_services)
+    screen = window.keys
+    qtbot.wait_until(lambda: screen.model.rowCount() == 3, timeout=WAIT_MS)
+    keys = [screen.model.key_at(row) for row in range(3)]
+    menu = screen.context_menu(keys[0], keys)
+    action = next(a for a in menu.actions() if a.objectName() == "bulkChangeAction")
+    assert action.text() == "Change 3 keys…" and action.isEnabled()
+    action.trigger()
+    dialog = wait_for_top_level(qtbot, "bulkActionDialog")
+    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    apply = dialog.findChild(QPushButton, "bulkApplyButton")
+    qtbot.wait_until(lambda: preview.count() == 3 and apply.isEnabled(), timeout=WAIT_MS)
+    qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
+    wait_closed(qtbot, dialog)
+
+    def all_disabled() -> bool:
+        return all(
+            screen.model.key_at(screen.model.row_of(key_id)).status is KeyStatus.DISABLED
+            for key_id in ids
+        )
+
+    qtbot.wait_until(all_disabled, timeout=WAIT_MS)
+    menu.close()
