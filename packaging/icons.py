@@ -16,8 +16,6 @@ import struct
 import sys
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtSvg import QSvgRenderer
@@ -127,4 +125,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Rendering needs no screen; set here, not on import, so importing this module (a test
+    # reading its constants) leaves the importing process's Qt platform alone.
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     raise SystemExit(main())

@@ -423,7 +423,11 @@ class ReviewsScreen(QWidget):
 
         def done(_result: object) -> None:
             self.note.clear()
-            self.status_message.emit(arg(self.tr("Answered “%1” for %2"), answer, item.key_name))
+            self.status_message.emit(
+                arg(self.tr("Kept “%1”"), item.key_name)
+                if answer == "keep"
+                else arg(self.tr("Revoked “%1”"), item.key_name)
+            )
             if answer == "revoke":
                 self.keys_changed.emit([item.key_id])
             self.refresh()
