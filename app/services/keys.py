@@ -180,6 +180,50 @@ def snapshot(row: ApiKey, owner_login: str) -> dict[str, Any]:
     }
 
 
+def change_locally(
+    tx: WriteTx,
+    row: ApiKey,
+    owner_login: str,
+    action: AuditAction,
+    *,
+    reason: str | None = None,
+    **values: Any,
+) -> None:
+    """Set ``values`` on one key row and append its audit event with before and after.
+
+    For the embedded database only: on PostgreSQL and MariaDB the database's own routines
+    change the row and write the event (``WriteTx.on_server``).
+    """
+    before = snapshot(row, owner_login)
+    for name, value in values.items():
+        setattr(row, name, value)
+    row.updated_at = tx.now
+    row.updated_by = tx.operator.login
+    row.version += 1
+    tx.audit(
+        action,
+        "key",
+        row.key_id,
+        before=before,
+        after=snapshot(row, owner_login),
+        reason=reason,
+    )
+
+
+def revoke_locally(tx: WriteTx, row: ApiKey, owner_login: str, reason: str | None) -> None:
+    """Revoke one key row on the embedded database (see :func:`change_locally`)."""
+    change_locally(
+        tx,
+        row,
+        owner_login,
+        AuditAction.KEY_REVOKED,
+        reason=reason,
+        state=KeyState.REVOKED.value,
+        revoked_at=tx.now,
+        revoked_reason=reason,
+    )
+
+
 class KeyService:
     def __init__(self, context: ServiceContext, hasher: TokenHasher, audit: AuditService) -> None:
         self._context = context
@@ -203,14 +247,15 @@ class KeyService:
     def _visible_filter(self, session: Session, operator: Operator, query: KeyQuery) -> KeyFilter:
         require(operator.role, Action.READ_OWN_KEYS)  # a verifier's login lists nothing
         owner_id: int | None = None
-        if query.owner:
-            owner_id = self._user(session, query.owner).id
         if not can(operator.role, Action.READ_ALL_KEYS):
-            # Members see their own keys only.
-            own = self._user(session, operator.login).id
-            if owner_id is not None and owner_id != own:
+            # Members see their own keys only. Another owner is refused before any lookup:
+            # on a server database a member cannot read other users' rows at all, so the
+            # lookup would say "no such user" where the truth is "not allowed".
+            if query.owner and query.owner.strip() != operator.login:
                 require(operator.role, Action.READ_ALL_KEYS)
-            owner_id = own
+            owner_id = self._user(session, operator.login).id
+        elif query.owner:
+            owner_id = self._user(session, query.owner).id
         environment = (query.environment or "").strip().lower() or None
         if environment is not None:
             check_label(environment, Field.ENVIRONMENT)
@@ -374,11 +419,6 @@ class KeyService:
                 "choose another name or revoke that key first.",
             )
 
-    def _touch(self, tx: WriteTx, row: ApiKey) -> None:
-        row.updated_at = tx.now
-        row.updated_by = tx.operator.login
-        row.version += 1
-
     def _reload(self, tx: WriteTx, key_id: str) -> ApiKey:
         """The row as a server routine left it."""
         row = self._find(tx.session, key_id, fresh=True)
@@ -429,19 +469,7 @@ class KeyService:
         if tx.on_server:
             self._update_on_server(tx, row, state=KeyState.REVOKED, reason=reason)
             return
-        before = snapshot(row, owner.login)
-        row.state = KeyState.REVOKED.value
-        row.revoked_at = tx.now
-        row.revoked_reason = reason
-        self._touch(tx, row)
-        tx.audit(
-            AuditAction.KEY_REVOKED,
-            "key",
-            row.key_id,
-            before=before,
-            after=snapshot(row, owner.login),
-            reason=reason,
-        )
+        revoke_locally(tx, row, owner.login, reason)
 
     def _active_keys_of(self, session: Session, owner: User, now: datetime) -> list[ApiKey]:
         statement = (
@@ -705,16 +733,13 @@ class KeyService:
             return
         deadline = tx.now + grace
         if row.expires_at is None or row.expires_at > deadline:
-            before = snapshot(row, owner.login)
-            row.expires_at = deadline
-            self._touch(tx, row)
-            tx.audit(
+            change_locally(
+                tx,
+                row,
+                owner.login,
                 AuditAction.KEY_EXPIRY_CHANGED,
-                "key",
-                row.key_id,
-                before=before,
-                after=snapshot(row, owner.login),
                 reason=f"rotated to {successor}; grace period",
+                expires_at=deadline,
             )
 
     def _create_on_server(
@@ -765,25 +790,15 @@ class KeyService:
                     description=new_description,
                 )
                 return self._dto_in(tx.session, row, owner, tx.now)
-            before = snapshot(row, owner.login)
-            changed = False
+            values: dict[str, str] = {}
             if new_name is not None and new_name != row.name:
                 if row.state != KeyState.REVOKED.value:
                     self._check_unique_name(tx.session, owner, new_name, except_pk=row.id)
-                row.name = new_name
-                changed = True
+                values["name"] = new_name
             if new_description is not None and new_description != row.description:
-                row.description = new_description
-                changed = True
-            if changed:
-                self._touch(tx, row)
-                tx.audit(
-                    AuditAction.KEY_EDITED,
-                    "key",
-                    row.key_id,
-                    before=before,
-                    after=snapshot(row, owner.login),
-                )
+                values["description"] = new_description
+            if values:
+                change_locally(tx, row, owner.login, AuditAction.KEY_EDITED, **values)
             return self._dto_in(tx.session, row, owner, tx.now)
 
     def _set_state(self, key_id: str, enabled: bool, expected_version: int | None) -> KeyDTO:
@@ -801,16 +816,8 @@ class KeyService:
                 row = self._update_on_server(tx, row, state=wanted)
                 return self._dto_in(tx.session, row, owner, tx.now)
             if row.state != wanted.value:
-                before = snapshot(row, owner.login)
-                row.state = wanted.value
-                self._touch(tx, row)
-                tx.audit(
-                    AuditAction.KEY_ENABLED if enabled else AuditAction.KEY_DISABLED,
-                    "key",
-                    row.key_id,
-                    before=before,
-                    after=snapshot(row, owner.login),
-                )
+                action = AuditAction.KEY_ENABLED if enabled else AuditAction.KEY_DISABLED
+                change_locally(tx, row, owner.login, action, state=wanted.value)
             return self._dto_in(tx.session, row, owner, tx.now)
 
     def set_expiry(
@@ -856,16 +863,13 @@ class KeyService:
                     reason=reason,
                 )
                 return self._dto_in(tx.session, row, owner, tx.now)
-            before = snapshot(row, owner.login)
-            row.expires_at = expires_at
-            self._touch(tx, row)
-            tx.audit(
+            change_locally(
+                tx,
+                row,
+                owner.login,
                 AuditAction.KEY_EXPIRY_CHANGED,
-                "key",
-                row.key_id,
-                before=before,
-                after=snapshot(row, owner.login),
                 reason=reason,
+                expires_at=expires_at,
             )
             return self._dto_in(tx.session, row, owner, tx.now)
 

@@ -74,9 +74,11 @@ class PeopleService:
         One statement: the users, joined to their keys grouped by owner and to their newest
         event (the highest sequence number per actor).
 
-        On a server database every Keyward role may read every ``users`` row (row-level
-        security on PostgreSQL, the ``users`` view on MariaDB); restricting members and
-        auditors to their own row is this service's rule. A member's login reads only its
+        On a server database the database enforces the members' half of this rule too
+        (row-level security on PostgreSQL, the ``users`` view on MariaDB): a member's login
+        reads its own ``users`` row only. Auditors may read every row there (the audit
+        needs every key's owner), so restricting them to their own row here is this
+        service's rule. A member's login reads only its
         own keys and the key events it is the actor of, which is exactly what its own row
         is made of, so the numbers are the same whoever reads them.
         """

@@ -437,7 +437,7 @@ class ReviewService:
 
     @staticmethod
     def _revoke_here(tx: WriteTx, review_id: int, key_id: str) -> None:
-        from app.services.keys import snapshot
+        from app.services.keys import revoke_locally
 
         row = tx.session.execute(
             sa.select(ApiKey).where(ApiKey.key_id == key_id)
@@ -446,22 +446,7 @@ class ReviewService:
             return
         owner = tx.session.get(User, row.owner_id)
         assert owner is not None
-        before = snapshot(row, owner.login)
-        reason = f"access review #{review_id}: answered revoke"
-        row.state = "revoked"
-        row.revoked_at = tx.now
-        row.revoked_reason = reason
-        row.updated_at = tx.now
-        row.updated_by = tx.operator.login
-        row.version += 1
-        tx.audit(
-            AuditAction.KEY_REVOKED,
-            "key",
-            key_id,
-            before=before,
-            after=snapshot(row, owner.login),
-            reason=reason,
-        )
+        revoke_locally(tx, row, owner.login, f"access review #{review_id}: answered revoke")
 
     def close(self, review_id: int) -> Review:
         """Close the review (admins); act on unanswered keys with a bulk change first."""

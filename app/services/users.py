@@ -11,12 +11,12 @@ from app.data.models import ApiKey, User
 from app.domain.audit import AuditAction
 from app.domain.errors import Field, NotFound, ValidationError
 from app.domain.policy import REASON_OWNER_DEACTIVATED
-from app.domain.roles import Action, Role, parse_role, require
+from app.domain.roles import Action, Role, can, parse_role, require
 from app.domain.status import KeyState
 from app.domain.validation import clean_display_name, clean_email, clean_login, clean_reason
 from app.services.context import ServiceContext, WriteTx
 from app.services.dto import Operator, UserDTO
-from app.services.keys import snapshot
+from app.services.keys import revoke_locally
 
 
 def _dto(user: User) -> UserDTO:
@@ -49,10 +49,15 @@ class UserService:
         return self._context.operator()
 
     def all(self) -> list[UserDTO]:
+        """Every user for those who may read every key (auditors need each key's owner);
+        a member's (or the verifier's) own row only — what the server databases let
+        those logins read themselves."""
         with self._context.read() as session:
-            self._context.operator_in(session)
-            users = session.execute(sa.select(User).order_by(User.login)).scalars()
-            return [_dto(user) for user in users]
+            operator = self._context.operator_in(session)
+            statement = sa.select(User).order_by(User.login)
+            if not can(operator.role, Action.READ_ALL_KEYS):
+                statement = statement.where(User.login == operator.login)
+            return [_dto(user) for user in session.execute(statement).scalars()]
 
     def _find(self, tx: WriteTx, login: str) -> User:
         user = (
@@ -173,21 +178,7 @@ class UserService:
             ).scalars()
             revoked = 0
             for key in keys:
-                key_before = snapshot(key, user.login)
-                key.state = KeyState.REVOKED.value
-                key.revoked_at = tx.now
-                key.revoked_reason = key_reason
-                key.updated_at = tx.now
-                key.updated_by = tx.operator.login
-                key.version += 1
-                tx.audit(
-                    AuditAction.KEY_REVOKED,
-                    "key",
-                    key.key_id,
-                    before=key_before,
-                    after=snapshot(key, user.login),
-                    reason=key_reason,
-                )
+                revoke_locally(tx, key, user.login, key_reason)
                 revoked += 1
             tx.audit(
                 AuditAction.USER_DEACTIVATED,

@@ -511,8 +511,15 @@ def test_member_sees_and_changes_only_its_own_keys(server: Server) -> None:
             assert usage[0][1] <= datetime.now(UTC).date()  # capped at the server's clock
             seen = connection.exec_driver_sql("SELECT target_id FROM audit_events").scalars()
             assert set(seen) == {login, mine}
+            # A member reads its own users row only (issue 9): no other logins, emails or roles.
             users = connection.exec_driver_sql("SELECT login FROM users").scalars().all()
-            assert login in users and server.owner_login in users
+            assert users == [login]
+            assert (
+                connection.exec_driver_sql(
+                    "SELECT COUNT(*) FROM users WHERE role = 'admin'"
+                ).scalar_one()
+                == 0
+            )
             with pytest.raises(exc.DBAPIError) as hidden:
                 call(connection, "kw_update_key", None, None, "h", others, None, "x", None, None,
                      False, None, None)  # fmt: skip

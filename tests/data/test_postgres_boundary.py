@@ -187,6 +187,28 @@ def test_reads_follow_the_roles(world: dict[str, Any]) -> None:
     )
 
 
+def test_a_member_reads_only_its_own_users_row(world: dict[str, Any]) -> None:
+    """Issue 9, item 6: from psql a member cannot list the other people, their emails or
+    their roles, whatever query it tries; auditors, managers and admins read every row."""
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    member = logins[Role.MEMBER]
+    everyone = {user.login for user in owner.users.all()}
+    assert len(everyone) > 2
+    assert [row[0] for row in member.sql("SELECT login FROM users")] == [member.name]
+    assert member.sql("SELECT count(*) FROM users")[0][0] == 1
+    assert member.sql("SELECT count(*) FROM users WHERE role = 'admin'")[0][0] == 0
+    joined = member.sql("SELECT u.login FROM api_keys k JOIN users u ON u.id = k.owner_id")
+    assert {row[0] for row in joined} <= {member.name}
+    # Turning row security off for the session makes the read fail, not widen.
+    with member.engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL row_security = off")
+        with pytest.raises(exc.DBAPIError, match="row-level security"):
+            connection.exec_driver_sql("SELECT login FROM users")
+    for role in (Role.AUDITOR, Role.MANAGER, Role.ADMIN):
+        assert {row[0] for row in logins[role].sql("SELECT login FROM users")} == everyone
+
+
 def test_functions_apply_the_role_rules_and_write_the_audit_under_the_login(
     world: dict[str, Any],
 ) -> None:

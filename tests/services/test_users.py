@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from app.domain.audit import AuditAction
-from app.domain.errors import NotFound, UnknownOperator, ValidationError
+from app.domain.errors import NotFound, PermissionDenied, UnknownOperator, ValidationError
 from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.roles import Role
 from app.domain.status import KeyStatus, RejectReason
@@ -272,3 +272,22 @@ def test_with_a_second_admin_the_first_may_step_down(team: Team) -> None:
     team.manager.users.deactivate("ada")
     with pytest.raises(UnknownOperator):
         team.admin.users.me()
+
+
+def test_members_list_only_themselves_and_everyone_else_lists_everyone(team: Team) -> None:
+    """The rule the server databases enforce for a member's own login (issue 9, item 6);
+    auditors read every user, since every key's owner is part of the audit."""
+    everyone = ["ada", "audrey", "manny", "maria", "mike"]
+    assert [user.login for user in team.member.users.all()] == ["maria"]
+    for services in (team.admin, team.manager, team.auditor):
+        assert [user.login for user in services.users.all()] == everyone
+
+
+def test_a_member_asking_for_another_owners_keys_is_refused_not_told_no_such_user(
+    team: Team,
+) -> None:
+    with pytest.raises(PermissionDenied):
+        team.member.keys.page(KeyQuery(owner="mike"))
+    with pytest.raises(PermissionDenied):
+        team.member.keys.page(KeyQuery(owner="nobody-at-all"))
+    assert team.member.keys.page(KeyQuery(owner="maria")).rows == ()

@@ -7,7 +7,7 @@ Run by the login that owns the schema (``keyward db upgrade``, migration 0002), 
   with the original names and columns in their place, so the ORM reads them unchanged. The
   views join the caller's own ``users_data`` row (``login`` = the login part of ``USER()``,
   compared byte for byte, and active), so they stay mergeable: members see their own keys,
-  usage and events, the verifier sees only its own user row, a deactivated login sees
+  usage, events and user row, the verifier sees only its own user row, a deactivated login sees
   nothing, and ``secret_hash`` reads as NULL for everyone but the owner;
 * creates ``SQL SECURITY DEFINER`` procedures that make every change: they take the chain
   head's lock, identify the caller, apply the same rules as ``app.services``, and append the
@@ -153,8 +153,8 @@ SELECT u.`id`, u.`login`, u.`display_name`, u.`email`, u.`role`, u.`active`, u.`
        u.`deactivated_at`
   FROM `users_data` u LEFT JOIN `users_data` me ON <ME>
  WHERE <IS_OWNER>
-    OR me.`role` IN ('auditor', 'member', 'manager', 'admin')
-    OR (me.`role` = 'verifier' AND me.`id` = u.`id`)""",
+    OR me.`role` IN ('auditor', 'manager', 'admin')
+    OR (me.`role` IN ('member', 'verifier') AND me.`id` = u.`id`)""",
     """
 CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `api_keys` AS
 SELECT k.`id`, k.`key_id`, k.`prefix`, k.`environment`, k.`name`, k.`description`,

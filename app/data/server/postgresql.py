@@ -9,9 +9,9 @@ Run by the login that owns the schema (``keyward db upgrade``), :func:`apply` ma
   rights, identifies the caller by ``session_user`` (``SET ROLE`` cannot change it), applies
   the same role rules and state transitions as ``app.services``, and appends the audit
   event, its hash and the new chain head in the same transaction;
-* reads that follow the roles: row-level security on every table (members see their own keys
-  and their events; the verifier sees no key at all), and column privileges that leave
-  ``secret_hash`` to the verification function alone.
+* reads that follow the roles: row-level security on every table (members see their own keys,
+  their events and their own ``users`` row; the verifier sees no key at all), and column
+  privileges that leave ``secret_hash`` to the verification function alone.
 
 Small helpers (``kw_iso``, ``kw_field``, ``kw_key_json`` …) are plain SQL functions without a
 ``SET`` clause, so PostgreSQL inlines them into the definer routine that calls them and runs
@@ -791,7 +791,7 @@ _LATER_KEY_COLUMNS = ("replaces_key_id",)
 
 _POLICIES = """
 CREATE POLICY kw_read ON users FOR SELECT USING (
-  (SELECT kw_my_role()) IN ('auditor', 'member', 'manager', 'admin')
+  (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
   OR login = session_user);
 CREATE POLICY kw_read ON api_keys FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
