@@ -416,6 +416,22 @@ def test_a_key_that_replaced_one_under_the_limit_says_so(qtbot, open_dialog, ui_
     assert "“Old Dashboard”" in note and old.key_id in note and "now revoked" in note
 
 
+def test_a_create_that_revoked_several_keys_names_every_one(
+    qtbot, open_dialog, ui_services
+) -> None:
+    first = ui_services.keys.create("ETL Nightly").key
+    second = ui_services.keys.create("ETL Hourly").key
+    ui_services.policy.set_key_limit(1)  # lowering the limit revokes nothing by itself
+    new = ui_services.keys.create("ETL Single", replace_oldest=True)
+
+    dialog = open_dialog(new)
+
+    note = shown(dialog, "revokedUnderPolicyLabel") or ""
+    for old in (first, second):
+        assert f"“{old.name}” ({old.key_id})" in note
+    assert "2 of" in note and "now revoked" in note
+
+
 def test_every_control_has_an_object_and_accessible_name(open_dialog, created) -> None:
     dialog = open_dialog(created)
     for kind in (QLineEdit, QCheckBox, QPushButton):

@@ -10,6 +10,7 @@ is dropped: it cannot be shown again.
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
 
@@ -177,8 +178,11 @@ class RevealSecretDialog(FittingDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(10)
         layout.addLayout(self._build_header())
-        if created.revoked_under_policy is not None:
-            layout.addWidget(self._build_policy_note(created.revoked_under_policy))
+        revoked = created.revoked_keys or (
+            (created.revoked_under_policy,) if created.revoked_under_policy is not None else ()
+        )
+        if revoked:
+            layout.addWidget(self._build_policy_note(revoked))
         warning = Banner.labelled(Tone.ERROR, "secretWarningLabel", self.tr("Shown once"), self)
         warning.show_message(
             self.tr(
@@ -238,15 +242,25 @@ class RevealSecretDialog(FittingDialog):
         header.addLayout(column, 1)
         return header
 
-    def _build_policy_note(self, revoked: KeyDTO) -> Banner:
-        note = Banner.labelled(
-            Tone.INFO, "revokedUnderPolicyLabel", self.tr("Previous key revoked"), self
-        )
-        text = self.tr(
-            "“%1” (%2), %3's previous key, is now revoked under the active-key "
-            "limit. Update any integration that still uses it with this new secret."
-        )
-        note.show_message(arg(text, revoked.name, revoked.key_id, revoked.owner_name))
+    def _build_policy_note(self, revoked: Sequence[KeyDTO]) -> Banner:
+        """Names every key the create revoked to stay within the active-key limit."""
+        if len(revoked) == 1:
+            title = self.tr("Previous key revoked")
+            text = self.tr(
+                "“%1” (%2), %3's previous key, is now revoked under the active-key "
+                "limit. Update any integration that still uses it with this new secret."
+            )
+            message = arg(text, revoked[0].name, revoked[0].key_id, revoked[0].owner_name)
+        else:
+            title = self.tr("Previous keys revoked")
+            names = ", ".join(f"“{dto.name}” ({dto.key_id})" for dto in revoked)
+            text = self.tr(
+                "%1 of %2's keys are now revoked under the active-key limit: %3. Update "
+                "any integration that still uses them with this new secret."
+            )
+            message = arg(text, str(len(revoked)), revoked[0].owner_name, names)
+        note = Banner.labelled(Tone.INFO, "revokedUnderPolicyLabel", title, self)
+        note.show_message(message)
         return note
 
     def _build_secret_row(self) -> QVBoxLayout:

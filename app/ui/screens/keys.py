@@ -403,9 +403,20 @@ class KeysScreen(QWidget):
             self._following_selection = True
 
     def _reselect_panel_key(self) -> None:
-        # After a new query the open key keeps its selection if it is still listed.
-        if self.panel.isVisible() and self.panel.key is not None:
+        """After a new query the open key keeps its selection if it is still listed.
+
+        If the search or a filter hid it, the panel closes too (it would otherwise show a
+        key the table no longer lists), unless it holds an unsaved edit: typed text is never
+        thrown away. The focus stays where it is (typically the search field).
+        """
+        if not self.panel.isVisible() or self.panel.key is None:
+            return
+        if self.model.index_of(self.panel.key.key_id).isValid():
             self._select_key(self.panel.key.key_id)
+        elif not self.panel.is_dirty():
+            self._remember_panel_width()
+            self.panel.hide()
+            self.panel.clear()
 
     def _open_panel(self) -> None:
         if not self.panel.isHidden():
