@@ -130,7 +130,7 @@ def test_f1_shows_the_german_help_when_german_is_chosen(
         for heading in (
             "Einen Schlüssel erstellen",
             "Sein Geheimnis aufbewahren",
-            "Übergangsfrist",
+            "Übergangszeit",
         ):
             assert heading in text
         html = help_window.browser.toHtml()
