@@ -2,29 +2,43 @@
 
 Every change writes one audit event in its own transaction, so the services' change feed
 (:mod:`app.services.changes`) answers "anything new since seq N?" with one one-row query.
-:class:`LiveUpdates` asks that every :data:`POLL_MS` off the GUI thread, quietly (no busy
-indicator), and only when something moved reads the keys the new events name. The screens
-get plain signals: keys to update or insert, keys gone, people or policy changed, or — after a
-flood of changes — a reload of everything.
+:class:`LiveUpdates` asks that off the GUI thread, quietly (no busy indicator), and only when
+something moved reads the keys the new events name. The screens get plain signals: keys to
+update or insert, keys gone, people or policy changed, or — after a flood of changes — a
+reload of everything.
+
+When to ask: on SQLite and MariaDB every :data:`POLL_MS`. PostgreSQL says when itself — a
+thread waits on a connection of its own for the database's ``NOTIFY`` and asks at once — and
+the timer only backs it up every :data:`FALLBACK_MS` (a notification cannot be lost while the
+connection holds, but a connection can be cut without a word). A lost listening connection
+is opened again quietly, polling at :data:`POLL_MS` meanwhile.
 """
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
 
 from app.domain.errors import KeywardError, NotFound
 from app.domain.sorting import SortField
 from app.services import Services
 from app.services.changes import Changes
-from app.services.dto import KeyDTO
+from app.services.dto import KeyDTO, KeyQuery
 from app.ui.operations import KeyOperations
 from app.ui.screens.keys import KeysScreen
 from app.ui.tasks import TaskHandle, TaskRunner
 
 #: How often an open window asks; a change shows within this plus one round trip.
 POLL_MS = 1500
+#: How often it asks while the database's notifications arrive (PostgreSQL).
+FALLBACK_MS = 15_000
+#: How long the listening thread waits before looking whether it should stop; the bound on
+#: how long its connection outlives the window.
+_LISTEN_WAIT_S = 1.0
+#: Waits before opening a lost listening connection again: doubled up to the last.
+_RECONNECT_S = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +64,10 @@ class LiveUpdates(QObject):
     #: Every poll that found something (:class:`~app.services.changes.Changes`), for
     #: "changed by … at …" notices.
     changes_seen = Signal(object)
+    #: The database's notifications arrive (True) or were lost (False); PostgreSQL only.
+    listening_changed = Signal(bool)
+    #: From the listening thread: the database announced a change.
+    _announced = Signal()
 
     def __init__(
         self,
@@ -58,39 +76,114 @@ class LiveUpdates(QObject):
         parent: QObject | None = None,
         *,
         interval_ms: int = POLL_MS,
+        fallback_ms: int = FALLBACK_MS,
     ) -> None:
         super().__init__(parent)
         self._services = services
         self._tasks = tasks
         self._seq: int | None = None
         self._in_flight: TaskHandle | None = None
+        self._ask_again = False
+        self._interval_ms = interval_ms
+        self._fallback_ms = fallback_ms
+        self._listening = False
+        self._stop_listening: threading.Event | None = None
         self._timer = QTimer(self)
         self._timer.setObjectName("liveUpdatesTimer")
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.poll)
+        self._announced.connect(self.poll)
+        self.listening_changed.connect(self._on_listening_changed)
 
     @property
     def running(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def listening(self) -> bool:
+        """Whether the database's notifications currently wake this window."""
+        return self._listening
+
     def start(self) -> None:
-        """Take the current change mark, then poll. Idempotent."""
+        """Take the current change mark, then poll (and listen, on PostgreSQL). Idempotent."""
         if not self._timer.isActive():
             self._timer.start()
         if self._seq is None:
             self.poll()
+        if self._stop_listening is None and self._services.changes.can_listen:
+            self._stop_listening = threading.Event()
+            threading.Thread(
+                target=self._listen,
+                args=(self._stop_listening,),
+                name="keyward-live-listener",
+                daemon=True,
+            ).start()
 
     def stop(self) -> None:
+        """Stop polling and listening (the thread closes its connection within a second)."""
         self._timer.stop()
+        if self._stop_listening is not None:
+            self._stop_listening.set()
+            self._stop_listening = None
+        self._listening = False
+        self._timer.setInterval(self._interval_ms)
         if self._in_flight is not None:
             self._in_flight.cancel()
             self._in_flight = None
 
+    # ------------------------------------------------------------------ the listening thread
+
+    def _listen(self, stop: threading.Event) -> None:
+        """Off the GUI thread: wait for the database's notifications until told to stop.
+
+        It only ever emits signals (queued to the GUI thread) and never raises: a lost
+        connection is opened again after a pause, and the timer polls meanwhile.
+        """
+        failures = 0
+        while not stop.is_set():
+            try:
+                with self._services.changes.listen() as listener:
+                    failures = 0
+                    self._tell(stop, self.listening_changed, True)
+                    while not stop.is_set():
+                        if listener.wait(_LISTEN_WAIT_S):
+                            self._tell(stop, self._announced)
+            except KeywardError:
+                self._tell(stop, self.listening_changed, False)
+                stop.wait(_RECONNECT_S[min(failures, len(_RECONNECT_S) - 1)])
+                failures += 1
+
+    @staticmethod
+    def _tell(stop: threading.Event, signal: SignalInstance, *args: object) -> None:
+        if stop.is_set():
+            return
+        try:
+            signal.emit(*args)
+        except RuntimeError:  # the window (and this object) is gone; stop is on its way
+            stop.set()
+
+    @Slot(bool)
+    def _on_listening_changed(self, listening: bool) -> None:
+        if self._stop_listening is None:  # stopped meanwhile
+            return
+        self._listening = listening
+        self._timer.setInterval(self._fallback_ms if listening else self._interval_ms)
+        if listening:
+            self.poll()  # whatever was committed while nobody listened
+
+    # ------------------------------------------------------------------ asking
+
     @Slot()
     def poll(self) -> None:
-        """Ask once now (the timer calls this; tests may too). One request at a time."""
+        """Ask once now (the timer and notifications call this; tests may too).
+
+        One request at a time; a call while one runs asks again when it is done, so a change
+        committed just after that request read the counter is not left to the next poll.
+        """
         if self._in_flight is not None and self._in_flight.active:
+            self._ask_again = True
             return
+        self._ask_again = False
         seq = self._seq
         if seq is None:
             self._in_flight = self._tasks.submit(
@@ -118,10 +211,12 @@ class LiveUpdates(QObject):
     def _on_mark(self, seq: int) -> None:
         self._in_flight = None
         self._seq = seq
+        self._again_if_asked()
 
     def _on_seen(self, seen: _Seen) -> None:
         self._in_flight = None
         self._seq = seen.changes.seq
+        self._again_if_asked()
         if not seen.changes.any:
             return
         self.changes_seen.emit(seen.changes)
@@ -141,31 +236,52 @@ class LiveUpdates(QObject):
         # A lost connection is the other screens' news (they show Retry); the poll just
         # tries again next time. A bug still gets its report.
         self._in_flight = None
+        self._ask_again = False
         if not isinstance(error, KeywardError):
             self._tasks.report_if_bug(error)
+
+    def _again_if_asked(self) -> None:
+        if self._ask_again and self._timer.isActive():
+            self.poll()
 
 
 def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperations) -> None:
     """Others' changes reach the Keys view the way this window's own do.
 
-    A changed key that is listed is repainted through the operations' ``key_changed`` (so
-    the detail panel and the summary follow); a key that is gone leaves through
-    ``key_removed``; a new key is inserted at the top when the list shows every key newest
-    first — under a search, filter or other sort its place is unknown, so only the count and
-    the summary move until the next reload (F5), rather than the rows jumping under the user.
+    A changed key that is listed (or open in the detail panel) is repainted through the
+    operations' ``key_changed``, so the detail panel and the summary follow; an edit in
+    progress on it is told who changed it and when first. A key that is gone leaves through
+    ``key_removed``. A new key is inserted at the top when the list is newest first and the
+    key fits its search and filters (the same fields the services search); under another sort
+    its place among rows not fetched yet is unknown, so only the count and the summary move
+    until the next reload (F5), rather than the rows jumping under the user.
     """
+    latest: list[Changes] = []
+
+    def seen(changes: Changes) -> None:
+        latest[:] = [changes]
 
     def changed(dtos: list[KeyDTO]) -> None:
         model = screen.model
-        listed = [dto for dto in dtos if model.row_of(dto.key_id) is not None]
+        shown = screen.panel.key
+        for dto in dtos:
+            if shown is not None and dto.key_id == shown.key_id and latest:
+                screen.panel.note_changed_elsewhere(dto, latest[0].last_change_of(dto.key_id))
+        listed = [
+            dto
+            for dto in dtos
+            if model.row_of(dto.key_id) is not None
+            or (shown is not None and dto.key_id == shown.key_id)
+        ]
         operations.announce_changed(listed)
         new = [dto for dto in dtos if model.row_of(dto.key_id) is None]
         if not new:
             return
         query = model.query
-        if not model.is_filtered and query.sort is SortField.CREATED and query.descending:
+        if query.sort is SortField.CREATED and query.descending:
             for dto in sorted(new, key=lambda key: key.created_at):
-                model.insert_key(dto, 0)
+                if _fits(dto, query):
+                    model.insert_key(dto, 0)
         screen.load_summary()
 
     def removed(key_ids: list[str]) -> None:
@@ -173,6 +289,22 @@ def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperati
             if screen.model.row_of(key_id) is not None:
                 operations.key_removed.emit(key_id)
 
+    live.changes_seen.connect(seen)
     live.keys_changed.connect(changed)
     live.keys_removed.connect(removed)
     live.reload_needed.connect(screen.refresh)
+
+
+def _fits(dto: KeyDTO, query: KeyQuery) -> bool:
+    """Whether ``dto`` belongs in a list of ``query``: its search (a case-insensitive
+    substring of name, description, owner or key id, as ``app.data.key_queries`` searches)
+    and filters, checked on one key in hand rather than by another query."""
+    term = query.search.strip().casefold()
+    searched = (dto.name, dto.description, dto.owner_name, dto.key_id)
+    if term and not any(term in text.casefold() for text in searched):
+        return False
+    if query.status is not None and dto.status is not query.status:
+        return False
+    if query.owner is not None and dto.owner_login != query.owner.strip():
+        return False
+    return query.environment is None or dto.environment == query.environment

@@ -1,20 +1,85 @@
 """Live updates: what someone else changes reaches an open console without a key press.
 
-The "someone else" is a second Services on the same database file under another login, as a
-second window or the command line would be.
+The "someone else" is a second Services under another login: in the same process for the
+signals and the detail panel, and a second *process* (as another window or the command line
+would be) for the window on each database — SQLite and MariaDB polled, PostgreSQL woken by
+its own ``NOTIFY``, at the console's real intervals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
+
+from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.domain.status import KeyStatus
-from app.services import Services
-from app.ui.live import LiveUpdates
+from app.services import Services, open_services
+from app.ui.live import FALLBACK_MS, LiveUpdates
+from tests.support import fresh_server_database
+from tests.ui.support import activate
 
 WAIT_MS = 5_000
+REPO = Path(__file__).resolve().parents[2]
+
+#: The other process: Services as ``argv[2]`` on ``argv[1]``, one change per line read.
+_OTHER_PROCESS = """
+import sys
+from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
+from app.services import open_services
+
+url, login = sys.argv[1:3]
+services = open_services(url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=login)
+for line in sys.stdin:
+    verb, _, rest = line.strip().partition(" ")
+    if verb == "create":
+        print(services.keys.create(rest).key.key_id, flush=True)
+        continue
+    key_id, _, text = rest.partition(" ")
+    if verb == "describe":
+        services.keys.edit(key_id, description=text)
+    elif verb == "disable":
+        services.keys.disable(key_id)
+    elif verb == "delete":
+        services.keys.delete(key_id)
+    print("done", flush=True)
+"""
+
+
+class OtherProcess:
+    """Another admin's ``python`` process changing keys; ``do(line)`` returns once committed."""
+
+    def __init__(self, url: str, login: str) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-c", _OTHER_PROCESS, url, login],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=REPO,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
+
+    def do(self, line: str) -> str:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.write(line + "\n")
+        self._process.stdin.flush()
+        answer = self._process.stdout.readline().strip()
+        assert answer, f"the other process failed on {line!r}"
+        return answer
+
+    def close(self) -> None:
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process.stdin.close()
+        self._process.wait(timeout=30)
+        self._process.stdout.close()
 
 
 def _live(ui_services: Services, tasks: Any, qtbot: Any) -> LiveUpdates:
@@ -104,3 +169,188 @@ def test_the_window_shows_another_admins_changes_by_itself(
     other.keys.delete(created.key_id)
     qtbot.wait_until(lambda: model.row_of(created.key_id) is None, timeout=WAIT_MS)
     assert model.index(0, Column.NAME).data() == "Warehouse sync"
+
+
+# --------------------------------------------------------------------------- a second process
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "mariadb"])
+def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'shared.db'}"
+    else:
+        yield from fresh_server_database(request.param)
+
+
+@pytest.fixture
+def shared(shared_url: str, fast_hasher: TokenHasher) -> Iterator[Services]:
+    """The window's Services (the schema's owner, an admin) on a database ana also uses."""
+    services = open_services(shared_url, hasher=fast_hasher, create_schema=True)
+    services.users.add("ana", role=Role.ADMIN, display_name="Ana")
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def ana(shared: Services) -> Iterator[OtherProcess]:
+    other = OtherProcess(shared.engine.url.render_as_string(hide_password=False), "ana")
+    yield other
+    other.close()
+
+
+def _status_of(window: Any, key_id: str) -> KeyStatus | None:
+    row = window.keys.model.row_of(key_id)
+    return None if row is None else window.keys.model.key_at(row).status
+
+
+def _selected_ids(window: Any) -> list[str]:
+    return [dto.key_id for dto in window.keys.selected_keys()]
+
+
+def test_another_process_creates_changes_and_deletes_keys_in_an_open_window(
+    qtbot: Any, make_window: Any, shared: Services, ana: OtherProcess
+) -> None:
+    kept = shared.keys.create("Warehouse backup").key
+    sync = shared.keys.create("Warehouse sync").key
+    shared.keys.create("Billing export")
+    window = make_window(shared)
+    search = window.findChild(QLineEdit, "searchField")
+    with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
+        search.setText("warehouse")
+    window.keys.table.selectRow(window.keys.model.row_of(kept.key_id))
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+    if shared.changes.can_listen:  # PostgreSQL: the database's NOTIFY wakes the window
+        qtbot.wait_until(lambda: window.live.listening, timeout=WAIT_MS)
+        assert window.live._timer.interval() == FALLBACK_MS
+    search.setFocus()
+    search.setText("warehouse sy")  # typing, not yet searched: the text must survive
+    search.setText("warehouse")
+
+    created = ana.do("create Warehouse audit")
+    ana.do("create Dashboard")  # not a "warehouse": the list as searched leaves it out
+    qtbot.wait_until(lambda: window.keys.model.row_of(created) == 0, timeout=WAIT_MS)
+    ana.do(f"disable {sync.key_id}")
+    qtbot.wait_until(lambda: _status_of(window, sync.key_id) is KeyStatus.DISABLED, timeout=WAIT_MS)
+    ana.do(f"delete {created}")
+    qtbot.wait_until(lambda: window.keys.model.row_of(created) is None, timeout=WAIT_MS)
+
+    model = window.keys.model
+    names = {model.key_at(row).name for row in range(model.rowCount())}
+    assert names == {"Warehouse backup", "Warehouse sync"}
+    assert _selected_ids(window) == [kept.key_id]
+    assert window.keys.current_key().key_id == kept.key_id
+    assert search.text() == "warehouse"
+    # The summary follows: Warehouse backup, Billing export and Dashboard are active.
+    qtbot.wait_until(lambda: window.keys.header.summary_active.value == "3", timeout=WAIT_MS)
+
+
+def test_a_live_edit_keeps_the_scroll_position_and_the_selection(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Callable[..., Services]
+) -> None:
+    from tests.ui.support import seed_keys
+
+    ids = seed_keys(ui_services, 120)
+    window = make_window(ui_services)
+    window.live._timer.setInterval(50)
+    table = window.keys.table
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+    model = window.keys.model
+    while model.canFetchMore():
+        model.fetchMore()
+        qtbot.wait_until(lambda: not model.is_fetching, timeout=WAIT_MS)
+    middle = ids[60]
+    table.selectRow(model.row_of(middle))
+    table.scrollTo(model.index_of(middle))
+    bar = table.verticalScrollBar()
+    scrolled = bar.value()
+    assert scrolled > 0
+    other = open_as("ana", role=Role.ADMIN)
+
+    other.keys.edit(middle, description="Changed by Ana.")
+    other.keys.disable(ids[59])
+
+    qtbot.wait_until(lambda: _status_of(window, ids[59]) is KeyStatus.DISABLED, timeout=WAIT_MS)
+    assert model.key_at(model.row_of(middle)).description == "Changed by Ana."
+    assert bar.value() == scrolled
+    assert _selected_ids(window) == [middle]
+
+
+# --------------------------------------------------------------------------- the detail panel
+
+
+@pytest.fixture
+def shown(qtbot: Any, make_window: Any, ui_services: Services) -> tuple[Any, str]:
+    """A window with a live feed polling fast, one key selected and its details loaded."""
+    key_id = ui_services.keys.create("Snowflake ETL", "Pulls data into Snowflake.").key.key_id
+    window = make_window(ui_services)
+    window.live._timer.setInterval(50)
+    window.keys.table.selectRow(window.keys.model.row_of(key_id))
+    panel = window.keys.panel
+    qtbot.wait_until(lambda: panel.isVisible() and panel.history_model.rowCount() > 0)
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+    return window, key_id
+
+
+def test_the_detail_panel_follows_a_change_made_elsewhere(
+    qtbot: Any, shown: tuple[Any, str], open_as: Callable[..., Services]
+) -> None:
+    window, key_id = shown
+    panel = window.keys.panel
+    before = panel.history_model.rowCount()
+    open_as("ana", role=Role.ADMIN).keys.disable(key_id)
+    qtbot.wait_until(lambda: panel.status_badge.text() == "Disabled", timeout=WAIT_MS)
+    qtbot.wait_until(lambda: panel.history_model.rowCount() == before + 1, timeout=WAIT_MS)
+    assert not panel.enabled_toggle.isChecked()
+    assert not window.findChild(QWidget, "conflictBanner").isVisible()  # nothing was typed
+
+
+def test_an_edit_in_progress_changed_elsewhere_says_who_and_when_until_reload(
+    qtbot: Any, shown: tuple[Any, str], ui_services: Services, open_as: Callable[..., Services]
+) -> None:
+    window, key_id = shown
+    panel = window.keys.panel
+    activate(qtbot, window)
+    name = window.findChild(QLineEdit, "nameEdit")
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "Snowflake loader")
+    other = open_as("ana", role=Role.ADMIN)
+    other.keys.edit(key_id, description="Ana's words.")
+
+    banner = window.findChild(QWidget, "conflictBanner")
+    qtbot.wait_until(banner.isVisible, timeout=WAIT_MS)
+    text = window.findChild(QLabel, "conflictBannerText").text()
+    assert "ana" in text and "UTC" in text
+    assert name.text() == "Snowflake loader"  # what was typed is kept
+    assert panel.status_badge.text() == "Active"
+
+    # Saving over Ana's change is refused: nothing is written.
+    window.findChild(QPushButton, "saveDetailsButton").click()
+    assert not panel._saving  # refused on the spot: no save was sent
+    stored = ui_services.keys.get(key_id)
+    assert (stored.name, stored.description) == ("Snowflake ETL", "Ana's words.")
+    assert banner.isVisible()
+
+    window.findChild(QPushButton, "conflictBannerAction").click()
+    qtbot.wait_until(lambda: name.text() == "Snowflake ETL", timeout=WAIT_MS)
+    assert not banner.isVisible()
+    assert window.findChild(QWidget, "descriptionEdit").toPlainText() == "Ana's words."
+
+
+def test_f5_after_a_change_elsewhere_reloads_the_edit_and_clears_the_banner(
+    qtbot: Any, shown: tuple[Any, str], open_as: Callable[..., Services]
+) -> None:
+    window, key_id = shown
+    activate(qtbot, window)
+    name = window.findChild(QLineEdit, "nameEdit")
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "Snowflake loader")
+    open_as("ana", role=Role.ADMIN).keys.edit(key_id, description="Ana's words.")
+    banner = window.findChild(QWidget, "conflictBanner")
+    qtbot.wait_until(banner.isVisible, timeout=WAIT_MS)
+
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.wait_until(lambda: name.text() == "Snowflake ETL", timeout=WAIT_MS)
+    assert not banner.isVisible()
+    assert window.findChild(QWidget, "descriptionEdit").toPlainText() == "Ana's words."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QGuiApplication, QKeySequence, QShortcut
@@ -35,6 +36,7 @@ from app.domain.roles import Role, can_manage_key
 from app.domain.status import KeyState, KeyStatus
 from app.domain.validation import MAX_DESCRIPTION, clean_description, clean_name
 from app.services import Services
+from app.services.changes import ChangeEvent
 from app.services.dto import KeyDTO, Operator
 from app.ui.labels import role_label
 from app.ui.models.formatting import exact_utc
@@ -99,6 +101,8 @@ class KeyDetailPanel(QWidget):
         self._key: KeyDTO | None = None
         self._operator: Operator | None = None
         self._saving = False
+        #: Someone else changed the key under an edit in progress: saving waits for Reload.
+        self._changed_elsewhere = False
         self._names_task = LatestTask(tasks)
         self._build()
         self._connect()
@@ -315,7 +319,7 @@ class KeyDetailPanel(QWidget):
         keep_text = same and self.is_dirty()
         self._key = dto
         if not same:
-            self.conflict_banner.hide()
+            self._clear_conflict()
             self._saving = False
             self.activity.clear()
         if not keep_text:
@@ -329,7 +333,7 @@ class KeyDetailPanel(QWidget):
     def clear(self) -> None:
         self._key = None
         self._names_task.cancel()
-        self.conflict_banner.hide()
+        self._clear_conflict()
         self.activity.clear()
 
     def _set_fields(self, dto: KeyDTO) -> None:
@@ -448,6 +452,9 @@ class KeyDetailPanel(QWidget):
         dto = self._key
         if dto is None or not self.can_manage or not self.save_button.isEnabled():
             return
+        if self._changed_elsewhere:  # their change is newer than what was edited
+            self.conflict_banner.show()
+            return
         name, description = self.name_edit.text(), self.description_edit.toPlainText()
         self._saving = True
         self._refresh_controls()
@@ -482,6 +489,7 @@ class KeyDetailPanel(QWidget):
     def cancel(self) -> None:
         if self._key is not None and self.is_dirty() and not self._saving:
             self._set_fields(self._key)
+            self._clear_conflict()
             self._refresh_controls()
 
     # ================================================================== enable / disable
@@ -520,9 +528,36 @@ class KeyDetailPanel(QWidget):
         else:  # a key found gone was announced as removed by the operations
             self.error_occurred.emit(error)
 
+    def note_changed_elsewhere(self, dto: KeyDTO, change: ChangeEvent | None) -> None:
+        """Someone else's newer version of the key on display (live updates), before it is
+        shown: an edit in progress is told who changed it and when, and keeps its text, but
+        cannot be saved over their change until Reload."""
+        shown = self._key
+        if shown is None or shown.key_id != dto.key_id or dto.version <= shown.version:
+            return
+        if not self.is_dirty():
+            return  # nothing typed: the new version simply replaces the old one
+        self._changed_elsewhere = True
+        if change is not None:
+            self._show_changed_by(change.actor, change.occurred_at)
+        else:
+            self._show_changed_by(dto.updated_by, dto.updated_at)
+
+    @property
+    def changed_elsewhere(self) -> bool:
+        """The edit in progress was overtaken by someone else's change (until Reload)."""
+        return self._changed_elsewhere
+
+    def _clear_conflict(self) -> None:
+        self._changed_elsewhere = False
+        self.conflict_banner.hide()
+
     def _show_conflict(self, error: ConflictError) -> None:
-        who = error.changed_by or self.tr("someone else")
-        when = exact_utc(error.changed_at) if error.changed_at else self.tr("an unknown time")
+        self._show_changed_by(error.changed_by, error.changed_at)
+
+    def _show_changed_by(self, changed_by: str | None, changed_at: datetime | None) -> None:
+        who = changed_by or self.tr("someone else")
+        when = exact_utc(changed_at) if changed_at else self.tr("an unknown time")
         text = self.tr(
             "Changed by %1 at %2 since you opened it. Your text is kept; reload to see their "
             "change, then edit again."
@@ -535,7 +570,7 @@ class KeyDetailPanel(QWidget):
         dto = self._key
         if dto is None:
             return
-        self.conflict_banner.hide()
+        self._clear_conflict()
 
         def reloaded(fresh: KeyDTO) -> None:
             if self._key is None or self._key.key_id != fresh.key_id:

@@ -234,7 +234,11 @@ class KeysScreen(QWidget):
         self.model.refresh()
         self.load_summary()
         self._load_filter_choices()  # people added or policy changed meanwhile
-        if self.panel.isVisible() and self.panel.key is not None and not self.panel.is_dirty():
+        if (
+            self.panel.isVisible()
+            and self.panel.key is not None
+            and (not self.panel.is_dirty() or self.panel.changed_elsewhere)
+        ):
             self.panel.reload()
 
     def load_summary(self) -> None:

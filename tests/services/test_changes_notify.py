@@ -1,0 +1,168 @@
+"""PostgreSQL announces every committed change, and members' windows follow the counter too.
+
+Real logins, as ``psql`` would use them: the owner (the console's admin) and a member. A
+member may call ``kw_change_seq()`` and ``LISTEN``, learns of changes to their own keys, and
+reads nothing new about anyone else's.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+from app.domain.errors import KeywardError
+from app.domain.hashing import TokenHasher
+from app.domain.roles import Role
+from app.services import Services, open_services
+from tests.support import POSTGRES_ENV, fresh_server_database
+
+pytestmark = pytest.mark.server
+
+PASSWORD = "kw-Live-Pw-4711"
+#: How long a listener is given to hear a change that was committed (a bound, not a pause).
+HEARD_S = 5.0
+#: How long silence is listened to before "nothing was announced" is believed.
+SILENCE_S = 0.5
+
+
+@dataclass
+class World:
+    owner: Services
+    member: Services
+    member_login: str
+
+
+@pytest.fixture
+def world(fast_hasher: TokenHasher) -> Iterator[World]:
+    """A PostgreSQL database with its owner (an admin) and a member who logs in as themselves."""
+    url_gen = fresh_server_database("postgresql")
+    url = next(url_gen)
+    login = f"kw_member_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}'")
+    owner = open_services(url, hasher=fast_hasher, create_schema=True)
+    member: Services | None = None
+    try:
+        owner.users.add(login, role=Role.MEMBER, display_name="Maria")
+        member_url = make_url(url).set(username=login, password=PASSWORD)
+        member = open_services(member_url.render_as_string(hide_password=False), hasher=fast_hasher)
+        yield World(owner, member, login)
+    finally:
+        if member is not None:
+            member.close()
+        owner.close()
+        _wait_until_gone(admin, login)
+        admin.dispose()
+        for _ in url_gen:  # drops the database (and its grants)
+            pass
+        cleanup = sa.create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+        with cleanup.connect() as connection:
+            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
+        cleanup.dispose()
+
+
+def _wait_until_gone(admin: sa.Engine, login: str) -> None:
+    """Until the member's backends have exited: the owner may not terminate another login's
+    sessions, so dropping the database while one still winds down would be refused."""
+    deadline = time.monotonic() + 10
+    with admin.connect() as connection:
+        while (
+            time.monotonic() < deadline
+            and connection.execute(
+                sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :login"),
+                {"login": login},
+            ).scalar_one()
+        ):
+            time.sleep(0.05)
+
+
+def test_a_commit_wakes_every_listener_and_a_refusal_wakes_none(world: World) -> None:
+    others = world.owner.keys.create("Billing ETL").key
+    with world.owner.changes.listen() as admin_ear, world.member.changes.listen() as member_ear:
+        assert not admin_ear.wait(SILENCE_S) and not member_ear.wait(SILENCE_S)
+
+        world.member.keys.create("Maria's report")
+        assert admin_ear.wait(HEARD_S) and member_ear.wait(HEARD_S)
+
+        with pytest.raises(KeywardError):  # a member may not disable someone else's key
+            world.member.keys.disable(others.key_id)
+        assert not admin_ear.wait(SILENCE_S) and not member_ear.wait(SILENCE_S)
+
+
+def test_many_changes_in_one_transaction_are_one_notification(world: World) -> None:
+    ids = [world.owner.keys.create(f"Batch {n}").key.key_id for n in range(5)]
+    with world.owner.changes.listen() as ear:
+        with world.owner.engine.begin() as connection:  # as a script in psql would
+            for key_id in ids:
+                connection.execute(
+                    sa.text("SELECT kw_delete_key(NULL, NULL, 'script', :key_id)"),
+                    {"key_id": key_id},
+                )
+        assert ear.wait(HEARD_S)
+        assert not ear.wait(SILENCE_S)
+
+
+def test_a_member_follows_their_own_keys_and_learns_nothing_of_others(world: World) -> None:
+    own = world.member.keys.create("Maria's report").key
+    mark = world.member.changes.mark()
+    assert mark == world.owner.changes.mark()  # the head's number, not a walk of their events
+
+    world.owner.keys.create("Billing ETL")
+    world.owner.keys.disable(own.key_id)
+
+    seen = world.member.changes.since(mark)
+    assert seen.keys == [own.key_id]
+    assert [event.actor for event in seen.events] == [world.owner.context.login]
+    assert seen.seq == world.owner.changes.mark()
+    assert not world.member.changes.since(seen.seq).any
+
+
+def test_every_reading_role_but_the_verifier_may_ask_the_counter(world: World) -> None:
+    database = world.owner.engine.url.database
+    with world.owner.engine.connect() as connection:
+        grantees = connection.execute(
+            sa.text(
+                "SELECT r.rolname FROM pg_proc p CROSS JOIN LATERAL aclexplode(p.proacl) a"
+                " JOIN pg_roles r ON r.oid = a.grantee"
+                " WHERE p.proname = 'kw_change_seq' AND a.privilege_type = 'EXECUTE'"
+            )
+        ).scalars()
+        roles = {name.removeprefix(f"{database}_") for name in grantees if name != "keyward_ci"}
+    assert roles == {"auditor", "member", "manager", "admin"}
+
+
+def test_migration_0008_installs_and_removes_the_trigger_and_the_counter(world: World) -> None:
+    from alembic import command
+
+    from app.data.schema import _config
+
+    def installed() -> tuple[int, int]:
+        with world.owner.engine.connect() as connection:
+            triggers = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_trigger WHERE tgname = 'kw_notify_change'"
+            ).scalar_one()
+            functions = connection.exec_driver_sql(
+                "SELECT count(*) FROM pg_proc"
+                " WHERE proname IN ('kw_notify_change', 'kw_change_seq')"
+            ).scalar_one()
+        return triggers, functions
+
+    def migrate(step: Callable[..., None], revision: str) -> None:
+        config = _config()
+        with world.owner.engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    assert installed() == (1, 2)
+    migrate(command.downgrade, "0007")
+    assert installed() == (0, 0)
+    migrate(command.upgrade, "head")
+    assert installed() == (1, 2)
