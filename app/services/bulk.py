@@ -2,7 +2,9 @@
 
 :meth:`BulkService.plan` is the dry run. It reads the chosen keys and says, for each, exactly
 what will change ("Active → Disabled", "expires 2027-01-31 → 2027-03-02") or why it is
-skipped (already revoked, not yours to manage, not found). It changes nothing.
+skipped (already revoked, not yours to manage, not found). It changes nothing. It reads only
+the few columns a plan line needs (:class:`BulkKey`), in ``IN`` lists of 500 ids: at 10,000
+keys building full key DTOs from ORM rows cost about 1 s of CPU, these plain rows about 0.3 s.
 
 :meth:`BulkService.apply` carries a plan out key by key, each in its own transaction through
 the same service call a single change uses — so the database's rules and routines apply, and
@@ -33,16 +35,18 @@ from app.domain.errors import (
 from app.domain.key_format import key_id_of
 from app.domain.policy import KeyPolicy
 from app.domain.roles import Action, can, can_manage_key, require
-from app.domain.status import KeyStatus
+from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import clean_description, clean_reason, expiry_day, parse_expiry
 from app.services.context import ServiceContext
-from app.services.dto import KeyDTO, KeyQuery
+from app.services.dto import KeyDTO, KeyQuery, Operator
 from app.services.keys import KeyService
 from app.services.settings import SettingsStore
 
 #: The most keys one bulk action takes (a selection or a filter).
 MAX_KEYS = 100_000
 _CHUNK = 500
+#: A dict lookup, not ``KeyState(text)`` (the enum call is a tenth of a dry run's CPU).
+_STATES = {state.value: state for state in KeyState}
 
 
 class BulkAction(StrEnum):
@@ -82,8 +86,27 @@ class BulkRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class BulkKey:
+    """What a plan needs of a key: enough to decide, to write its line and to change it.
+
+    A dry run over 10,000 keys reads only these columns (not whole rows turned into
+    key DTOs, which cost most of a second of CPU at that size).
+    """
+
+    key_id: str
+    name: str
+    owner_login: str
+    state: KeyState
+    status: KeyStatus
+    expires_at: datetime | None
+    version: int
+    #: Read only for "add a note" (the one action whose outcome depends on it).
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class BulkChange:
-    key: KeyDTO
+    key: BulkKey
     before: str
     after: str
     #: Set/extend expiry: the new moment the key stops working.
@@ -103,9 +126,13 @@ class BulkSkip:
     why: str
 
     @property
+    def label(self) -> str:
+        """ "Name (key id)", or the key id alone for a key not found."""
+        return f"{self.name} ({self.key_id})" if self.name else self.key_id
+
+    @property
     def line(self) -> str:
-        label = f"{self.name} ({self.key_id})" if self.name else self.key_id
-        return f"{label}: skipped, {self.why}"
+        return f"{self.label}: skipped, {self.why}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,25 +219,49 @@ class BulkService:
                 return ids
             page = self._keys.page(dataclasses.replace(query, limit=1000), page.next_cursor)
 
-    def _read(self, key_ids: Sequence[str]) -> tuple[dict[str, KeyDTO], str]:
-        """The keys (those the operator may see) and the operator's role and login."""
-        found: dict[str, KeyDTO] = {}
+    def _read(
+        self, key_ids: Sequence[str], *, descriptions: bool
+    ) -> tuple[dict[str, BulkKey], Operator, KeyPolicy]:
+        """The keys the operator may see (a few columns each), the operator and the policy.
+
+        One read transaction, ``IN`` lists of :data:`_CHUNK` ids, plain rows: no ORM entity
+        and no :class:`KeyDTO` per key (``descriptions`` only for "add a note").
+        """
+        # Without it, '' stands in (a constant costs the database nothing to send).
+        description = ApiKey.description if descriptions else sa.literal("")
+        found: dict[str, BulkKey] = {}
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             require(operator.role, Action.READ_OWN_KEYS)
-            own_only = not can(operator.role, Action.READ_ALL_KEYS)
+            policy = SettingsStore(self._context).policy_in(session)
+            base = sa.select(
+                ApiKey.key_id,
+                ApiKey.name,
+                User.login,
+                ApiKey.state,
+                ApiKey.expires_at,
+                ApiKey.version,
+                description,
+            ).join(User, User.id == ApiKey.owner_id)
+            if not can(operator.role, Action.READ_ALL_KEYS):
+                base = base.where(User.login == operator.login)
             now = self._context.clock()
             for start in range(0, len(key_ids), _CHUNK):
                 chunk = key_ids[start : start + _CHUNK]
-                statement = sa.select(ApiKey).where(ApiKey.key_id.in_(chunk))
-                if own_only:
-                    statement = statement.join(User, User.id == ApiKey.owner_id).where(
-                        User.login == operator.login
+                rows = session.execute(base.where(ApiKey.key_id.in_(chunk)))
+                for key_id, name, login, state_text, expires_at, version, text in rows:
+                    state = _STATES[state_text]
+                    found[key_id] = BulkKey(
+                        key_id=key_id,
+                        name=name,
+                        owner_login=login,
+                        state=state,
+                        status=derive_status(state, expires_at, now),
+                        expires_at=expires_at,
+                        version=version,
+                        description=text,
                     )
-                rows = session.execute(statement).scalars().all()
-                for dto in self._keys._dtos(session, rows, now):
-                    found[dto.key_id] = dto
-        return found, operator.login
+        return found, operator, policy
 
     # ----------------------------------------------------------------- the dry run
 
@@ -224,10 +275,9 @@ class BulkService:
             raise ValidationError(
                 Field.LIMIT, f"A bulk action takes at most {MAX_KEYS:,} keys; choose fewer."
             )
-        found, login = self._read(wanted)
-        with self._context.read() as session:
-            role = self._context.operator_in(session).role
-            policy = SettingsStore(self._context).policy_in(session)
+        found, operator, policy = self._read(
+            wanted, descriptions=request.action is BulkAction.ADD_NOTE
+        )
         now = self._context.clock()
         changes: list[BulkChange] = []
         skipped: list[BulkSkip] = []
@@ -236,7 +286,7 @@ class BulkService:
             if key is None:
                 skipped.append(BulkSkip(key_id, None, "no such key (or not visible to you)"))
                 continue
-            if not can_manage_key(role, owns_key=key.owner_login == login):
+            if not can_manage_key(operator.role, owns_key=key.owner_login == operator.login):
                 skipped.append(BulkSkip(key_id, key.name, "not yours to manage"))
                 continue
             outcome = self._outcome(request, key, now, policy)
@@ -266,7 +316,7 @@ class BulkService:
         return request
 
     def _outcome(
-        self, request: BulkRequest, key: KeyDTO, now: datetime, policy: KeyPolicy
+        self, request: BulkRequest, key: BulkKey, now: datetime, policy: KeyPolicy
     ) -> BulkChange | str:
         action = request.action
         if key.status is KeyStatus.REVOKED:
@@ -274,11 +324,11 @@ class BulkService:
         if action is BulkAction.REVOKE:
             return BulkChange(key, key.status.label, "Revoked")
         if action is BulkAction.DISABLE:
-            if key.state.value == "disabled":
+            if key.state is KeyState.DISABLED:
                 return "already disabled"
             return BulkChange(key, key.status.label, "Disabled")
         if action is BulkAction.ENABLE:
-            if key.state.value == "active":
+            if key.state is KeyState.ACTIVE:
                 return "already enabled"
             after = "Expired" if key.status is KeyStatus.EXPIRED else "Active"
             return BulkChange(key, key.status.label, after)
@@ -347,16 +397,27 @@ class BulkService:
         if action is BulkAction.ADD_NOTE:
             return keys.edit(key.key_id, description=change.description, expected_version=version)
         if action is BulkAction.REVOKE:
-            current = keys.get(key.key_id)
-            if current.version != version:
-                raise ConflictError(
-                    f"“{key.name}” was changed by {current.updated_by} after the dry run; "
-                    "it was left as it is.",
-                    changed_by=current.updated_by,
-                    changed_at=current.updated_at,
-                )
+            # ``revoke`` takes no expected version: check it first, reading three columns.
+            self._check_unchanged(key)
             return keys.revoke(key.key_id, request.reason)
         return keys.set_expiry(key.key_id, change.expires_at, expected_version=version)
+
+    def _check_unchanged(self, key: BulkKey) -> None:
+        """Refuse a key whose version moved since the dry run (a missing one: the change
+        itself says so)."""
+        with self._context.read() as session:
+            row = session.execute(
+                sa.select(ApiKey.version, ApiKey.updated_by, ApiKey.updated_at).where(
+                    ApiKey.key_id == key.key_id
+                )
+            ).first()
+        if row is not None and row.version != key.version:
+            raise ConflictError(
+                f"“{key.name}” was changed by {row.updated_by} after the dry run; "
+                "it was left as it is.",
+                changed_by=row.updated_by,
+                changed_at=row.updated_at,
+            )
 
 
 def _sentence(error: BaseException) -> str:

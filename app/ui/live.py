@@ -274,15 +274,17 @@ def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperati
             or (shown is not None and dto.key_id == shown.key_id)
         ]
         operations.announce_changed(listed)
-        new = [dto for dto in dtos if model.row_of(dto.key_id) is None]
-        if not new:
-            return
+        # Only keys created since the last poll are new: a key changed further down the
+        # list (say by a bulk revoke elsewhere) is not inserted at the top as if it were.
+        created = set(latest[0].created_keys) if latest else set()
+        new = [dto for dto in dtos if model.row_of(dto.key_id) is None and dto.key_id in created]
         query = model.query
-        if query.sort is SortField.CREATED and query.descending:
+        if new and query.sort is SortField.CREATED and query.descending:
             for dto in sorted(new, key=lambda key: key.created_at):
                 if _fits(dto, query):
                     model.insert_key(dto, 0)
-        screen.load_summary()
+        if len(listed) < len(dtos):  # keys not listed still move the summary's counts
+            screen.load_summary()
 
     def removed(key_ids: list[str]) -> None:
         for key_id in key_ids:

@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
             _people_of_the_console,
         )
         self.attention.count_changed.connect(lambda count: self.nav.set_badge(ATTENTION, count))
-        self.attention.keys_changed.connect(self.operations.announce_changed)
+        self.attention.keys_changed.connect(self.keys.announce_many_changed)
         self.reviews = ReviewsScreen(self._services, self._tasks, self.stack)
         self.register_workspace(
             REVIEWS, self.tr("Reviews"), "enable", self.reviews, "Ctrl+6", _people_of_the_console

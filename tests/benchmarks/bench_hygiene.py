@@ -1,8 +1,8 @@
 """Needs attention and bulk changes at 1,000,000 keys (issue 10's speed targets).
 
     uv run python -m tests.benchmarks.bench_hygiene [--only sqlite,postgresql] [--keys 1000000]
-        [--repeat 15] [--bulk 10000] [--applies 2] [--sqlite PATH] [--reuse] [--keep]
-        [--explain] [--indexes] [--json OUT]
+        [--repeat 15] [--bulk 10000] [--applies 2] [--window 1] [--window-keys N] [--after 6]
+        [--stall-stacks] [--sqlite PATH] [--reuse] [--keep] [--explain] [--indexes] [--json OUT]
 
 Seeds its own database per dialect: SQLite in a temporary folder (or ``--sqlite PATH``,
 which ``--reuse`` keeps between runs), PostgreSQL as a new ``keyward_bench_<hex>`` database on
@@ -26,12 +26,25 @@ progress callback, ``--applies`` times on fresh key sets. Each case runs twice u
 (once for the dry run) and then ``--repeat`` times (counts and dry runs fewer); figures are
 medians with the worst run, and each median as a ratio to a floor measured in the same run on
 the same database through the raw driver: ``SELECT id FROM api_keys ORDER BY id LIMIT 50``
-for pages, ``SELECT count(*) FROM api_keys`` for counts, the bulk keys' rows read by key id
-in chunks of 500 for the dry run, and one single-row ``UPDATE … ; COMMIT`` per key for the
-apply. The apply is timed whole, with the gaps between progress callbacks (the GUI's
+for pages, ``SELECT count(*) FROM api_keys`` for counts, the bulk keys' ids read by key id
+in chunks of 500 for the dry run (its ratio; the same with whole rows is printed beside it),
+and one single-row ``UPDATE … ; COMMIT`` per key for the apply. The CPU column is the
+measuring thread's own CPU time (``time.thread_time``), median of the same runs: on this
+shared 2-core machine wall time mostly measures the load, CPU time the work.
+The apply is timed whole, with the gaps between progress callbacks (the GUI's
 progress bar moves at each) and a thread beside it asking for 5 ms sleeps and noting how
 late it wakes (what a GUI thread would feel of the GIL; the real apply runs off the GUI
 thread), beside the same thread's lateness on an idle process for the machine's own noise.
+
+``--window`` times (default 1, needs ``DISPLAY``, e.g. Xvfb) a bulk revoke of ``--window-keys``
+(default ``--bulk``) further keys the way a person runs it: the console from ``open_console``,
+shown at 1400×900 with its first page loaded, the Keys screen's "Change N keys…" dialog
+(``KeysScreen.change_keys``) set to Revoke with a reason, its dry run listed, Apply clicked,
+then ``--after`` seconds more. A 10 ms precise QTimer on the GUI thread notes how late each
+tick comes (the method of ``bench_gui``'s LagProbe): median and worst per phase (idle window
+first, for the machine's own noise; dry run; apply; after). ``--stall-stacks`` adds a thread
+that records the GUI thread's Python stack whenever a tick is over 40 ms late — how the
+stalls were traced; leave it off for the figures.
 
 ``--explain`` prints each group's page and count statements with the database's plan
 (``EXPLAIN QUERY PLAN``; PostgreSQL ``EXPLAIN (ANALYZE, BUFFERS)``). ``--indexes`` measures the
@@ -163,6 +176,7 @@ class Apply:
 class Report:
     figures: list[Figure] = field(default_factory=list)
     applies: list[Apply] = field(default_factory=list)
+    windows: list[WindowApply] = field(default_factory=list)
     seeding: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
 
@@ -565,24 +579,32 @@ def measure_plan(services: Services, raw: Raw, ids: list[str], repeat: int) -> l
     dialect = raw.dialect
     request = BulkRequest(BulkAction.REVOKE, reason="hygiene benchmark")
 
-    def bare() -> int:
-        found = 0
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ", ".join([raw.mark] * len(chunk))
-            found += len(raw.rows(f"SELECT * FROM api_keys WHERE key_id IN ({marks})", chunk))
-        raw.end()
-        return found
+    def bare(columns: str) -> Callable[[], int]:
+        def run() -> int:
+            found = 0
+            for start in range(0, len(ids), 500):
+                chunk = ids[start : start + 500]
+                marks = ", ".join([raw.mark] * len(chunk))
+                sql = f"SELECT {columns} FROM api_keys WHERE key_id IN ({marks})"
+                found += len(raw.rows(sql, chunk))
+            raw.end()
+            return found
 
-    floor, floor_worst, found = measure(bare, repeat, warm=1)
+        return run
+
+    floor, floor_worst, found = measure(bare("key_id"), repeat, warm=1)
     floor_cpu = last_cpu_ms
+    whole, whole_worst, _ = measure(bare("*"), repeat, warm=1)
+    whole_cpu = last_cpu_ms
     plan = services.bulk.plan(request, ids)
     note = f"{len(plan.changes):,} change, {len(plan.skipped):,} skipped"
     median, worst, _ = measure(lambda: len(services.bulk.plan(request, ids).changes), repeat, 1)
     print(f"  {dialect:<10} dry run {len(ids):,} keys {median:9.1f} ms ({note})", flush=True)
     return [
-        Figure(dialect, "floor", f"{len(ids):,} rows by key id, chunks of 500", floor,
+        Figure(dialect, "floor", f"{len(ids):,} ids by key id, chunks of 500", floor,
                floor_worst, repeat, rows=found, cpu_ms=floor_cpu),
+        Figure(dialect, "floor", f"{len(ids):,} whole rows by key id, chunks of 500", whole,
+               whole_worst, repeat, rows=found, cpu_ms=whole_cpu),
         Figure(dialect, "plan", f"revoke, {len(ids):,} key ids", median, worst, repeat,
                PLAN_BUDGET_MS, floor, len(ids), note),
     ]  # fmt: skip
@@ -661,6 +683,215 @@ def measure_apply(services: Services, raw: Raw, ids: list[str], floor_ids: list[
     return figure
 
 
+# ----------------------------------------------------------------------- the window
+
+
+@dataclass
+class WindowApply:
+    """A bulk revoke run from the real window's dialog, with the GUI thread's lateness."""
+
+    dialect: str
+    keys: int
+    done: int
+    failed: int
+    seconds: float
+    #: ``phase -> (median, worst, samples)`` of the 10 ms timer's lateness in ms.
+    late: dict[str, tuple[float, float, int]] = field(default_factory=dict)
+    #: The same timer on the idle window just before (the machine's own noise).
+    idle: tuple[float, float, int] = (0.0, 0.0, 0)
+    #: With ``--stall-stacks``: where the GUI thread was during its stalls (stack, count).
+    stalls: list[tuple[str, int]] = field(default_factory=list)
+    note: str = ""
+
+
+class Lateness:
+    """A 10 ms precise timer on the GUI thread noting how late each tick comes, by phase."""
+
+    INTERVAL_MS = 10
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self._timer = QTimer()
+        self._timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self._timer.setInterval(self.INTERVAL_MS)
+        self._timer.timeout.connect(self._tick)
+        self.phase = "idle"
+        self.samples: dict[str, list[float]] = {}
+        self.last_tick = time.perf_counter()
+
+    def start(self) -> None:
+        self.last_tick = time.perf_counter()
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def enter(self, phase: str) -> None:
+        self.phase = phase
+        self.samples.setdefault(phase, [])
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        late = (now - self.last_tick) * 1000 - self.INTERVAL_MS
+        self.samples.setdefault(self.phase, []).append(max(0.0, late))
+        self.last_tick = now
+
+    def figures(self, phase: str) -> tuple[float, float, int]:
+        values = self.samples.get(phase) or [0.0]
+        return statistics.median(values), max(values), len(self.samples.get(phase, []))
+
+
+class StallStacks:
+    """``--stall-stacks``: a thread that notes the GUI thread's Python stack whenever the
+    10 ms timer is over 40 ms late (to find what holds it; off for the figures)."""
+
+    def __init__(self, lateness: Lateness) -> None:
+        self._lateness = lateness
+        self._main = threading.main_thread().ident
+        self._stop = threading.Event()
+        self.seen: dict[str, int] = {}
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        import sys
+        import traceback
+
+        noted_for = 0.0
+        while not self._stop.wait(0.01):
+            last = self._lateness.last_tick
+            if time.perf_counter() - last < 0.04 or last == noted_for:
+                continue
+            noted_for = last
+            frame = sys._current_frames().get(self._main or 0)
+            if frame is None:
+                continue
+            lines = [
+                f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                for f in traceback.extract_stack(frame)
+                if "/app/" in f.filename or "bench_hygiene" in f.filename
+            ][-6:]
+            key = " < ".join(reversed(lines)) or "(event loop / waiting for the GIL)"
+            self.seen[key] = self.seen.get(key, 0) + 1
+
+    def __enter__(self) -> StallStacks:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def run_events_until(done: Callable[[], bool], timeout_s: float) -> bool:
+    """Run the Qt event loop until ``done()`` (checked every 20 ms) or the timeout."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    check = QTimer()
+    check.setInterval(20)
+    deadline = time.perf_counter() + timeout_s
+    check.timeout.connect(
+        lambda: loop.quit() if done() or time.perf_counter() >= deadline else None
+    )
+    check.start()
+    try:
+        while not done() and time.perf_counter() < deadline:
+            loop.exec()
+    finally:
+        check.stop()
+    return done()
+
+
+def measure_window_apply(
+    url: str, ids: list[str], *, after_s: float, stall_stacks: bool
+) -> WindowApply:
+    """Revoke ``ids`` through the Keys screen's "Change N keys…" dialog in a shown window.
+
+    Phases of the 10 ms timer's lateness: ``idle`` (the loaded window, 3 s), ``dry run``
+    (the dialog's dry run arriving and being listed), ``apply`` (Apply clicked → the result
+    signal), ``after`` (``after_s`` more seconds: the screens taking the 10,000 changed keys
+    in and the live feed's next polls).
+    """
+    from types import SimpleNamespace
+
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from app.services.bulk import BulkResult
+    from app.ui import open_console
+    from app.ui.dialogs.bulk_action import BulkActionDialog
+
+    dialect = make_url(url).get_backend_name()
+    window = open_console(url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN)
+    window.resize(1400, 900)
+    window.show()
+    keys = window.keys
+    ready = run_events_until(
+        lambda: keys.model.has_loaded and not keys.model.is_loading and window.operator is not None,
+        120,
+    )
+    if not ready:
+        raise TimeoutError("the window's first page did not arrive")
+    lateness = Lateness()
+    lateness.start()
+    stacks = StallStacks(lateness) if stall_stacks else contextlib.nullcontext()
+    results: list[BulkResult] = []
+    with stacks:
+        lateness.enter("idle")
+        run_events_until(lambda: False, 3)
+        lateness.enter("dry run")
+        began = time.perf_counter()
+        keys.change_keys([cast(Any, SimpleNamespace(key_id=key_id)) for key_id in ids])
+        dialog = next(
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, BulkActionDialog) and w.isVisible()
+        )
+        dialog.applied.connect(results.append)
+        field_ = dialog._action
+        field_.setCurrentIndex(field_.findData(BulkAction.REVOKE.value))
+        dialog._reason.setText("hygiene benchmark")
+        dialog.preview()
+        apply = dialog.findChild(QPushButton, "bulkApplyButton")
+        assert apply is not None
+        if not run_events_until(lambda: apply.isEnabled(), 120):
+            raise TimeoutError("the dry run did not arrive")
+        planned = time.perf_counter() - began
+        lateness.enter("apply")
+        began = time.perf_counter()
+        apply.click()
+        if not run_events_until(lambda: bool(results), 3600):
+            raise TimeoutError("the bulk revoke did not end")
+        seconds = time.perf_counter() - began
+        lateness.enter("after")
+        run_events_until(lambda: False, after_s)
+    lateness.stop()
+    result = results[0]
+    figure = WindowApply(
+        dialect,
+        len(ids),
+        len(result.done),
+        len(result.failed),
+        seconds,
+        {phase: lateness.figures(phase) for phase in ("dry run", "apply", "after")},
+        lateness.figures("idle"),
+        sorted(getattr(stacks, "seen", {}).items(), key=lambda item: -item[1])[:12],
+        f"dry run listed in {planned:.1f} s",
+    )
+    window.discard_and_close()
+    print(
+        f"  {dialect:<10} window revoke {figure.done:,} in {seconds:.0f} s; GUI timer late "
+        + "; ".join(
+            f"{phase} median {m:.1f} / worst {w:.1f} ms ({n:,} ticks)"
+            for phase, (m, w, n) in {"idle": figure.idle, **figure.late}.items()
+        ),
+        flush=True,
+    )
+    for stack, count in figure.stalls:
+        print(f"      {count:>4} × {stack}", flush=True)
+    return figure
+
+
 # ----------------------------------------------------------------------- one dialect
 
 
@@ -692,13 +923,28 @@ def run_dialect(url: str, args: argparse.Namespace, report: Report) -> None:
                 drop_indexes(services)
         if args.applies >= 0 and args.bulk:
             rng = random.Random(RANDOM_SEED + 1)
-            sets = bulk_ids(raw, args.bulk, 2 + args.applies, rng)
+            sets = bulk_ids(raw, args.bulk, 2 + args.applies + args.window, rng)
             report.figures += measure_plan(services, raw, sets[0], max(3, args.repeat // 3))
-            for ids in sets[2:]:
+            for ids in sets[2 : 2 + args.applies]:
                 report.applies.append(measure_apply(services, raw, ids, sets[1]))
+            windowed = sets[2 + args.applies :]
+        else:
+            windowed = []
     finally:
         raw.close()
         services.close()
+    if windowed and not os.environ.get("DISPLAY"):
+        print(f"{dialect}: no DISPLAY, the window's bulk revoke was skipped", flush=True)
+        windowed = []
+    for ids in windowed:
+        report.windows.append(
+            measure_window_apply(
+                url,
+                ids[: args.window_keys or None],
+                after_s=args.after,
+                stall_stacks=args.stall_stacks,
+            )
+        )
 
 
 # ----------------------------------------------------------------------- output
@@ -736,6 +982,19 @@ def print_report(report: Report) -> None:
         )
 
 
+def print_windows(report: Report) -> None:
+    for w in report.windows:
+        phases = "; ".join(
+            f"{phase} {m:.1f} / {worst:.1f} ms ({n:,})" for phase, (m, worst, n) in w.late.items()
+        )
+        miss = "  ✗" if max(worst for _, worst, _ in w.late.values()) > STALL_BUDGET_MS else ""
+        print(
+            f"{w.dialect:<10} window    revoke {w.keys:,} from the dialog: {w.done:,} done, "
+            f"{w.failed} failed, {w.seconds:.0f} s ({w.note}); 10 ms timer late median / worst "
+            f"(ticks): idle {w.idle[0]:.1f} / {w.idle[1]:.1f} ms; {phases}{miss}"
+        )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", default="sqlite,postgresql", help="dialects, comma-separated")
@@ -744,6 +1003,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--bulk", type=int, default=10_000, help="keys per dry run and apply")
     parser.add_argument("--applies", type=int, default=2, help="bulk revokes measured")
+    parser.add_argument(
+        "--window", type=int, default=1, help="bulk revokes run from a shown window (needs X)"
+    )
+    parser.add_argument(
+        "--window-keys", type=int, default=0, help="keys the window revokes (default: --bulk)"
+    )
+    parser.add_argument("--after", type=float, default=6.0, help="seconds watched after one")
+    parser.add_argument(
+        "--stall-stacks", action="store_true", help="note the GUI thread's stack in stalls"
+    )
     parser.add_argument("--sqlite", help="SQLite file to use (kept; default: a temp file)")
     parser.add_argument("--postgres", help="server URL (default: $KEYWARD_BENCH_POSTGRES_URL)")
     parser.add_argument("--postgres-db", help="this database (made if missing; with --reuse)")
@@ -770,6 +1039,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             with postgres_database(base, args.postgres_db, args.keep) as url:
                 run_dialect(url, args, report)
     print_report(report)
+    print_windows(report)
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -784,6 +1054,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         for f in report.figures
                     ],
                     "applies": [asdict(a) for a in report.applies],
+                    "windows": [asdict(w) for w in report.windows],
                 },
                 indent=2,
             )

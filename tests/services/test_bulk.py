@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+import sqlalchemy as sa
 
+from app.data.models import ApiKey
 from app.domain.audit import AuditAction
 from app.domain.errors import ValidationError
 from app.domain.status import KeyStatus
+from app.services import Services
 from app.services.bulk import BulkAction, BulkRequest
-from app.services.dto import KeyQuery
+from app.services.dto import KeyDTO, KeyQuery
 from tests.support import Clock, OpenServices, Team, database_state, make_team
 
 
@@ -168,3 +171,133 @@ def test_bad_requests_are_refused_before_anything(team: Team) -> None:
     with pytest.raises(ValidationError, match="at least one key"):
         admin.bulk.plan(BulkRequest(BulkAction.DISABLE), [])
     assert database_state(admin) == before
+
+
+def test_the_dry_run_lists_every_key_and_reason_for_each_action(team: Team, clock: Clock) -> None:
+    """The lines and reasons a person reads before confirming, one case of each kind."""
+    admin = team.admin
+    today = clock.now.date()
+    feed = admin.keys.create("Feed", "Nightly sync").key
+    paused = admin.keys.create("Paused", "").key
+    admin.keys.disable(paused.key_id)
+    trial = admin.keys.create("Trial", "x", expires=today + timedelta(days=1)).key
+    gone = admin.keys.create("Gone", "x").key
+    admin.keys.revoke(gone.key_id, "ended")
+    theirs = team.member.keys.create("Maria's feed", "x").key
+    clock.advance(days=3)  # the trial has expired
+    later = today + timedelta(days=3)
+    ids = [feed.key_id, paused.key_id, trial.key_id, gone.key_id, theirs.key_id, "nosuchkey0000000"]
+
+    def lines(operator: Services, request: BulkRequest) -> list[str]:
+        plan = operator.bulk.plan(request, ids)
+        return [change.line for change in plan.changes] + [skip.line for skip in plan.skipped]
+
+    def named(key: KeyDTO, text: str) -> str:
+        return f"{key.name} ({key.key_id}): {text}"
+
+    revoked = named(gone, "skipped, already revoked")
+    missing = "nosuchkey0000000: skipped, no such key (or not visible to you)"
+    assert lines(admin, BulkRequest(BulkAction.DISABLE)) == [
+        named(feed, "Active → Disabled"),
+        named(trial, "Expired → Disabled"),
+        named(theirs, "Active → Disabled"),
+        named(paused, "skipped, already disabled"),
+        revoked,
+        missing,
+    ]
+    assert lines(admin, BulkRequest(BulkAction.ENABLE)) == [
+        named(paused, "Disabled → Active"),
+        named(feed, "skipped, already enabled"),
+        named(trial, "skipped, already enabled"),
+        revoked,
+        named(theirs, "skipped, already enabled"),
+        missing,
+    ]
+    assert lines(admin, BulkRequest(BulkAction.REVOKE, reason="clean-up")) == [
+        named(feed, "Active → Revoked"),
+        named(paused, "Disabled → Revoked"),
+        named(trial, "Expired → Revoked"),
+        named(theirs, "Active → Revoked"),
+        revoked,
+        missing,
+    ]
+    assert lines(admin, BulkRequest(BulkAction.EXTEND_EXPIRY, extend_days=10))[:2] == [
+        named(feed, f"no expiry → expires {later + timedelta(days=10)}"),
+        named(paused, f"no expiry → expires {later + timedelta(days=10)}"),
+    ]
+    assert lines(admin, BulkRequest(BulkAction.SET_EXPIRY, expires=later))[2] == named(
+        trial, f"expires {today + timedelta(days=1)} → expires {later}"
+    )
+    noted = admin.bulk.plan(BulkRequest(BulkAction.ADD_NOTE, note="check"), ids).changes
+    assert [(change.key.key_id, change.description) for change in noted] == [
+        (feed.key_id, f"Nightly sync\n\n[{later}] check"),
+        (paused.key_id, f"[{later}] check"),
+        (trial.key_id, f"x\n\n[{later}] check"),
+        (theirs.key_id, f"x\n\n[{later}] check"),
+    ]
+    # A member sees only their own keys: the others are "not visible", not "not yours".
+    assert lines(team.member, BulkRequest(BulkAction.DISABLE)) == [
+        named(theirs, "Active → Disabled"),
+        *(
+            f"{key_id}: skipped, no such key (or not visible to you)"
+            for key_id in ids
+            if key_id != theirs.key_id
+        ),
+    ]
+
+
+def test_a_key_refused_when_applied_is_left_exactly_as_it_was(team: Team) -> None:
+    admin = team.admin
+    ids = [admin.keys.create(f"Feed {n}", "x").key.key_id for n in range(3)]
+    plan = admin.bulk.plan(BulkRequest(BulkAction.DISABLE), ids)
+    team.manager.keys.revoke(ids[1], "compromised")  # after the dry run
+    refused_before = _key_row(admin, ids[1])
+    events_before = _events(team, AuditAction.KEY_DISABLED)
+
+    result = admin.bulk.apply(plan)
+    assert [key.key_id for key in result.done] == [ids[0], ids[2]]
+    assert [(skip.key_id, skip.name) for skip in result.failed] == [(ids[1], "Feed 1")]
+    assert "revoked" in result.failed[0].why
+    assert result.summary() == "2 changed, 1 not changed."
+    assert _key_row(admin, ids[1]) == refused_before
+    assert sorted(_events(team, AuditAction.KEY_DISABLED)) == sorted(
+        [*events_before, ids[0], ids[2]]
+    )
+
+
+def test_a_bulk_revoke_of_a_key_edited_after_the_dry_run_refuses_it_alone(team: Team) -> None:
+    admin = team.admin
+    ids = [admin.keys.create(f"Feed {n}", "x").key.key_id for n in range(3)]
+    plan = admin.bulk.plan(BulkRequest(BulkAction.REVOKE, reason="clean-up"), ids)
+    team.manager.keys.edit(ids[0], description="still in use")
+    edited = _key_row(admin, ids[0])
+
+    result = admin.bulk.apply(plan)
+    assert [key.key_id for key in result.done] == ids[1:]
+    assert result.failed[0].key_id == ids[0]
+    assert "was changed by manny after the dry run" in result.failed[0].why
+    assert _key_row(admin, ids[0]) == edited
+    assert sorted(_events(team, AuditAction.KEY_REVOKED)) == sorted(ids[1:])
+
+
+def test_a_role_taken_away_before_the_apply_changes_nothing(team: Team) -> None:
+    admin = team.admin
+    ids = [admin.keys.create(f"Feed {n}", "x").key.key_id for n in range(2)]
+    manager = team.manager
+    plan = manager.bulk.plan(BulkRequest(BulkAction.DISABLE), ids)
+    assert len(plan.changes) == 2
+    admin.users.set_role("manny", "member")
+    before = database_state(admin)
+
+    result = manager.bulk.apply(plan)
+    assert result.done == () and [skip.key_id for skip in result.failed] == ids
+    assert database_state(admin) == before
+
+
+def _key_row(services: Services, key_id: str) -> tuple[object, ...]:
+    with services.engine.connect() as connection:
+        return tuple(
+            connection.execute(
+                sa.select(ApiKey.__table__).where(ApiKey.__table__.c.key_id == key_id)
+            ).one()
+        )

@@ -275,6 +275,30 @@ def test_a_live_edit_keeps_the_scroll_position_and_the_selection(
     assert _selected_ids(window) == [middle]
 
 
+def test_a_key_changed_elsewhere_beyond_the_fetched_rows_stays_where_it_belongs(
+    qtbot: Any, make_window: Any, ui_services: Services, open_as: Callable[..., Services]
+) -> None:
+    """Only new keys go to the top: one revoked elsewhere further down the list (as a bulk
+    revoke does to thousands) is not inserted among the first rows as if it were new."""
+    from tests.ui.support import seed_keys
+
+    ids = seed_keys(ui_services, 130)
+    window = make_window(ui_services)
+    window.live._timer.setInterval(50)
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+    model = window.keys.model
+    oldest = ids[0]  # newest first: the oldest key is past the first page of 100
+    assert model.row_of(oldest) is None
+    rows = model.rowCount()
+    other = open_as("ana", role=Role.ADMIN)
+    other.keys.revoke(oldest, reason="bulk clean-up")
+    created = other.keys.create("Fresh Integration").key.key_id
+
+    qtbot.wait_until(lambda: model.row_of(created) == 0, timeout=WAIT_MS)
+    assert model.row_of(oldest) is None
+    assert model.rowCount() == rows + 1
+
+
 # --------------------------------------------------------------------------- the detail panel
 
 

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QGuiApplication
 from PySide6.QtWidgets import QMenu, QSplitter, QStackedWidget, QVBoxLayout, QWidget
 
@@ -80,6 +80,11 @@ class KeysScreen(QWidget):
         # The summary (a count over every key) waits for the first page: rows come first.
         self._summary_requested = False
         self._summary_task = LatestTask(tasks)
+        # A burst of changes (a bulk change, live updates) asks for one summary, not one each.
+        self._summary_soon = QTimer(self)
+        self._summary_soon.setSingleShot(True)
+        self._summary_soon.setInterval(200)
+        self._summary_soon.timeout.connect(self.load_summary)
         self._panel_width = settings.panel_width(DEFAULT_PANEL_WIDTH)
 
         self.model = KeysModel(services, tasks, parent=self)
@@ -472,7 +477,7 @@ class KeysScreen(QWidget):
         before = self.model.key_at(row) if row is not None else None
         self.model.update_key(dto)
         if before is None or before.status is not dto.status:
-            self.load_summary()
+            self._summary_soon.start()
 
     @Slot(str)
     def _on_key_removed(self, key_id: str) -> None:
@@ -700,13 +705,26 @@ class KeysScreen(QWidget):
         menu = self.context_menu(self.model.key_at(index.row()), self.selected_keys())
         menu.popup(self.table.viewport().mapToGlobal(position))
 
+    def announce_many_changed(self, dtos: Sequence[KeyDTO]) -> None:
+        """Keys changed by one bulk change: only the listed ones (and the key open in the
+        panel) are repainted, then the summary is read once — not 10,000 signals and
+        summaries for rows that are not even fetched."""
+        shown = self.panel.key
+        self._operations.announce_changed(
+            dto
+            for dto in dtos
+            if self.model.row_of(dto.key_id) is not None
+            or (shown is not None and dto.key_id == shown.key_id)
+        )
+        self.load_summary()
+
     def change_keys(self, keys: Sequence[KeyDTO]) -> None:
         """One change to several keys (disable, enable, revoke, expiry, a note), dry run first."""
         from app.services.bulk import BulkResult
         from app.ui.dialogs.bulk_action import BulkActionDialog
 
         def applied(result: BulkResult) -> None:
-            self._operations.announce_changed(result.done)
+            self.announce_many_changed(result.done)
             self.status_message.emit(result.summary())
 
         dialog = BulkActionDialog(
