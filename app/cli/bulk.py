@@ -129,6 +129,6 @@ def run_bulk(args: argparse.Namespace, context: Context) -> int:
     else:
         _print_plan(plan)
         for failure in result.failed:
-            echo(f"  failed  {failure.line}")
+            echo(f"  not changed  {failure.label}: {failure.why}")
         echo(result.summary())
     return EXIT_PARTIAL if result.failed else 0

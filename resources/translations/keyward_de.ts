@@ -1147,7 +1147,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>%1 (%2) can no longer use Keyward, and every key they own is revoked now, with your reason. The keys stay listed for the audit trail; reactivating %1 later does not bring them back.</source>
-        <translation>%1 (%2) kann Keyward nicht mehr verwenden, und alle Schlüssel der Person werden jetzt mit Ihrer Begründung widerrufen. Die Schlüssel bleiben für das Prüfprotokoll aufgeführt; eine spätere Reaktivierung von %1 bringt sie nicht zurück.</translation>
+        <translation>%1 (%2) kann Keyward nicht mehr verwenden, und alle Schlüssel der Person werden jetzt mit Ihrem Grund widerrufen. Die Schlüssel bleiben für das Prüfprotokoll aufgeführt; eine spätere Reaktivierung von %1 bringt sie nicht zurück.</translation>
     </message>
     <message>
         <source>Problem deactivating</source>
@@ -1179,11 +1179,11 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>&amp;Reason (required, kept in the audit trail)</source>
-        <translation>&amp;Begründung (Pflichtfeld, im Prüfprotokoll festgehalten)</translation>
+        <translation>&amp;Grund (Pflichtfeld, im Prüfprotokoll festgehalten)</translation>
     </message>
     <message>
         <source>Reason</source>
-        <translation>Begründung</translation>
+        <translation>Grund</translation>
     </message>
     <message>
         <source>e.g. Left the company on 28 Nov</source>
@@ -1191,7 +1191,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Reason error</source>
-        <translation>Fehler in der Begründung</translation>
+        <translation>Fehler im Grund</translation>
     </message>
     <message>
         <source>Working</source>
@@ -1245,7 +1245,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Give a reason: the audit trail keeps it with every revoked key.</source>
-        <translation>Geben Sie eine Begründung an: Das Prüfprotokoll hält sie bei jedem widerrufenen Schlüssel fest.</translation>
+        <translation>Geben Sie einen Grund an: Das Prüfprotokoll hält ihn bei jedem widerrufenen Schlüssel fest.</translation>
     </message>
     <message>
         <source>Deactivating and revoking…</source>
@@ -1348,7 +1348,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>One folder (or zip) with the keys as they were at the start and at the end of the period, every event of the period with its hash chain, the signed checkpoints that cover it, a manifest of SHA-256 sums and a README. Anyone can check it offline, without the database.</source>
-        <translation>Ein Ordner (oder ZIP) mit den Schlüsseln zu Beginn und am Ende des Zeitraums, jedem Ereignis des Zeitraums mit seiner Hash-Kette, den signierten Prüfpunkten, die ihn abdecken, einem Manifest mit SHA-256-Summen und einer README. Jeder kann es offline prüfen, ohne die Datenbank.</translation>
+        <translation>Ein Ordner (oder ZIP) mit den Schlüsseln zu Beginn und am Ende des Zeitraums, jedem Ereignis des Zeitraums mit seiner Hash-Kette, den signierten Kontrollpunkten, die ihn abdecken, einem Manifest mit SHA-256-Summen und einer README. Jeder kann es offline prüfen, ohne die Datenbank.</translation>
     </message>
     <message>
         <source>From</source>
@@ -1376,7 +1376,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>&amp;Choose…</source>
-        <translation>&amp;Auswählen…</translation>
+        <translation>&amp;Auswählen …</translation>
     </message>
     <message>
         <source>Choose folder</source>
@@ -1452,7 +1452,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Writing the evidence pack for %1 to %2…</source>
-        <translation>Das Nachweispaket für %1 bis %2 wird geschrieben…</translation>
+        <translation>Das Nachweispaket für %1 bis %2 wird geschrieben …</translation>
     </message>
     <message>
         <source>Exported %1 events and the inventory of %2 keys to %3</source>
@@ -1464,7 +1464,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Checking…</source>
-        <translation>Wird geprüft…</translation>
+        <translation>Wird geprüft …</translation>
     </message>
     <message>
         <source>Not intact: %1</source>
@@ -1484,7 +1484,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Intact: %1. No signed checkpoint covers the period yet (sign one in the Audit view, then export again, to pin the trail).</source>
-        <translation>Intakt: %1. Noch deckt kein signierter Prüfpunkt den Zeitraum ab (signieren Sie einen in der Prüfansicht und exportieren Sie erneut, um das Protokoll festzuschreiben).</translation>
+        <translation>Intakt: %1. Noch deckt kein signierter Kontrollpunkt den Zeitraum ab (signieren Sie einen in der Prüfansicht und exportieren Sie erneut, um das Protokoll festzuschreiben).</translation>
     </message>
     <message>
         <source>Intact: %1, and %2.</source>
@@ -1492,11 +1492,11 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>the signed checkpoint holds</source>
-        <translation>der signierte Prüfpunkt stimmt</translation>
+        <translation>der signierte Kontrollpunkt stimmt</translation>
     </message>
     <message>
         <source>%n signed checkpoints hold</source>
-        <translation>%n signierte Prüfpunkte stimmen</translation>
+        <translation>%n signierte Kontrollpunkte stimmen</translation>
     </message>
 </context>
 <context>
@@ -1807,7 +1807,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Rotate…</source>
-        <translation>Rotieren…</translation>
+        <translation>Rotieren …</translation>
     </message>
     <message>
         <source>Rotate key</source>
@@ -2011,7 +2011,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Rotate…</source>
-        <translation>Rotieren…</translation>
+        <translation>Rotieren …</translation>
     </message>
     <message>
         <source>A revoked key cannot be rotated; create a new key instead</source>
@@ -2276,7 +2276,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Writing %1…</source>
-        <translation>%1 wird geschrieben…</translation>
+        <translation>%1 wird geschrieben …</translation>
     </message>
     <message>
         <source>Checking your role…</source>
@@ -2352,7 +2352,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation>Exportieren…</translation>
+        <translation>Exportieren …</translation>
     </message>
     <message>
         <source>Export the keys shown (filters, search and sort) as CSV or JSON</source>
@@ -2508,7 +2508,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Checkpoint signed</source>
-        <translation>Prüfpunkt signiert</translation>
+        <translation>Kontrollpunkt signiert</translation>
     </message>
     <message>
         <source>Access review started</source>
@@ -2663,7 +2663,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Paste a log excerpt, chat message or config file…</source>
-        <translation>Log-Auszug, Chatnachricht oder Konfigurationsdatei einfügen…</translation>
+        <translation>Log-Auszug, Chatnachricht oder Konfigurationsdatei einfügen …</translation>
     </message>
     <message>
         <source>&amp;Find</source>
@@ -2699,7 +2699,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Revoke selected…</source>
-        <translation>Auswahl widerrufen…</translation>
+        <translation>Auswahl widerrufen …</translation>
     </message>
     <message>
         <source>Revoke selected</source>
@@ -2711,11 +2711,11 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Checking your role…</source>
-        <translation>Ihre Rolle wird geprüft…</translation>
+        <translation>Ihre Rolle wird geprüft …</translation>
     </message>
     <message>
         <source>%1: ask a manager or an admin to revoke the keys found.</source>
-        <translation>%1: Bitten Sie einen Manager oder Admin, die gefundenen Schlüssel zu widerrufen.</translation>
+        <translation>%1: Bitten Sie einen Verwalter oder Admin, die gefundenen Schlüssel zu widerrufen.</translation>
     </message>
     <message>
         <source>Revoke the selected key with the reason “leaked”</source>
@@ -2972,11 +2972,11 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Find &amp;Leaked Keys…</source>
-        <translation>&amp;Geleakte Schlüssel finden …</translation>
+        <translation>&amp;Durchgesickerte Schlüssel finden …</translation>
     </message>
     <message>
         <source>Finding leaked keys is not available in this version.</source>
-        <translation>Das Finden geleakter Schlüssel ist in dieser Version nicht verfügbar.</translation>
+        <translation>Das Finden durchgesickerter Schlüssel ist in dieser Version nicht verfügbar.</translation>
     </message>
     <message>
         <source>Keys</source>
@@ -3053,7 +3053,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Rebuilding the keys as of %1 from the audit trail…</source>
-        <translation>Die Schlüssel mit Stand %1 werden aus dem Prüfprotokoll rekonstruiert…</translation>
+        <translation>Die Schlüssel mit Stand %1 werden aus dem Prüfprotokoll rekonstruiert …</translation>
     </message>
     <message>
         <source>Past view: keys as of %1 — read-only</source>
@@ -3315,7 +3315,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>See which keys will be revoked, give a reason, then deactivate</source>
-        <translation>Sehen, welche Schlüssel widerrufen werden, eine Begründung angeben, dann deaktivieren</translation>
+        <translation>Sehen, welche Schlüssel widerrufen werden, einen Grund angeben, dann deaktivieren</translation>
     </message>
     <message>
         <source>Only a deactivated person can be reactivated.</source>
@@ -3510,7 +3510,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>The start of every new token (kw_live_…); leak scanners look for it. Existing tokens keep theirs.</source>
-        <translation>Der Anfang jedes neuen Tokens (kw_live_…); Leak-Scanner suchen danach. Bestehende Tokens behalten ihren.</translation>
+        <translation>Der Anfang jedes neuen Tokens (kw_live_ …); Leak-Scanner suchen danach. Bestehende Tokens behalten ihren.</translation>
     </message>
     <message>
         <source>&amp;Environments</source>
@@ -4230,7 +4230,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Custom…</source>
-        <translation>Eigene…</translation>
+        <translation>Eigene …</translation>
     </message>
     <message>
         <source>Amount</source>
@@ -4298,7 +4298,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Creating the new key…</source>
-        <translation>Der neue Schlüssel wird erstellt…</translation>
+        <translation>Der neue Schlüssel wird erstellt …</translation>
     </message>
 </context>
 <context>
