@@ -4,8 +4,10 @@ Every change to a key is an audit event whose ``after`` snapshot (``keys.snapsho
 SQLite, ``kw_key_json`` on the servers) holds the key as the change left it, and a deletion
 is a ``key.deleted`` event. So the keys that existed at an instant, with the name, owner,
 state and expiry they had then, are the newest snapshot of every key whose events up to that
-instant do not end in a deletion. Events are streamed in chain order (``seq``) in batches;
-only the newest snapshot text of each key is kept, and parsed once at the end.
+instant do not end in a deletion. Events are streamed in chain order (``seq``) in batches,
+each with the eight snapshot fields a row shows read out by the database as one short JSON
+array (:func:`_snapshot_fields`); only the newest event of each key is kept, and its array
+parsed once at the end.
 
 The event times are ISO 8601 UTC text; they are compared here, in Python, on one canonical
 form (whole seconds get ``.000000``), never with a database collation. A database query only
@@ -18,11 +20,11 @@ import gc
 import json
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.data.models import AuditEvent, User
@@ -35,7 +37,7 @@ from app.services.context import ServiceContext
 from app.services.dto import Operator
 
 _BATCH = 20_000
-#: Snapshots parsed by one ``json.loads`` (as one JSON array: the key names are shared).
+#: Field arrays parsed by one ``json.loads`` (as one JSON array of them).
 _PARSE_BATCH = 10_000
 #: Report progress after this many events (a few times a second at the measured speed).
 _REPORT_EVERY = 50_000
@@ -75,9 +77,12 @@ def _moment(text: Any) -> datetime | None:
     return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
 
 
-@dataclass(frozen=True, slots=True)
-class InventoryRow:
-    """One key as it was at the instant asked for. Never a secret, never a hash."""
+class InventoryRow(NamedTuple):
+    """One key as it was at the instant asked for. Never a secret, never a hash.
+
+    An immutable named tuple rather than a frozen dataclass: an inventory makes a million
+    of them at once, and a frozen dataclass took 2.6 s to build them, a tuple 0.4 s.
+    """
 
     key_id: str
     name: str
@@ -152,18 +157,60 @@ def _parsed(texts: list[str]) -> list[Any]:
 
 
 class _Latest:
-    """The newest snapshot text of every key not deleted by an event up to one bound."""
+    """The newest event of every key not deleted by an event up to one bound.
+
+    ``snapshots`` maps a key id to the raw event row (see :func:`_key_events`) whose fields
+    describe the key as that event left it; ``created`` to the time of its creation.
+    """
 
     __slots__ = ("bound", "created", "snapshots")
 
     def __init__(self, bound: str) -> None:
         self.bound = bound
-        self.snapshots: dict[str, str] = {}
+        self.snapshots: dict[str, tuple[Any, ...]] = {}
         self.created: dict[str, str] = {}
 
 
 _DELETED = AuditAction.KEY_DELETED.value
 _CREATED = AuditAction.KEY_CREATED.value
+#: The snapshot fields an inventory row needs, in the order :func:`_key_events` returns them.
+_SNAPSHOT_FIELDS = (
+    "id",
+    "name",
+    "owner",
+    "environment",
+    "state",
+    "expires_at",
+    "revoked_at",
+    "description",
+)
+
+
+def _snapshot_fields(dialect: str) -> Any:
+    """The snapshot fields a row needs, as one JSON array text read by the database.
+
+    The snapshot is the key as the event left it (``after``, or a deletion's ``before``,
+    which is never read); NULL when the event has none. At 1,000,000 keys on SQLite,
+    parsing the whole snapshots with ``json.loads`` took 7.4 s of CPU, parsing these arrays
+    1.5 s, for 2 s more spent reading (on the servers that work is the database's). SQLite
+    reads all eight in one ``json_extract`` (one parse of the text; eight calls cost 2.7 s
+    more). JSON ``null`` and a missing field both become ``null``, which a row shows as
+    empty, as before.
+    """
+    snapshot = sa.func.coalesce(AuditEvent.after, AuditEvent.before)
+    paths = [f"$.{name}" for name in _SNAPSHOT_FIELDS]
+    fields: sa.ColumnElement[Any]
+    if dialect == "postgresql":
+        document = sa.cast(snapshot, postgresql.JSONB)
+        fields = sa.cast(
+            sa.func.jsonb_build_array(*(document[name] for name in _SNAPSHOT_FIELDS)), sa.Text
+        )
+    elif dialect in ("mysql", "mariadb"):
+        # JSON_EXTRACT with several paths leaves missing ones out; JSON_VALUE keeps places.
+        fields = sa.func.json_array(*(sa.func.json_value(snapshot, path) for path in paths))
+    else:
+        return sa.func.json_extract(snapshot, *paths)
+    return sa.case((snapshot.is_(None), None), else_=fields)
 
 
 def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
@@ -177,6 +224,7 @@ def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tu
     total = int(session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0)
     if progress is not None and not progress(0, total):
         raise Cancelled(done=0, total=total)
+    connection = session.connection()
     statement = (
         sa.select(
             AuditEvent.seq,
@@ -184,14 +232,12 @@ def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tu
             AuditEvent.action,
             AuditEvent.target_type,
             AuditEvent.target_id,
-            # The key as the event left it; a deletion's (only its "before") is never read.
-            sa.func.coalesce(AuditEvent.after, AuditEvent.before),
+            _snapshot_fields(connection.dialect.name),
         )
         .where(AuditEvent.seq > sa.bindparam("after_seq", type_=sa.Integer))
         .order_by(AuditEvent.seq)
         .limit(_BATCH)
     )
-    connection = session.connection()
     compiled = statement.compile(dialect=connection.dialect)
     sql = str(compiled)
     order = compiled.positiontup if compiled.positional else None
@@ -227,10 +273,10 @@ def rebuild(
     progress: Progress | None = None,
     observe: Callable[[list[tuple[Any, ...]]], None] | None = None,
 ) -> list[_Latest]:
-    """One pass over the key events; the newest snapshots as of each bound (inclusive).
+    """One pass over the key events; the newest event of each key as of each bound (inclusive).
 
     ``observe`` sees every batch of events first (seq, occurred_at, action, target_type,
-    target_id, snapshot), so that a caller needs no second pass of its own.
+    target_id, snapshot fields), so that a caller needs no second pass of its own.
     """
     states = [_Latest(instant_text(bound)) for bound in bounds]
     with _collector_paused():
@@ -250,7 +296,8 @@ def _rebuild(
     for rows in batches:
         if observe is not None:
             observe(rows)
-        for _seq, occurred, action, target_type, key_id, snapshot in rows:
+        for row in rows:
+            _seq, occurred, action, target_type, key_id, fields = row
             if target_type != "key":
                 continue
             if len(occurred) == 20:  # whole seconds: YYYY-MM-DDTHH:MM:SSZ
@@ -262,8 +309,8 @@ def _rebuild(
                     snapshots.pop(key_id, None)
                     created.pop(key_id, None)
                     continue
-                if snapshot is not None:
-                    snapshots[key_id] = snapshot
+                if fields is not None:
+                    snapshots[key_id] = row
                 if action == _CREATED:
                     created[key_id] = occurred
 
@@ -279,7 +326,8 @@ def _rebuild_one(
     for rows in batches:
         if observe is not None:
             observe(rows)
-        for _seq, occurred, action, target_type, key_id, snapshot in rows:
+        for row in rows:
+            _seq, occurred, action, target_type, key_id, fields = row
             if target_type != "key":
                 continue
             if len(occurred) == 20:  # whole seconds: YYYY-MM-DDTHH:MM:SSZ
@@ -290,8 +338,8 @@ def _rebuild_one(
                 forget(key_id, None)
                 unborn(key_id, None)
                 continue
-            if snapshot is not None:
-                snapshots[key_id] = snapshot
+            if fields is not None:
+                snapshots[key_id] = row
             if action == _CREATED:
                 created[key_id] = occurred
 
@@ -310,7 +358,8 @@ def rows_of(
     judged: dict[tuple[Any, Any], tuple[str, datetime | None]] = {}
     created = state.created.get
     names = owner_names.get
-    row = InventoryRow
+    # tuple.__new__ takes the fields as they are (a third faster than the named tuple's own).
+    new, row = tuple.__new__, InventoryRow
 
     def moment(text: Any) -> datetime | None:
         try:
@@ -323,13 +372,12 @@ def rows_of(
         items = list(state.snapshots.items())
         for start in range(0, len(items), _PARSE_BATCH):
             chunk = items[start : start + _PARSE_BATCH]
-            parsed = _parsed([text for _key_id, text in chunk])
-            for (key_id, _text), snapshot in zip(chunk, parsed, strict=True):
-                get = snapshot.get
-                owner = str(get("owner") or "")
+            parsed = _parsed([event[5] for _key_id, event in chunk])
+            for (key_id, _event), fields in zip(chunk, parsed, strict=True):
+                the_id, name, owner, environment, stored, expires, revoked, text = fields
+                owner = str(owner or "")
                 if only_owner is not None and owner != only_owner:
                     continue
-                stored, expires = get("state"), get("expires_at")
                 try:
                     status, expires_at = judged[stored, expires]
                 except KeyError:
@@ -339,17 +387,20 @@ def rows_of(
                     ).value
                     judged[stored, expires] = status, expires_at
                 append(
-                    row(
-                        str(get("id") or key_id),
-                        str(get("name") or ""),
-                        owner,
-                        names(owner, owner),
-                        status,
-                        str(get("environment") or ""),
-                        _moment(created(key_id)),
-                        expires_at,
-                        moment(get("revoked_at")),
-                        str(get("description") or ""),
+                    new(
+                        row,
+                        (
+                            str(the_id or key_id),
+                            str(name or ""),
+                            owner,
+                            names(owner, owner),
+                            status,
+                            str(environment or ""),
+                            _moment(created(key_id)),
+                            expires_at,
+                            moment(revoked),
+                            str(text or ""),
+                        ),
                     )
                 )
         # One string per row compares faster than a tuple (names hold no control characters).

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,17 +10,22 @@ from tests.cli.support import Peek, Run, create
 from tests.support import assert_one_sentence
 
 
-def _now() -> str:
-    time.sleep(0.02)
-    moment = datetime.now(UTC)
-    time.sleep(0.02)
-    return moment.isoformat()
+def _created_at(peek: Peek, key_id: str) -> str:
+    """When the key's creation was recorded: an as-of instant after it and before any later
+    change (events at exactly the instant count)."""
+    return str(
+        peek.scalar(
+            "SELECT occurred_at FROM audit_events WHERE target_id = :key AND action = :action",
+            key=key_id,
+            action="key.created",
+        )
+    )
 
 
-def test_keys_list_as_of_shows_the_key_as_it_was(run: Run) -> None:
+def test_keys_list_as_of_shows_the_key_as_it_was(run: Run, peek: Peek) -> None:
     key_id, _ = create(run, "--name", "Salesforce Data Sync", "--description", "nightly")
     other_id, _ = create(run, "--name", "Snowflake ETL")
-    between = _now()
+    between = _created_at(peek, other_id)
     assert run("keys", "edit", key_id, "--name", "Salesforce Sync").code == 0
     assert run("keys", "revoke", key_id, "--reason", "suspected leak", "--yes").code == 0
     assert run("keys", "delete", other_id, "--yes").code == 0
