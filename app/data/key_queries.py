@@ -31,8 +31,14 @@ Per dialect:
   Each plan's planner settings are pinned (``SET LOCAL``): candidates from a bitmap scan,
   a walk along the sort index. pg_trgm indexes words of letters and digits only, so a term
   without a word of 3+ characters is walked, and finished by a scan.
-* MariaDB: the collation's ``LIKE`` (which ignores accents), then ``lower()`` compared in
-  binary; walked.
+* MariaDB: rows are filtered by the collation's ``LIKE`` (which ignores accents), then
+  ``lower()`` compared in binary. The index is InnoDB FULLTEXT over byte trigrams
+  (``app.data.server.search_mariadb_sql``), read through a view that shows a member only
+  their own keys. There is no cheap probe there: InnoDB reads every posting list a query
+  names in full, cannot stop at a limit and does not stop at ``max_statement_time`` either
+  (a common trigram costs seconds at 1,000,000 keys). So every term is walked first, and
+  only a walk that gives up asks the index; a rare term whose trigrams are all common is
+  still slow (measured, README).
 
 Case: ASCII letters fold as LIKE folds them. Other letters fold one character at a time
 (``É`` = ``é``), as FTS5 and PostgreSQL's ``lower()`` do; SQLite's LIKE cannot, so it is
@@ -59,6 +65,7 @@ from sqlalchemy.orm import Session
 
 from app.data.models import ApiKey
 from app.data.search_schema import PG_SEARCH_EXPRESSION
+from app.data.server import search_mariadb_sql
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus
 
@@ -325,9 +332,19 @@ def _pg_estimate(session: Session, predicate: sa.ColumnElement[bool]) -> float:
     return float(plan[0]["Plan"]["Plan Rows"])
 
 
+def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
+    """The row filter of a search on ``dialect``: what every plan's result equals (a scan
+    with it is the reference the index plans are tested against)."""
+    if dialect == "sqlite":
+        return _sqlite_filter(term)
+    if dialect == "postgresql":
+        expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
+        return expression.like(f"%{_escape_like(term.lower())}%", escape="\\")
+    return _mariadb_like(term)
+
+
 def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
-    expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
-    predicate = expression.like(f"%{_escape_like(term.lower())}%", escape="\\")
+    predicate = plain_search_predicate("postgresql", term)
     if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term)):
         # pg_trgm makes trigrams of words (letters and digits) only: without a word of 3+
         # characters the index matches nearly every row. Walk (a common term fills a page
@@ -364,7 +381,19 @@ def _plan_search(session: Session, term: str) -> _SearchPlan:
         return _plan_sqlite(session, term)
     if dialect == "postgresql":
         return _plan_postgresql(session, term)
-    return _SearchPlan(PlanKind.WALK, predicate=_mariadb_like(term))
+    return _plan_mariadb(term)
+
+
+def _plan_mariadb(term: str) -> _SearchPlan:
+    like = plain_search_predicate("mariadb", term)
+    words = sa.text("MATCH (grams) AGAINST (:words IN BOOLEAN MODE)").bindparams(
+        words=search_mariadb_sql.match_query(term)
+    )
+    matches: sa.Select[Any] = sa.select(sa.column("key_ref")).select_from(
+        sa.table(search_mariadb_sql.VIEW)
+    )
+    indexed = sa.and_(_TABLE.id.in_(matches.where(words)), like)
+    return _SearchPlan(PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=WALK_LIMIT)
 
 
 def _mariadb_like(term: str) -> sa.ColumnElement[bool]:
@@ -506,8 +535,18 @@ class _Order:
         """Rows up to ``cursor`` (included) in this order, as a range an index can serve."""
         if self.null_segment:
             return _TABLE.id >= cursor.pk if self.descending else _TABLE.id <= cursor.pk
+        value = sa.literal(cursor.value, self.column.type)
+        if self.session.get_bind().dialect.name not in {"sqlite", "postgresql"}:
+            # MariaDB makes no range of a row-value comparison (it would walk to the end).
+            if self.descending:
+                return sa.or_(
+                    self.column > value, sa.and_(self.column == value, _TABLE.id >= cursor.pk)
+                )
+            return sa.or_(
+                self.column < value, sa.and_(self.column == value, _TABLE.id <= cursor.pk)
+            )
         here = sa.tuple_(self.column, _TABLE.id)
-        there = sa.tuple_(sa.literal(cursor.value, self.column.type), sa.literal(cursor.pk))
+        there = sa.tuple_(value, sa.literal(cursor.pk))
         return here >= there if self.descending else here <= there
 
     def past(self, cursor: Cursor, *, indexed: bool = True) -> sa.ColumnElement[bool]:

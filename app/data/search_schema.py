@@ -3,7 +3,9 @@
 * SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by
   triggers, so a rare term is found through the index instead of a scan.
 * PostgreSQL: a ``pg_trgm`` GIN index over one lower-cased expression of the searched columns.
-* MariaDB: none; ``LIKE`` is correct there and fast enough for its users' sizes.
+* MariaDB: InnoDB FULLTEXT over a table of byte trigrams kept by triggers
+  (:mod:`app.data.server.search_mariadb_sql`, migration 0009). It needs the ``<name>_data``
+  tables of revision 0002, so migration 0001 makes nothing there.
 """
 
 from __future__ import annotations
@@ -38,8 +40,22 @@ _SQLITE = [
 ]
 
 
+def _mariadb_ready(connection: sa.Connection) -> bool:
+    """MariaDB at revision 0002 or later (the keys are in ``api_keys_data``)."""
+    return connection.dialect.name in {"mysql", "mariadb"} and bool(
+        connection.exec_driver_sql(
+            "SELECT COUNT(*) FROM information_schema.TABLES"
+            " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'api_keys_data'"
+        ).scalar_one()
+    )
+
+
 def create_search_structures(connection: sa.Connection) -> None:
     dialect = connection.dialect.name
+    if _mariadb_ready(connection):
+        from app.data.server import search_mariadb_sql
+
+        search_mariadb_sql.install(connection)
     if dialect == "sqlite":
         for statement in _SQLITE:
             connection.exec_driver_sql(statement)
@@ -60,6 +76,10 @@ def create_search_structures(connection: sa.Connection) -> None:
 
 def drop_search_structures(connection: sa.Connection) -> None:
     dialect = connection.dialect.name
+    if _mariadb_ready(connection):
+        from app.data.server import search_mariadb_sql
+
+        search_mariadb_sql.uninstall(connection)
     if dialect == "sqlite":
         for name in ("api_keys_fts_insert", "api_keys_fts_delete", "api_keys_fts_update"):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")

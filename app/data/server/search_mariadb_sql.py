@@ -1,0 +1,151 @@
+"""MariaDB's substring search index (DESIGN §4; migration 0009).
+
+MariaDB has no trigram index of its own (InnoDB FULLTEXT splits words; there is no n-gram
+parser as in MySQL), so Keyward builds one from parts it does have:
+
+* ``api_key_search_data`` holds one row per key: its id, its owner and ``grams``, the
+  key's searched text turned into words that InnoDB FULLTEXT indexes as they are. The text
+  is ``lower()`` of name, description, owner and key id, each followed by the unit separator
+  (two after the last), as UTF-8 bytes; every byte starts one word, ``g`` and the hex of
+  that byte and the next two (``g6b6573`` is "kes"). A term's bytes are then found as a
+  substring only in rows that hold the words of the term's own 3-byte windows; UTF-8 is
+  self-synchronising, so a byte substring of valid text is a character substring. The
+  padding puts every byte at the start of a word, so a 1-2 byte term is a prefix search
+  (``g25*`` finds "%"). The index is a superset: the plain ``LIKE`` still filters each row.
+* Triggers on ``api_keys_data`` keep it: the definer routines are the only writers of that
+  table, and a trigger runs on every change whoever makes it, so the index cannot fall out
+  of step short of the schema owner dropping the triggers.
+* Members read it only through the definer view ``api_key_search``, which shows the rows of
+  the keys the ``api_keys`` view shows the caller (the owner id is kept in the row for that,
+  so the view needs no join with the keys): a member sees only their own keys' words.
+
+InnoDB applies FULLTEXT changes at commit: a transaction does not find through the index
+the keys it has itself changed but not committed yet (Keyward commits every change before
+it reads again).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from app.data.server import checkpoints_sql
+
+TABLE = "api_key_search_data"
+VIEW = "api_key_search"
+FULLTEXT_INDEX = "ft_api_key_search_grams"
+#: Keys per statement when an existing table is indexed (bounds each statement's memory;
+#: the FULLTEXT build after them commits, as MariaDB's DDL does).
+BACKFILL_BATCH = 50_000
+#: Who may read the view: every role that may read ``api_keys`` (not the verifier).
+READERS = ("auditor", "member", "manager", "admin")
+_TRIGGERS = ("kw_api_keys_search_insert", "kw_api_keys_search_update", "kw_api_keys_search_delete")
+
+_SEPARATOR = "CHAR(31 USING utf8mb4)"
+#: ``g\1\2 `` written without a backslash escape, which sql_mode NO_BACKSLASH_ESCAPES reads
+#: differently.
+_WORD = "CONCAT('g', CHAR(92 USING ascii), '1', CHAR(92 USING ascii), '2 ')"
+
+
+def grams_sql(row: str) -> str:
+    """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD)."""
+    text = ", ".join(
+        f"LOWER({row}.`{column}`), {_SEPARATOR}"
+        for column in ("name", "description", "owner_name", "key_id")
+    )
+    hexed = f"LOWER(HEX(CAST(CONCAT({text}, {_SEPARATOR}) AS BINARY)))"
+    return f"REGEXP_REPLACE({hexed}, '([0-9a-f]{{2}})(?=([0-9a-f]{{4}}))', {_WORD})"
+
+
+def _changed(column: str) -> str:
+    return f"NOT (CAST(NEW.`{column}` AS BINARY) <=> CAST(OLD.`{column}` AS BINARY))"
+
+
+_UPSERT = f"""INSERT INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
+    VALUES (NEW.`id`, NEW.`owner_id`, {grams_sql("NEW")})
+    ON DUPLICATE KEY UPDATE `owner_id` = VALUES(`owner_id`), `grams` = VALUES(`grams`)"""  # noqa: S608
+
+_CHANGED = " OR ".join(
+    _changed(column) for column in ("name", "description", "owner_name", "key_id", "owner_id")
+)
+
+INSTALL: list[str] = [
+    f"""CREATE TABLE IF NOT EXISTS `{TABLE}` (
+    `key_ref` INT NOT NULL,
+    `owner_id` INT NOT NULL,
+    `grams` MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
+    PRIMARY KEY (`key_ref`)
+) ENGINE=InnoDB""",
+    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[0]}` AFTER INSERT ON `api_keys_data`
+FOR EACH ROW {_UPSERT}""",
+    # Usage recording updates last_used_at many times a second: only the searched text and
+    # the owner rewrite the row.
+    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[1]}` AFTER UPDATE ON `api_keys_data`
+FOR EACH ROW BEGIN
+  IF {_CHANGED} THEN
+    {_UPSERT};
+  END IF;
+END""",
+    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[2]}` AFTER DELETE ON `api_keys_data`
+FOR EACH ROW DELETE FROM `{TABLE}` WHERE `key_ref` = OLD.`id`""",  # noqa: S608
+    f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{VIEW}` AS
+SELECT s.`key_ref`, s.`grams`
+  FROM `{TABLE}` s LEFT JOIN `users_data` me ON {checkpoints_sql._ME}
+ WHERE {checkpoints_sql._IS_OWNER}
+    OR me.`role` IN ('auditor', 'manager', 'admin')
+    OR (me.`role` = 'member' AND s.`owner_id` = me.`id`)""",  # noqa: S608
+    *[f"GRANT SELECT ON {{db_q}}.`{VIEW}` TO `{{db}}_{role}`" for role in READERS],
+]
+
+#: Keys in ``(:after, :upto]`` not indexed yet (the triggers may have been first).
+BACKFILL = f"""INSERT IGNORE INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
+SELECT k.`id`, k.`owner_id`, {grams_sql("k")}
+  FROM `api_keys_data` k WHERE k.`id` > :after AND k.`id` <= :upto"""  # noqa: S608
+
+#: Added after the backfill: one sorted build is much faster than a million insertions.
+ADD_FULLTEXT = f"ALTER TABLE `{TABLE}` ADD FULLTEXT INDEX `{FULLTEXT_INDEX}` (`grams`)"
+
+UNINSTALL: list[str] = [
+    f"DROP VIEW IF EXISTS `{VIEW}`",
+    *[f"DROP TRIGGER IF EXISTS `{name}`" for name in _TRIGGERS],
+    f"DROP TABLE IF EXISTS `{TABLE}`",
+]
+
+
+def install(connection: sa.Connection, batch: int = BACKFILL_BATCH) -> None:
+    """Create the table, triggers, view and grants, index every key, then add FULLTEXT.
+
+    Run by the schema owner on a database whose tables are ``<name>_data`` (revision 0002+).
+    The triggers come first, so a key changed while the backfill runs is indexed by them.
+    """
+    checkpoints_sql.apply(connection, INSTALL)
+    top = connection.exec_driver_sql("SELECT COALESCE(MAX(`id`), 0) FROM `api_keys_data`")
+    upto = int(top.scalar_one())
+    statement = sa.text(BACKFILL.replace("%", "%%"))
+    for after in range(0, upto, batch):
+        connection.execute(statement, {"after": after, "upto": min(after + batch, upto)})
+    connection.exec_driver_sql(ADD_FULLTEXT)
+
+
+def uninstall(connection: sa.Connection) -> None:
+    checkpoints_sql.apply(connection, UNINSTALL)
+
+
+def words(term: str) -> list[str]:
+    """The FULLTEXT words that every key containing ``term`` holds (see the module doc).
+
+    A term of 3+ bytes gives the words of a set of its 3-byte windows that covers it (every
+    third one and the last: each word read costs its whole posting list, and a few extra
+    candidates are dropped by LIKE); a shorter one gives a prefix of a word.
+    """
+    data = term.lower().encode("utf-8")
+    if len(data) < 3:
+        return [f"g{data.hex()}*"]
+    starts = list(range(0, len(data) - 2, 3))
+    if starts[-1] != len(data) - 3:
+        starts.append(len(data) - 3)
+    return [f"g{data[start : start + 3].hex()}" for start in starts]
+
+
+def match_query(term: str) -> str:
+    """The boolean-mode FULLTEXT query for the keys that may contain ``term``."""
+    return " ".join(f"+{word}" for word in dict.fromkeys(words(term)))

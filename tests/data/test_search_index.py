@@ -1,0 +1,276 @@
+"""The search indexes answer exactly what a plain substring scan answers, and MariaDB's
+index follows every change and shows a member nothing of other owners' keys.
+
+The reference is the plain predicate every plan filters rows with
+(:func:`app.data.key_queries.plain_search_predicate`), run as a scan over every key; the
+indexed search must give the same keys for random terms: pieces of the keys' own text in
+changed case, and strings of quotes, ``%``, ``_``, backslashes, non-ASCII letters, 1 and 2
+characters long.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from app.data import key_queries
+from app.data.engine import create_engine
+from app.data.key_queries import KeyFilter
+from app.data.models import ApiKey
+from app.data.schema import _config, upgrade
+from app.data.server import mariadb, search_mariadb_sql
+from app.domain.hashing import TokenHasher
+from app.domain.sorting import SortField
+from app.services import open_services
+from app.services.dto import KeyQuery
+from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
+from tests.support import fresh_server_database
+
+KEYS = 1500
+NOW = datetime.now(UTC)
+ODD = "%_\\'\"üÜäÄßéÉøØİıΣσς日本😀 -.:/"
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Iterator[Engine]:
+    engine = create_engine(database_url)
+    upgrade(engine)
+    rng = random.Random(11)
+    people = insert_users(engine, user_rows(30, rng, NOW), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.3)
+    analyze(engine)
+    yield engine
+    engine.dispose()
+
+
+def _random_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[str]:
+    terms: list[str] = []
+    for _ in range(count):
+        if rng.random() < 0.5:
+            row = rng.choice(rows)
+            text = rng.choice((row.name, row.description, row.owner_name, row.key_id)) or "x"
+            length = rng.choice((1, 2, 2, 3, 4, 6, 9))
+            start = rng.randrange(max(1, len(text) - length + 1))
+            piece = text[start : start + length]
+            terms.append("".join(ch.upper() if rng.random() < 0.3 else ch for ch in piece))
+        else:
+            length = rng.choice((1, 1, 2, 2, 3, 5))
+            terms.append("".join(rng.choice(ODD + "abcxyz019") for _ in range(length)))
+    return [term for term in terms if term.strip()]
+
+
+def _indexed(session: Session, term: str) -> list[int]:
+    ids: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = key_queries.fetch_page(
+            session,
+            KeyFilter(search=term),
+            sort=SortField.CREATED,
+            descending=True,
+            limit=200,
+            now=NOW,
+            after=cursor,
+        )
+        ids.extend(row.id for row in rows)
+        if cursor is None:
+            return sorted(ids)
+
+
+def _plain(session: Session, term: str) -> list[int]:
+    dialect = session.get_bind().dialect.name
+    predicate = key_queries.plain_search_predicate(dialect, term)
+    return sorted(session.execute(sa.select(ApiKey.id).where(predicate)).scalars())
+
+
+@pytest.mark.timeout(600)  # ~130 terms paged to the end, on a busy 2-CPU box
+def test_indexed_search_finds_what_a_plain_scan_finds(seeded: Engine) -> None:
+    rng = random.Random(20261203)
+    with Session(seeded) as session:
+        rows = list(session.execute(sa.select(ApiKey)).scalars())
+    terms = [*_random_terms(rows, rng, 120), "q%", "%_%", "o'brien", "ZÜRICH", "ß", "İ", "😀"]
+    failures = []
+    found_some = 0
+    for term in terms:
+        with Session(seeded) as session, session.begin():
+            want = _plain(session, term)
+            got = _indexed(session, term)
+            counted = key_queries.count_keys(session, KeyFilter(search=term), NOW)
+        found_some += bool(want)
+        if got != want or counted != len(want):
+            failures.append(f"{term!r}: index {len(got)}, count {counted}, scan {len(want)}")
+    assert not failures, "\n".join(failures)
+    assert found_some > len(terms) // 3  # the terms really hit keys
+
+
+# ----------------------------------------------------------------------- MariaDB only
+
+
+@pytest.fixture
+def maria_url() -> Iterator[str]:
+    yield from fresh_server_database("mariadb")
+
+
+def _indexed_keys(url: str, term: str) -> list[str]:
+    """The key ids the MariaDB index itself gives for ``term`` (as the schema owner)."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            found = connection.execute(
+                sa.text(
+                    f"SELECT COALESCE(k.key_id, '(deleted)') FROM `{search_mariadb_sql.VIEW}` s"
+                    " LEFT JOIN api_keys k ON k.id = s.key_ref"
+                    " WHERE MATCH (s.grams) AGAINST (:q IN BOOLEAN MODE) ORDER BY s.key_ref"
+                ),
+                {"q": search_mariadb_sql.match_query(term)},
+            ).scalars()
+            return [str(key_id) for key_id in found]
+    finally:
+        engine.dispose()
+
+
+def test_mariadb_index_follows_changes_made_through_the_services(
+    maria_url: str, fast_hasher: TokenHasher
+) -> None:
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    try:
+        keys = services.keys
+        created = keys.create("Quokka Ledger Sync", "Feeds the wallaby board")
+        key_id = created.key.key_id
+        other = keys.create("Plain key", "nothing to see")
+
+        def found(term: str) -> list[str]:
+            return [row.key_id for row in keys.page(KeyQuery(search=term)).rows]
+
+        assert _indexed_keys(maria_url, "quokka") == [key_id]
+        assert found("QUOKKA") == [key_id]
+        assert found("wallaby") == [key_id]
+        assert found(key_id[2:9].lower()) == [key_id]
+        keys.edit(key_id, name="Wombat Ledger Sync")
+        assert found("quokka") == []
+        assert _indexed_keys(maria_url, "quokka") == []  # the index itself forgot it
+        assert found("wombat") == [key_id]
+        assert keys.count(KeyQuery(search="ledger")) == 1
+        keys.delete(key_id)
+        assert found("wombat") == []
+        assert _indexed_keys(maria_url, "wombat") == []
+        assert found("plain") == [other.key.key_id]
+    finally:
+        services.close()
+
+
+def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: TokenHasher) -> None:
+    url = make_url(maria_url)
+    login = f"kw_s_{uuid.uuid4().hex[:10]}"
+    owner = sa.create_engine(url, poolclass=NullPool)
+    with owner.begin() as connection:
+        connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY 'pw-{login}'")
+    try:
+        services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+        try:
+            services.users.add(login, role="member")
+            theirs = services.keys.create("Secret Heron Project", "other owner's words")
+            mine = services.keys.create("Member Kiwi", "mine", owner=login)
+        finally:
+            services.close()
+        member_url = url.set(username=login, password=f"pw-{login}")
+        member = sa.create_engine(member_url, poolclass=NullPool)
+
+        @sa.event.listens_for(member, "connect")
+        def _activate(dbapi_connection: object, _record: object) -> None:
+            mariadb.activate_role(dbapi_connection, str(url.database))
+
+        try:
+            with member.connect() as connection:
+                rows = connection.exec_driver_sql(
+                    f"SELECT key_ref FROM `{search_mariadb_sql.VIEW}`"
+                ).scalars()
+                visible = connection.exec_driver_sql("SELECT id, key_id FROM api_keys").all()
+                assert [key_id for _, key_id in visible] == [mine.key.key_id]
+                assert list(rows) == [visible[0][0]]
+                heron = search_mariadb_sql.match_query("heron")
+                hits = connection.execute(
+                    sa.text(
+                        f"SELECT COUNT(*) FROM `{search_mariadb_sql.VIEW}`"
+                        " WHERE MATCH (grams) AGAINST (:q IN BOOLEAN MODE)"
+                    ),
+                    {"q": heron},
+                ).scalar_one()
+                assert hits == 0
+                with pytest.raises(exc.DBAPIError):
+                    connection.exec_driver_sql(f"SELECT * FROM `{search_mariadb_sql.TABLE}`")
+                with pytest.raises(exc.DBAPIError):
+                    connection.exec_driver_sql(
+                        f"DELETE FROM `{search_mariadb_sql.TABLE}` WHERE key_ref > 0"
+                    )
+        finally:
+            member.dispose()
+        with owner.connect() as connection:  # the refused DELETE changed nothing
+            stored = connection.exec_driver_sql(
+                f"SELECT COUNT(*) FROM `{search_mariadb_sql.TABLE}`"
+            ).scalar_one()
+        assert stored == 2
+        assert theirs.key.key_id != mine.key.key_id
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
+        owner.dispose()
+
+
+def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: TokenHasher) -> None:
+    from alembic import command
+
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    try:
+        services.keys.create("Pelican Export", "before the downgrade")
+    finally:
+        services.close()
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def objects() -> set[str]:
+        with engine.connect() as connection:
+            names = connection.exec_driver_sql(
+                "SELECT TABLE_NAME FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()"
+                " UNION ALL SELECT TRIGGER_NAME FROM information_schema.TRIGGERS"
+                " WHERE TRIGGER_SCHEMA = DATABASE()"
+            ).scalars()
+            return {str(name) for name in names if "search" in str(name)}
+
+    try:
+        assert objects() == {
+            search_mariadb_sql.TABLE,
+            search_mariadb_sql.VIEW,
+            "kw_api_keys_search_insert",
+            "kw_api_keys_search_update",
+            "kw_api_keys_search_delete",
+        }
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0008")
+        assert objects() == set()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        assert len(objects()) == 5
+    finally:
+        engine.dispose()
+    # The backfill indexed the key made before the downgrade.
+    assert len(_indexed_keys(maria_url, "pelican")) == 1
+    services = open_services(maria_url, hasher=fast_hasher)
+    try:
+        assert [row.name for row in services.keys.page(KeyQuery(search="PELICAN")).rows] == [
+            "Pelican Export"
+        ]
+    finally:
+        services.close()
