@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from app.services import Services, open_services
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 class UsageError(Exception):
@@ -18,8 +20,10 @@ class Context:
     _services: Services | None = field(default=None, repr=False)
 
     def services(self, *, create_schema: bool = False, bootstrap: bool = True) -> Services:
-        """Connect on first use, so that usage errors never need a database."""
+        """Connect on first use, so that usage errors never need a database (nor its imports)."""
         if self._services is None:
+            from app.services import open_services
+
             self._services = open_services(
                 self.database_url, create_schema=create_schema, bootstrap=bootstrap
             )

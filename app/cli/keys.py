@@ -11,7 +11,7 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import attention, bulk, output
 from app.cli.context import Context, UsageError
@@ -27,9 +27,6 @@ from app.domain.errors import (
 from app.domain.key_format import key_id_of
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
-from app.services import Services
-from app.services.dto import CreatedKey, KeyDTO, KeyQuery, VerifyResult
-from app.services.triage import TriageMatch
 from app.services.vault import (
     KeyringEntry,
     SecretFile,
@@ -39,6 +36,11 @@ from app.services.vault import (
     store_in_keyring,
     write_secret_file,
 )
+
+if TYPE_CHECKING:
+    from app.services import Services
+    from app.services.dto import CreatedKey, KeyDTO
+    from app.services.triage import TriageMatch
 
 MAX_TOKEN_BYTES = 4096
 PAGE_SIZE = 1000  # the services' largest page; longer lists are fetched page by page
@@ -550,6 +552,8 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         return list_as_of(args, context)
     if not 1 <= args.limit <= MAX_LIST:
         raise ValidationError(Field.LIMIT, f"--limit must be between 1 and {MAX_LIST}.")
+    from app.services.dto import KeyQuery
+
     query = KeyQuery(
         search=args.search or "",
         status=KeyStatus(args.status) if args.status else None,
@@ -578,6 +582,8 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
 
 
 def export_keys(args: argparse.Namespace, context: Context) -> int:
+    from app.services.dto import KeyQuery
+
     query = KeyQuery(
         search=args.search or "",
         status=KeyStatus(args.status) if args.status else None,
@@ -713,6 +719,8 @@ def verify_key(args: argparse.Namespace, context: Context) -> int:
     # Verifying reads keys only: it must not make the caller admin of an empty database.
     services = context.services(bootstrap=False)
     if token is None:
+        from app.services.dto import VerifyResult
+
         result = VerifyResult(False, RejectReason.MALFORMED)
     else:
         verifier = services.verifier()

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import os
 import sys
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
-from app._version import version
-from app.cli import audit, keys, policy, reviews, users
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json, error
 from app.domain.errors import Field, KeywardError, ValidationError
 from app.domain.validation import has_surrogates
-from app.services.database import default_sqlite_path, head_revision
 
 EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
@@ -41,7 +39,18 @@ Keyward keeps the API keys your integrations use. Create a key and take its secr
 rotate or replace it; manage who may do what; and check that the audit trail is intact.
 Run without a command to open the console."""
 
-EPILOG = f"""\
+#: The command groups, in the order ``--help`` lists them: the module that registers each
+#: (imported only when its group is run) and its one-line summary for the top-level help,
+#: which must read exactly as the module's own (tests/cli/test_main.py compares them).
+COMMAND_GROUPS: dict[str, tuple[str, str]] = {
+    "keys": ("app.cli.keys", "create, list, change, revoke and verify API keys"),
+    "users": ("app.cli.users", "add people, change roles, deactivate and reactivate"),
+    "audit": ("app.cli.audit", "read, verify and export the audit trail"),
+    "policy": ("app.cli.policy", "show or change the key policy (admins change it)"),
+    "reviews": ("app.cli.reviews", "access reviews: owners confirm or revoke their own keys"),
+}
+
+EPILOG = """\
 examples:
   keyward keys create --name "Snowflake ETL" --keyring keyward
   keyward keys create --name "HubSpot Sync – Prod" --expires 2026-12-31 --output hubspot.key
@@ -53,7 +62,7 @@ examples:
 
 database:
   --database URL, else $KEYWARD_DATABASE_URL, else the SQLite file
-  {default_sqlite_path()}
+  {default_path}
   (sqlite:///PATH, postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB).
   On SQLite you act as your OS login, on a server as your database login.
 
@@ -69,18 +78,67 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"keyward: {message} (see `{self.prog} --help`)\n")
 
 
+class TopParser(Parser):
+    """The ``keyward`` parser: its epilog names the default database file, found only when
+    the help is shown (finding it imports the data layer, which nothing else here needs)."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            from app.services.database import default_sqlite_path
+
+            self.epilog = EPILOG.format(default_path=default_sqlite_path())
+        return super().format_help()
+
+
 def _version() -> str:
+    # Here, not at the top: reading the package metadata costs every command time.
+    from app._version import version
+
     return version()
 
 
-def build_parser() -> Parser:
-    parser = Parser(
+class VersionAction(argparse.Action):
+    """``--version``, with the version looked up only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings,
+            dest,
+            nargs=0,
+            default=argparse.SUPPRESS,
+            help="show program's version number and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        sys.stdout.write(f"keyward {_version()}\n")
+        parser.exit()
+
+
+def command_groups(argv: Sequence[str]) -> set[str]:
+    """The command groups ``argv`` may run: every word of it that names one.
+
+    Only those groups' modules are imported and registered, so a command loads only what
+    it uses; the others appear in the help by their summary alone. Any word counts (an
+    option's value too, say ``--name users``): loading a group too many costs a little
+    time, one too few would make argparse refuse a valid command.
+    """
+    return {word for word in argv if word in COMMAND_GROUPS}
+
+
+def build_parser(groups: Collection[str] | None = None) -> Parser:
+    """The parser with ``groups`` (default: every one) registered in full."""
+    parser = TopParser(
         prog="keyward",
         description=DESCRIPTION,
-        epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"keyward {_version()}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument(
         "--database", metavar="URL", help="the database to use (see 'database' below)"
     )
@@ -96,12 +154,12 @@ def build_parser() -> Parser:
     common.add_argument(
         "--json", action="store_true", default=argparse.SUPPRESS, help="print JSON for scripts"
     )
-    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
-    keys.register(commands, common)
-    users.register(commands, common)
-    audit.register(commands, common)
-    policy.register(commands, common)
-    reviews.register(commands, common)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=Parser)
+    for name, (module, summary) in COMMAND_GROUPS.items():
+        if groups is None or name in groups:
+            importlib.import_module(module).register(commands, common)
+        else:
+            commands.add_parser(name, help=summary)
     db = commands.add_parser(
         "db",
         help="database maintenance",
@@ -126,6 +184,8 @@ def build_parser() -> Parser:
 
 
 def upgrade_database(args: argparse.Namespace, context: Context) -> int:
+    from app.services.database import head_revision
+
     services = context.services(create_schema=True)
     where = services.database_location
     revision = head_revision()
@@ -199,8 +259,9 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
 
     Without a command, ``console`` runs (when there is none, that is refused).
     """
+    arguments = sys.argv[1:] if argv is None else argv
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(command_groups(arguments)).parse_args(arguments)
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     try:

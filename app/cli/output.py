@@ -7,10 +7,12 @@ import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.validation import expiry_day
-from app.services.dto import KeyDTO
+
+if TYPE_CHECKING:
+    from app.services.dto import KeyDTO
 
 NEVER = "Never"
 NO_DATE = "—"

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
-from app.services.settings import UNSET, PolicyChanges, PolicyDTO, PolicyPreview
+
+if TYPE_CHECKING:
+    from app.services.settings import PolicyDTO, PolicyPreview
 
 
 def register(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
@@ -140,6 +142,8 @@ def set_policy(args: argparse.Namespace, context: Context) -> int:
             "Give at least one of --max-active, --max-lifetime, --stale-after, "
             "--expiry-warnings, --environments or --prefix."
         )
+    from app.services.settings import UNSET, PolicyChanges
+
     changes = PolicyChanges(
         **{name: UNSET if value is None else value for name, value in values.items()}
     )

@@ -11,13 +11,15 @@ from __future__ import annotations
 import argparse
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
 from app.domain.errors import Field, ValidationError
-from app.services.reviews import Review
+
+if TYPE_CHECKING:
+    from app.services.reviews import Review
 
 
 def register(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:

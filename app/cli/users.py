@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
 from app.domain.roles import Role
-from app.services.dto import UserDTO
+
+if TYPE_CHECKING:
+    from app.services.dto import UserDTO
 
 ROLES_HELP = (
     "auditor: reads every key and the audit log, changes nothing; "

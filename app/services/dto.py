@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.data.key_queries import Cursor
 from app.domain.audit import AuditAction, AuditRecord
 from app.domain.audit_diff import shorten_pair
 from app.domain.clock import isoformat_utc
@@ -16,6 +15,9 @@ from app.domain.roles import Role
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus, RejectReason
 from app.domain.validation import expiry_day
+
+if TYPE_CHECKING:  # an annotation only: the console's first page need not wait for SQLAlchemy
+    from app.data.key_queries import Cursor
 
 
 @dataclass(frozen=True, slots=True)

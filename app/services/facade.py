@@ -1,4 +1,10 @@
-"""The services, built once for a database URL (used by the command line and the console)."""
+"""The services, built once for a database URL (used by the command line and the console).
+
+The services every caller needs (keys, users, audit, policy, the change feed) are built with
+the database; the others are built, and their modules imported, on first use: a command
+such as ``keyward keys list`` then never loads what signing checkpoints or exporting
+evidence needs (``cryptography`` among it), and neither does the console's first page.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +12,34 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-
-from sqlalchemy.engine import Engine
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from app.data.engine import create_engine, default_database_url
 from app.data.schema import ensure_usable, upgrade
 from app.domain.clock import utc_now
 from app.domain.hashing import PROFILES, STANDARD, TokenHasher
-from app.services.attention import AttentionService
 from app.services.audit import AuditService
-from app.services.bulk import BulkService
 from app.services.changes import ChangeFeed
-from app.services.checkpoints import CheckpointService
 from app.services.context import ServiceContext, translate_errors
 from app.services.database import DatabaseAddress
-from app.services.evidence import EvidenceService
-from app.services.inventory import InventoryService
-from app.services.key_export import KeyExportService
 from app.services.keys import KeyService
-from app.services.people import PeopleService
-from app.services.reviews import ReviewService
 from app.services.settings import PolicyService
-from app.services.triage import TriageService
 from app.services.users import UserService
-from app.services.verification import Verifier
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from app.services.attention import AttentionService
+    from app.services.bulk import BulkService
+    from app.services.checkpoints import CheckpointService
+    from app.services.evidence import EvidenceService
+    from app.services.inventory import InventoryService
+    from app.services.key_export import KeyExportService
+    from app.services.people import PeopleService
+    from app.services.reviews import ReviewService
+    from app.services.triage import TriageService
+    from app.services.verification import Verifier
 
 #: Benchmarks and tests may pick the cheap profile; nothing a person runs should.
 HASH_PROFILE_ENV = "KEYWARD_ARGON2_PROFILE"
@@ -48,17 +58,62 @@ class Services:
     users: UserService
     audit: AuditService
     policy: PolicyService
-    checkpoints: CheckpointService
     changes: ChangeFeed
-    attention: AttentionService
-    bulk: BulkService
-    reviews: ReviewService
-    people: PeopleService
-    key_export: KeyExportService
-    inventory: InventoryService
-    evidence: EvidenceService
-    triage: TriageService
     _verifiers: list[Verifier] = field(default_factory=list)
+
+    @cached_property
+    def checkpoints(self) -> CheckpointService:
+        from app.services.checkpoints import CheckpointService
+
+        return CheckpointService(self.context)
+
+    @cached_property
+    def attention(self) -> AttentionService:
+        from app.services.attention import AttentionService
+
+        return AttentionService(self.context, self.keys, self.policy)
+
+    @cached_property
+    def bulk(self) -> BulkService:
+        from app.services.bulk import BulkService
+
+        return BulkService(self.context, self.keys)
+
+    @cached_property
+    def reviews(self) -> ReviewService:
+        from app.services.reviews import ReviewService
+
+        return ReviewService(self.context)
+
+    @cached_property
+    def people(self) -> PeopleService:
+        from app.services.people import PeopleService
+
+        return PeopleService(self.context, self.keys)
+
+    @cached_property
+    def key_export(self) -> KeyExportService:
+        from app.services.key_export import KeyExportService
+
+        return KeyExportService(self.keys)
+
+    @cached_property
+    def inventory(self) -> InventoryService:
+        from app.services.inventory import InventoryService
+
+        return InventoryService(self.context)
+
+    @cached_property
+    def evidence(self) -> EvidenceService:
+        from app.services.evidence import EvidenceService
+
+        return EvidenceService(self.context)
+
+    @cached_property
+    def triage(self) -> TriageService:
+        from app.services.triage import TriageService
+
+        return TriageService(self.context, self.hasher, self.keys)
 
     @property
     def clock(self) -> Callable[[], datetime]:
@@ -80,6 +135,8 @@ class Services:
         return self.database.safe
 
     def verifier(self, **options: float) -> Verifier:
+        from app.services.verification import Verifier
+
         verifier = Verifier(self.engine, self.hasher, clock=self.context.clock, **options)  # type: ignore[arg-type]
         self._verifiers.append(verifier)
         return verifier
@@ -123,18 +180,9 @@ def open_services(
         engine=engine,
         context=context,
         hasher=the_hasher,
-        keys=(keys := KeyService(context, the_hasher, audit)),
+        keys=KeyService(context, the_hasher, audit),
         users=UserService(context),
         audit=audit,
-        policy=(policy := PolicyService(context)),
-        checkpoints=CheckpointService(context),
+        policy=PolicyService(context),
         changes=ChangeFeed(context),
-        attention=AttentionService(context, keys, policy),
-        bulk=BulkService(context, keys),
-        reviews=ReviewService(context),
-        people=PeopleService(context, keys),
-        key_export=KeyExportService(keys),
-        inventory=InventoryService(context),
-        evidence=EvidenceService(context),
-        triage=TriageService(context, the_hasher, keys),
     )

@@ -4,10 +4,23 @@
 
 (or set ``KEYWARD_BENCH_DATABASE`` instead of ``--database``).
 
-Measures, in one process, the console the way a person meets it:
+Measures start-up in fresh processes, each beside its floor in the same run (alternating,
+medians; ratios are figure / floor):
+
+* ``keyward`` (the console, through ``app.main`` as the script runs it) from the kernel's
+  process start to the keys table's first paint with rows, beside ``floor_table.py``: a
+  bare PySide6 table over ``sqlite3`` showing the same file's first 50 keys;
+* every kind of ``keyward`` command beside ``python -c "import sqlite3"``. A command's own
+  work is the same call made again in a process that has already run it once (imports
+  done, connection and query still made); what is left of the cold figure after that work
+  is its start-up, the part DESIGN §10 holds to 3× the floor.
+
+Then, in one process, the console the way a person meets it:
 
 * process start → first page visible (from the kernel's process start time, so the
-  interpreter and imports count too; "visible" is the table's first paint with rows);
+  interpreter and imports count too; "visible" is the table's first paint with rows;
+  the benchmark's own imports come first, so the fresh-process figure above is the one
+  to quote);
 * a search keystroke → the first page refreshed and painted (the 200 ms typing debounce is
   reported separately: it is a deliberate pause, not work);
 * a click on a column header → the first page sorted on the server and painted;
@@ -24,11 +37,14 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sqlite3
 import statistics
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 #: Taken as early as possible: everything before it counts as interpreter start-up.
@@ -55,6 +71,9 @@ from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QPoint, Q
 from PySide6.QtTest import QTest  # noqa: E402
 
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher  # noqa: E402
+from app.domain.identity import os_login  # noqa: E402
+from app.domain.roles import Role  # noqa: E402
+from app.services import open_services  # noqa: E402
 from app.ui import open_console  # noqa: E402
 from app.ui.main_window import SEARCH_DEBOUNCE_MS, MainWindow  # noqa: E402
 from app.ui.models.keys_model import Column  # noqa: E402
@@ -65,6 +84,72 @@ BENCH_ADMIN = "bench-admin"
 SEARCH_TERMS = ("prod", "sync", "heron", "kestrel", "zebrafinch", "qwertzuiop", "hu", "müller")
 SORT_COLUMNS = (Column.NAME, Column.OWNER, Column.LAST_USED, Column.EXPIRES, Column.UPDATED)
 WAIT_S = 30.0
+ROOT = Path(__file__).resolve().parents[2]
+FLOOR_MARK = "floor-first-paint-ms"
+FLOOR_MODULE = "tests.benchmarks.floor_table"
+START_MARK = "console-first-paint-ms"
+
+#: Run in a fresh interpreter: ``keyward`` as its script runs it (``app.main.main``), with
+#: ``open_console`` wrapped only to act as the seeded operator and to note the keys
+#: table's first paint with rows. It prints the figure and leaves at once (``os._exit``:
+#: nothing saved, no teardown timed).
+START_PROBE = """
+import os, sys, time
+from pathlib import Path
+imported_at = time.perf_counter()
+stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+age = float(Path("/proc/uptime").read_text().split()[0]) - int(stat[19]) / os.sysconf("SC_CLK_TCK")
+from app.main import main
+import app.ui.app as console
+from PySide6.QtCore import QEvent, QObject
+opened = console.open_console
+class FirstPaint(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+    def eventFilter(self, watched, event):
+        if event.type() == QEvent.Type.Paint and self.window.keys.model.rowCount() > 0:
+            print("MARK", round((age + time.perf_counter() - imported_at) * 1000, 1), flush=True)
+            os._exit(0)
+        return False
+def probed(database_url=None, **options):
+    window = opened(database_url, operator_login=OPERATOR, **options)
+    window.keys.table.viewport().installEventFilter(FirstPaint(window))
+    return window
+console.open_console = probed
+sys.exit(main(["--database", DATABASE]))
+"""
+
+#: Every kind of command: (label, argv after the database option, stdin).
+CLI_COMMANDS: tuple[tuple[str, tuple[str, ...], bytes], ...] = (
+    ("--version", ("--version",), b""),
+    ("--help", ("--help",), b""),
+    ("keys --help", ("keys", "--help"), b""),
+    ("keys list --limit 50", ("keys", "list", "--limit", "50"), b""),
+    ("keys show ID", ("keys", "show", "{key_id}"), b""),
+    ("keys verify (malformed token)", ("keys", "verify"), b"not-a-token\n"),
+    ("users list", ("users", "list"), b""),
+    ("policy show", ("policy", "show"), b""),
+    ("audit list --limit 20", ("audit", "list", "--limit", "20"), b""),
+    ("reviews list", ("reviews", "list"), b""),
+    ("db upgrade (up to date)", ("db", "upgrade"), b""),
+)
+
+#: In a fresh interpreter: run the command once (imports, caches), then again, timed in CPU
+#: time (the work itself; waiting on a busy machine is not work).
+WARM_PROBE = """
+import contextlib, io, sys, time
+from app.main import main
+argv = ARGV
+def run():
+    sys.stdin = io.TextIOWrapper(io.BytesIO(STDIN))
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(argv)
+run()
+started = time.process_time()
+run()
+print("MARK", round((time.process_time() - started) * 1000, 2))
+"""
 
 
 # --------------------------------------------------------------------------- probes
@@ -234,7 +319,7 @@ def search_keystrokes(bench: Bench, repeat: int) -> None:
             )
             idle(bench, (SEARCH_DEBOUNCE_MS + 50) / 1000)  # that query is done and shown
             ready, painted = bench.new_rows_after(
-                lambda term=term: QTest.keyClicks(window.keys.toolbar.search_field, term[-1])
+                partial(QTest.keyClicks, window.keys.toolbar.search_field, term[-1])
             )
             # The debounce is a pause by design, not work: it is taken off the figures.
             results.append((ready - SEARCH_DEBOUNCE_MS, painted - SEARCH_DEBOUNCE_MS))
@@ -256,12 +341,19 @@ def header_sorts(bench: Bench, repeat: int) -> None:
                 x = header.sectionViewportPosition(column) + header.sectionSize(column) // 2
             results.append(
                 bench.new_rows_after(
-                    lambda x=x: QTest.mouseClick(
-                        header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5)
+                    partial(
+                        QTest.mouseClick,
+                        header.viewport(),
+                        Qt.MouseButton.LeftButton,
+                        pos=QPoint(x, 5),
                     )
                 )
             )
     bench.add_pair("header click", results, 20, f"{len(SORT_COLUMNS)} columns")
+
+
+def _more_rows_than(window: MainWindow, rows: int) -> bool:
+    return window.keys.model.rowCount() > rows
 
 
 def scroll_pages(bench: Bench, pages: int) -> None:
@@ -270,10 +362,182 @@ def scroll_pages(bench: Bench, pages: int) -> None:
     results: list[tuple[float, float]] = []
     for _ in range(pages):
         rows = window.keys.model.rowCount()
-        results.append(
-            bench.timed(view.scrollToBottom, lambda rows=rows: window.keys.model.rowCount() > rows)
-        )
+        results.append(bench.timed(view.scrollToBottom, partial(_more_rows_than, window, rows)))
     bench.add_pair("scroll to the bottom", results, 16, f"{pages} pages of 100")
+
+
+# --------------------------------------------------------------------------- fresh processes
+
+
+@dataclass
+class Timed:
+    """A child process's wall time and CPU time (user + system), in milliseconds."""
+
+    wall_ms: float
+    cpu_ms: float
+    mark: float | None = None
+
+
+def run_child(
+    command: Sequence[str], stdin: bytes = b"", env: dict[str, str] | None = None
+) -> Timed:
+    """Run ``command`` to its end; its wall and CPU time, and the figure after ``MARK``."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(
+        command, input=stdin, capture_output=True, cwd=ROOT, env=env, timeout=120, check=False
+    )
+    wall = (time.perf_counter() - started) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    mark = None
+    for line in done.stdout.decode(errors="replace").splitlines():
+        word, _, value = line.partition(" ")
+        if word in ("MARK", FLOOR_MARK):
+            mark = float(value)
+    return Timed(wall, cpu, mark)
+
+
+@dataclass
+class Beside:
+    """A figure and its floor, measured alternately in the same run."""
+
+    name: str
+    figure: list[float]
+    floor: list[float]
+    note: str = ""
+    #: The same runs' CPU time (user + system): steadier than wall time on a busy machine.
+    figure_cpu: list[float] = field(default_factory=list)
+    floor_cpu: list[float] = field(default_factory=list)
+
+    @property
+    def ratio(self) -> float:
+        return statistics.median(self.figure) / statistics.median(self.floor)
+
+    @property
+    def cpu_ratio(self) -> float:
+        return statistics.median(self.figure_cpu) / statistics.median(self.floor_cpu)
+
+
+def sqlite_path(database: str) -> str:
+    prefix = "sqlite:///"
+    if not database.startswith(prefix):
+        raise SystemExit("the start-up figures need a SQLite file (sqlite:///PATH)")
+    return database[len(prefix) :]
+
+
+def console_start(database: str, runs: int) -> Beside:
+    """``keyward`` → first page painted, beside the bare table, alternating."""
+    path = sqlite_path(database)
+    probe = START_PROBE.replace("OPERATOR", repr(BENCH_ADMIN)).replace("DATABASE", repr(database))
+    env = {**os.environ, "KEYWARD_ARGON2_PROFILE": ""}
+    beside = Beside("keyward → first page painted", [], [], f"{runs} runs each")
+    for _ in range(runs):
+        for wall, cpu, command in (
+            (beside.floor, beside.floor_cpu, [sys.executable, "-m", FLOOR_MODULE, path]),
+            (beside.figure, beside.figure_cpu, [sys.executable, "-c", probe]),
+        ):
+            # The child leaves right after its first paint: its CPU time is start-up's.
+            timed = run_child(command, env=env)
+            if timed.mark is None:
+                raise SystemExit(f"no first paint reported by {command[:3]}")
+            wall.append(timed.mark)
+            cpu.append(timed.cpu_ms)
+    return beside
+
+
+def allow_os_login(database: str) -> str:
+    """Make the OS login an admin of the seeded database (commands act as it); a key id."""
+    services = open_services(
+        database, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN
+    )
+    try:
+        if all(user.login != os_login() for user in services.users.all()):
+            services.users.add(os_login(), role=Role.ADMIN)
+    finally:
+        services.close()
+    with sqlite3.connect(f"file:{sqlite_path(database)}?mode=ro", uri=True) as connection:
+        (key_id,) = connection.execute(
+            "SELECT key_id FROM api_keys ORDER BY created_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+    return str(key_id)
+
+
+def command_starts(
+    database: str, runs: int, labels: Sequence[str] | None = None
+) -> list[tuple[Beside, list[float]]]:
+    """Each command cold, beside ``import sqlite3``, with its own work (warm)."""
+    key_id = allow_os_login(database)
+    env = {**os.environ, "KEYWARD_ARGON2_PROFILE": ""}
+    floor_command = [sys.executable, "-c", "import sqlite3"]
+    results: list[tuple[Beside, list[float]]] = []
+    for label, words, stdin in CLI_COMMANDS:
+        if labels and label not in labels:
+            continue
+        argv = ["--database", database, *(word.format(key_id=key_id) for word in words)]
+        beside = Beside(label, [], [], f"{runs} runs")
+        own: list[float] = []
+        for _ in range(runs):
+            floor = run_child(floor_command, env=env)
+            cold = run_child([sys.executable, "-m", "app", *argv], stdin, env)
+            beside.floor.append(floor.wall_ms)
+            beside.floor_cpu.append(floor.cpu_ms)
+            beside.figure.append(cold.wall_ms)
+            beside.figure_cpu.append(cold.cpu_ms)
+        warm = WARM_PROBE.replace("ARGV", repr(argv)).replace("STDIN", repr(stdin))
+        for _ in range(3):
+            timed = run_child([sys.executable, "-c", warm], env=env)
+            if timed.mark is not None:
+                own.append(timed.mark)
+        results.append((beside, own))
+    return results
+
+
+def _runs(values: list[float]) -> str:
+    return ", ".join(f"{value:.0f}" for value in values)
+
+
+def report_starts(start: Beside | None, commands: list[tuple[Beside, list[float]]]) -> None:
+    """Medians in ms, the floor beside each, and the ratios DESIGN §10 sets budgets on."""
+    if start is not None:
+        print(
+            f"{start.name} ({start.note}), wall: median {statistics.median(start.figure):.0f} ms "
+            f"(runs {_runs(start.figure)}); floor {statistics.median(start.floor):.0f} ms "
+            f"(runs {_runs(start.floor)}); ratio {start.ratio:.2f}× (budget 2.5×) "
+            f"{_verdict(start.ratio, 2.5)}"
+        )
+        print(
+            f"  CPU time to first paint: {statistics.median(start.figure_cpu):.0f} ms beside "
+            f"{statistics.median(start.floor_cpu):.0f} ms; ratio {start.cpu_ratio:.2f}× "
+            f"{_verdict(start.cpu_ratio, 2.5)}"
+        )
+    if not commands:
+        return
+    print('\nkeyward commands beside `python -c "import sqlite3"`, medians in ms, CPU time')
+    print("(user + system; wall time in brackets); own work: the call repeated in a warm process")
+    heads = ("command", "cold", "floor", "ratio", "own work", "cold − own", "÷ floor", "≤ 3×")
+    rows = [heads]
+    for beside, own in commands:
+        cold = statistics.median(beside.figure_cpu)
+        floor = statistics.median(beside.floor_cpu)
+        work = statistics.median(own) if own else 0.0
+        rest = (cold - work) / floor
+        rows.append(
+            (
+                beside.name,
+                f"{cold:.0f} [{statistics.median(beside.figure):.0f}]",
+                f"{floor:.0f} [{statistics.median(beside.floor):.0f}]",
+                f"{beside.cpu_ratio:.1f}×",
+                f"{work:.0f}",
+                f"{cold - work:.0f}",
+                f"{rest:.1f}×",
+                _verdict(rest, 3),
+            )
+        )
+    widths = [max(len(row[n]) for row in rows) for n in range(len(heads))]
+    for row in rows:
+        cells = (c.ljust(widths[n]) if n == 0 else c.rjust(widths[n]) for n, c in enumerate(row))
+        print("  ".join(cells))
 
 
 def idle(bench: Bench, seconds: float) -> None:
@@ -345,6 +609,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--pages", type=int, default=20)
+    parser.add_argument("--start-runs", type=int, default=5, help="fresh console starts")
+    parser.add_argument("--cli-runs", type=int, default=7, help="fresh runs of each command")
+    parser.add_argument(
+        "--command",
+        action="append",
+        help="time only this command (its label, e.g. 'keys list --limit 50'; repeatable)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=("start", "cli", "console"),
+        action="append",
+        help="measure only this part (repeatable; default: all)",
+    )
     args = parser.parse_args(argv)
     database = args.database
     if database is None:
@@ -353,6 +630,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return 2
+    parts = set(args.only or ("start", "cli", "console"))
+    if "start" in parts:
+        report_starts(console_start(database, args.start_runs), [])
+    if "cli" in parts:
+        report_starts(None, command_starts(database, args.cli_runs, args.command))
+    if "console" not in parts:
+        return 0
+    print()
     bench, start_ms, open_ms = first_page(database)
     visible = bench.window.keys.model.count or "…"
     print(f"database: {database}; {visible} keys visible to {BENCH_ADMIN}")

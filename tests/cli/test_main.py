@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib.metadata
 import io
 import os
@@ -17,11 +18,15 @@ import sqlalchemy as sa
 
 from app import _version
 from app.cli import keys as cli_keys
+from app.cli.main import COMMAND_GROUPS, build_parser, command_groups
 from app.domain.hashing import STANDARD
 from app.main import main
+from app.services.database import default_sqlite_path
 
 ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE = "postgresql+psycopg://u:hunter2@127.0.0.1:1/x"
+#: What a command that needs no database must not import.
+HEAVY = {"sqlalchemy", "alembic", "argon2", "cryptography", "PySide6"}
 
 
 def keyward(
@@ -359,3 +364,59 @@ def test_arguments_that_are_not_utf8_are_refused_by_the_real_entry_point(tmp_pat
 def test_a_database_url_that_is_not_utf8_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--database", "sqlite:///tmp/\udcff.db", "keys", "list"]) == 1
     assert "--database holds bytes that are not valid UTF-8 text" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- light start-up
+
+
+def test_the_top_level_help_reads_the_same_with_the_groups_loaded_or_not() -> None:
+    """The summaries ``keyward --help`` lists for groups not loaded are the groups' own."""
+    assert build_parser(set()).format_help() == build_parser().format_help()
+    for group in COMMAND_GROUPS:
+        assert build_parser({group}).format_help() == build_parser().format_help()
+
+
+def test_the_top_level_help_still_names_the_default_database(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--help"]) == 0
+    assert str(default_sqlite_path()) in capsys.readouterr().out
+
+
+def _modules_after(*argv: str) -> set[str]:
+    """The modules a real ``keyward`` process has imported by the time it exits."""
+    code = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: print(sorted(sys.modules), file=sys.stderr))\n"
+        "from app.main import main\n"
+        f"raise SystemExit(main({list(argv)!r}))\n"
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60, check=False
+    )
+    listing = probe.stderr.decode().strip().splitlines()[-1]
+    return set(ast.literal_eval(listing))
+
+
+@pytest.mark.parametrize(
+    "argv", [["--version"], ["users", "--help"], ["policy", "--help"], ["reviews", "--help"]]
+)
+def test_help_and_version_load_no_database_library(argv: list[str]) -> None:
+    loaded = _modules_after(*argv)
+    assert not {name for name in loaded if name.split(".")[0] in HEAVY}, argv
+
+
+def test_a_command_loads_only_its_own_group(tmp_path: Path) -> None:
+    loaded = _modules_after("--database", f"sqlite:///{tmp_path / 'k.db'}", "keys", "list")
+    assert "app.cli.keys" in loaded
+    assert not {"app.cli.audit", "app.cli.users", "app.cli.reviews"} & loaded
+    # Signing checkpoints (cryptography) and exporting evidence are not on this path.
+    assert "cryptography" not in loaded
+    assert "app.services.evidence" not in loaded
+
+
+def test_command_groups_are_found_wherever_the_words_are() -> None:
+    assert command_groups(["--json", "keys", "list"]) == {"keys"}
+    assert command_groups(["--database", "sqlite:///x.db", "users", "list"]) == {"users"}
+    assert command_groups(["--help"]) == set()
+    assert command_groups(["bogus"]) == set()
