@@ -484,7 +484,7 @@ def verify_with_checkpoints(
     tap.drain()
     return AuditVerdict(
         chain,
-        tuple(_judge(checkpoints, tap.hashes, tap.last_seq, keys=keys, database_id=database_id)),
+        tuple(judge(checkpoints, tap.hashes, tap.last_seq, keys=keys, database_id=database_id)),
     )
 
 
@@ -503,7 +503,7 @@ def check_checkpoints(
     )
 
 
-def _judge(
+def judge(
     checkpoints: Sequence[tuple[str, Checkpoint]],
     hashes: Mapping[int, str],
     last_seq: int,

@@ -17,12 +17,13 @@ from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
-from app.domain.audit import AuditAction, AuditRecord, ChainReport, verify_chain
+from app.domain.audit import AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
 from app.domain.roles import Action, Role, can, require
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
 from app.services.dto import AuditEventDTO, Operator, snapshot_json
+from app.services.integrity_walk import walk_chain
 
 if TYPE_CHECKING:
     from app.services.checkpoints import CheckpointInfo
@@ -368,11 +369,12 @@ class AuditService:
         return stored_records(session)
 
     def verify(self) -> ChainReport:
+        """The chain alone, every stored event (also any after the head) against the head."""
         with self._context.read() as session:
             require(self._context.operator_in(session).role, Action.READ_AUDIT)
             head = session.get(AuditHead, AUDIT_HEAD_ID)
-            return verify_chain(
-                self._records(session),
+            newest = session.execute(sa.select(sa.func.max(EVENTS.c.seq))).scalar() or 0
+            return walk_chain(session, newest, frozenset(), None).report(
                 head_seq=head.seq if head else None,
                 head_hash=head.hash if head else None,
             )
@@ -380,8 +382,10 @@ class AuditService:
     def check_integrity(self, progress: Progress | None = None) -> IntegrityReport:
         """Walk the whole chain and check every stored checkpoint against it.
 
-        Calls ``progress(done, total)`` once per batch of events; raises
-        :class:`Cancelled` when it answers False.
+        Calls ``progress(done, total)`` at most every 50 ms and once at the end; raises
+        :class:`Cancelled` when it answers False. A long chain is walked by worker
+        processes (see :mod:`app.services.integrity_walk`), so the caller's process stays
+        free; the role is checked here, before any of it.
         """
         from app.services.checkpoints import integrity_in
 

@@ -33,11 +33,11 @@ from app.domain.checkpoint import (
     CheckpointFile,
     KnownKey,
     SigningKey,
+    judge,
     parse_file,
     sign,
     signature_problem,
     to_file_text,
-    verify_with_checkpoints,
 )
 from app.domain.errors import (
     DatabaseError,
@@ -48,10 +48,11 @@ from app.domain.errors import (
     Progress,
 )
 from app.domain.roles import Action, Role, require
-from app.services.audit import IntegrityReport, stored_records
+from app.services.audit import IntegrityReport
 from app.services.context import AUDIT_HEAD_ID, ServiceContext, WriteTx
 from app.services.dto import Operator
 from app.services.files import write_private_file
+from app.services.integrity_walk import walk_chain
 
 SIGNING_SERVICE = "keyward-signing"
 SIGNERS = frozenset({Role.AUDITOR, Role.ADMIN})
@@ -335,18 +336,6 @@ def _info(row: CheckpointRow, valid: bool | None) -> CheckpointInfo:
     return CheckpointInfo(row.seq, row.hash, signed_at, row.signer, row.fingerprint, valid)
 
 
-class _Walked:
-    """Counts what the walk read, batch by batch, and passes progress on."""
-
-    def __init__(self, progress: Progress | None) -> None:
-        self._progress = progress
-        self.count = 0
-
-    def __call__(self, done: int, total: int) -> bool:
-        self.count = done
-        return self._progress is None or self._progress(done, total)
-
-
 def _verify_in(
     session: Session,
     files: Sequence[tuple[str, Checkpoint]],
@@ -362,23 +351,26 @@ def _verify_in(
         (f"checkpoint {row.id}", row)
         for row in session.execute(sa.select(CheckpointRow).order_by(CheckpointRow.id)).scalars()
     ]
-    stored = [(source, _stored(row)) for source, row in rows]
+    checkpoints = [*((source, _stored(row)) for source, row in rows), *files]
     session.expunge_all()
     head_seq = head.seq if head else None
-    # Events appended while the walk runs are not walked: on a server each batch may see
-    # newer rows than the head read above. Rows after that head are looked at below.
-    walked = _Walked(progress)
-    verdict = verify_with_checkpoints(
-        stored_records(session, up_to=head_seq, progress=walked, total=head_seq or 0),
-        [*stored, *files],
-        keys=keys,
-        database_id=database_id,
-        head_seq=head_seq,
-        head_hash=head.hash if head else None,
+    # Events appended while the walk runs are not walked: on a server (and in the worker
+    # process) the walk may see newer rows than the head read above. Rows after that head
+    # are looked at below.
+    up_to = head_seq
+    if up_to is None:
+        up_to = session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0
+    wanted = frozenset(checkpoint.seq for _, checkpoint in checkpoints)
+    walked = walk_chain(session, up_to, wanted, progress)
+    verdict = AuditVerdict(
+        walked.report(head_seq=head_seq, head_hash=head.hash if head else None),
+        tuple(
+            judge(checkpoints, walked.hashes, walked.last_seq, keys=keys, database_id=database_id)
+        ),
     )
     if verdict.ok and head_seq is not None:
         verdict = _nothing_after_head(session, verdict, head_seq)
-    return verdict, rows, walked.count
+    return verdict, rows, walked.fed
 
 
 def _nothing_after_head(session: Session, verdict: AuditVerdict, head_seq: int) -> AuditVerdict:

@@ -1,7 +1,7 @@
 """The audit view and the integrity check at 1,000,000 events (issue 8's speed targets).
 
     uv run python -m tests.benchmarks.bench_audit [--database sqlite:///PATH] [--events 1000000]
-        [--repeat 15] [--reuse] [--json OUT]
+        [--repeat 15] [--walks 3] [--floors 3] [--walk-only] [--reuse] [--json OUT]
 
 Seeds a database with ``--events`` events on a real hash chain (straight SQL, executemany in
 one transaction per batch, the chain computed with ``app.domain.audit.event_hash``), after a
@@ -13,8 +13,13 @@ Measured warm, through the services the console uses (``Services.audit.page`` an
 ``check_integrity``): each case runs twice unmeasured, then ``--repeat`` times; the median and
 the worst are reported, and each median against a floor measured in the same run: the bare
 ``SELECT * FROM audit_events ORDER BY seq DESC LIMIT 100`` through the driver (sqlite3 on
-SQLite). The integrity walk is timed whole, with a thread beside it that asks for 5 ms
-sleeps and records how late it wakes (what a GUI thread would feel from the GIL).
+SQLite). The integrity walk is timed whole (``--walks`` times, median), in wall time and in
+CPU time of this process and of its reaped worker processes, with a thread beside it that
+asks for 10 ms sleeps and records how late it wakes (what the console's GUI thread would
+feel from the GIL; the same thread without a walk gives the machine's own lateness). Its
+floors, measured in the same run: a bare ``SELECT *`` of every event through the driver,
+and SHA-256 alone over every event's encoding (as the database builds it); the walk as it
+was (every record built and encoded in Python, in this process) is timed once beside it.
 
 The seeded trail: 200 users (one busy "bench-admin" with ~30 % of events, a few rare ones),
 ~150,000 keys created, edited (descriptions of ~120 characters), disabled/enabled, revoked
@@ -26,9 +31,11 @@ with reasons and deleted, a few user events; one event every ~60 s on average fr
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import random
+import resource
 import statistics
 import tempfile
 import threading
@@ -45,11 +52,13 @@ from sqlalchemy.engine import make_url
 
 from app.data.models import AuditEvent, AuditHead, User
 from app.data.server import stored_table
-from app.domain.audit import AuditAction, canonical_json, event_hash
+from app.domain.audit import AuditAction, ChainWalk, canonical_json, event_hash, verify_chain
+from app.domain.errors import Progress
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.key_format import BASE62
-from app.services import Services, open_services
-from app.services.audit import AuditFilter
+from app.services import Services, integrity_walk, open_services
+from app.services.audit import AuditFilter, stored_records
+from app.services.context import AUDIT_HEAD_ID
 
 BENCH_ADMIN = "bench-admin"
 RARE_ACTOR = "rare-auditor"
@@ -94,7 +103,7 @@ def event_rows(
         after: dict[str, Any] | None
         if not keys or roll < 0.18:
             name = f"{rng.choice(SYSTEMS)} {rng.choice(PURPOSES)} {rng.randrange(1, 999)}"
-            snap = {
+            snap: dict[str, Any] = {
                 "id": _key_id(rng), "name": name, "description": _description(rng, name),
                 "owner": rng.choice(logins), "environment": rng.choice(("live", "test")),
                 "state": "active", "masked": "kw_live_…abcd", "expires_at": None,
@@ -137,7 +146,7 @@ def event_rows(
             after = dict(before, role="manager")
         if n == count // 3:
             reason = RARE_REASON
-        fields = {
+        fields: dict[str, Any] = {
             "seq": seq,
             "occurred_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "actor": actor,
@@ -345,25 +354,25 @@ def measure_pages(url: str, services: Services, repeat: int) -> list[Timing]:
 
 @dataclass
 class Walk:
+    name: str
     events: int
     seconds: float
     per_second: float
-    cpu_seconds: float
+    cpu_seconds: float  # this process (every thread) plus its reaped worker processes
     per_cpu_second: float
     progress_calls: int
     longest_gap_between_progress_ms: float
     sleeper_late_ms_p99: float
     sleeper_late_ms_worst: float
-    idle_sleeper_late_ms_p99: float  # the same thread, without a walk: what the machine adds
-    idle_sleeper_late_ms_worst: float
     intact: bool
 
 
 class Sleeper:
-    """A thread that asks for 5 ms sleeps and notes how late it wakes (as a GUI thread would
-    feel the GIL and the machine's load)."""
+    """A thread that asks for 10 ms sleeps and notes how late it wakes (as a GUI thread's
+    10 ms timer would, from the GIL and the machine's load)."""
 
-    def __init__(self) -> None:
+    def __init__(self, interval: float = 0.010) -> None:
+        self._interval = interval
         self._stop = threading.Event()
         self.late: list[float] = []
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -371,8 +380,8 @@ class Sleeper:
     def _run(self) -> None:
         while not self._stop.is_set():
             began = time.perf_counter()
-            time.sleep(0.005)
-            self.late.append((time.perf_counter() - began) * 1000 - 5)
+            time.sleep(self._interval)
+            self.late.append((time.perf_counter() - began - self._interval) * 1000)
 
     def __enter__(self) -> Sleeper:
         self._thread.start()
@@ -387,35 +396,149 @@ class Sleeper:
         return ordered[int(len(ordered) * 0.99) - 1 if len(ordered) > 1 else 0]
 
 
-def measure_walk(services: Services) -> Walk:
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that have been reaped."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
+
+
+def timed_walk(name: str, run: Callable[[Progress], tuple[int, bool]]) -> Walk:
     calls: list[float] = []
 
     def progress(done: int, total: int) -> bool:
         calls.append(time.perf_counter())
         return True
 
-    with Sleeper() as idle:
-        time.sleep(3)
     with Sleeper() as busy:
-        began, began_cpu = time.perf_counter(), time.thread_time()
-        report = services.audit.check_integrity(progress)
-        seconds, cpu = time.perf_counter() - began, time.thread_time() - began_cpu
-    marks = [began, *calls]
-    gaps = [(b - a) * 1000 for a, b in pairwise(marks)]
+        began, began_cpu = time.perf_counter(), _cpu()
+        events, intact = run(progress)
+        seconds, cpu = time.perf_counter() - began, _cpu() - began_cpu
+    gaps = [(b - a) * 1000 for a, b in pairwise([began, *calls])]
     return Walk(
-        report.events,
+        name,
+        events,
         seconds,
-        report.events / seconds,
+        events / seconds,
         cpu,
-        report.events / cpu,
+        events / cpu,
         len(calls),
         max(gaps, default=0.0),
         busy.p99(),
         max(busy.late, default=0.0),
-        idle.p99(),
-        max(idle.late, default=0.0),
-        report.intact,
+        intact,
     )
+
+
+def check_integrity(services: Services) -> Callable[[Progress], tuple[int, bool]]:
+    def run(progress: Progress) -> tuple[int, bool]:
+        report = services.audit.check_integrity(progress)
+        return report.events, report.intact
+
+    return run
+
+
+def in_process_fast(services: Services) -> Callable[[Progress], tuple[int, bool]]:
+    """The new walk, in this process (as for a chain under ``IN_PROCESS_UP_TO``)."""
+
+    def run(progress: Progress) -> tuple[int, bool]:
+        with services.context.read() as session:
+            head = session.get(AuditHead, AUDIT_HEAD_ID)
+            assert head is not None
+            walked = walk_chain_here(session, head.seq, progress)
+            return walked.fed, walked.report(head_seq=head.seq, head_hash=head.hash).ok
+
+    return run
+
+
+def walk_chain_here(session: Any, up_to: int, progress: Progress) -> ChainWalk:
+    saved = integrity_walk.IN_PROCESS_UP_TO
+    integrity_walk.IN_PROCESS_UP_TO = up_to
+    try:
+        return integrity_walk.walk_chain(session, up_to, frozenset(), progress)
+    finally:
+        integrity_walk.IN_PROCESS_UP_TO = saved
+
+
+def as_before(services: Services) -> Callable[[Progress], tuple[int, bool]]:
+    """The walk as it was: every record read, built and encoded in Python, in this process."""
+
+    def run(progress: Progress) -> tuple[int, bool]:
+        with services.context.read() as session:
+            head = session.get(AuditHead, AUDIT_HEAD_ID)
+            assert head is not None
+            count = 0
+
+            def counted(done: int, total: int) -> bool:
+                nonlocal count
+                count = done
+                return progress(done, total)
+
+            records = stored_records(session, up_to=head.seq, progress=counted, total=head.seq)
+            report = verify_chain(records, head_seq=head.seq, head_hash=head.hash)
+            return count, report.ok
+
+    return run
+
+
+@dataclass
+class Floor:
+    name: str
+    seconds: float
+    cpu_seconds: float
+    per_second: float
+    per_cpu_second: float
+
+
+def floors(services: Services) -> list[Floor]:
+    """A bare read of every event through the driver, and SHA-256 alone over every
+    event's encoding, in this process."""
+    engine = services.engine
+    dialect = engine.dialect.name
+    found = []
+    with engine.connect() as connection:
+        cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        began, began_cpu = time.perf_counter(), time.process_time()
+        cursor.execute("SELECT * FROM audit_events ORDER BY seq")
+        count = 0
+        while rows := cursor.fetchmany(20_000):
+            count += len(rows)
+        found.append(_floor("floor: bare SELECT * of every event", began, began_cpu, count))
+        cursor.execute(
+            f"SELECT {integrity_walk.encoding_sql(dialect)} FROM audit_events ORDER BY seq"
+        )
+        sha256 = hashlib.sha256
+        seconds = cpu = 0.0
+        count = 0
+        while rows := cursor.fetchmany(20_000):
+            bodies = [bytes(row[0]) for row in rows]
+            began, began_cpu = time.perf_counter(), time.process_time()
+            for body in bodies:
+                sha256(body).hexdigest()
+            seconds += time.perf_counter() - began
+            cpu += time.process_time() - began_cpu
+            count += len(bodies)
+        cursor.close()
+    found.append(
+        Floor("floor: SHA-256 alone over the encodings", seconds, cpu, count / seconds, count / cpu)
+    )
+    return found
+
+
+def _floor(name: str, began: float, began_cpu: float, count: int) -> Floor:
+    seconds, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+    return Floor(name, seconds, cpu, count / seconds, count / cpu)
+
+
+def idle_lateness(seconds: float = 3.0) -> tuple[float, float]:
+    """(p99, worst) lateness of the 10 ms sleeper with no walk running: the machine's own."""
+    with Sleeper() as idle:
+        time.sleep(seconds)
+    return idle.p99(), max(idle.late, default=0.0)
+
+
+def median_walk(walks: list[Walk]) -> Walk:
+    ordered = sorted(walks, key=lambda walk: walk.seconds)
+    return ordered[len(ordered) // 2]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -423,7 +546,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database", help="sqlite:///PATH or a server URL (default: a temp file)")
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=15)
-    parser.add_argument("--walks", type=int, default=2)
+    parser.add_argument("--walks", type=int, default=3)
+    parser.add_argument("--floors", type=int, default=3, help="runs of the floors, in-process")
+    parser.add_argument("--walk-only", action="store_true", help="skip the audit view's pages")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
@@ -439,8 +564,18 @@ def main(argv: list[str] | None = None) -> int:
             url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN
         )
         try:
-            pages = measure_pages(url, services, args.repeat)
-            walks = [measure_walk(services) for _ in range(args.walks)]
+            pages = [] if args.walk_only else measure_pages(url, services, args.repeat)
+            idle = idle_lateness()
+            floor_runs = [floors(services) for _ in range(args.floors)]
+            walks = [
+                timed_walk("check_integrity (worker processes)", check_integrity(services))
+                for _ in range(args.walks)
+            ]
+            here = [
+                timed_walk("new walk in this process", in_process_fast(services))
+                for _ in range(args.floors)
+            ]
+            before = [timed_walk("the walk as it was (in this process)", as_before(services))]
         finally:
             services.close()
     finally:
@@ -455,15 +590,30 @@ def main(argv: list[str] | None = None) -> int:
             f"{t.case:<48} {t.median_ms:7.2f}ms {t.worst_ms:7.2f}ms {t.cpu_ms:6.2f}ms "
             f"{t.rows:>5} {t.floor_ratio:7.1f}{flag}"
         )
-    for w in walks:
+    print(
+        f"\n10 ms sleeper with no walk: late p99/worst {idle[0]:.1f}/{idle[1]:.1f} ms; "
+        f"medians of {args.walks} worker walks, {args.floors} floor and in-process runs, "
+        "one run of the old walk"
+    )
+    header = f"{'walk':<44} {'events/s':>10} {'/CPU-s':>10} {'×floor':>7} {'late p99':>9}"
+    print(f"{header} {'worst':>7}")
+    floor_wall = 0.0
+    for name, index in (("bare SELECT *", 0), ("SHA-256 alone", 1)):
+        runs = [run[index] for run in floor_runs]
+        wall = statistics.median(run.per_second for run in runs)
+        cpu = statistics.median(run.per_cpu_second for run in runs)
+        floor_wall = floor_wall or wall
+        print(f"{'floor: ' + name:<44} {wall:>10,.0f} {cpu:>10,.0f}")
+    for group in (walks, here, before):
+        w = median_walk(group)
         print(
-            f"check_integrity: {w.events:,} events in {w.seconds:.2f} s = {w.per_second:,.0f}/s "
-            f"wall, {w.per_cpu_second:,.0f}/s of CPU (target {WALK_TARGET:,}); "
-            f"intact={w.intact}; {w.progress_calls} progress calls, longest gap "
-            f"{w.longest_gap_between_progress_ms:.0f} ms; 5 ms sleeper late p99/worst "
-            f"{w.sleeper_late_ms_p99:.1f}/{w.sleeper_late_ms_worst:.1f} ms "
-            f"(idle: {w.idle_sleeper_late_ms_p99:.1f}/{w.idle_sleeper_late_ms_worst:.1f} ms)"
+            f"{w.name:<44} {w.per_second:>10,.0f} {w.per_cpu_second:>10,.0f} "
+            f"{floor_wall / w.per_second:>7.2f} {w.sleeper_late_ms_p99:>8.1f}ms "
+            f"{w.sleeper_late_ms_worst:>5.1f}ms  ({w.events:,} events, intact={w.intact}, "
+            f"{w.progress_calls} progress calls, longest gap "
+            f"{w.longest_gap_between_progress_ms:.0f} ms)"
         )
+    print(f"target {WALK_TARGET:,} events/s wall; ×floor = the bare SELECT's rate / the walk's")
     if args.json:
         args.json.write_text(
             json.dumps(
@@ -471,7 +621,9 @@ def main(argv: list[str] | None = None) -> int:
                     "events": events,
                     "load": os.getloadavg(),
                     "pages": [asdict(t) for t in pages],
-                    "walks": [asdict(w) for w in walks],
+                    "idle_sleeper_late_ms": idle,
+                    "floors": [[asdict(f) for f in run] for run in floor_runs],
+                    "walks": [asdict(w) for w in walks + here + before],
                 },
                 indent=2,
             )

@@ -299,10 +299,10 @@ def test_a_reason_changed_by_sql_is_named_as_the_first_bad_event(team: Team, sto
 def test_cancel_mid_walk_raises_cancelled(
     team: Team, story: Story, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.services.audit as audit_module
+    import app.services.integrity_walk as walk_module
 
-    monkeypatch.setattr(audit_module, "_WALK_BATCH", 2)
-    monkeypatch.setattr(audit_module, "_PROGRESS_EVERY", 0)
+    monkeypatch.setattr(walk_module, "IN_PROCESS_BATCH", 2)
+    monkeypatch.setattr(walk_module, "PROGRESS_EVERY", 0)
     calls: list[int] = []
 
     def cancel_after_two(done: int, total: int) -> bool:

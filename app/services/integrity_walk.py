@@ -1,0 +1,341 @@
+"""The whole-chain walk of the integrity check: fast, and out of the console's process.
+
+Two costs made the walk slow and the console stall (issue 8). Building each event's
+version-2 encoding in Python took half of its ~18 µs; here the database builds it in SQL
+(the same concatenation its own routines hash, see ``kw_field`` in
+:mod:`app.data.server.postgresql` and ``_field`` in :mod:`app.data.server.mariadb`), read
+through the driver's cursor in keyset batches, so Python runs one SHA-256 over bytes per
+event (:class:`~app.domain.audit.ChainWalk`). And a long chain is walked by worker
+processes started with the *spawn* method, one range of seqs each, joined in order (an
+event needs only its stored ``prev_hash``): the console's threads never wait on their GIL,
+and each CPU walks a part. Progress comes back over pipes; Cancel terminates the workers.
+
+The database URL, password included, is sent to each worker over its pipe, never on a
+command line; the worker opens it with :func:`app.data.engine.create_engine` (so MariaDB's
+role is switched on as for any connection). The role check stays with the caller.
+
+A short chain (or a SQLite database in memory, which no other process can open) is walked
+in the caller's own transaction: a worker takes ~0.3 s to start, longer than such a walk.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
+
+from app.domain.audit import ENCODING_VERSION, ChainWalk, Link
+from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind, Progress
+
+#: Chains up to this many events are walked in the caller's process (well under 0.1 s).
+IN_PROCESS_UP_TO = 20_000
+#: Events per worker at least, and at most one worker per CPU.
+WORKER_EVENTS = 100_000
+MAX_WORKERS = os.cpu_count() or 1
+#: Rows per round trip: in the worker, few round trips; in the caller's process, short
+#: stretches holding the GIL (the console's thread stays responsive).
+WORKER_BATCH = 20_000
+IN_PROCESS_BATCH = 2_000
+#: Seconds between two progress reports (and Cancel checks).
+PROGRESS_EVERY = 0.05
+#: How much lower a worker's scheduling priority is than the console's (POSIX ``nice``).
+WORKER_NICENESS = 10
+#: Seconds a terminated worker gets to exit before it is killed.
+STOP_GRACE = 2.0
+
+_FIELDS = (
+    "occurred_at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "before",
+    "after",
+    "reason",
+    "host",
+)
+
+
+def encoding_sql(dialect: str) -> str:
+    """An expression for an event's version-2 encoding as UTF-8 bytes, in ``dialect``.
+
+    Byte for byte what :func:`app.domain.audit.event_hash` hashes: each field as its length
+    in UTF-8 bytes, a colon and the text, or ``-`` for NULL, one per line. SQLite's
+    ``length()`` counts characters, so a field's bytes are counted as a BLOB.
+    """
+    if dialect == "sqlite":
+        parts = [
+            f"CASE WHEN {c} IS NULL THEN '-' ELSE length(CAST({c} AS BLOB)) || ':' || {c} END"
+            for c in _FIELDS
+        ]
+        body = " || char(10) || ".join([f"'{ENCODING_VERSION}'", "seq", *parts, "prev_hash"])
+        return f"CAST({body} AS BLOB)"
+    if dialect == "postgresql":
+        parts = [
+            f"CASE WHEN {c} IS NULL THEN '-' ELSE octet_length({c})::text || ':' || {c} END"
+            for c in _FIELDS
+        ]
+        body = ", ".join([f"'{ENCODING_VERSION}'", "seq::text", *parts, "prev_hash"])
+        return f"convert_to(concat_ws(chr(10), {body}), 'UTF8')"
+    parts = [f"IF(`{c}` IS NULL, '-', CONCAT(LENGTH(`{c}`), ':', `{c}`))" for c in _FIELDS]
+    body = ", ".join([f"'{ENCODING_VERSION}'", "`seq`", *parts, "`prev_hash`"])
+    return f"CAST(CONCAT_WS(CHAR(10 USING utf8mb4), {body}) AS BINARY)"
+
+
+def links_sql(dialect: str) -> str:
+    """One keyset batch of :data:`~app.domain.audit.Link`: after seq, up to seq, limit."""
+    mark = "?" if dialect == "sqlite" else "%s"
+    quote = "`" if dialect in {"mysql", "mariadb"} else ""
+    columns = ", ".join(
+        [*(f"{quote}{c}{quote}" for c in ("seq", "prev_hash", "hash")), encoding_sql(dialect)]
+    )
+    bounds = f"seq > {mark} AND seq <= {mark} ORDER BY seq LIMIT {mark}"
+    return f"SELECT {columns} FROM audit_events WHERE {bounds}"  # noqa: S608 - fixed text
+
+
+@dataclass(frozen=True, slots=True)
+class WalkRequest:
+    """One range of the walk, ``lo < seq <= hi``; ``url`` holds the password, so it never
+    shows in a repr."""
+
+    url: str = field(repr=False)
+    lo: int
+    hi: int
+    #: The seqs whose stored hashes the checkpoints need.
+    wanted: frozenset[int]
+    #: Rows per round trip.
+    batch: int = WORKER_BATCH
+
+
+def walk(
+    connection: sa.Connection,
+    chain: ChainWalk,
+    request: WalkRequest,
+    report: Callable[[int], bool],
+) -> ChainWalk:
+    """Feed ``chain`` the events of ``request``'s range in seq order, from a DB-API connection.
+
+    ``report(done)`` is called at most every 50 ms and after the last batch; when it
+    answers False the walk stops there with :class:`Cancelled`.
+    """
+    dialect = connection.dialect
+    statement = links_sql(dialect.name)
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    last = request.lo
+    reported = time.monotonic()
+    try:
+        while True:
+            try:
+                cursor.execute(statement, (last, request.hi, request.batch))
+                links: Sequence[Link] = cursor.fetchall()
+            except dialect.loaded_dbapi.Error as error:
+                # The driver's own cursor (no per-row wrapping) raises the driver's errors:
+                # wrapped as SQLAlchemy would, ``translate_errors`` names them for people.
+                raise sa.exc.DBAPIError.instance(
+                    statement,
+                    None,
+                    error,
+                    dialect.loaded_dbapi.Error,
+                    hide_parameters=True,
+                    dialect=dialect,
+                ) from None
+            if not links:
+                break
+            chain.feed(links)
+            last = links[-1][0]
+            if time.monotonic() - reported >= PROGRESS_EVERY:
+                reported = time.monotonic()
+                if not report(chain.fed):
+                    raise _cancelled(chain.fed, request.hi - request.lo)
+    finally:
+        cursor.close()
+    if chain.fed:
+        report(chain.fed)
+    return chain
+
+
+def walk_chain(
+    session: Session, up_to: int, wanted: frozenset[int], progress: Progress | None
+) -> ChainWalk:
+    """Events ``1..up_to``: by worker processes when the chain is long and another process
+    can open the database; otherwise here, in ``session``'s transaction."""
+    url = session.get_bind().engine.url
+    if up_to > IN_PROCESS_UP_TO and _shareable(url):
+        return run_in_workers(url, up_to, wanted, progress)
+    return walk(
+        session.connection(),
+        ChainWalk(wanted),
+        WalkRequest("", 0, up_to, wanted, IN_PROCESS_BATCH),
+        lambda done: progress is None or progress(done, max(up_to, done)),
+    )
+
+
+def _shareable(url: URL) -> bool:
+    """Whether another process can open this database (not a SQLite database in memory)."""
+    if url.get_backend_name() != "sqlite":
+        return True
+    database = url.database or ""
+    return bool(database) and database != ":memory:" and not database.startswith("file:")
+
+
+def _cancelled(done: int, total: int) -> Cancelled:
+    total = max(total, done)
+    return Cancelled(f"Cancelled after {done} of {total} events.", done=done, total=total)
+
+
+# --------------------------------------------------------------------------- the workers
+
+
+def ranges(up_to: int, parts: int) -> list[tuple[int, int]]:
+    """``(lo, hi]`` ranges of seq covering ``1..up_to`` in order, as even as can be."""
+    bounds = [up_to * part // parts for part in range(parts + 1)]
+    return list(pairwise(bounds))
+
+
+def run_in_workers(
+    url: URL, up_to: int, wanted: frozenset[int], progress: Progress | None
+) -> ChainWalk:
+    """Walk ``1..up_to`` in worker processes, one range each, and join their walks in order.
+
+    Cancel (``progress`` answering False) ends every worker; so does any failure.
+    """
+    parts = max(1, min(MAX_WORKERS, up_to // WORKER_EVENTS))
+    context = multiprocessing.get_context("spawn")
+    text = url.render_as_string(hide_password=False)
+    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    try:
+        for lo, hi in ranges(up_to, parts):
+            ours, theirs = context.Pipe()
+            worker = context.Process(
+                target=_worker_main, args=(theirs,), name="keyward-integrity-walk", daemon=True
+            )
+            try:
+                worker.start()
+            except BaseException:
+                ours.close()
+                raise
+            finally:
+                theirs.close()
+            workers.append((ours, worker))
+            ours.send(WalkRequest(text, lo, hi, wanted, WORKER_BATCH))
+        walks = _collect(workers, up_to, progress)
+    finally:
+        for pipe, process in workers:
+            pipe.close()
+            _stop(process)
+    chain, *later_walks = walks
+    for later in later_walks:
+        chain.then(later)
+    return chain
+
+
+def _collect(
+    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]],
+    total: int,
+    progress: Progress | None,
+) -> list[ChainWalk]:
+    """Each worker's walk, in order, passing their summed progress on."""
+    done: list[int] = [0] * len(workers)
+    walks: list[ChainWalk | None] = [None] * len(workers)
+    index = {id(pipe): n for n, (pipe, _) in enumerate(workers)}
+    while None in walks:
+        waiting = [pipe for n, (pipe, _) in enumerate(workers) if walks[n] is None]
+        # Progress is asked for on this clock too, so Cancel works while the workers start
+        # (before they have anything to say).
+        for ready in wait(waiting, PROGRESS_EVERY):
+            assert isinstance(ready, Connection)
+            n = index[id(ready)]
+            try:
+                message = ready.recv()
+            except (EOFError, OSError):
+                raise _worker_died(workers[n][1]) from None
+            if message[0] == "progress":
+                done[n] = message[1]
+            elif message[0] == "done":
+                walks[n] = message[1]
+                done[n] = message[1].fed
+            else:
+                raise _rebuilt(message)
+        if None not in walks:
+            break
+        if progress is not None and not progress(sum(done), max(total, sum(done))):
+            raise _cancelled(sum(done), total)
+    walked = sum(done)
+    if progress is not None and walked:
+        progress(walked, max(total, walked))
+    return [chain for chain in walks if chain is not None]
+
+
+def _stop(worker: multiprocessing.process.BaseProcess) -> None:
+    """End a worker (at once if it is still walking) and reap it: no process left."""
+    if worker.is_alive():
+        worker.terminate()
+        worker.join(STOP_GRACE)
+        if worker.is_alive():
+            worker.kill()
+    worker.join()
+    worker.close()
+
+
+def _worker_died(worker: multiprocessing.process.BaseProcess) -> DatabaseError:
+    worker.join(STOP_GRACE)
+    return DatabaseError(
+        f"The integrity check's worker process stopped unexpectedly (exit code "
+        f"{worker.exitcode}); nothing was concluded. Try again.",
+        DatabaseErrorKind.OTHER,
+    )
+
+
+def _rebuilt(message: tuple[Any, ...]) -> Exception:
+    """A failure a worker described: a known database error as such, anything else as the
+    bug it is (for the one error presenter)."""
+    _, kind, text = message
+    if kind is not None:
+        return DatabaseError(text, DatabaseErrorKind(kind))
+    return RuntimeError(f"The integrity check's worker failed: {text}")
+
+
+def _described(error: Exception, password: str | None) -> str:
+    """``Type: message`` with the password masked, should a driver ever have echoed it."""
+    text = f"{type(error).__name__}: {error}"
+    return text.replace(password, "***") if password else text
+
+
+def _worker_main(pipe: Connection) -> None:
+    """A worker process: read its range, walk it, send progress and its walk back."""
+    from app.data.engine import create_engine
+    from app.services.context import translate_errors
+
+    request: WalkRequest = pipe.recv()
+    engine = None
+    if hasattr(os, "nice"):
+        # Background work: the console (and anything else the person runs) goes first.
+        os.nice(WORKER_NICENESS)
+
+    def report(done: int) -> bool:
+        pipe.send(("progress", done))
+        return True
+
+    try:
+        engine = create_engine(request.url)
+        chain = ChainWalk(request.wanted, joinable=request.lo > 0)
+        with translate_errors(engine), engine.connect() as connection, connection.begin():
+            walk(connection, chain, request, report)
+        pipe.send(("done", chain))
+    except DatabaseError as error:
+        pipe.send(("error", error.kind.value, error.message))
+    except Exception as error:  # noqa: BLE001 - sent to the caller, who reports it as a bug
+        pipe.send(("error", None, _described(error, make_url(request.url).password)))
+    finally:
+        if engine is not None:
+            engine.dispose()
+        pipe.close()
