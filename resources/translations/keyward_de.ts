@@ -597,7 +597,7 @@ Ereignis #%3</translation>
     <name>BulkActionDialog</name>
     <message>
         <source>Change %n Key</source>
-        <extracomment>How long the dry run waits after the last change of the action or its value. The result of a run (done, failed, not done), after the last key.</extracomment>
+        <extracomment>How long the dry run waits after the last change of the action or its value. Lines added to the list per turn of the event loop (about 5 ms of work on a loaded core). The result of a run (done, failed, not done), after the last key.</extracomment>
         <translation>%n Schlüssel ändern</translation>
     </message>
     <message>
@@ -747,6 +747,14 @@ Ereignis #%3</translation>
     <message>
         <source>left as they were (cancelled): %1</source>
         <translation>unverändert gelassen (abgebrochen): %1</translation>
+    </message>
+    <message>
+        <source>The list shows each key not changed and why.</source>
+        <translation>Die Liste zeigt jeden nicht geänderten Schlüssel und den Grund.</translation>
+    </message>
+    <message>
+        <source>%1: not changed, %2</source>
+        <translation>%1: nicht geändert, %2</translation>
     </message>
     <message>
         <source>Close</source>
@@ -1743,6 +1751,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>Details</source>
+        <extracomment>Someone else changed the key under an edit in progress: saving waits for Reload.</extracomment>
         <translation>Details</translation>
     </message>
     <message>
@@ -3661,6 +3670,14 @@ Ereignis #%3</translation>
     <message>
         <source>“%1” (%2), %3&apos;s previous key, is now revoked under the active-key limit. Update any integration that still uses it with this new secret.</source>
         <translation>„%1“ (%2), der vorherige Schlüssel von %3, ist wegen der Obergrenze für aktive Schlüssel jetzt widerrufen. Stellen Sie jede Integration, die ihn noch verwendet, auf dieses neue Geheimnis um.</translation>
+    </message>
+    <message>
+        <source>Previous keys revoked</source>
+        <translation>Vorherige Schlüssel widerrufen</translation>
+    </message>
+    <message>
+        <source>%1 of %2&apos;s keys are now revoked under the active-key limit: %3. Update any integration that still uses them with this new secret.</source>
+        <translation>%1 Schlüssel von %2 sind wegen der Obergrenze für aktive Schlüssel jetzt widerrufen: %3. Stellen Sie jede Integration, die sie noch verwendet, auf dieses neue Geheimnis um.</translation>
     </message>
     <message>
         <source>Secret key</source>
