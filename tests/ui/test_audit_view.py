@@ -208,6 +208,22 @@ def test_a_row_changed_by_sql_is_named_and_selected(
     assert child(window, QLabel, "auditEventEvent").text() == f"#{bad}"
 
 
+def test_showing_an_event_survives_a_refresh_in_between(
+    qtbot: Any, window: MainWindow, ui_services: Services
+) -> None:
+    """Live updates may refresh the trail while it is still loading pages down to the event
+    to show (a bad one, found by Verify): the event is still selected afterwards."""
+    seed_keys(ui_services, 160)
+    screen = open_audit(qtbot, window)
+    assert not screen.model.complete
+    screen.show_event(3)
+    screen.model.refresh()  # what trail_changed does when the live feed sees new events
+    qtbot.wait_until(
+        lambda: screen.selected_entry() is not None and screen.selected_entry().event.seq == 3,
+        timeout=WAIT_MS,
+    )
+
+
 def test_signing_a_checkpoint_lists_it_and_verify_names_it(
     qtbot: Any, window: MainWindow, story: dict[str, str], memory_keyring: MemoryKeyring
 ) -> None:

@@ -124,6 +124,8 @@ class AuditTrailModel(QAbstractTableModel):
         self._loaded = False
         self._loading = False
         self._blocked = False
+        #: An event being searched for (``load_until``): a refresh in between searches again.
+        self._seek: tuple[int, Callable[[int | None], None]] | None = None
         self._first = LatestTask(tasks)
         self._more = LatestTask(tasks)
 
@@ -175,6 +177,7 @@ class AuditTrailModel(QAbstractTableModel):
 
     def set_filter(self, audit_filter: AuditFilter, *, start_after: int | None = None) -> None:
         """Show the events of ``audit_filter`` (from ``start_after`` down, if given)."""
+        self._seek = None  # a new question: an earlier search for an event is dropped
         self._filter = audit_filter
         self._start_after = start_after
         self.refresh()
@@ -190,6 +193,10 @@ class AuditTrailModel(QAbstractTableModel):
             self.query_loaded.emit()
             if on_loaded is not None:
                 on_loaded()
+            elif self._seek is not None:
+                # This refresh cancelled (or outran) a search for an event: search again in
+                # the fresh rows, or its answer would never come.
+                self.load_until(*self._seek)
 
         self._first.submit(
             lambda: audit.page(wanted, after=after, limit=limit),
@@ -255,9 +262,15 @@ class AuditTrailModel(QAbstractTableModel):
         more than :data:`SEEK_LIMIT` rows would have to be loaded first, the table starts
         at the event instead (:attr:`start_after` says so).
         """
+        self._seek = (seq, on_done)
+
+        def done(row: int | None) -> None:
+            self._seek = None
+            on_done(row)
+
         row = self.row_of(seq)
         if row is not None or (self.complete and bool(self._entries)):
-            on_done(self.closest_row(seq))
+            done(self.closest_row(seq))
             return
         if not self._loaded:
             self.refresh(on_loaded=lambda: self.load_until(seq, on_done))
@@ -279,10 +292,10 @@ class AuditTrailModel(QAbstractTableModel):
             entries, cursor, reached = result
             if reached:
                 self._append(entries, cursor)
-                on_done(self.closest_row(seq))
+                done(self.closest_row(seq))
                 return
             # Too far down to load everything above it: start the table at the event.
-            self._filter_start(seq, on_done)
+            self._filter_start(seq, done)
 
         self._more.submit(seek, arrived, self._on_failure, owner=self)
 
