@@ -100,6 +100,21 @@ def canonical_json(value: Mapping[str, Any] | None) -> str | None:
 
 ENCODING_VERSION = "keyward-audit-2"
 
+#: The event's fields that its hash covers, in the encoding's order (between seq and prev_hash).
+HASHED_FIELDS = (
+    "occurred_at",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "before",
+    "after",
+    "reason",
+    "host",
+)
+#: Every stored field of an event, in :class:`AuditRecord`'s order (exports, evidence).
+EVENT_FIELDS = ("seq", *HASHED_FIELDS, "prev_hash", "hash")
+
 
 def _field(value: str | None) -> str:
     return "-" if value is None else f"{len(value.encode())}:{value}"

@@ -41,7 +41,7 @@ from sqlalchemy.orm import Session
 
 from app.data.checkpoint_models import DATABASE_ID_SETTING, CheckpointRow, SigningKeyRow
 from app.data.models import AuditEvent, Setting
-from app.domain.audit import GENESIS_HASH, AuditRecord, record_hash
+from app.domain.audit import EVENT_FIELDS, GENESIS_HASH, AuditRecord, record_hash
 from app.domain.checkpoint import Checkpoint, KnownKey, fingerprint_of, signature_problem
 from app.domain.clock import isoformat_utc
 from app.domain.errors import (
@@ -84,18 +84,6 @@ PACK_FILES = (
 #: The longest period one pack covers.
 MAX_DAYS = 3660
 _BATCH = 5000
-_RECORD_FIELDS = tuple(AuditRecord.__dataclass_fields__)
-_EVENT_FIELDS = (
-    "occurred_at",
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "before",
-    "after",
-    "reason",
-    "host",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -410,7 +398,7 @@ class EvidenceService:
         after = first - 1
         steps.report(0, last - after)
         columns = AuditEvent.__table__.c
-        statement = sa.select(*(columns[name] for name in _RECORD_FIELDS)).order_by(columns.seq)
+        statement = sa.select(*(columns[name] for name in EVENT_FIELDS)).order_by(columns.seq)
         connection = session.connection()  # Core rows, in AuditRecord's field order
         while True:
             rows = list(
@@ -684,11 +672,10 @@ def _verify(pack: _Pack, counts: dict[str, int]) -> None:
 
 def _record(line: bytes, number: int) -> AuditRecord:
     data = _json(line, f"Line {number} of {EVENTS}")
-    fields = ("seq", "prev_hash", "hash", *_EVENT_FIELDS)
-    if not isinstance(data, dict) or set(data) != set(fields):
+    if not isinstance(data, dict) or set(data) != set(EVENT_FIELDS):
         raise _Problem(f"Line {number} of {EVENTS} is not an audit event.")
     if type(data["seq"]) is not int or not all(
-        data[name] is None or isinstance(data[name], str) for name in fields[1:]
+        data[name] is None or isinstance(data[name], str) for name in EVENT_FIELDS[1:]
     ):
         raise _Problem(f"Line {number} of {EVENTS} is not an audit event.")
     return AuditRecord(**data)

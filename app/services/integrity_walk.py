@@ -33,7 +33,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session
 
-from app.domain.audit import ENCODING_VERSION, ChainWalk, Link
+from app.domain.audit import ENCODING_VERSION, HASHED_FIELDS, ChainWalk, Link
 from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind, Progress
 
 #: Chains up to this many events are walked in the caller's process (well under 0.1 s).
@@ -52,18 +52,6 @@ WORKER_NICENESS = 10
 #: Seconds a terminated worker gets to exit before it is killed.
 STOP_GRACE = 2.0
 
-_FIELDS = (
-    "occurred_at",
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "before",
-    "after",
-    "reason",
-    "host",
-)
-
 
 def encoding_sql(dialect: str) -> str:
     """An expression for an event's version-2 encoding as UTF-8 bytes, in ``dialect``.
@@ -75,18 +63,18 @@ def encoding_sql(dialect: str) -> str:
     if dialect == "sqlite":
         parts = [
             f"CASE WHEN {c} IS NULL THEN '-' ELSE length(CAST({c} AS BLOB)) || ':' || {c} END"
-            for c in _FIELDS
+            for c in HASHED_FIELDS
         ]
         body = " || char(10) || ".join([f"'{ENCODING_VERSION}'", "seq", *parts, "prev_hash"])
         return f"CAST({body} AS BLOB)"
     if dialect == "postgresql":
         parts = [
             f"CASE WHEN {c} IS NULL THEN '-' ELSE octet_length({c})::text || ':' || {c} END"
-            for c in _FIELDS
+            for c in HASHED_FIELDS
         ]
         body = ", ".join([f"'{ENCODING_VERSION}'", "seq::text", *parts, "prev_hash"])
         return f"convert_to(concat_ws(chr(10), {body}), 'UTF8')"
-    parts = [f"IF(`{c}` IS NULL, '-', CONCAT(LENGTH(`{c}`), ':', `{c}`))" for c in _FIELDS]
+    parts = [f"IF(`{c}` IS NULL, '-', CONCAT(LENGTH(`{c}`), ':', `{c}`))" for c in HASHED_FIELDS]
     body = ", ".join([f"'{ENCODING_VERSION}'", "`seq`", *parts, "`prev_hash`"])
     return f"CAST(CONCAT_WS(CHAR(10 USING utf8mb4), {body}) AS BINARY)"
 

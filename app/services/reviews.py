@@ -28,7 +28,7 @@ import sqlalchemy as sa
 
 from app.data.models import ApiKey, AuditEvent, User
 from app.data.review_models import ReviewItemRow, ReviewRow
-from app.domain.audit import AuditAction
+from app.domain.audit import EVENT_FIELDS, AuditAction
 from app.domain.clock import isoformat_utc
 from app.domain.errors import Field, NotFound, PermissionDenied, ValidationError
 from app.domain.key_format import key_id_of
@@ -519,7 +519,7 @@ class ReviewService:
             )
         with self._context.read() as session:
             events = [
-                {column: getattr(row, column) for column in _EVENT_FIELDS}
+                {column: getattr(row, column) for column in EVENT_FIELDS}
                 for row in session.execute(
                     sa.select(AuditEvent)
                     .where(
@@ -567,19 +567,3 @@ class ReviewService:
             "signer": row.signer,
             "fingerprint": row.fingerprint,
         }
-
-
-_EVENT_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "before",
-    "after",
-    "reason",
-    "host",
-    "prev_hash",
-    "hash",
-)
