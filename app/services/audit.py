@@ -14,7 +14,9 @@ from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.domain.audit import AuditAction, AuditRecord, ChainReport
@@ -414,16 +416,70 @@ class AuditService:
         return count
 
 
+class _NamesOwner(FunctionElement[bool]):
+    """``_NamesOwner(text, login)``: the key snapshot ``text`` (an event's before/after)
+    names ``login`` as the key's ``owner``. Never an error, whatever text a row holds, on each
+    dialect in its own words; a cheap "does the text contain the login at all" test first
+    spares the JSON parse on most rows (a login is ``[A-Za-z0-9_.@-]``, which JSON writes as
+    is)."""
+
+    type = sa.Boolean()
+    inherit_cache = True
+
+
+def _arguments(element: _NamesOwner, compiler: Any, **kw: Any) -> tuple[str, str]:
+    text, login = (compiler.process(clause, **kw) for clause in element.clauses)
+    return text, login
+
+
+@compiles(_NamesOwner, "sqlite")
+def _names_owner_sqlite(element: _NamesOwner, compiler: Any, **kw: Any) -> str:
+    # json_extract raises on text that is not JSON; CASE evaluates it only on valid JSON.
+    text, login = _arguments(element, compiler, **kw)
+    return (
+        f"(instr({text}, {login}) > 0 AND CASE WHEN json_valid({text})"
+        f" THEN json_extract({text}, '$.owner') END = {login})"
+    )
+
+
+@compiles(_NamesOwner, "postgresql")
+def _names_owner_postgresql(element: _NamesOwner, compiler: Any, **kw: Any) -> str:
+    # The policy's own helper (app.data.server.postgresql), which every reading role may run.
+    text, login = _arguments(element, compiler, **kw)
+    return f"(strpos({text}, {login}) > 0 AND kw_snapshot_owner({text}) = {login})"
+
+
+@compiles(_NamesOwner, "mysql")
+@compiles(_NamesOwner, "mariadb")
+def _names_owner_mariadb(element: _NamesOwner, compiler: Any, **kw: Any) -> str:
+    # JSON_VALUE reads truncated text loosely: JSON_VALID first, as the view does.
+    text, login = _arguments(element, compiler, **kw)
+    return (
+        f"(LOCATE(CAST({login} AS BINARY), CAST({text} AS BINARY)) > 0 AND JSON_VALID({text})"
+        f" AND CAST(JSON_VALUE({text}, '$.owner') AS BINARY) = CAST({login} AS BINARY))"
+    )
+
+
 def _member_events(login: str) -> Any:
     """The events a member may read: as the server databases' policies (PostgreSQL
-    ``kw_read`` on ``audit_events``, MariaDB's ``audit_events`` view) say."""
+    ``kw_read`` on ``audit_events``, MariaDB's ``audit_events`` view) say — their own user's,
+    and those of keys they own now, acted on, or that a snapshot names them the owner of (a
+    key deleted or moved to someone else keeps its history for them)."""
     c = EVENTS.c
     mine = sa.select(ApiKey.key_id).where(
         ApiKey.owner_id == sa.select(User.id).where(User.login == login).scalar_subquery()
     )
     return sa.or_(
         sa.and_(c.target_type == "user", c.target_id == login),
-        sa.and_(c.target_type == "key", sa.or_(c.target_id.in_(mine), c.actor == login)),
+        sa.and_(
+            c.target_type == "key",
+            sa.or_(
+                c.actor == login,
+                c.target_id.in_(mine),
+                _NamesOwner(c.before, sa.literal(login, sa.String())),
+                _NamesOwner(c.after, sa.literal(login, sa.String())),
+            ),
+        ),
     )
 
 

@@ -3,11 +3,12 @@
 Every change Keyward makes — in this window, another window, the command line or a definer
 routine called from ``psql`` — appends one audit event in the same transaction, so the
 chain's sequence number is a change counter that all three databases keep for free. A poll
-reads one row (the chain head; on PostgreSQL through ``kw_change_seq()``, which members may
-call too; on MariaDB for a member the newest event they may see); only when it moved does a
-second query ask which keys, people or settings the new events name — as the operator may
-see them, so a member learns nothing new about others' keys. Reading usage (``last used``)
-is not a change of this kind: it writes no event.
+reads one row (the chain head; on PostgreSQL and MariaDB through ``kw_change_seq()``, which
+members may call too, rather than walk back to the newest event they may see); only when it
+moved does a second query ask which keys, people or settings the new events name — as the
+operator may see them, so a member learns nothing new about others' keys, but does learn of
+the deletion of their own (the events of a key whose snapshot names them as its owner).
+Reading usage (``last used``) is not a change of this kind: it writes no event.
 
 PostgreSQL also says *when* to ask: :meth:`ChangeFeed.listen` opens a connection of its own
 that waits for the ``NOTIFY`` the database sends from its own change path
@@ -113,7 +114,8 @@ def _action(text: str) -> AuditAction | None:
 
 _CHANGE_SEQ = sa.text("SELECT kw_change_seq()")
 _HEAD_SEQ = sa.select(AuditHead.seq).where(AuditHead.id == AUDIT_HEAD_ID)
-_NEWEST_VISIBLE = sa.select(AuditEvent.seq).order_by(AuditEvent.seq.desc()).limit(1)
+#: The databases with a ``kw_change_seq()`` (``app.data.server.notify_sql``).
+_COUNTER_DIALECTS = frozenset({"postgresql", "mysql", "mariadb"})
 
 
 class ChangeListener:
@@ -201,13 +203,10 @@ class ChangeFeed:
         session would triple the idle poll's CPU time, for nothing it needs)."""
         engine = self._context.engine
         with translate_errors(engine), engine.connect() as connection:
-            if engine.dialect.name == "postgresql":
+            if engine.dialect.name in _COUNTER_DIALECTS:
+                # A member may not read the head itself; the definer function tells them.
                 return int(connection.execute(_CHANGE_SEQ).scalar_one() or 0)
-            head = connection.execute(_HEAD_SEQ).scalar_one_or_none()
-            if head is not None:
-                return int(head)
-            # On MariaDB a member may not read the head; the newest event they may see will do.
-            return int(connection.execute(_NEWEST_VISIBLE).scalar_one_or_none() or 0)
+            return int(connection.execute(_HEAD_SEQ).scalar_one_or_none() or 0)
 
     def mark(self) -> int:
         """The newest change now (0 for an empty trail)."""

@@ -690,3 +690,44 @@ def test_every_account_of_a_login_gets_the_role(server: Server) -> None:
     finally:
         with server.owner.begin() as connection:
             connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'localhost'")
+
+
+def test_member_keeps_the_history_of_its_key_an_admin_deleted(server: Server) -> None:
+    """The member's own login reads the ``key.deleted`` event and the key's earlier events
+    after an admin deleted the key; another member's deleted key stays hidden, and a row
+    whose snapshot is not JSON does not make the member's reads fail."""
+    admin = server.owner_login
+    login, other = add_person(server, "member"), add_person(server, "member")
+    mine, theirs = add_key(server, login), add_key(server, other)
+    server.owner_call("kw_update_key", admin, None, "h", mine, None, None, "By the admin",
+                      None, False, None, None)  # fmt: skip
+    history = "SELECT action FROM audit_events WHERE target_id = %s ORDER BY seq"
+    engine = server.engine_for(login)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql(history, (mine,)).scalars().all() == [
+                "key.created",
+                "key.edited",
+            ]
+        server.owner_call("kw_delete_key", admin, None, "h", mine)
+        server.owner_call("kw_delete_key", admin, None, "h", theirs)
+        # Text that is not JSON (the owner can write anything), one truncated mid-snapshot.
+        now = datetime.now(UTC).replace(tzinfo=None)
+        for before in ('{"owner": "' + login + '", "name": ', f"{login} is not JSON", "[1, 2"):
+            server.owner_call(
+                "kw_append_event", admin, now, "key.edited", "key", mine, before, None, None, "f"
+            )
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql(history, (mine,)).scalars().all() == [
+                "key.created",
+                "key.edited",
+                "key.revoked",
+                "key.deleted",
+            ]
+            assert connection.exec_driver_sql(history, (theirs,)).scalars().all() == []
+            seen = set(connection.exec_driver_sql("SELECT target_id FROM audit_events").scalars())
+            assert seen == {login, mine}
+    finally:
+        engine.dispose()
+    assert [e["action"] for e in server.events() if e["target_id"] == theirs][-1] == "key.deleted"
+    assert verify_chain([AuditRecord(**event) for event in server.events()]).ok

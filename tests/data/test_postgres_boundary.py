@@ -324,3 +324,100 @@ def test_set_role_does_not_borrow_another_login_s_identity(
         assert borrowed.users.me().role is Role.MEMBER
     finally:
         borrowed.close()
+
+
+def _forge_event(owner: Services, key_id: str, before: str) -> None:
+    """An event the schema's owner writes with a ``before`` text of its choosing (through the
+    chain's own routine, so the chain still verifies)."""
+    with owner.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "SELECT kw_append_event(current_user, (now() AT TIME ZONE 'UTC')::timestamp,"
+                " 'key.edited', 'key', :id, :before, NULL, NULL, 'forged')"
+            ),
+            {"id": key_id, "before": before},
+        )
+
+
+def test_a_member_keeps_the_history_of_its_key_an_admin_deleted(
+    world: dict[str, Any], fast_hasher: TokenHasher
+) -> None:
+    """The member's own login reads the ``key.deleted`` event and the key's earlier events
+    after an admin deleted the key; another person's deleted key stays hidden, and a row
+    whose snapshot is not JSON does not make the member's reads fail."""
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    member, manager = logins[Role.MEMBER], logins[Role.MANAGER]
+    mine = owner.keys.create("Member export", owner=member.name).key.key_id
+    owner.keys.edit(mine, description="Edited by the admin.")
+    theirs = owner.keys.create("Manager export", owner=manager.name).key.key_id
+    history = "SELECT action FROM audit_events WHERE target_id = :id ORDER BY seq"
+    assert member.sql(history, id=mine) == [("key.created",), ("key.edited",)]
+
+    owner.keys.delete(mine)
+    owner.keys.delete(theirs)
+
+    assert member.sql(history, id=mine) == [
+        ("key.created",),
+        ("key.edited",),
+        ("key.revoked",),
+        ("key.deleted",),
+    ]
+    assert member.sql(history, id=theirs) == []
+    assert manager.sql(history, id=theirs)[-1] == ("key.deleted",)  # it is there to read
+    # Text that is not JSON (the owner can write anything): the member's reads still work.
+    _forge_event(owner, mine, '{"owner": "' + member.name + '", "name": ')
+    _forge_event(owner, mine, member.name + " is not JSON at all")
+    _forge_event(owner, theirs, "[1, 2")
+    assert member.sql(history, id=mine)[-1] == ("key.deleted",)
+    assert member.sql("SELECT count(*) FROM audit_events WHERE before LIKE '%not JSON%'") == [(0,)]
+    assert len(manager.sql(history, id=mine)) == 6
+    seen = {row[0] for row in member.sql("SELECT target_id FROM audit_events")}
+    assert mine in seen and theirs not in seen and world["admin_key"].key.key_id not in seen
+    # Keyward itself, as the member: the audit view lists the deleted key's events.
+    console = open_services(member.url, hasher=fast_hasher)
+    try:
+        events = [entry.event for entry in console.audit.page().entries]
+    finally:
+        console.close()
+    assert [e.action.value for e in events if e.target_id == mine] == [
+        "key.deleted",
+        "key.revoked",
+        "key.edited",
+        "key.created",
+    ]
+    assert theirs not in {e.target_id for e in events}
+    assert chain_ok(owner)
+
+
+def test_a_member_keeps_the_history_of_a_key_moved_to_someone_else(
+    world: dict[str, Any],
+) -> None:
+    """A key moved to another owner (here by the schema's owner, as a script would, with its
+    event): the member reads its history up to and with the move, and nothing after it."""
+    owner: Services = world["owner"]
+    logins: dict[Role, Login] = world["logins"]
+    member, admin = logins[Role.MEMBER], logins[Role.ADMIN]
+    moved = owner.keys.create("Moving key", owner=member.name).key.key_id
+    _move(owner, moved, admin.name)
+    owner.keys.edit(moved, description="Now the admin's.")
+    history = "SELECT action, reason FROM audit_events WHERE target_id = :id ORDER BY seq"
+    assert member.sql(history, id=moved) == [("key.created", None), ("key.edited", "moved")]
+    assert member.sql("SELECT key_id FROM api_keys WHERE key_id = :id", id=moved) == []
+    assert len(admin.sql(history, id=moved)) == 3
+    assert chain_ok(owner)
+
+
+def _move(owner: Services, key_id: str, new_owner: str) -> None:
+    with owner.engine.begin() as connection:
+        connection.execute(
+            sa.text(
+                "WITH old AS (SELECT kw_key_json(k) AS before FROM api_keys k WHERE key_id = :id),"
+                " moved AS (UPDATE api_keys SET owner_id = (SELECT id FROM users"
+                " WHERE login = :login), version = version + 1 WHERE key_id = :id RETURNING *)"
+                " SELECT kw_append_event(current_user, (now() AT TIME ZONE 'UTC')::timestamp,"
+                " 'key.edited', 'key', :id, (SELECT before FROM old),"
+                " (SELECT kw_key_json(moved) FROM moved), 'moved', 'script')"
+            ),
+            {"id": key_id, "login": new_owner},
+        )

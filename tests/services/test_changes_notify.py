@@ -1,4 +1,5 @@
-"""PostgreSQL announces every committed change, and members' windows follow the counter too.
+"""PostgreSQL announces every committed change, and members' windows follow the counter too
+(on MariaDB through the same definer counter).
 
 Real logins, as ``psql`` would use them: the owner (the console's admin) and a member. A
 member may call ``kw_change_seq()`` and ``LISTEN``, learns of changes to their own keys, and
@@ -166,3 +167,97 @@ def test_migration_0008_installs_and_removes_the_trigger_and_the_counter(world: 
     assert installed() == (0, 0)
     migrate(command.upgrade, "head")
     assert installed() == (1, 2)
+
+
+def test_a_member_learns_that_an_admin_deleted_their_key(world: World) -> None:
+    """The ``key.deleted`` event names a key the member no longer owns (it is gone): the
+    database lets them read it by its snapshot, so their window can drop the key."""
+    own = world.owner.keys.create("Maria's export", owner=world.member_login).key
+    theirs = world.owner.keys.create("Billing ETL").key
+    mark = world.member.changes.mark()
+
+    world.owner.keys.delete(own.key_id)
+    world.owner.keys.delete(theirs.key_id)
+
+    seen = world.member.changes.since(mark)
+    assert seen.deleted_keys == [own.key_id]
+    assert seen.keys == [own.key_id]
+    assert seen.seq == world.owner.changes.mark()
+
+
+# --------------------------------------------------------------------------- MariaDB's counter
+
+
+@pytest.fixture
+def mariadb_world(fast_hasher: TokenHasher) -> Iterator[World]:
+    """A MariaDB database with its owner (an admin) and a member under their own login."""
+    url_gen = fresh_server_database("mariadb")
+    url = next(url_gen)
+    login = f"kw_member_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")
+    owner = open_services(url, hasher=fast_hasher, create_schema=True)
+    member: Services | None = None
+    try:
+        owner.users.add(login, role=Role.MEMBER, display_name="Maria")
+        member_url = make_url(url).set(username=login, password=PASSWORD)
+        member = open_services(member_url.render_as_string(hide_password=False), hasher=fast_hasher)
+        yield World(owner, member, login)
+    finally:
+        if member is not None:
+            member.close()
+        owner.close()
+        for _ in url_gen:  # drops the database (and its roles)
+            pass
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
+        admin.dispose()
+
+
+def test_a_mariadb_member_asks_the_counter_and_learns_of_their_deleted_key(
+    mariadb_world: World,
+) -> None:
+    world = mariadb_world
+    own = world.owner.keys.create("Maria's export", owner=world.member_login).key
+    mark = world.member.changes.mark()
+    assert mark == world.owner.changes.mark()  # the head's number, not a walk of their events
+
+    world.owner.keys.create("Billing ETL")  # someone else's: moves the counter only
+    assert not world.member.changes.since(mark).events
+    world.owner.keys.delete(own.key_id)
+
+    seen = world.member.changes.since(mark)
+    assert seen.deleted_keys == [own.key_id]
+    assert seen.seq == world.owner.changes.mark()
+    assert not world.member.changes.since(seen.seq).any
+
+
+def test_migration_0011_installs_and_removes_mariadb_s_counter(mariadb_world: World) -> None:
+    from alembic import command
+
+    from app.data.schema import _config
+
+    engine = mariadb_world.owner.engine
+
+    def installed() -> int:
+        with engine.connect() as connection:
+            return int(
+                connection.exec_driver_sql(
+                    "SELECT count(*) FROM information_schema.ROUTINES WHERE ROUTINE_SCHEMA ="
+                    " DATABASE() AND ROUTINE_NAME = 'kw_change_seq' AND ROUTINE_TYPE = 'FUNCTION'"
+                ).scalar_one()
+            )
+
+    def migrate(step: Callable[..., None], revision: str) -> None:
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            step(config, revision)
+
+    assert installed() == 1
+    migrate(command.downgrade, "0010")
+    assert installed() == 0
+    migrate(command.upgrade, "head")
+    assert installed() == 1
+    assert mariadb_world.member.changes.mark() == mariadb_world.owner.changes.mark()

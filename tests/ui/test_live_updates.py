@@ -11,14 +11,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QWidget
 
+from app.domain.errors import NotFound
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.domain.status import KeyStatus
@@ -242,6 +246,136 @@ def test_another_process_creates_changes_and_deletes_keys_in_an_open_window(
     assert search.text() == "warehouse"
     # The summary follows: Warehouse backup, Billing export and Dashboard are active.
     qtbot.wait_until(lambda: window.keys.header.summary_active.value == "3", timeout=WAIT_MS)
+
+
+# --------------------------------------------------------------------------- a member's window
+
+_MEMBER_PASSWORD = "kw-Member-Pw-1234"
+
+
+@pytest.fixture
+def member(shared: Services, fast_hasher: TokenHasher) -> Iterator[Services]:
+    """Services for a member under their own database login (on SQLite, as that operator):
+    what the server shows them is what its own reading rule lets their login read."""
+    url = shared.engine.url
+    dialect = shared.engine.dialect.name
+    login = f"kw_bob_{uuid.uuid4().hex[:8]}"
+    owner = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with owner.connect() as connection:
+            if dialect == "postgresql":
+                connection.exec_driver_sql(
+                    f"CREATE ROLE {login} LOGIN PASSWORD '{_MEMBER_PASSWORD}'"
+                )
+            elif dialect != "sqlite":
+                connection.exec_driver_sql(
+                    f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY '{_MEMBER_PASSWORD}'"
+                )
+        shared.users.add(login, role=Role.MEMBER, display_name="Bob")
+        if dialect == "sqlite":
+            services = open_services(str(url), hasher=fast_hasher, operator_login=login)
+        else:
+            own = url.set(username=login, password=_MEMBER_PASSWORD)
+            services = open_services(own.render_as_string(hide_password=False), hasher=fast_hasher)
+        try:
+            assert services.users.me().login == login and services.users.me().role is Role.MEMBER
+            yield services
+        finally:
+            services.close()
+    finally:
+        with owner.connect() as connection:
+            if dialect == "postgresql":
+                # The window's listening thread closes its connection within a second of the
+                # window closing; a session left behind could not be ended by the owner.
+                deadline = time.monotonic() + 10
+                while (
+                    time.monotonic() < deadline
+                    and connection.execute(
+                        sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :login"),
+                        {"login": login},
+                    ).scalar_one()
+                ):
+                    time.sleep(0.1)
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
+            elif dialect != "sqlite":
+                connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
+        owner.dispose()
+
+
+def _move_key(shared: Services, key_id: str, login: str) -> None:
+    """Give a key to another owner, with its event, as the schema's owner (a script) would:
+    Keyward itself has no such command, but nothing stops an owner's script doing it."""
+    actor = shared.users.me().login
+    dialect = shared.engine.dialect.name
+    if dialect == "sqlite":
+        from app.data.models import ApiKey, User
+        from app.domain.audit import AuditAction
+        from app.services.keys import snapshot
+
+        with shared.context.write() as tx:
+            row = tx.session.execute(sa.select(ApiKey).where(ApiKey.key_id == key_id)).scalar_one()
+            old = tx.session.get(User, row.owner_id)
+            new = tx.session.execute(sa.select(User).where(User.login == login)).scalar_one()
+            assert old is not None
+            before = snapshot(row, old.login)
+            row.owner_id, row.owner_name, row.version = new.id, new.display_name, row.version + 1
+            after = snapshot(row, login)
+            tx.audit(AuditAction.KEY_EDITED, "key", key_id, before=before, after=after)
+        return
+    with shared.engine.begin() as connection:
+        values = {"id": key_id, "login": login, "actor": actor}
+        if dialect == "postgresql":
+            connection.execute(
+                sa.text(
+                    "WITH old AS (SELECT kw_key_json(k) AS j FROM api_keys k WHERE key_id = :id),"
+                    " moved AS (UPDATE api_keys SET owner_id = (SELECT id FROM users"
+                    " WHERE login = :login), version = version + 1 WHERE key_id = :id"
+                    " RETURNING *)"
+                    " SELECT kw_append_event(:actor, (now() AT TIME ZONE 'UTC')::timestamp,"
+                    " 'key.edited', 'key', :id, (SELECT j FROM old),"
+                    " (SELECT kw_key_json(moved) FROM moved), NULL, 'script')"
+                ),
+                values,
+            )
+            return
+        for statement in (
+            "SELECT id INTO @kw_pk FROM api_keys_data WHERE key_id = :id",
+            "CALL kw_key_json(@kw_pk, @kw_before)",
+            "UPDATE api_keys_data SET owner_id = (SELECT id FROM users_data WHERE login = :login),"
+            " version = version + 1 WHERE id = @kw_pk",
+            "CALL kw_key_json(@kw_pk, @kw_after)",
+            "CALL kw_append_event(:actor, UTC_TIMESTAMP(6), 'key.edited', 'key', :id,"
+            " @kw_before, @kw_after, NULL, 'script')",
+        ):
+            connection.execute(sa.text(statement), values)
+
+
+def test_a_members_window_drops_its_keys_deleted_or_moved_away_elsewhere(
+    qtbot: Any, member: Services, make_window: Any, shared: Services, ana: OtherProcess
+) -> None:
+    """An admin deletes one of bob's keys in another process, and a script gives another to
+    Ana: bob's open window removes both by itself (the database lets bob's login read the
+    events of keys that were his) and keeps the rest."""
+    bob = member.users.me().login
+    kept = shared.keys.create("Bob's backup", owner=bob).key.key_id
+    deleted = shared.keys.create("Bob's export", owner=bob).key.key_id
+    moved = shared.keys.create("Bob's loader", owner=bob).key.key_id
+    window = make_window(member)
+    model = window.keys.model
+    qtbot.wait_until(lambda: window.live._seq is not None, timeout=WAIT_MS)
+    if member.changes.can_listen:
+        qtbot.wait_until(lambda: window.live.listening, timeout=WAIT_MS)
+    assert all(model.row_of(key_id) is not None for key_id in (kept, deleted, moved))
+
+    ana.do(f"delete {deleted}")
+    qtbot.wait_until(lambda: model.row_of(deleted) is None, timeout=WAIT_MS)
+    _move_key(shared, moved, "ana")
+    qtbot.wait_until(lambda: model.row_of(moved) is None, timeout=WAIT_MS)
+
+    assert [model.key_at(row).key_id for row in range(model.rowCount())] == [kept]
+    with pytest.raises(NotFound):
+        member.keys.get(moved)
+    assert shared.keys.get(moved).owner_login == "ana"
 
 
 def test_a_live_edit_keeps_the_scroll_position_and_the_selection(

@@ -8,7 +8,9 @@ Run by the login that owns the schema (``keyward db upgrade``, migration 0002), 
   views join the caller's own ``users_data`` row (``login`` = the login part of ``USER()``,
   compared byte for byte, and active), so they stay mergeable: members see their own keys,
   usage, events and user row, the verifier sees only its own user row, a deactivated login sees
-  nothing, and ``secret_hash`` reads as NULL for everyone but the owner;
+  nothing, and ``secret_hash`` reads as NULL for everyone but the owner. A member's events
+  include those of keys deleted or moved away from them, by the ``owner`` their snapshots
+  name;
 * creates ``SQL SECURITY DEFINER`` procedures that make every change: they take the chain
   head's lock, identify the caller, apply the same rules as ``app.services``, and append the
   audit event (encoding version 2, computed by ``kw_append_event``) and the new chain head in
@@ -142,6 +144,24 @@ def _field(expression: str) -> str:
     return f"IF({expression} IS NULL, '-', CONCAT(LENGTH({expression}), ':', {expression}))"
 
 
+def _snapshot_owner_is_me(expression: str) -> str:
+    """The key snapshot ``expression`` (an event's before/after text) names the caller as the
+    key's ``owner``: how a member keeps the history of a key deleted or moved away from them.
+
+    Never an error: ``JSON_VALID`` and ``JSON_VALUE`` answer 0 or NULL for text that is not
+    JSON (``JSON_VALUE`` alone reads a truncated text loosely). The byte-wise ``LOCATE`` first
+    spares the parse on the many rows that do not even contain the login (a login is
+    ``[A-Za-z0-9_.@-]``, which JSON writes as is); compared by the collation it would cost
+    more than the parse.
+    """
+    return (
+        f"(LOCATE(CAST(me.`login` AS BINARY), CAST({expression} AS BINARY)) > 0"
+        f" AND JSON_VALID({expression})"
+        f" AND CAST(JSON_VALUE({expression}, '$.owner') AS BINARY)"
+        " = CAST(me.`login` AS BINARY))"
+    )
+
+
 def _initcap(expression: str) -> str:
     return f"CONCAT(UPPER(LEFT({expression}, 1)), SUBSTRING({expression}, 2))"
 
@@ -189,7 +209,9 @@ SELECT e.`seq`, e.`occurred_at`, e.`actor`, e.`action`, e.`target_type`, e.`targ
               AND (CAST(e.`actor` AS BINARY) = CAST(me.`login` AS BINARY)
                    OR EXISTS (SELECT 1 FROM `api_keys_data` k
                                WHERE k.`key_id` = e.`target_id`
-                                 AND k.`owner_id` = me.`id`)))))""",
+                                 AND k.`owner_id` = me.`id`)
+                   OR <SNAPSHOT_OWNER_IS_ME e.`before`>
+                   OR <SNAPSHOT_OWNER_IS_ME e.`after`>))))""",
     """
 CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `audit_head` AS
 SELECT h.`id`, h.`seq`, h.`hash`
@@ -1125,6 +1147,7 @@ def _render(template: str) -> str:
         "ISO": _iso,
         "FIELD": _field,
         "INITCAP": _initcap,
+        "SNAPSHOT_OWNER_IS_ME": _snapshot_owner_is_me,
         "JSON": _json_text,
         "JSONISO": lambda expression: _json_text(_iso(expression)),
     }

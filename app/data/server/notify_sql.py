@@ -19,6 +19,11 @@ may not read ``audit_head`` (row-level security), and the newest event a member 
 backwards walk through everyone else's events, re-checking the policy on each — slow on a
 busy trail and slower every poll. The head's number says only how many events exist, which
 the gaps between the ``seq`` of the member's own events already tell them.
+
+MariaDB has no notifications, but the same walk made each poll of a member's window slower
+as the trail grew: :func:`install_mariadb` gives it the same ``kw_change_seq()``, a
+``SQL SECURITY DEFINER`` function over ``audit_head_data`` that the reading roles may call
+(migration 0011).
 """
 
 from __future__ import annotations
@@ -70,3 +75,28 @@ def install(connection: sa.Connection) -> None:
 
 def remove(connection: sa.Connection) -> None:
     connection.exec_driver_sql(_REMOVE)
+
+
+_MARIADB_FUNCTION = """
+CREATE OR REPLACE FUNCTION `kw_change_seq`() RETURNS INT
+READS SQL DATA SQL SECURITY DEFINER
+RETURN (SELECT `seq` FROM `audit_head_data` WHERE `id` = 1)
+"""
+
+
+def install_mariadb(connection: sa.Connection) -> None:
+    """MariaDB's ``kw_change_seq()`` (defined by the schema's owner, who runs this), callable
+    by the reading roles; the roles exist already (``app.data.server.mariadb.apply``)."""
+    from app.data.server import mariadb
+
+    database = str(connection.exec_driver_sql("SELECT DATABASE()").scalar_one())
+    connection.exec_driver_sql(_MARIADB_FUNCTION)
+    for role in _READERS:
+        connection.exec_driver_sql(
+            f"GRANT EXECUTE ON FUNCTION `{mariadb._check_name(database, 'database')}`"
+            f".`kw_change_seq` TO `{mariadb.role_name(database, role)}`"
+        )
+
+
+def remove_mariadb(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("DROP FUNCTION IF EXISTS `kw_change_seq`")

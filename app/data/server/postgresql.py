@@ -10,8 +10,10 @@ Run by the login that owns the schema (``keyward db upgrade``), :func:`apply` ma
   the same role rules and state transitions as ``app.services``, and appends the audit
   event, its hash and the new chain head in the same transaction;
 * reads that follow the roles: row-level security on every table (members see their own keys,
-  their events and their own ``users`` row; the verifier sees no key at all), and column
-  privileges that leave ``secret_hash`` to the verification function alone.
+  their events — including those of keys they owned before a deletion or a move to another
+  owner, by the ``owner`` of the event's snapshots — and their own ``users`` row; the
+  verifier sees no key at all), and column privileges that leave ``secret_hash`` to the
+  verification function alone.
 
 Small helpers (``kw_iso``, ``kw_field``, ``kw_key_json`` …) are plain SQL functions without a
 ``SET`` clause, so PostgreSQL inlines them into the definer routine that calls them and runs
@@ -116,6 +118,20 @@ CREATE OR REPLACE FUNCTION kw_my_role() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT role FROM users WHERE login = session_user AND active
 $$;
+
+-- The "owner" of a key snapshot (the before/after text of a key event), or NULL when the
+-- text is not a JSON object with one. It never raises: a member's read of the trail must
+-- not fail because the owner (or a superuser) wrote text that is not JSON into one row.
+-- plpgsql, for the handler; PostgreSQL 15 has no test for valid JSON that cannot raise. The
+-- handler is a subtransaction, which a parallel query may not start: PARALLEL UNSAFE (the
+-- default, as for kw_my_role(), which the same policies call anyway).
+CREATE OR REPLACE FUNCTION kw_snapshot_owner(p_snapshot text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $$
+BEGIN
+  RETURN p_snapshot::jsonb ->> 'owner';
+EXCEPTION WHEN others THEN
+  RETURN NULL;
+END $$;
 
 CREATE OR REPLACE FUNCTION kw_db_role(p_role text) RETURNS text
 LANGUAGE sql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
@@ -771,7 +787,7 @@ _VERIFY_FUNCTIONS = (
     "kw_whoami()",
 )
 # Row-level security helpers: called by the policies, so every role may run them.
-_POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()")
+_POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()", "kw_snapshot_owner(text)")
 #: Signatures of earlier versions, dropped before the functions are made (a changed argument
 #: list would otherwise add an overload next to the old function).
 _OLD_FUNCTIONS = (
@@ -789,6 +805,11 @@ _KEY_COLUMNS = (
 #: on a table without them, and 0005 runs it again).
 _LATER_KEY_COLUMNS = ("replaces_key_id",)
 
+# The member's key-event rule tries the cheap tests first: PostgreSQL evaluates OR left to
+# right, and a member's newest-first read walks everyone's events until it has a page. The
+# snapshot test is a plain substring search for the login before the JSON parse (a login is
+# ``[A-Za-z0-9_.@-]``, which JSON writes as is), and ``(SELECT session_user::text)`` is one
+# initplan rather than a call per row.
 _POLICIES = """
 CREATE POLICY kw_read ON users FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
@@ -804,9 +825,14 @@ CREATE POLICY kw_read ON audit_events FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
   OR ((SELECT kw_my_role()) = 'member' AND (
         (target_type = 'user' AND target_id = session_user)
-        OR (target_type = 'key' AND target_id IN (
-              SELECT key_id FROM api_keys WHERE owner_id = (SELECT kw_my_user_id())))
-        OR (target_type = 'key' AND actor = session_user))));
+        OR (target_type = 'key' AND (
+              actor = (SELECT session_user::text)
+              OR target_id IN (
+                   SELECT key_id FROM api_keys WHERE owner_id = (SELECT kw_my_user_id()))
+              OR (strpos(before, (SELECT session_user::text)) > 0
+                  AND kw_snapshot_owner(before) = (SELECT session_user::text))
+              OR (strpos(after, (SELECT session_user::text)) > 0
+                  AND kw_snapshot_owner(after) = (SELECT session_user::text)))))));
 CREATE POLICY kw_read ON audit_head FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin'));
 CREATE POLICY kw_read ON settings FOR SELECT USING (
