@@ -48,6 +48,7 @@ LABELS: dict[str, str] = {
     "version": "Version",
     "updated_at": "Updated",
     "updated_by": "Updated by",
+    "stored_text": "Stored text (not a snapshot)",
 }
 #: Bookkeeping that changes with every edit: shown only with ``all_fields``.
 BOOKKEEPING = frozenset({"version", "updated_at", "updated_by"})
@@ -71,6 +72,7 @@ _ORDER = (
     "replaced_by",
     "masked",
     "value",
+    "stored_text",
 )
 _RANK = {name: index for index, name in enumerate(_ORDER)}
 _ISO_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?(Z|\+00:00)")

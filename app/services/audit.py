@@ -70,7 +70,7 @@ def to_dto(record: AuditRecord) -> AuditEventDTO:
         action = AuditAction.KEY_EDITED
     return AuditEventDTO(
         seq=record.seq,
-        occurred_at=datetime.fromisoformat(record.occurred_at.replace("Z", "+00:00")),
+        occurred_at=_occurred_at(record.occurred_at),
         actor=record.actor,
         action=action,
         target_type=record.target_type,
@@ -81,6 +81,20 @@ def to_dto(record: AuditRecord) -> AuditEventDTO:
         host=record.host,
         record=record,
     )
+
+
+#: When an event whose stored time is not a time (written by hand) is shown to have happened.
+UNREADABLE_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _occurred_at(text: str) -> datetime:
+    """The stored ISO 8601 UTC time; the epoch for text that is not one (the chain check
+    names such an event as modified; the trail still lists it)."""
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except (AttributeError, ValueError):
+        return UNREADABLE_TIME
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 EVENTS = AuditEvent.__table__

@@ -240,5 +240,18 @@ class Operator:
     role: Role
 
 
+#: The one field of a snapshot whose stored text is not a JSON object (written by hand: the
+#: chain check names that event as modified; the trail still lists it, showing the text).
+UNREADABLE_SNAPSHOT = "stored_text"
+
+
 def snapshot_json(text: str | None) -> dict[str, Any] | None:
-    return None if text is None else json.loads(text)
+    """An event's stored before/after as fields; text that is not a JSON object is kept whole
+    as the one field :data:`UNREADABLE_SNAPSHOT`, so a tampered row is shown, not fatal."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    return value if isinstance(value, dict) else {UNREADABLE_SNAPSHOT: text}

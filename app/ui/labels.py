@@ -65,6 +65,7 @@ _FIELD = {
     "revoked_at": QT_TRANSLATE_NOOP("Labels", "revoked"),
     "revoked_reason": QT_TRANSLATE_NOOP("Labels", "reason"),
     "masked": QT_TRANSLATE_NOOP("Labels", "key"),
+    "stored_text": QT_TRANSLATE_NOOP("Labels", "stored text (not a snapshot)"),
 }
 
 #: The reasons the services write themselves (a person's own reason stays as typed).

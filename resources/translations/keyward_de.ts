@@ -543,7 +543,7 @@ Schlüssel-Fingerabdruck %2</translation>
         <source>%1
 Exact instant: %2
 Event #%3</source>
-        <extracomment>A filter&apos;s first page arrived and replaced the rows. True while a filter&apos;s first page is on its way. Loading failed (the exception); the rows stay as they were. Rows were appended (a further page arrived).</extracomment>
+        <extracomment>A filter&apos;s first page arrived and replaced the rows. True while a filter&apos;s first page is on its way. Loading failed (the exception); the rows stay as they were. Rows were appended (a further page arrived). An event being searched for (``load_until``): a refresh in between searches again.</extracomment>
         <translation>%1
 Genauer Zeitpunkt: %2
 Ereignis #%3</translation>
@@ -1662,11 +1662,12 @@ Ereignis #%3</translation>
     <name>KeyActionsDelegate</name>
     <message>
         <source>Checking your role…</source>
-        <extracomment>The column&apos;s fixed width: padding, toggle, two buttons, padding.</extracomment>
+        <extracomment>The column&apos;s fixed width: padding, toggle, two buttons, padding. Cell looks kept at most (a handful are in use: the sizes change only with the font).</extracomment>
         <translation>Ihre Rolle wird geprüft …</translation>
     </message>
     <message>
         <source>Changing…</source>
+        <extracomment>The painted controls of each look a cell can have (see paint).</extracomment>
         <translation>Wird geändert …</translation>
     </message>
     <message>
@@ -2192,7 +2193,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>%1 (replaced by a rotation)</source>
-        <extracomment>The KeyDTO behind a row. The row&apos;s KeyStatus (drawn as a badge by the status delegate). Roles a changed key can affect; views repaint exactly these. The invisible root: a table&apos;s rows have no other parent. A query&apos;s first page arrived and replaced the rows. True while a query&apos;s first page is on its way. The number of keys matching the query (None while counting or after a failure). Loading failed (the exception); the current rows stay as they were. key id → (the KeyDTO the texts were made from, its cell texts)</extracomment>
+        <extracomment>The KeyDTO behind a row. The row&apos;s KeyStatus (drawn as a badge by the status delegate). Roles a changed key can affect; views repaint exactly these. The invisible root: a table&apos;s rows have no other parent. Drawn in the placeholder colour (a revoked key, a key never used …). A query&apos;s first page arrived and replaced the rows. True while a query&apos;s first page is on its way. The number of keys matching the query (None while counting or after a failure). Loading failed (the exception); the current rows stay as they were. key id → (the KeyDTO the cells were made from, how its cells read)</extracomment>
         <translation>%1 (durch eine Rotation ersetzt)</translation>
     </message>
     <message>
@@ -2308,7 +2309,7 @@ Ereignis #%3</translation>
     <name>KeysTable</name>
     <message>
         <source>API keys</source>
-        <extracomment>A masked key as wide as they come (prefix and environment labels vary).</extracomment>
+        <extracomment>A masked key as wide as they come (prefix and environment labels vary). Rows were only appended below the last visible one since the last layout.</extracomment>
         <translation>API-Schlüssel</translation>
     </message>
 </context>
@@ -2567,6 +2568,10 @@ Ereignis #%3</translation>
     <message>
         <source>key</source>
         <translation>Schlüssel</translation>
+    </message>
+    <message>
+        <source>stored text (not a snapshot)</source>
+        <translation>gespeicherter Text (kein Abbild)</translation>
     </message>
     <message>
         <source>owner deactivated</source>
@@ -4401,6 +4406,7 @@ Ereignis #%3</translation>
     <name>StatusBadge</name>
     <message>
         <source>Status: %1</source>
+        <extracomment>Pill looks kept at most (a handful are in use: the sizes change only with the font). What changes how a cell is drawn without a change to its data.</extracomment>
         <translation>Status: %1</translation>
     </message>
 </context>

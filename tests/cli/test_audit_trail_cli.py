@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import sqlalchemy as sa
+
 from tests.cli.support import Run, create
 
 
@@ -47,3 +49,33 @@ def test_a_bad_date_or_action_is_refused_with_usage(sqlite_run: Run) -> None:
     create(sqlite_run, "--name", "Looker Dashboard")
     assert sqlite_run("audit", "list", "--since", "yesterday").code == 2
     assert sqlite_run("audit", "list", "--action", "key.exploded").code == 2
+
+
+def test_an_event_written_by_hand_is_listed_and_verify_names_it(
+    sqlite_run: Run, sqlite_url: str
+) -> None:
+    """Text that is not a snapshot and a time that is not a time, put in by SQL, do not stop
+    the listing (an auditor must still read the trail around it); verify names the event."""
+    run = sqlite_run
+    key_id, _ = create(run, "--name", "Salesforce Data Sync")
+    engine = sa.create_engine(sqlite_url)
+    with engine.begin() as connection:
+        seq = connection.execute(
+            sa.text("SELECT seq FROM audit_events WHERE target_id = :key_id"), {"key_id": key_id}
+        ).scalar_one()
+        connection.execute(
+            sa.text(
+                "UPDATE audit_events SET after = 'renamed by hand {', occurred_at = 'last week'"
+                " WHERE seq = :seq"
+            ),
+            {"seq": seq},
+        )
+    engine.dispose()
+
+    listed = {e["seq"]: e for e in events(run)}
+    assert listed[seq]["after"] == "renamed by hand {"  # the stored text, as stored
+    assert listed[seq]["occurred_at"] == "last week"
+    table = run("audit", "list")
+    assert table.code == 0 and "Created" in table.out and "Traceback" not in table.err
+    verdict = run("audit", "verify")
+    assert verdict.code == 1 and f"event #{seq}" in verdict.out + verdict.err

@@ -378,3 +378,34 @@ def test_new_events_appear_at_the_top_or_wait_behind_a_button(
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == rows + 2)
     assert not button.isVisible()
+
+
+def test_a_row_whose_stored_text_is_not_a_snapshot_is_listed_and_shown_whole(
+    qtbot: Any, window: MainWindow, ui_services: Services
+) -> None:
+    """Someone with write access put text that is not JSON (and a time that is not a time)
+    into one event: the trail still lists it, Verify names it, and its detail shows the text."""
+    seed_keys(ui_services, 5)
+    bad = 3
+    with sqlite3.connect(ui_services.engine.url.database) as connection:
+        connection.execute(
+            "UPDATE audit_events SET after = 'rotated by hand {', occurred_at = 'last week'"
+            " WHERE seq = ?",
+            (bad,),
+        )
+    screen = open_audit(qtbot, window)
+    qtbot.mouseClick(child(window, QPushButton, "verifyChainButton"), Qt.MouseButton.LeftButton)
+    label = child(window, QLabel, "chainStatusLabel")
+    qtbot.wait_until(label.isVisible, timeout=WAIT_MS)
+    assert label.text().startswith(f"Tampered: event #{bad} — ")
+    qtbot.wait_until(
+        lambda: screen.selected_entry() is not None and screen.selected_entry().event.seq == bad,
+        timeout=WAIT_MS,
+    )
+    detail = child(window, QWidget, "auditEventDetail")
+
+    def shown() -> list[str]:
+        return [label.text() for label in detail.findChildren(QLabel) if label.isVisible()]
+
+    qtbot.wait_until(lambda: "rotated by hand {" in shown(), timeout=WAIT_MS)
+    assert "Stored text (not a snapshot)" in shown()
