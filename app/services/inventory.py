@@ -213,6 +213,49 @@ def _snapshot_fields(dialect: str) -> Any:
     return sa.case((snapshot.is_(None), None), else_=fields)
 
 
+def _tolerant_fields(text: str | None) -> str | None:
+    """:func:`_snapshot_fields` in Python, for a snapshot text the database could not read as
+    JSON (written by hand): empty fields (the key is still listed, by its id) instead of an
+    error that would stop the whole inventory; valid JSON gives the same array as SQL."""
+    if text is None:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        value = None
+    if not isinstance(value, dict):
+        value = {}
+    return json.dumps([value.get(name) for name in _SNAPSHOT_FIELDS])
+
+
+class _Batches:
+    """Keyset batches of one statement through the driver's own cursor (plain tuples)."""
+
+    def __init__(self, connection: sa.Connection, fields: Any) -> None:
+        statement = (
+            sa.select(
+                AuditEvent.seq,
+                AuditEvent.occurred_at,
+                AuditEvent.action,
+                AuditEvent.target_type,
+                AuditEvent.target_id,
+                fields,
+            )
+            .where(AuditEvent.seq > sa.bindparam("after_seq", type_=sa.Integer))
+            .order_by(AuditEvent.seq)
+            .limit(_BATCH)
+        )
+        self._compiled = statement.compile(dialect=connection.dialect)
+        self.sql = str(self._compiled)
+
+    def parameters(self, after: int) -> Any:
+        compiled = self._compiled
+        values = compiled.construct_params({"after_seq": after})
+        if not compiled.positional:
+            return values
+        return tuple(values[name] for name in compiled.positiontup or ())
+
+
 def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
     """Every event in chain order, in batches of raw tuples; reports and honours cancel.
 
@@ -220,39 +263,49 @@ def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tu
     database pick the target index and sort every remaining key event for each batch. The
     batches are read with the driver's own cursor (plain tuples, no SQLAlchemy rows): the
     columns are integers and text, which every driver returns as such.
+
+    A snapshot that is not JSON (a row written by hand, which the chain check names) makes
+    SQLite's and PostgreSQL's JSON functions fail the statement: from that batch on the raw
+    texts are read and their fields taken out in Python (:func:`_tolerant_fields`), the same
+    arrays for every valid snapshot. PostgreSQL reads each batch in a savepoint for that.
     """
     total = int(session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0)
     if progress is not None and not progress(0, total):
         raise Cancelled(done=0, total=total)
     connection = session.connection()
-    statement = (
-        sa.select(
-            AuditEvent.seq,
-            AuditEvent.occurred_at,
-            AuditEvent.action,
-            AuditEvent.target_type,
-            AuditEvent.target_id,
-            _snapshot_fields(connection.dialect.name),
-        )
-        .where(AuditEvent.seq > sa.bindparam("after_seq", type_=sa.Integer))
-        .order_by(AuditEvent.seq)
-        .limit(_BATCH)
-    )
-    compiled = statement.compile(dialect=connection.dialect)
-    sql = str(compiled)
-    order = compiled.positiontup if compiled.positional else None
+    dialect = connection.dialect
+    fast = _Batches(connection, _snapshot_fields(dialect.name))
+    raw = _Batches(connection, sa.func.coalesce(AuditEvent.after, AuditEvent.before))
+    savepoints = dialect.name == "postgresql"
+    tolerant = False
 
-    def parameters(after: int) -> Any:
-        values = compiled.construct_params({"after_seq": after})
-        return values if order is None else tuple(values[name] for name in order)
+    def batch(after: int) -> list[tuple[Any, ...]]:
+        nonlocal tolerant
+        if not tolerant:
+            if savepoints:
+                cursor.execute("SAVEPOINT kw_inventory")
+            try:
+                cursor.execute(fast.sql, fast.parameters(after))
+                rows: list[tuple[Any, ...]] = list(cursor.fetchall())
+            except dialect.loaded_dbapi.Error as error:
+                if "json" not in str(error).casefold():
+                    raise
+                if savepoints:
+                    cursor.execute("ROLLBACK TO SAVEPOINT kw_inventory")
+                tolerant = True
+            else:
+                if savepoints:
+                    cursor.execute("RELEASE SAVEPOINT kw_inventory")
+                return rows
+        cursor.execute(raw.sql, raw.parameters(after))
+        return [(*row[:5], _tolerant_fields(row[5])) for row in cursor.fetchall()]
 
     last = 0
     reported = 0
     cursor = connection.connection.cursor()
     try:
         while True:
-            cursor.execute(sql, parameters(last))
-            rows: list[tuple[Any, ...]] = list(cursor.fetchall())
+            rows = batch(last)
             if not rows:
                 break
             yield rows

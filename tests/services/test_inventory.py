@@ -15,6 +15,7 @@ import pytest
 import sqlalchemy as sa
 
 from app.data.models import AuditEvent
+from app.data.server import stored_table
 from app.domain.errors import Cancelled, KeywardError, PermissionDenied
 from app.domain.status import KeyState, derive_status
 from app.services import Services
@@ -279,3 +280,53 @@ def test_as_of_matches_a_plain_replay_of_a_random_history(team: Team, clock: Clo
     for instant in sorted(instants):
         for services in (team.admin, team.member):
             assert services.inventory.as_of(instant) == _reference_as_of(services, instant)
+
+
+def _forge_event(
+    services: Services, moment: datetime, key_id: str, action: str, after: str
+) -> None:
+    """An event written past the services, as the schema owner can (its ``after`` is not
+    a JSON snapshot): the chain check names it; the inventory must still be built."""
+    events = AuditEvent.__table__
+    with services.engine.begin() as connection:
+        newest = connection.execute(sa.select(sa.func.max(events.c.seq))).scalar_one()
+        connection.execute(
+            sa.insert(stored_table(events, services.engine.dialect.name)).values(
+                seq=newest + 1,
+                occurred_at=instant_text(moment),
+                actor="mallory",
+                action=action,
+                target_type="key",
+                target_id=key_id,
+                before=None,
+                after=after,
+                reason=None,
+                host="forged",
+                prev_hash="0" * 64,
+                hash="f" * 64,
+            )
+        )
+
+
+def test_a_snapshot_written_by_hand_does_not_stop_the_inventory(team: Team, clock: Clock) -> None:
+    ids = _mixed_history(team, clock)
+    before = sorted(map(_past_view, team.admin.inventory.as_of(clock.now)))
+    clock.advance(minutes=1)
+    _forge_event(
+        team.admin, clock.now, ids["pause"], "key.edited", '{"name": "Paused one", "owner": '
+    )
+    _forge_event(team.admin, clock.now, "Forged000001", "key.created", "not JSON at all")
+    clock.advance(minutes=1)
+
+    rows = {row.key_id: row for row in team.admin.inventory.as_of(clock.now)}
+    # Every other key is as it was; the two keys with unreadable snapshots are listed by id.
+    others = sorted(
+        _past_view(row) for row in rows.values() if row.key_id not in {ids["pause"], "Forged000001"}
+    )
+    assert others == [view for view in before if view[0] != ids["pause"]]
+    assert ids["pause"] in rows and rows["Forged000001"].name == ""
+    # As of before the forgery, nothing changed at all.
+    assert (
+        sorted(map(_past_view, team.admin.inventory.as_of(clock.now - timedelta(minutes=2))))
+        == before
+    )
