@@ -13,7 +13,6 @@ from itertools import starmap
 from typing import IO, TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
@@ -460,7 +459,7 @@ def _names_owner_sqlite(element: _NamesOwner, compiler: Any, **kw: Any) -> str:
 def _names_owner_postgresql(element: _NamesOwner, compiler: Any, **kw: Any) -> str:
     # The policy's own helper (app.data.server.postgresql), which every reading role may run.
     text, login = _arguments(element, compiler, **kw)
-    return f"(strpos({text}, {login}) > 0 AND kw_snapshot_owner({text}) = {login})"
+    return f"(strpos({text}, {login}) > 0 AND kw_snapshot_field({text}, 'owner') = {login})"
 
 
 @compiles(_NamesOwner, "mysql")
@@ -544,11 +543,16 @@ def _contains(session: Session, column: Any, text: str) -> Any:
 
 
 def _snapshot_name(session: Session, column: Any) -> Any:
+    """The snapshot's name; NULL, never an error, for text that is not JSON (a row written
+    by hand must not stop a search of the whole trail)."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
-        return sa.func.json_extract(column, "$.name")
+        return sa.case(
+            (sa.func.json_valid(column), sa.func.json_extract(column, "$.name")), else_=None
+        )
     if dialect == "postgresql":
-        return sa.cast(column, postgresql.JSONB)["name"].astext
+        # The policies' helper (app.data.server.postgresql), which every reading role may run.
+        return sa.func.kw_snapshot_field(column, "name", type_=sa.Text)
     return sa.func.json_unquote(sa.func.json_extract(column, "$.name"))
 
 

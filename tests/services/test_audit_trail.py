@@ -451,3 +451,22 @@ def test_a_real_member_login_reads_only_its_own_events_on_a_server(
     assert len(everything(owner, limit=100)) > len(seen)
     assert isinstance(member.audit.page(AuditFilter(text="Someone")), AuditPage)
     assert everything(member, AuditFilter(text="Someone")) == []
+
+
+def test_a_snapshot_written_by_hand_is_listed_searched_and_named(team: Team, story: Story) -> None:
+    """Text that is not JSON in one event (written past the routines) neither hides the trail
+    nor breaks a search that reaches it: the event is listed with its stored text, a search
+    finds the others, and the integrity check names it."""
+    edited = everything(team.auditor, AuditFilter(action=AuditAction.KEY_EDITED))[0].event
+    _tamper(team.admin, edited.seq, after='{"name": "Salesforce by hand", ')
+
+    every = {entry.event.seq: entry.event for entry in everything(team.auditor, limit=100)}
+    assert every[edited.seq].after == {"stored_text": '{"name": "Salesforce by hand", '}
+    found = everything(team.auditor, AuditFilter(text="salesforce"))
+    assert {e.event.action for e in found} == {
+        AuditAction.KEY_CREATED,
+        AuditAction.KEY_EDITED,  # by its ``before``, which is intact
+        AuditAction.KEY_REVOKED,
+    }
+    report = team.auditor.audit.check_integrity()
+    assert report.first_bad_seq == edited.seq

@@ -119,16 +119,17 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
   SELECT role FROM users WHERE login = session_user AND active
 $$;
 
--- The "owner" of a key snapshot (the before/after text of a key event), or NULL when the
--- text is not a JSON object with one. It never raises: a member's read of the trail must
--- not fail because the owner (or a superuser) wrote text that is not JSON into one row.
+-- One field of a snapshot (the before/after text of an event) as text, or NULL when the
+-- text is not a JSON object with it. It never raises: a member's read of the trail (the
+-- "owner"), or anyone's search in it (the "name"), must not fail because the owner (or a
+-- superuser) wrote text that is not JSON into one row.
 -- plpgsql, for the handler; PostgreSQL 15 has no test for valid JSON that cannot raise. The
 -- handler is a subtransaction, which a parallel query may not start: PARALLEL UNSAFE (the
 -- default, as for kw_my_role(), which the same policies call anyway).
-CREATE OR REPLACE FUNCTION kw_snapshot_owner(p_snapshot text) RETURNS text
+CREATE OR REPLACE FUNCTION kw_snapshot_field(p_snapshot text, p_field text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL UNSAFE AS $$
 BEGIN
-  RETURN p_snapshot::jsonb ->> 'owner';
+  RETURN p_snapshot::jsonb ->> p_field;
 EXCEPTION WHEN others THEN
   RETURN NULL;
 END $$;
@@ -787,7 +788,7 @@ _VERIFY_FUNCTIONS = (
     "kw_whoami()",
 )
 # Row-level security helpers: called by the policies, so every role may run them.
-_POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()", "kw_snapshot_owner(text)")
+_POLICY_FUNCTIONS = ("kw_my_user_id()", "kw_my_role()", "kw_snapshot_field(text, text)")
 #: Signatures of earlier versions, dropped before the functions are made (a changed argument
 #: list would otherwise add an overload next to the old function).
 _OLD_FUNCTIONS = (
@@ -830,9 +831,9 @@ CREATE POLICY kw_read ON audit_events FOR SELECT USING (
               OR target_id IN (
                    SELECT key_id FROM api_keys WHERE owner_id = (SELECT kw_my_user_id()))
               OR (strpos(before, (SELECT session_user::text)) > 0
-                  AND kw_snapshot_owner(before) = (SELECT session_user::text))
+                  AND kw_snapshot_field(before, 'owner') = (SELECT session_user::text))
               OR (strpos(after, (SELECT session_user::text)) > 0
-                  AND kw_snapshot_owner(after) = (SELECT session_user::text)))))));
+                  AND kw_snapshot_field(after, 'owner') = (SELECT session_user::text)))))));
 CREATE POLICY kw_read ON audit_head FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin'));
 CREATE POLICY kw_read ON settings FOR SELECT USING (

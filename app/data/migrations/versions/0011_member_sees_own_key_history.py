@@ -6,7 +6,7 @@ to another owner, its events vanished from the member's view — the ``key.delet
 too, so a member's open window never learned that the key was gone, and the audit view lost
 the history of the member's own deleted keys. Now a member also reads a key event whose
 ``before`` or ``after`` snapshot names them as the key's ``owner``: PostgreSQL's ``kw_read``
-policy on ``audit_events`` (through ``kw_snapshot_owner``, which answers NULL for text that is
+policy on ``audit_events`` (through ``kw_snapshot_field``, which answers NULL for text that is
 not JSON instead of failing the read) and MariaDB's ``audit_events`` view say so.
 
 The routines, views, policies and grants are installed again (they are idempotent); SQLite
