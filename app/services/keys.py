@@ -105,14 +105,25 @@ def _conflict(row: ApiKey, advice: str) -> ConflictError:
 
 
 def _to_dto(row: ApiKey, owner: User, now: datetime, replaced_by: str | None) -> KeyDTO:
+    return _dto_of(row, owner.login, owner.active, now, replaced_by)
+
+
+def _dto_of(
+    row: ApiKey | sa.Row[Any],
+    owner_login: str,
+    owner_active: bool,
+    now: datetime,
+    replaced_by: str | None,
+) -> KeyDTO:
+    """A key (an ORM row, or a plain row of a page with the same column names) as a KeyDTO."""
     state = KeyState(row.state)
     return KeyDTO(
         key_id=row.key_id,
         name=row.name,
         description=row.description,
-        owner_login=owner.login,
+        owner_login=owner_login,
         owner_name=row.owner_name,
-        owner_active=owner.active,
+        owner_active=bool(owner_active),
         status=derive_status(state, row.expires_at, now),
         state=state,
         environment=row.environment,
@@ -129,6 +140,37 @@ def _to_dto(row: ApiKey, owner: User, now: datetime, replaced_by: str | None) ->
         replaces=row.replaces_key_id,
         replaced_by=replaced_by,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _PageLinks:
+    """A page's owners (login, active) and successors, read in two queries (servers)."""
+
+    owners: dict[int, tuple[str, bool]]
+    successors: dict[str, str]
+
+    @classmethod
+    def of(cls, session: Session, rows: Sequence[sa.Row[Any]]) -> _PageLinks:
+        users = User.__table__.c
+        owners = session.execute(
+            sa.select(users.id, users.login, users.active).where(
+                users.id.in_({row.owner_id for row in rows})
+            )
+        )
+        return cls(
+            {owner.id: (owner.login, owner.active) for owner in owners},
+            _successors(session, [row.key_id for row in rows]),
+        )
+
+
+def _page_dto(row: sa.Row[Any], now: datetime, links: _PageLinks | None) -> KeyDTO:
+    """A row of a page (``key_queries.PAGE_COLUMNS``: the key, its owner's login and whether
+    they are active, the key that replaced it) as a KeyDTO; the same as :func:`_to_dto`.
+    ``links``: the owners and successors, where the row does not hold them (servers)."""
+    if links is None:
+        return _dto_of(row, row.owner_login, row.owner_active, now, row.replaced_by)
+    owner_login, owner_active = links.owners[row.owner_id]
+    return _dto_of(row, owner_login, owner_active, now, links.successors.get(row.key_id))
 
 
 def _successors(session: Session, key_ids: Sequence[str]) -> dict[str, str]:
@@ -282,8 +324,11 @@ class KeyService:
                 now=now,
                 after=None if after is None else after._position,
             )
+            links = None
+            if rows and "replaced_by" not in rows[0]._fields:  # a server database: fetch_page
+                links = _PageLinks.of(session, rows)
             return KeyPage(
-                tuple(self._dtos(session, rows, now)),
+                tuple(_page_dto(row, now, links) for row in rows),
                 None if cursor is None else PageCursor(cursor),
             )
 

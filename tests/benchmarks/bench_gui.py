@@ -29,6 +29,16 @@ Then, in one process, the console the way a person meets it:
   event loop runs (a frozen window shows up here however the freeze came about);
 * peak resident memory.
 
+Beside those, in the same run (a shared, busy machine makes bare milliseconds mean little):
+
+* the GUI thread's CPU time for each case (``time.thread_time``: work, not waiting);
+* a paint floor: a bare ``QTableView`` over a plain model with the same texts, the keys
+  table's size and column widths, repainted after each case; "÷ floor" is the case's
+  painted figure over that repaint;
+* a stall floor: a sibling process that only runs a Qt event loop with the same 10 ms timer
+  for as long as the cases run (what the machine alone does to a timer);
+* a memory floor: ``floor_table.py``'s peak resident memory (a bare PySide6 table).
+
 Seed first with ``tests.benchmarks.seed`` (its operator is ``bench-admin``).
 """
 
@@ -47,28 +57,21 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from tests.benchmarks.process_age import process_age_s
+
 #: Taken as early as possible: everything before it counts as interpreter start-up.
 _IMPORTED_AT = time.perf_counter()
 
 
-def _process_age_s() -> float:
-    """Seconds since the kernel started this process (Linux); 0 where unknown."""
-    try:
-        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        started_ticks = int(stat[19])  # field 22 of proc(5), counted after "pid (comm)"
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return uptime - started_ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
-
-
-_AGE_AT_IMPORT = _process_age_s()
+_AGE_AT_IMPORT = process_age_s()
 
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QElapsedTimer, QEvent, QEventLoop, QObject, QPoint, Qt, QTimer  # noqa: E402
+from PySide6.QtGui import QStandardItem, QStandardItemModel  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QTableView  # noqa: E402
 
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher  # noqa: E402
 from app.domain.identity import os_login  # noqa: E402
@@ -152,6 +155,74 @@ print("MARK", round((time.process_time() - started) * 1000, 2))
 """
 
 
+#: The stall floor: a sibling process that only runs a Qt event loop with the console's
+#: 10 ms timer until its stdin closes, then prints the timer's worst lateness.
+IDLE_PROBE = """
+import os, sys, threading, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
+app = QCoreApplication(sys.argv[:1])
+closed = threading.Event()
+threading.Thread(target=lambda: (sys.stdin.read(), closed.set()), daemon=True).start()
+state = {"last": None, "worst": 0.0}
+def tick():
+    now = time.perf_counter()
+    if state["last"] is not None:
+        state["worst"] = max(state["worst"], (now - state["last"]) * 1000 - 10)
+    state["last"] = now
+    if closed.is_set():
+        app.quit()
+timer = QTimer()
+timer.setTimerType(Qt.TimerType.PreciseTimer)
+timer.setInterval(10)
+timer.timeout.connect(tick)
+timer.start()
+app.exec()
+print("MARK", round(state["worst"], 1), flush=True)
+"""
+
+
+class IdleFloor:
+    """The stall floor (``IDLE_PROBE``), running while the console's cases run."""
+
+    def __init__(self) -> None:
+        self._child = subprocess.Popen(
+            [sys.executable, "-c", IDLE_PROBE],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            cwd=ROOT,
+        )
+
+    def worst_ms(self) -> float | None:
+        out, _ = self._child.communicate(b"", timeout=30)
+        for line in out.decode(errors="replace").splitlines():
+            word, _, value = line.partition(" ")
+            if word == "MARK":
+                return float(value)
+        return None
+
+
+#: ``floor_table.py`` run to its first paint, then its peak memory. From ``VmHWM``: a child's
+#: ``ru_maxrss`` also counts the parent it was spawned from (the console's own peak).
+FLOOR_MEMORY_PROBE = """
+import sys
+from tests.benchmarks import floor_table
+floor_table.main([PATH])
+for line in open("/proc/self/status"):
+    if line.startswith("VmHWM:"):
+        print("MARK", int(line.split()[1]) / 1024)
+"""
+
+
+def floor_peak_mib(database: str) -> float | None:
+    """``floor_table.py``'s peak resident memory (MiB): a bare PySide6 table, same file."""
+    if not database.startswith("sqlite:///"):
+        return None
+    probe = FLOOR_MEMORY_PROBE.replace("PATH", repr(sqlite_path(database)))
+    return run_child([sys.executable, "-c", probe]).mark
+
+
 # --------------------------------------------------------------------------- probes
 
 
@@ -223,12 +294,57 @@ class PaintWatch(QObject):
         return False
 
 
+class FloorTable:
+    """A bare ``QTableView`` over a plain model: what repainting a table costs at the least."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+        self.model = QStandardItemModel()
+        self.view = QTableView()
+        self.view.setAlternatingRowColors(True)
+        self.view.setShowGrid(False)
+        self.view.verticalHeader().hide()
+        self.view.setModel(self.model)
+        self.view.show()
+
+    def repaint_ms(self) -> tuple[float, float]:
+        """A full repaint of the bare table showing the keys table's rows: (wall, CPU) ms."""
+        keys = self._window.keys
+        table = keys.table
+        model = keys.model
+        first = max(0, table.rowAt(0))
+        rows = range(first, min(model.rowCount(), first + 60))
+        columns = model.columnCount()
+        if self.model.rowCount() != len(rows) or self.model.item(0) is None:
+            self.model.clear()
+            for row in rows:
+                self.model.appendRow(
+                    [QStandardItem(str(model.index(row, c).data() or "")) for c in range(columns)]
+                )
+        self.view.resize(table.size())
+        for column in range(columns):
+            self.view.setColumnWidth(column, table.columnWidth(column))
+            self.view.setColumnHidden(column, table.isColumnHidden(column))
+        self.view.verticalHeader().setDefaultSectionSize(
+            table.verticalHeader().defaultSectionSize()
+        )
+        QApplication.processEvents()
+        wall, cpu = time.perf_counter(), time.thread_time()
+        self.view.viewport().repaint()
+        return (time.perf_counter() - wall) * 1000, (time.thread_time() - cpu) * 1000
+
+
 @dataclass
 class Bench:
     window: MainWindow
     probe: LagProbe
     paints: PaintWatch
     figures: list[tuple[str, list[float], float | None, str]] = field(default_factory=list)
+    #: Per case: the GUI thread's CPU ms per run, and the paint floor's wall ms per run.
+    cpu: dict[str, list[float]] = field(default_factory=dict)
+    floors: dict[str, list[float]] = field(default_factory=dict)
+    #: The GUI thread's CPU time of the last ``timed`` call (ms).
+    last_cpu_ms: float = 0.0
 
     def run_until(self, done: Callable[[], bool], timeout_s: float = WAIT_S) -> None:
         """Run the event loop until ``done()``, re-checked whenever the console did something."""
@@ -251,6 +367,7 @@ class Bench:
     def timed(self, action: Callable[[], None], ready: Callable[[], bool]) -> tuple[float, float]:
         """Milliseconds from ``action`` until ``ready()``, and until the table has painted."""
         timer = QElapsedTimer()
+        cpu = time.thread_time()
         timer.start()
         action()
         self.run_until(ready)
@@ -259,7 +376,23 @@ class Bench:
         self.window.keys.table.viewport().update()
         self.window.keys.empty_state.update()
         self.run_until(lambda: self.paints.paints > before)
-        return rows_ready, timer.nsecsElapsed() / 1e6
+        painted = timer.nsecsElapsed() / 1e6
+        self.last_cpu_ms = (time.thread_time() - cpu) * 1000
+        return rows_ready, painted
+
+    def beside(self, name: str) -> None:
+        """Note the last case's GUI-thread CPU time."""
+        self.cpu.setdefault(name, []).append(self.last_cpu_ms)
+
+    def measure_floors(self) -> None:
+        """The paint floor, as many times as each case ran (after the cases: the bare table's
+        own window would otherwise count in the console's peak memory)."""
+        floor = FloorTable(self.window)
+        for _ in range(max(map(len, self.cpu.values()), default=0)):
+            for name, runs in self.cpu.items():
+                if len(self.floors.get(name, ())) < len(runs):
+                    self.floors.setdefault(name, []).append(floor.repaint_ms()[0])
+        floor.view.close()
 
     def new_rows_after(self, action: Callable[[], None]) -> tuple[float, float]:
         """``timed`` for an action that loads a new first page (search, sort)."""
@@ -321,6 +454,7 @@ def search_keystrokes(bench: Bench, repeat: int) -> None:
             ready, painted = bench.new_rows_after(
                 partial(QTest.keyClicks, window.keys.toolbar.search_field, term[-1])
             )
+            bench.beside("search keystroke")
             # The debounce is a pause by design, not work: it is taken off the figures.
             results.append((ready - SEARCH_DEBOUNCE_MS, painted - SEARCH_DEBOUNCE_MS))
     bench.add_pair("search keystroke", results, 50, f"{len(SEARCH_TERMS)} terms")
@@ -349,6 +483,7 @@ def header_sorts(bench: Bench, repeat: int) -> None:
                     )
                 )
             )
+            bench.beside("header click")
     bench.add_pair("header click", results, 20, f"{len(SORT_COLUMNS)} columns")
 
 
@@ -363,6 +498,7 @@ def scroll_pages(bench: Bench, pages: int) -> None:
     for _ in range(pages):
         rows = window.keys.model.rowCount()
         results.append(bench.timed(view.scrollToBottom, partial(_more_rows_than, window, rows)))
+        bench.beside("scroll to the bottom")
     bench.add_pair("scroll to the bottom", results, 16, f"{pages} pages of 100")
 
 
@@ -548,21 +684,46 @@ def idle(bench: Bench, seconds: float) -> None:
 # --------------------------------------------------------------------------- report
 
 
-def report(bench: Bench, start_ms: float, open_ms: float) -> None:
-    rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows: list[tuple[str, str, str, str, str]] = [
+def _beside(value: float | None, floor: float | None) -> tuple[str, str]:
+    if value is None or floor is None or floor <= 0:
+        return "", ""
+    return f"{floor:.1f}", f"{value / floor:.2f}×"
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def report(
+    bench: Bench,
+    start_ms: float,
+    open_ms: float,
+    idle_worst_ms: float | None = None,
+    floor_mib: float | None = None,
+    rss_mib: float | None = None,
+) -> None:
+    rss_mib = peak_mib() if rss_mib is None else rss_mib
+    rows: list[tuple[str, ...]] = [
         (
             "process start → first page visible",
             f"{start_ms:.0f}",
             "",
             "500",
             _verdict(start_ms, 500),
+            "",
+            "",
+            "",
         ),
-        ("  of which open_console → painted", f"{open_ms:.0f}", "", "", ""),
+        ("  of which open_console → painted", f"{open_ms:.0f}", "", "", "", "", "", ""),
     ]
     for name, values, budget, note in bench.figures:
         median = statistics.median(values)
         worst = max(values)
+        case = name.split(" → ")[0]
+        painted = name.endswith("→ painted")
+        cpu = bench.cpu.get(case) if painted else None
+        floors = bench.floors.get(case) if painted else None
+        floor, ratio = _beside(median, statistics.median(floors) if floors else None)
         rows.append(
             (
                 f"{name} ({note})" if note else name,
@@ -570,8 +731,12 @@ def report(bench: Bench, start_ms: float, open_ms: float) -> None:
                 f"{worst:.1f}",
                 "" if budget is None else f"{budget}",
                 "" if budget is None else _verdict(median, budget),
+                f"{statistics.median(cpu):.1f}" if cpu else "",
+                floor,
+                ratio,
             )
         )
+    stall_floor, stall_ratio = _beside(bench.probe.worst_ms, idle_worst_ms)
     rows.append(
         (
             f"GUI thread worst stall ({bench.probe.samples} timer ticks)",
@@ -579,10 +744,25 @@ def report(bench: Bench, start_ms: float, open_ms: float) -> None:
             f"{bench.probe.worst_ms:.1f}",
             "50",
             _verdict(bench.probe.worst_ms, 50),
+            "",
+            stall_floor,
+            stall_ratio,
         )
     )
-    rows.append(("peak resident memory (MiB)", "", f"{rss_mib:.0f}", "150", _verdict(rss_mib, 150)))
-    widths = [max(len(row[n]) for row in [*rows, HEADINGS]) for n in range(5)]
+    memory_floor, memory_ratio = _beside(rss_mib, floor_mib)
+    rows.append(
+        (
+            "peak resident memory (MiB)",
+            "",
+            f"{rss_mib:.0f}",
+            "150",
+            _verdict(rss_mib, 150),
+            "",
+            memory_floor,
+            memory_ratio,
+        )
+    )
+    widths = [max(len(row[n]) for row in [*rows, HEADINGS]) for n in range(len(HEADINGS))]
     for row in (HEADINGS, *rows):
         print(
             "  ".join(
@@ -591,9 +771,23 @@ def report(bench: Bench, start_ms: float, open_ms: float) -> None:
             )
         )
     print(f"\n(search figures exclude the deliberate {SEARCH_DEBOUNCE_MS} ms typing debounce)")
+    print(
+        "(GUI CPU: the GUI thread's CPU time per case, median; floor: a bare QTableView's full "
+        "repaint after each case, the idle sibling's worst timer lateness, floor_table.py's "
+        "peak memory)"
+    )
 
 
-HEADINGS = ("case", "median ms", "max ms", "budget", "verdict")
+HEADINGS = (
+    "case",
+    "median ms",
+    "max ms",
+    "budget",
+    "verdict",
+    "GUI CPU ms",
+    "floor",
+    "÷ floor",
+)
 
 
 def _verdict(value: float, budget: float) -> str:
@@ -639,6 +833,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print()
     bench, start_ms, open_ms = first_page(database)
+    idle_floor = IdleFloor()
     visible = bench.window.keys.model.count or "…"
     print(f"database: {database}; {visible} keys visible to {BENCH_ADMIN}")
     idle(bench, 1.0)  # the count and the summary finish in the background
@@ -646,8 +841,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     header_sorts(bench, args.repeat)
     scroll_pages(bench, args.pages)
     idle(bench, 0.5)
+    bench.probe.pause()
+    rss_mib = peak_mib()
+    idle_worst = idle_floor.worst_ms()
+    bench.measure_floors()
     print()
-    report(bench, start_ms, open_ms)
+    report(bench, start_ms, open_ms, idle_worst, floor_peak_mib(database), rss_mib)
     bench.probe.pause()
     bench.window.discard_and_close()
     return 0

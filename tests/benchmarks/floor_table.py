@@ -18,20 +18,10 @@ import os
 import sqlite3
 import sys
 import time
-from pathlib import Path
+
+from tests.benchmarks.process_age import process_age_s
 
 _IMPORTED_AT = time.perf_counter()
-
-
-def process_age_s() -> float:
-    """Seconds since the kernel started this process (Linux); 0 where unknown."""
-    try:
-        stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
-        started_ticks = int(stat[19])  # field 22 of proc(5), counted after "pid (comm)"
-        uptime = float(Path("/proc/uptime").read_text().split()[0])
-        return uptime - started_ticks / os.sysconf("SC_CLK_TCK")
-    except (OSError, ValueError, IndexError):
-        return 0.0
 
 
 _AGE_AT_IMPORT = process_age_s()

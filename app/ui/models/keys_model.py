@@ -8,6 +8,10 @@ never blanks the table. A single key that changes (edit, toggle, revoke) emits
 ``dataChanged`` for its row with explicit roles; a created key is inserted and a deleted one
 removed, without a reset. What each column shows comes from its
 :class:`~app.ui.models.key_columns.ColumnSpec`.
+
+A repaint asks every visible cell for its roles, for every row on screen: each row's cells
+are worked out once (until the key or the clock's minute changes) and a view gets all of a
+cell's roles in one call (``multiData``), so that painting costs few calls into Python.
 """
 
 from __future__ import annotations
@@ -15,11 +19,13 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
 
 from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
@@ -27,7 +33,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QFontDatabase, QGuiApplication, QIcon, QPalette
+from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon, QPalette
 
 from app.domain.status import KeyState, KeyStatus
 from app.services import Services
@@ -69,6 +75,11 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT: Final = QModelIndex()
 
 _COLUMNS = tuple(Column)
+_COLUMN_COUNT: Final = len(_COLUMNS)
+_DISPLAY: Final = int(Qt.ItemDataRole.DisplayRole)
+_DECORATION: Final = int(Qt.ItemDataRole.DecorationRole)
+_FONT: Final = int(Qt.ItemDataRole.FontRole)
+_FOREGROUND: Final = int(Qt.ItemDataRole.ForegroundRole)
 _ACTIONS_TEXT_ROLES = frozenset(
     {
         int(Qt.ItemDataRole.DisplayRole),
@@ -76,9 +87,6 @@ _ACTIONS_TEXT_ROLES = frozenset(
         int(Qt.ItemDataRole.AccessibleDescriptionRole),
         int(Qt.ItemDataRole.ToolTipRole),
     }
-)
-_ROW_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 )
 _SERVED_ROLES = frozenset(
     {
@@ -93,6 +101,19 @@ _SERVED_ROLES = frozenset(
         StatusRole,
     }
 )
+
+
+_SPECS = tuple(COLUMNS[column] for column in _COLUMNS)
+
+
+class _Cell(NamedTuple):
+    """One cell as the delegates paint it (the same answers :meth:`KeysModel.data` gives)."""
+
+    text: str
+    icon: QIcon | None
+    font: QFont | None
+    #: Drawn in the placeholder colour (a revoked key, a key never used …).
+    dimmed: bool
 
 
 class KeysModel(QAbstractTableModel):
@@ -130,8 +151,8 @@ class KeysModel(QAbstractTableModel):
         self._row_of: dict[str, int] = {}
         self._now = self._clock()
         self._key_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
-        #: key id → (the KeyDTO the texts were made from, its cell texts)
-        self._text_cache: dict[str, tuple[KeyDTO, tuple[str, ...]]] = {}
+        #: key id → (the KeyDTO the cells were made from, how its cells read)
+        self._cell_cache: dict[str, tuple[KeyDTO, tuple[_Cell, ...]]] = {}
         self._icons: dict[str, QIcon] = {}
         # "3 minutes ago" must not go stale while the window stays open.
         self._ticker = QTimer(self)
@@ -234,7 +255,7 @@ class KeysModel(QAbstractTableModel):
     def _on_first_page(self, page: KeyPage) -> None:
         self._now = self._clock()
         self.beginResetModel()
-        self._text_cache.clear()
+        self._cell_cache.clear()
         self._rows = list(page.rows)
         self._reindex()
         self.endResetModel()
@@ -303,7 +324,7 @@ class KeysModel(QAbstractTableModel):
     @Slot()
     def _tick(self) -> None:
         self._now = self._clock()
-        self._text_cache.clear()  # "3 minutes ago" has become "4 minutes ago"
+        self._cell_cache.clear()  # "3 minutes ago" has become "4 minutes ago"
         if self._rows:
             # Last Used counts up; Expires counts down ("stops in 23 hours").
             self.dataChanged.emit(
@@ -318,10 +339,10 @@ class KeysModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def columnCount(self, parent: AnyIndex = _ROOT) -> int:
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMN_COUNT
 
-    def flags(self, index: AnyIndex) -> Qt.ItemFlag:
-        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+    # flags(): QAbstractTableModel's own (enabled, selectable, never has children) is what a
+    # row is; not overriding it spares a call into Python for every cell of every repaint.
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -354,10 +375,10 @@ class KeysModel(QAbstractTableModel):
         column = _COLUMNS[index.column()]
         if column is Column.ACTIONS and role in _ACTIONS_TEXT_ROLES:
             return self._actions_text(dto, role)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._texts(dto)[column]
+        if role == _DISPLAY:
+            return self._cells(dto)[column].text
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            text = self._texts(dto)[column]
+            text = self._cells(dto)[column].text
             if column is Column.NAME and dto.replaced_by:
                 return arg(self.tr("%1 (replaced by a rotation)"), text)
             return text
@@ -365,18 +386,58 @@ class KeysModel(QAbstractTableModel):
             if column is Column.NAME:
                 return self._name_tooltip(dto)
             return COLUMNS[column].tooltip(dto, self._now)
-        if role == Qt.ItemDataRole.DecorationRole:
-            name = COLUMNS[column].icon(dto)
-            return None if name is None else self._icon(name)
+        if role == _DECORATION:
+            return self._cells(dto)[column].icon
         if role == KeyRole:
             return dto
         if role == StatusRole:
             return dto.status
-        if role == Qt.ItemDataRole.FontRole and COLUMNS[column].monospace:
-            return self._key_font
-        if role == Qt.ItemDataRole.ForegroundRole and COLUMNS[column].dimmed(dto):
+        if role == _FONT:
+            return self._cells(dto)[column].font
+        if role == _FOREGROUND and self._cells(dto)[column].dimmed:
             return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
         return None
+
+    def multiData(
+        self,
+        index: AnyIndex,
+        roleDataSpan: QModelRoleDataSpan | QModelRoleData,  # noqa: N803 (Qt's name)
+    ) -> None:
+        """Every role a cell is painted with, in one call (the delegates ask for seven).
+
+        The same answers as :meth:`data`, role by role: a view that asks this way costs one
+        call into Python per cell instead of one per role.
+        """
+        items: Sequence[QModelRoleData] = (
+            (roleDataSpan,)
+            if isinstance(roleDataSpan, QModelRoleData)
+            else cast("Sequence[QModelRoleData]", roleDataSpan)  # a span indexes its items
+        )
+        row = index.row()
+        if not 0 <= row < len(self._rows) or not index.isValid():
+            for item in items:
+                item.clearData()
+            return
+        column = index.column()
+        cell = self._cells(self._rows[row])[column]
+        for item in items:
+            role = item.role()
+            if role == _DISPLAY:
+                item.setData(cell.text)
+            elif role == _DECORATION:
+                item.setData(cell.icon)
+            elif role == _FONT:
+                item.setData(cell.font)
+            elif role == _FOREGROUND:
+                item.setData(
+                    QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+                    if cell.dimmed
+                    else None
+                )
+            elif role in _SERVED_ROLES:
+                item.setData(self.data(index, role))
+            else:
+                item.clearData()
 
     def _name_tooltip(self, dto: KeyDTO) -> str:
         """The description, and for a rotated key which key replaces it (or it replaces)."""
@@ -401,11 +462,23 @@ class KeysModel(QAbstractTableModel):
             return self.tr("Use the context menu (Menu key) or Delete to act from the keyboard")
         return ""  # DisplayRole and ToolTipRole: the delegate paints and explains each control
 
-    def _texts(self, dto: KeyDTO) -> tuple[str, ...]:
-        """The row's cell texts, formatted once: a repaint asks for them many times over."""
-        texts = self._text_cache.get(dto.key_id)
-        if texts is None or texts[0] is not dto:
-            now = self._now
-            texts = (dto, tuple(COLUMNS[column].display(dto, now) for column in Column))
-            self._text_cache[dto.key_id] = texts
-        return texts[1]
+    def _cells(self, dto: KeyDTO) -> tuple[_Cell, ...]:
+        """How the row's cells read, worked out once: a repaint asks for them many times over."""
+        cached = self._cell_cache.get(dto.key_id)
+        if cached is not None and cached[0] is dto:
+            return cached[1]
+        now = self._now
+        cells = tuple(
+            _Cell(
+                spec.display(dto, now),
+                self._decoration(spec.icon(dto)),
+                self._key_font if spec.monospace else None,
+                spec.dimmed(dto),
+            )
+            for spec in _SPECS
+        )
+        self._cell_cache[dto.key_id] = (dto, cells)
+        return cells
+
+    def _decoration(self, name: str | None) -> QIcon | None:
+        return None if name is None else self._icon(name)

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QAbstractItemModel,
     QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QPoint,
     QRect,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.domain.status import KeyState, KeyStatus
 from app.services.dto import KeyDTO
 from app.ui.resources import icon
+from app.ui.widgets.status_badge import LOOK_CHANGES, rendered
 from app.ui.widgets.switch import paint_switch
 
 H_PADDING = 8
@@ -50,6 +52,8 @@ ICON_SIZE = 16
 ACTIONS_WIDTH = H_PADDING * 2 + TOGGLE_SIZE.width() + TOGGLE_GAP + BUTTON_SIZE * 2 + BUTTON_GAP
 
 AnyIndex = QModelIndex | QPersistentModelIndex
+#: Cell looks kept at most (a handful are in use: the sizes change only with the font).
+_MAX_CELLS = 256
 
 
 class KeyControl(Enum):
@@ -119,6 +123,9 @@ class KeyActionsDelegate(QStyledItemDelegate):
         self._read_only_reason = self.tr("Checking your role…")
         self._hovered: tuple[QPersistentModelIndex, KeyControl] | None = None
         self._pressed: tuple[QPersistentModelIndex, KeyControl] | None = None
+        #: The painted controls of each look a cell can have (see paint).
+        self._cells: dict[tuple[object, ...], QPixmap] = {}
+        self._watched: QObject | None = None
 
     # ------------------------------------------------------------------ policy
 
@@ -182,10 +189,14 @@ class KeyActionsDelegate(QStyledItemDelegate):
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
         dto = self._key(index)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""
+        # The cell has no text or icon of its own (the model gives it none to paint): the
+        # view's option already says all the style needs for the row's look (selection,
+        # focus, alternating colour, hover), so the cell's roles are not asked for.
+        opt = option
         widget = opt.widget
+        if widget is not self._watched and widget is not None:
+            widget.installEventFilter(self)
+            self._watched = widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         if dto is None:
@@ -195,30 +206,83 @@ class KeyActionsDelegate(QStyledItemDelegate):
         cell_hovered = bool(opt.state & QStyle.StateFlag.State_MouseOver) or (
             self._hovered is not None and self._hovered[0] == index
         )
-        rects = control_rects(opt.rect)
-        painter.save()
+        controls = shown_controls(dto)
+        enabled = tuple(self.is_enabled(dto, control) for control in controls)
+        hovered = None
+        if cell_hovered:
+            hovered = next(
+                (
+                    control
+                    for control, can in zip(controls, enabled, strict=True)
+                    if can and self._is_hovered(index, control)
+                ),
+                None,
+            )
+        on = dto.state is KeyState.ACTIVE
+        rect = opt.rect
+        palette = opt.palette
+        ratio = painter.device().devicePixelRatioF()
+        # The cell's controls are drawn once per look and kept: a repaint copies a pixmap.
+        key = (
+            controls,
+            enabled,
+            on,
+            hovered,
+            selected,
+            palette.cacheKey(),
+            palette.currentColorGroup(),
+            rect.width(),
+            rect.height(),
+            ratio,
+        )
+        cell = self._cells.get(key)
+        if cell is None:
+            if len(self._cells) >= _MAX_CELLS:
+                self._cells.clear()
+            cell = self._cells[key] = rendered(
+                rect.size(),
+                ratio,
+                lambda target, area: self._paint_controls(
+                    target, area, palette, controls, enabled, on, hovered, selected
+                ),
+            )
+        painter.drawPixmap(rect.topLeft(), cell)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in LOOK_CHANGES:
+            self._cells.clear()
+        return False
+
+    def _paint_controls(
+        self,
+        painter: QPainter,
+        cell: QRect,
+        palette: QPalette,
+        controls: tuple[KeyControl, ...],
+        enabled: tuple[bool, ...],
+        on: bool,
+        hovered: KeyControl | None,
+        selected: bool,
+    ) -> None:
+        rects = control_rects(cell)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        for control in shown_controls(dto):
-            enabled = self.is_enabled(dto, control)
-            hovered = enabled and cell_hovered and self._is_hovered(index, control)
+        for control, can in zip(controls, enabled, strict=True):
             if control is KeyControl.TOGGLE:
-                on = dto.state is KeyState.ACTIVE
                 track = QRectF(rects[control].adjusted(2, 4, -2, -4))
                 paint_switch(
                     painter,
                     track,
-                    opt.palette,
+                    palette,
                     on=on,
-                    enabled=enabled,
-                    hovered=hovered,
+                    enabled=can,
+                    hovered=hovered is control,
                     selected=selected,
                 )
             else:
                 name = "revoke" if control is KeyControl.REVOKE else "delete"
                 self._paint_button(
-                    painter, rects[control], name, opt.palette, enabled, hovered, selected
+                    painter, rects[control], name, palette, can, hovered is control, selected
                 )
-        painter.restore()
 
     @staticmethod
     def _paint_button(

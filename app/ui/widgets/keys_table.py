@@ -44,6 +44,8 @@ class KeysTable(QTableView):
     def __init__(self, model: KeysModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._keys = model
+        #: Rows were only appended below the last visible one since the last layout.
+        self._appended_out_of_sight = False
         self.setObjectName("keysTable")
         self.setAccessibleName(self.tr("API keys"))
         self.setModel(model)
@@ -93,6 +95,40 @@ class KeysTable(QTableView):
         # Sorting is the server's job: the view's own sorting stays off.
         header.sortIndicatorChanged.connect(self._on_sort_indicator_changed)
         header.sectionResized.connect(self._on_section_resized)
+        model.rowsAboutToBeInserted.connect(self._on_rows_about_to_be_inserted)
+        for change in (
+            model.modelAboutToBeReset,
+            model.layoutAboutToBeChanged,
+            model.rowsAboutToBeRemoved,
+            model.rowsAboutToBeMoved,
+            model.columnsAboutToBeInserted,
+            model.columnsAboutToBeRemoved,
+            model.columnsAboutToBeMoved,
+        ):
+            change.connect(self._on_layout_change)
+
+    # ------------------------------------------------------------------ layout
+
+    @Slot(QModelIndex, int, int)
+    def _on_rows_about_to_be_inserted(self, parent: QModelIndex, first: int, _last: int) -> None:
+        # A further page arrives while the view shows rows above it: nothing on screen moves.
+        bottom = self.rowAt(self.viewport().height() - 1)
+        appended = not parent.isValid() and first == self._keys.rowCount()
+        self._appended_out_of_sight = appended and 0 <= bottom < first
+
+    @Slot()
+    def _on_layout_change(self) -> None:
+        self._appended_out_of_sight = False
+
+    def doItemsLayout(self) -> None:
+        if self._appended_out_of_sight:
+            # Only rows below the visible ones were added: the scroll bar grows, what is on
+            # screen stays as it is, so the table is not repainted (Qt would repaint it all,
+            # for every page fetched while scrolling).
+            self._appended_out_of_sight = False
+            self.updateGeometries()
+            return
+        super().doItemsLayout()
 
     def _set_default_widths(self) -> None:
         header = self.horizontalHeader()

@@ -7,10 +7,22 @@ never the only signal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import Property, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette
+from PySide6.QtCore import (
+    Property,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPoint,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -191,11 +203,18 @@ def status_of(value: object) -> KeyStatus | None:
 
 
 class StatusBadgeDelegate(QStyledItemDelegate):
-    """Paints the Status column as a pill; reads the status from ``status_role``."""
+    """Paints the Status column as a pill; reads the status from ``status_role``.
+
+    Each pill is drawn once per look (status, selection, palette, cell size, pixel ratio)
+    and kept as a pixmap: a repaint or a scroll then copies it instead of drawing it anew.
+    A new style sheet, palette or font on the view starts the pixmaps afresh.
+    """
 
     def __init__(self, status_role: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._status_role = status_role
+        self._pills: dict[tuple[object, ...], QPixmap] = {}
+        self._watched: QObject | None = None
 
     def paint(
         self,
@@ -207,15 +226,49 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         if status is None:
             super().paint(painter, option, index)
             return
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        opt.text = ""  # the style draws selection and focus; the pill replaces the text
+        # The view's option already says all the style needs for the row's look (selection,
+        # focus, alternating colour): the cell's other roles are not asked for, the pill is
+        # its text (in the view's font).
+        opt = option
         widget = opt.widget
+        if widget is not self._watched and widget is not None:
+            widget.installEventFilter(self)
+            self._watched = widget
         style = widget.style() if widget is not None else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
         area = opt.rect.adjusted(6, 3, -4, -3)
+        if area.width() <= 0 or area.height() <= 0:
+            return
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        paint_badge(painter, area, status, opt.palette, opt.font, selected=selected)
+        palette = opt.palette
+        font = opt.font
+        ratio = painter.device().devicePixelRatioF()
+        key = (
+            status,
+            selected,
+            palette.cacheKey(),
+            palette.currentColorGroup(),
+            area.width(),
+            area.height(),
+            ratio,
+        )
+        pill = self._pills.get(key)
+        if pill is None:
+            if len(self._pills) >= _MAX_PILLS:
+                self._pills.clear()
+            pill = self._pills[key] = rendered(
+                area.size(),
+                ratio,
+                lambda target, rect: paint_badge(
+                    target, rect, status, palette, font, selected=selected
+                ),
+            )
+        painter.drawPixmap(area.topLeft(), pill)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in LOOK_CHANGES:
+            self._pills.clear()
+        return False
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -226,6 +279,27 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             return hint
         badge = badge_size(status, option.font)
         return QSize(max(hint.width(), badge.width() + 12), max(hint.height(), badge.height() + 6))
+
+
+#: Pill looks kept at most (a handful are in use: the sizes change only with the font).
+_MAX_PILLS = 256
+#: What changes how a cell is drawn without a change to its data.
+LOOK_CHANGES = frozenset(
+    {QEvent.Type.StyleChange, QEvent.Type.PaletteChange, QEvent.Type.FontChange}
+)
+
+
+def rendered(size: QSize, ratio: float, draw: Callable[[QPainter, QRect], None]) -> QPixmap:
+    """A transparent pixmap of ``size`` (at ``ratio``) with ``draw(painter, its rect)`` on it."""
+    pixmap = QPixmap(round(size.width() * ratio), round(size.height() * ratio))
+    pixmap.setDevicePixelRatio(ratio)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    try:
+        draw(painter, QRect(QPoint(0, 0), size))
+    finally:
+        painter.end()
+    return pixmap
 
 
 class StatusBadge(QWidget):
