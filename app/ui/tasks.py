@@ -11,6 +11,9 @@ new one starts (a search keystroke makes the previous search's answer irrelevant
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,6 +26,32 @@ T = TypeVar("T")
 
 #: How long closing the window waits for jobs already running (queued ones are dropped).
 SHUTDOWN_WAIT_MS = 2_000
+#: How much lower a worker thread's scheduling priority is than the GUI thread's (Linux).
+WORKER_NICENESS = 5
+
+_yielding = threading.local()
+
+
+def _yield_to_the_gui_thread() -> None:
+    """Lower this worker thread's priority, once per thread (Linux: ``nice`` is per thread).
+
+    The pool's threads spend most of their time in the database's own C code, outside the
+    GIL: on two cores a few of them (the start's counts, a bulk change, the live poll) would
+    otherwise share the CPU evenly with the GUI thread, and a repaint waiting for a core is a
+    stall. With a lower priority they take what the GUI thread leaves. Elsewhere (where
+    ``setpriority`` would lower the whole process) nothing changes.
+    """
+    if getattr(_yielding, "done", False):
+        return
+    _yielding.done = True
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        thread = threading.get_native_id()
+        niceness = os.getpriority(os.PRIO_PROCESS, thread)
+        os.setpriority(os.PRIO_PROCESS, thread, min(19, niceness + WORKER_NICENESS))
+    except OSError:
+        pass  # a sandbox may refuse it; the work runs all the same
 
 
 class TaskHandle:
@@ -67,6 +96,7 @@ class _Job(QRunnable):
         self._handle = handle
 
     def run(self) -> None:
+        _yield_to_the_gui_thread()
         if self._handle.cancelled:  # cancelled while queued: no need to run it at all
             self._relay.finished.emit(None, None)
             return

@@ -719,6 +719,9 @@ class Lateness:
         self.phase = "idle"
         self.samples: dict[str, list[float]] = {}
         self.last_tick = time.perf_counter()
+        self._phase_began = self.last_tick
+        #: (phase, seconds into it, ms late) of every tick over 40 ms late.
+        self.stalls: list[tuple[str, float, float]] = []
 
     def start(self) -> None:
         self.last_tick = time.perf_counter()
@@ -730,12 +733,15 @@ class Lateness:
     def enter(self, phase: str) -> None:
         self.phase = phase
         self.samples.setdefault(phase, [])
+        self._phase_began = time.perf_counter()
 
     def _tick(self) -> None:
         now = time.perf_counter()
         late = (now - self.last_tick) * 1000 - self.INTERVAL_MS
         self.samples.setdefault(self.phase, []).append(max(0.0, late))
         self.last_tick = now
+        if late > 40:
+            self.stalls.append((self.phase, now - self._phase_began, late))
 
     def figures(self, phase: str) -> tuple[float, float, int]:
         values = self.samples.get(phase) or [0.0]
@@ -763,7 +769,8 @@ class StallStacks:
             if time.perf_counter() - last < 0.04 or last == noted_for:
                 continue
             noted_for = last
-            frame = sys._current_frames().get(self._main or 0)
+            frames = sys._current_frames()
+            frame = frames.get(self._main or 0)
             if frame is None:
                 continue
             lines = [
@@ -772,6 +779,17 @@ class StallStacks:
                 if "/app/" in f.filename or "bench_hygiene" in f.filename
             ][-6:]
             key = " < ".join(reversed(lines)) or "(event loop / waiting for the GIL)"
+            # The other threads as this one found them: one of them may have held the GIL
+            # (this thread runs only once it is free, so a holder shows where it let go).
+            for ident, other in frames.items():
+                if ident in (self._main, threading.get_ident()):
+                    continue
+                stack = traceback.extract_stack(other)
+                where = [
+                    f"{Path(f.filename).name}:{f.lineno} {f.name}"
+                    for f in [*(f for f in stack[:-1] if "/app/" in f.filename), *stack[-1:]]
+                ][-6:]
+                key += "\n          beside: " + " < ".join(reversed(where))
             self.seen[key] = self.seen.get(key, 0) + 1
 
     def __enter__(self) -> StallStacks:
@@ -819,12 +837,14 @@ def measure_window_apply(
 
     from app.services.bulk import BulkResult
     from app.ui import open_console
+    from app.ui.app import keep_for_good
     from app.ui.dialogs.bulk_action import BulkActionDialog
 
     dialect = make_url(url).get_backend_name()
     window = open_console(url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN)
     window.resize(1400, 900)
     window.show()
+    keep_for_good()  # as run_console does
     keys = window.keys
     ready = run_events_until(
         lambda: keys.model.has_loaded and not keys.model.is_loading and window.operator is not None,
@@ -835,6 +855,19 @@ def measure_window_apply(
     lateness = Lateness()
     lateness.start()
     stacks = StallStacks(lateness) if stall_stacks else contextlib.nullcontext()
+    collections: list[tuple[str, int, float]] = []  # (phase, generation, ms)
+    collecting: list[float] = []
+
+    def on_gc(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            collecting[:] = [time.perf_counter()]
+        elif collecting:
+            took = (time.perf_counter() - collecting[0]) * 1000
+            if took > 20:
+                collections.append((lateness.phase, info["generation"], took))
+
+    if stall_stacks:
+        gc.callbacks.append(on_gc)
     results: list[BulkResult] = []
     with stacks:
         lateness.enter("idle")
@@ -889,6 +922,12 @@ def measure_window_apply(
     )
     for stack, count in figure.stalls:
         print(f"      {count:>4} × {stack}", flush=True)
+    if stall_stacks:
+        gc.callbacks.remove(on_gc)
+        for phase, into, late in lateness.stalls:
+            print(f"      {late:6.1f} ms late, {into:6.2f} s into {phase}", flush=True)
+        for phase, generation, took in collections:
+            print(f"      {took:6.1f} ms garbage collection (generation {generation}) in {phase}")
     return figure
 
 

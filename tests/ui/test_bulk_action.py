@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-import pytest
 from PySide6.QtCore import QObject
-from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QPushButton
+from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton
 
 from app.domain.status import KeyStatus
 from app.services import Services
 from app.services.bulk import BulkAction, BulkResult
-from app.ui.dialogs import bulk_action
 from app.ui.dialogs.bulk_action import BulkActionDialog
 
 WAIT_MS = 15_000
@@ -26,23 +24,23 @@ def _child(dialog: BulkActionDialog, kind: type[T], name: str) -> T:
     return found
 
 
-def _texts(preview: QListWidget) -> list[str]:
-    return [preview.item(row).text() for row in range(preview.count())]
+def _texts(preview: QListView) -> list[str]:
+    lines = preview.model()
+    return [lines.index(row, 0).data() for row in range(lines.rowCount())]
 
 
-def test_a_dry_run_longer_than_a_slice_is_listed_whole_and_in_order(
-    qtbot: Any, tasks: Any, ui_services: Services, host: Any, monkeypatch: pytest.MonkeyPatch
+def test_a_dry_run_is_listed_whole_and_in_order(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
 ) -> None:
-    monkeypatch.setattr(bulk_action, "LIST_SLICE", 3)  # eight lines: three turns of the loop
     keys = [ui_services.keys.create(f"Feed {n}", "x").key for n in range(6)]
     ui_services.keys.revoke(keys[2].key_id, "ended")
     ids = [key.key_id for key in keys] + ["nosuchkey0000000"]
     dialog = BulkActionDialog(ui_services, tasks, ids, action=BulkAction.REVOKE, parent=host)
     dialog.open()
     _child(dialog, QLineEdit, "bulkReasonField").setText("clean-up")
-    preview = _child(dialog, QListWidget, "bulkPreviewList")
+    preview = _child(dialog, QListView, "bulkPreviewList")
     apply = _child(dialog, QPushButton, "bulkApplyButton")
-    qtbot.wait_until(lambda: preview.count() == 7 and apply.isEnabled(), timeout=WAIT_MS)
+    qtbot.wait_until(lambda: preview.model().rowCount() == 7 and apply.isEnabled(), timeout=WAIT_MS)
     assert _texts(preview) == [
         *(f"{key.name} ({key.key_id}): Active → Revoked" for key in keys if key != keys[2]),
         f"Feed 2 ({keys[2].key_id}): skipped, already revoked",
@@ -61,16 +59,16 @@ def test_a_key_refused_when_applied_is_listed_with_why_and_left_alone(
     )
     dialog.applied.connect(results.append)
     dialog.open()
-    preview = _child(dialog, QListWidget, "bulkPreviewList")
+    preview = _child(dialog, QListView, "bulkPreviewList")
     apply = _child(dialog, QPushButton, "bulkApplyButton")
-    qtbot.wait_until(lambda: preview.count() == 3 and apply.isEnabled(), timeout=WAIT_MS)
+    qtbot.wait_until(lambda: preview.model().rowCount() == 3 and apply.isEnabled(), timeout=WAIT_MS)
     refused = keys[1]
     ui_services.keys.revoke(refused.key_id, "compromised")  # after the dry run
 
     apply.click()
     qtbot.wait_until(lambda: bool(results), timeout=WAIT_MS)
     assert dialog.isVisible()  # stays open so the refusal can be read
-    qtbot.wait_until(lambda: preview.count() == 1, timeout=WAIT_MS)
+    qtbot.wait_until(lambda: preview.model().rowCount() == 1, timeout=WAIT_MS)
     (line,) = _texts(preview)
     assert line.startswith(f"Feed 1 ({refused.key_id}): not changed, ")
     assert "revoked" in line

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListWidget, QPushButton, QTableWidget, QVBoxLayout
+from PySide6.QtWidgets import QLineEdit, QListView, QPushButton, QTableWidget, QVBoxLayout
 
 from app.domain.status import KeyStatus
 from app.services import Services
@@ -49,9 +49,9 @@ def test_attention_lists_undocumented_keys_and_a_bulk_note_fixes_them(
 
     dialog = wait_for_top_level(qtbot, "bulkActionDialog")
     dialog.findChild(QLineEdit, "bulkNoteField").setText("owner to document by Friday")
-    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    preview = dialog.findChild(QListView, "bulkPreviewList")
     apply = dialog.findChild(QPushButton, "bulkApplyButton")
-    qtbot.wait_until(lambda: preview.count() == 2 and apply.isEnabled(), timeout=WAIT_MS)
+    qtbot.wait_until(lambda: preview.model().rowCount() == 2 and apply.isEnabled(), timeout=WAIT_MS)
     assert apply.text() == "Add a note to the description: 2 keys"
     qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
     wait_closed(qtbot, dialog)
@@ -73,10 +73,10 @@ def test_the_dry_run_says_what_is_skipped_and_only_the_rest_changes(
     dialog.applied.connect(results.append)
     dialog.open()
     dialog.findChild(QLineEdit, "bulkReasonField").setText("clean-up")
-    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    preview = dialog.findChild(QListView, "bulkPreviewList")
     apply = dialog.findChild(QPushButton, "bulkApplyButton")
-    qtbot.wait_until(lambda: preview.count() == 2 and apply.isEnabled(), timeout=WAIT_MS)
-    texts = [preview.item(n).text() for n in range(preview.count())]
+    qtbot.wait_until(lambda: preview.model().rowCount() == 2 and apply.isEnabled(), timeout=WAIT_MS)
+    texts = [preview.model().index(n, 0).data() for n in range(preview.model().rowCount())]
     assert texts == [
         f"Feed ({live.key_id}): Active → Revoked",
         f"Old ({gone.key_id}): skipped, already revoked",
@@ -184,9 +184,9 @@ def test_a_multi_selection_in_the_keys_table_offers_a_bulk_change(
     assert action.text() == "Change 3 keys…" and action.isEnabled()
     action.trigger()
     dialog = wait_for_top_level(qtbot, "bulkActionDialog")
-    preview = dialog.findChild(QListWidget, "bulkPreviewList")
+    preview = dialog.findChild(QListView, "bulkPreviewList")
     apply = dialog.findChild(QPushButton, "bulkApplyButton")
-    qtbot.wait_until(lambda: preview.count() == 3 and apply.isEnabled(), timeout=WAIT_MS)
+    qtbot.wait_until(lambda: preview.model().rowCount() == 3 and apply.isEnabled(), timeout=WAIT_MS)
     qtbot.mouseClick(apply, Qt.MouseButton.LeftButton)
     wait_closed(qtbot, dialog)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 import time
 
+import pytest
 from PySide6.QtCore import QObject
 
-from app.ui.tasks import LatestTask, TaskHandle, TaskRunner
+from app.ui.tasks import WORKER_NICENESS, LatestTask, TaskHandle, TaskRunner
 
 
 def test_results_arrive_on_the_gui_thread(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
@@ -88,3 +91,18 @@ def _alive(obj: QObject) -> bool:
     import shiboken6
 
     return shiboken6.isValid(obj)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread nice is Linux's")
+def test_jobs_run_at_a_lower_priority_than_the_gui_thread(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    """A job's thread yields the CPU to the GUI thread (a repaint never waits behind a count)."""
+
+    def own_niceness() -> int:
+        return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    results: list[int] = []
+    for _ in range(3):  # the pool's threads are reused: lowered once, not once per job
+        tasks.submit(own_niceness, results.append)
+    qtbot.wait_until(lambda: len(results) == 3)
+    gui = own_niceness()
+    assert results == [min(19, gui + WORKER_NICENESS)] * 3

@@ -8,25 +8,36 @@ stays open when something was not changed, and the list then shows the keys not 
 and why.
 
 A selection can be 10,000 keys, and the window must keep answering (no stall over 50 ms):
-the list is filled :data:`LIST_SLICE` lines per turn of the event loop, its rows all have one
-height (so Qt does not measure 10,000 of them), and the outcome's counts go in the banner
-while its per-key lines go in the scrolling list rather than into one huge label.
+the lines are a list model under a view (:class:`LinesModel`), which asks only for the rows
+it shows, all of one height (so Qt does not measure 10,000 of them), and which is replaced
+or dropped at once (no 10,000 items to make or destroy); the outcome's counts go in the
+banner while its per-key lines go in the scrolling list rather than into one huge label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QDate,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -47,8 +58,39 @@ from app.ui.widgets.banner import Banner, Tone
 
 #: How long the dry run waits after the last change of the action or its value.
 PREVIEW_DELAY_MS = 250
-#: Lines added to the list per turn of the event loop (about 5 ms of work on a loaded core).
-LIST_SLICE = 200
+#: Lines the list lays out per turn of the event loop.
+LAYOUT_BATCH = 500
+
+
+class LinesModel(QAbstractListModel):
+    """The dry run's (or the outcome's) lines: ``(text, muted)``; a muted line is a key
+    skipped or not changed, drawn in the placeholder colour with the info icon."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._lines: list[tuple[str, bool]] = []
+
+    def set_lines(self, lines: Sequence[tuple[str, bool]]) -> None:
+        self.beginResetModel()
+        self._lines = list(lines)
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._lines)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._lines):
+            return None
+        text, muted = self._lines[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return text
+        if role == Qt.ItemDataRole.DecorationRole:
+            return icon("info" if muted else "enable")
+        if role == Qt.ItemDataRole.ForegroundRole and muted:
+            view = self.parent()
+            palette = view.palette() if isinstance(view, QListView) else None
+            return None if palette is None else palette.placeholderText()
+        return None
 
 
 class BulkActionDialog(FittingDialog):
@@ -100,16 +142,17 @@ class BulkActionDialog(FittingDialog):
         layout.addLayout(self._build_form(action))
         self._summary = hint_label("", "bulkSummaryLabel", self)
         layout.addWidget(self._summary)
-        self._list = named(QListWidget(self), "bulkPreviewList", self.tr("Dry run"))
-        self._list.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self._list = named(QListView(self), "bulkPreviewList", self.tr("Dry run"))
+        self._lines = LinesModel(self._list)
+        self._list.setModel(self._lines)
+        self._list.setSelectionMode(QListView.SelectionMode.NoSelection)
         self._list.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self._list.setMinimumHeight(180)
         self._list.setUniformItemSizes(True)
+        # 10,000 lines are laid out a batch per turn of the event loop, not all at once.
+        self._list.setLayoutMode(QListView.LayoutMode.Batched)
+        self._list.setBatchSize(LAYOUT_BATCH)
         layout.addWidget(self._list, 1)
-        self._lines: Iterator[tuple[str, bool]] = iter(())
-        self._filler = QTimer(self)
-        self._filler.setInterval(0)
-        self._filler.timeout.connect(self._fill_some)
         self._error = Banner.labelled(Tone.ERROR, "bulkErrorLabel", self.tr("Problem"), self)
         layout.addWidget(self._error)
         self._result = Banner.labelled(Tone.INFO, "bulkResultLabel", self.tr("Result"), self)
@@ -253,31 +296,12 @@ class BulkActionDialog(FittingDialog):
         self._apply.setEnabled(count > 0 and not self._running)
 
     def _show_lines(self, *lines: tuple[str, bool]) -> None:
-        """List ``(text, muted)`` lines, a slice per turn of the event loop."""
-        self._list.clear()
-        self._lines = iter(lines)
-        self._filler.start()
-        self._fill_some()  # the first slice now; the timer stops once the last is in
-
-    @Slot()
-    def _fill_some(self) -> None:
-        change, skip = icon("enable"), icon("info")
-        muted = self.palette().placeholderText()
-        for _ in range(LIST_SLICE):
-            line = next(self._lines, None)
-            if line is None:
-                self._filler.stop()
-                return
-            text, is_muted = line
-            item = QListWidgetItem(skip if is_muted else change, text)
-            item.setToolTip(text)
-            if is_muted:
-                item.setForeground(muted)
-            self._list.addItem(item)
+        """List ``(text, muted)`` lines (the view asks only for those it shows)."""
+        self._lines.set_lines(lines)
+        self._list.scrollToTop()
 
     def _show_error(self, error: BaseException) -> None:
-        self._filler.stop()
-        self._list.clear()
+        self._lines.set_lines(())
         self._summary.setText("")
         if isinstance(error, KeywardError):
             self._error.show_text(describe(error))
