@@ -597,7 +597,7 @@ Ereignis #%3</translation>
     <name>BulkActionDialog</name>
     <message>
         <source>Change %n Key</source>
-        <extracomment>How long the dry run waits after the last change of the action or its value. Lines added to the list per turn of the event loop (about 5 ms of work on a loaded core). The result of a run (done, failed, not done), after the last key.</extracomment>
+        <extracomment>How long the dry run waits after the last change of the action or its value. Lines the list lays out per turn of the event loop. The result of a run (done, failed, not done), after the last key.</extracomment>
         <translation>%n Schlüssel ändern</translation>
     </message>
     <message>
