@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
-from app.domain.audit import AuditAction, AuditRecord, ChainReport
+from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
 from app.domain.roles import Action, Role, can, require
@@ -29,20 +29,8 @@ from app.services.integrity_walk import walk_chain
 if TYPE_CHECKING:
     from app.services.checkpoints import CheckpointInfo
 
-EXPORT_FIELDS = (
-    "seq",
-    "occurred_at",
-    "actor",
-    "action",
-    "target_type",
-    "target_id",
-    "before",
-    "after",
-    "reason",
-    "host",
-    "prev_hash",
-    "hash",
-)
+#: The columns of ``keyward audit export`` (CSV and JSON), in order.
+EXPORT_FIELDS = EVENT_FIELDS
 
 
 def to_record(row: AuditEvent) -> AuditRecord:

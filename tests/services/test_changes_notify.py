@@ -43,12 +43,22 @@ class World:
 @pytest.fixture
 def world(fast_hasher: TokenHasher) -> Iterator[World]:
     """A PostgreSQL database with its owner (an admin) and a member who logs in as themselves."""
-    url_gen = fresh_server_database("postgresql")
+    yield from _member_world("postgresql", fast_hasher)
+
+
+def _member_world(kind: str, fast_hasher: TokenHasher) -> Iterator[World]:
+    """A fresh ``kind`` database, its owner (an admin) and a member under their own login."""
+    url_gen = fresh_server_database(kind)
     url = next(url_gen)
     login = f"kw_member_{uuid.uuid4().hex[:8]}"
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}'")
+        if kind == "postgresql":
+            connection.exec_driver_sql(f"CREATE ROLE {login} LOGIN PASSWORD '{PASSWORD}'")
+        else:
+            connection.exec_driver_sql(
+                f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'"
+            )
     owner = open_services(url, hasher=fast_hasher, create_schema=True)
     member: Services | None = None
     try:
@@ -60,14 +70,19 @@ def world(fast_hasher: TokenHasher) -> Iterator[World]:
         if member is not None:
             member.close()
         owner.close()
-        _wait_until_gone(admin, login)
+        if kind == "postgresql":
+            _wait_until_gone(admin, login)
+        else:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
         admin.dispose()
         for _ in url_gen:  # drops the database (and its grants)
             pass
-        cleanup = sa.create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
-        with cleanup.connect() as connection:
-            connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
-        cleanup.dispose()
+        if kind == "postgresql":
+            cleanup = sa.create_engine(os.environ[POSTGRES_ENV], isolation_level="AUTOCOMMIT")
+            with cleanup.connect() as connection:
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
+            cleanup.dispose()
 
 
 def _wait_until_gone(admin: sa.Engine, login: str) -> None:
@@ -191,28 +206,7 @@ def test_a_member_learns_that_an_admin_deleted_their_key(world: World) -> None:
 @pytest.fixture
 def mariadb_world(fast_hasher: TokenHasher) -> Iterator[World]:
     """A MariaDB database with its owner (an admin) and a member under their own login."""
-    url_gen = fresh_server_database("mariadb")
-    url = next(url_gen)
-    login = f"kw_member_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY '{PASSWORD}'")
-    owner = open_services(url, hasher=fast_hasher, create_schema=True)
-    member: Services | None = None
-    try:
-        owner.users.add(login, role=Role.MEMBER, display_name="Maria")
-        member_url = make_url(url).set(username=login, password=PASSWORD)
-        member = open_services(member_url.render_as_string(hide_password=False), hasher=fast_hasher)
-        yield World(owner, member, login)
-    finally:
-        if member is not None:
-            member.close()
-        owner.close()
-        for _ in url_gen:  # drops the database (and its roles)
-            pass
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
-        admin.dispose()
+    yield from _member_world("mariadb", fast_hasher)
 
 
 def test_a_mariadb_member_asks_the_counter_and_learns_of_their_deleted_key(
