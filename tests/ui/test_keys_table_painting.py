@@ -131,7 +131,8 @@ def _drop_hosts() -> Iterator[None]:
 def _table(model: KeysModel, size: tuple[int, int], qtbot: Any) -> KeysTable:
     host = QWidget()
     host.resize(*size)
-    # Side by side, so that each is wholly on screen: what is compared is what the screen shows.
+    # Side by side, so that each is wholly on screen: what is compared is what the screen shows
+    # (two 600-pixel tables fit CI's 1280-pixel screen).
     host.move(20 + (size[0] + 20) * (len(_hosts) % 2), 20)
     qtbot.addWidget(host)
     _hosts.append(host)
@@ -175,7 +176,7 @@ def test_rows_of_a_page_fetched_below_the_visible_ones_show_when_scrolled_to(
 ) -> None:
     seed_keys(ui_services, 30)
     paged = make_model(page_size=10)
-    table = _table(paged, (900, 240), qtbot)
+    table = _table(paged, (600, 240), qtbot)
     assert table.rowAt(table.viewport().height() - 1) < 9  # page one overflows the view
     for rows in (20, 30):
         table.scrollToBottom()  # the view asks for the next page
@@ -190,7 +191,7 @@ def test_rows_of_a_page_fetched_below_the_visible_ones_show_when_scrolled_to(
 
     # The same rows loaded at once and shown at the same place look the same.
     whole = make_model(page_size=100)
-    reference = _table(whole, (900, 240), qtbot)
+    reference = _table(whole, (600, 240), qtbot)
     reference.horizontalHeader().restoreState(table.horizontalHeader().saveState())
     reference.verticalScrollBar().setValue(table.verticalScrollBar().value())
     for value in (table.verticalScrollBar().value(), 9 * row_height, 15 * row_height):
@@ -204,11 +205,11 @@ def test_rows_appended_inside_a_view_that_is_not_yet_full_are_painted_at_once(
 ) -> None:
     seed_keys(ui_services, 12)
     paged = make_model(page_size=3)
-    table = _table(paged, (900, 700), qtbot)  # taller than twelve rows
+    table = _table(paged, (600, 700), qtbot)  # taller than twelve rows
     _fetch_all(qtbot, paged)  # the view asks for pages itself until it is full
     assert paged.rowCount() == 12
     whole = make_model(page_size=100)
-    reference = _table(whole, (900, 700), qtbot)
+    reference = _table(whole, (600, 700), qtbot)
     reference.horizontalHeader().restoreState(table.horizontalHeader().saveState())
     _shows_the_same(qtbot, table, reference)
 
