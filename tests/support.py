@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -120,6 +121,21 @@ class Team:
     @cached_property
     def auditor(self) -> Services:
         return self._open("audrey")
+
+
+def wait_until_logged_off(connection: sa.Connection, login: str, *, seconds: float = 10) -> None:
+    """Until ``login`` has no PostgreSQL session left: an owner may not end another login's
+    sessions, so dropping its role (or the database) while one still winds down — a closed
+    window's listening thread takes up to a second — would be refused."""
+    deadline = time.monotonic() + seconds
+    while (
+        time.monotonic() < deadline
+        and connection.execute(
+            sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :login"),
+            {"login": login},
+        ).scalar_one()
+    ):
+        time.sleep(0.05)
 
 
 def make_team(open_as: Callable[..., Services], clock: Clock) -> Team:

@@ -9,7 +9,6 @@ reads nothing new about anyone else's.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,7 +21,7 @@ from app.domain.errors import KeywardError
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.services import Services, open_services
-from tests.support import POSTGRES_ENV, fresh_server_database
+from tests.support import POSTGRES_ENV, fresh_server_database, wait_until_logged_off
 
 pytestmark = pytest.mark.server
 
@@ -71,7 +70,8 @@ def _member_world(kind: str, fast_hasher: TokenHasher) -> Iterator[World]:
             member.close()
         owner.close()
         if kind == "postgresql":
-            _wait_until_gone(admin, login)
+            with admin.connect() as connection:
+                wait_until_logged_off(connection, login)
         else:
             with admin.connect() as connection:
                 connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
@@ -83,21 +83,6 @@ def _member_world(kind: str, fast_hasher: TokenHasher) -> Iterator[World]:
             with cleanup.connect() as connection:
                 connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
             cleanup.dispose()
-
-
-def _wait_until_gone(admin: sa.Engine, login: str) -> None:
-    """Until the member's backends have exited: the owner may not terminate another login's
-    sessions, so dropping the database while one still winds down would be refused."""
-    deadline = time.monotonic() + 10
-    with admin.connect() as connection:
-        while (
-            time.monotonic() < deadline
-            and connection.execute(
-                sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :login"),
-                {"login": login},
-            ).scalar_one()
-        ):
-            time.sleep(0.05)
 
 
 def test_a_commit_wakes_every_listener_and_a_refusal_wakes_none(world: World) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -28,7 +27,7 @@ from app.domain.roles import Role
 from app.domain.status import KeyStatus
 from app.services import Services, open_services
 from app.ui.live import FALLBACK_MS, LiveUpdates
-from tests.support import fresh_server_database
+from tests.support import fresh_server_database, wait_until_logged_off
 from tests.ui.support import activate
 
 WAIT_MS = 5_000
@@ -285,17 +284,7 @@ def member(shared: Services, fast_hasher: TokenHasher) -> Iterator[Services]:
     finally:
         with owner.connect() as connection:
             if dialect == "postgresql":
-                # The window's listening thread closes its connection within a second of the
-                # window closing; a session left behind could not be ended by the owner.
-                deadline = time.monotonic() + 10
-                while (
-                    time.monotonic() < deadline
-                    and connection.execute(
-                        sa.text("SELECT count(*) FROM pg_stat_activity WHERE usename = :login"),
-                        {"login": login},
-                    ).scalar_one()
-                ):
-                    time.sleep(0.1)
+                wait_until_logged_off(connection, login)
                 connection.exec_driver_sql(f"DROP ROLE IF EXISTS {login}")
             elif dialect != "sqlite":
                 connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
