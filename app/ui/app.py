@@ -7,7 +7,6 @@ runs without a command.
 
 from __future__ import annotations
 
-import gc
 import signal
 import sys
 from collections.abc import Callable
@@ -25,7 +24,7 @@ from app.ui import db_login
 from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon, style_sheet
-from app.ui.tasks import TaskRunner
+from app.ui.tasks import TaskRunner, favour_the_window
 from app.ui.translations import install_translations
 from app.ui.widgets.lifetime import wait_until_finished
 
@@ -154,19 +153,8 @@ def run_console(database_url: str | None = None) -> int:
         return error.exit_code
     _quit_on_interrupt(window)
     window.show()
-    keep_for_good()
+    favour_the_window()
     return app.exec()
-
-
-def keep_for_good() -> None:
-    """Take what the start made (modules, classes, Qt's wrappers, the window) out of the
-    garbage collector's full collections, which would otherwise walk it all again.
-
-    It lives as long as the process. At 1,000,000 keys one such walk held the GIL for 130 ms
-    mid-way through a bulk revoke: the window froze for as long. Collections now walk only
-    what was made since. Called once, by :func:`run_console` (and the benchmarks, as it).
-    """
-    gc.freeze()
 
 
 def _quit_on_interrupt(window: MainWindow) -> None:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
 
-from app.domain.errors import KeywardError, NotFound, PermissionDenied
+from app.domain.errors import KeywardError
 from app.domain.sorting import SortField
 from app.services import Services
 from app.services.changes import Changes
@@ -199,15 +199,9 @@ class LiveUpdates(QObject):
         changes = self._services.changes.since(seq)
         if changes.overflow or not changes.keys:
             return _Seen(changes, (), ())
-        present: list[KeyDTO] = []
-        gone: list[str] = []
-        for key_id in changes.keys:
-            # Deleted, moved to another owner (a member no longer sees it), or the operator's
-            # role no longer reads keys: it leaves the window rather than stay there stale.
-            try:
-                present.append(self._services.keys.get(key_id))
-            except (NotFound, PermissionDenied):
-                gone.append(key_id)
+        # Gone: deleted, moved to another owner (a member no longer sees it), or the
+        # operator's role no longer reads keys; it leaves the window rather than stay stale.
+        present, gone = self._services.keys.get_many(changes.keys)
         return _Seen(changes, tuple(present), tuple(gone))
 
     def _on_mark(self, seq: int) -> None:

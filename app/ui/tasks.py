@@ -11,14 +11,16 @@ new one starts (a search keystroke makes the previous search's answer irrelevant
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
 import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from app.domain.errors import KeywardError
 
@@ -29,7 +31,64 @@ SHUTDOWN_WAIT_MS = 2_000
 #: How much lower a worker thread's scheduling priority is than the GUI thread's (Linux).
 WORKER_NICENESS = 5
 
+#: How long a thread holding the GIL keeps it once another thread asks (Python's default
+#: is 5 ms): the GUI thread re-takes the GIL at every call back from Qt into Python, and
+#: while workers are busy each such wait was up to 5 ms — a repaint of the key table paid it
+#: dozens of times.
+GIL_SWITCH_INTERVAL_S = 0.001
+#: The third generation's threshold while full collections are postponed (never reached).
+_NEVER = 1_000_000_000
+
 _yielding = threading.local()
+
+
+def favour_the_window() -> None:
+    """Tune this process for a window that must answer within 50 ms while workers run.
+
+    Called once the console's window is shown, by :func:`app.ui.app.run_console` (and the
+    benchmarks, as it):
+
+    - ``gc.freeze()`` takes what the start made (modules, classes, Qt's wrappers, the window)
+      out of the garbage collector's full collections, which would otherwise walk it all
+      again: at 1,000,000 keys one such walk held the GIL for 130 ms mid-way through a bulk
+      revoke, and the window froze for as long. It lives as long as the process.
+    - the GIL's switch interval drops to :data:`GIL_SWITCH_INTERVAL_S`.
+    """
+    gc.freeze()
+    sys.setswitchinterval(GIL_SWITCH_INTERVAL_S)
+
+
+class _Postponement:
+    """Counts the jobs that postpone full collections; the last one to end restores them."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._jobs = 0
+        self._thresholds = gc.get_threshold()
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self._lock:
+            if self._jobs == 0:
+                self._thresholds = gc.get_threshold()
+                young, middle, _old = self._thresholds
+                gc.set_threshold(young, middle, _NEVER)
+            self._jobs += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._jobs -= 1
+                if self._jobs == 0:
+                    gc.set_threshold(*self._thresholds)
+
+
+#: ``with full_collections_postponed(): …`` — for a long job that keeps what it makes (a
+#: bulk change's 10,000 keys and their results). Every full collection walks all that, and
+#: in a process this size each object costs a cache miss: 30 ms of GIL per walk by the end
+#: of a 10,000-key revoke, a stall each time. Young collections go on (they free the
+#: sessions' short-lived cycles); the full ones wait until the last such job ends.
+full_collections_postponed = _Postponement()
 
 
 def _yield_to_the_gui_thread() -> None:
@@ -218,6 +277,91 @@ class LatestTask:
         return self._handle
 
     def cancel(self) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle = None
+
+    @property
+    def active(self) -> bool:
+        return self._handle is not None and self._handle.active
+
+
+class RefreshTask:
+    """A question asked again and again as things change (a count, a summary): at most one
+    job of it runs at a time.
+
+    A request made while one runs waits, and a newer request replaces a waiting one; the
+    running job's answer still arrives (it was fresh when asked), then the waiting request
+    starts. A bulk revoke elsewhere changes keys every second: counting 1,000,000 keys for
+    each poll, every count still running when the next began, filled the pool and took the
+    cores from the window (and from the revoke).
+    """
+
+    __slots__ = ("_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
+
+    def __init__(self, tasks: TaskRunner, *, spacing_ms: int = 0) -> None:
+        """``spacing_ms``: how long a waiting request waits after the previous answer (a
+        count that takes a second, asked for all the time, then keeps a core busy only
+        part of the time); a request while nothing runs starts at once."""
+        self._tasks = tasks
+        self._spacing_ms = spacing_ms
+        self._handle: TaskHandle | None = None
+        self._waiting: tuple[Any, ...] | None = None
+        self._resting = False
+
+    def submit(
+        self,
+        function: Callable[[], T],
+        on_done: Callable[[T], None] | None = None,
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> None:
+        if self.active or self._resting:
+            self._waiting = (function, on_done, on_error, owner)
+            return
+        self._start(function, on_done, on_error, owner)
+
+    def _start(
+        self,
+        function: Callable[[], T],
+        on_done: Callable[[T], None] | None,
+        on_error: Callable[[BaseException], None] | None,
+        owner: QObject | None,
+    ) -> None:
+        self._waiting = None
+
+        def done(result: T) -> None:
+            if on_done is not None:
+                on_done(result)
+            self._next()
+
+        def failed(error: BaseException) -> None:
+            if on_error is not None:
+                on_error(error)
+            else:
+                self._tasks.unhandled_error.emit(error)
+            self._next()
+
+        self._handle = self._tasks.submit(function, done, failed, owner=owner)
+
+    def _next(self) -> None:
+        if self._waiting is None:
+            return
+        if self._spacing_ms and not self._resting:
+            self._resting = True
+            QTimer.singleShot(self._spacing_ms, self._rested)
+            return
+        self._start(*self._waiting)
+
+    def _rested(self) -> None:
+        self._resting = False
+        if self._waiting is not None and not self.active:
+            self._start(*self._waiting)
+
+    def cancel(self) -> None:
+        """Drop the running job's answer and the waiting request."""
+        self._waiting = None
         if self._handle is not None:
             self._handle.cancel()
             self._handle = None

@@ -69,6 +69,7 @@ import statistics
 import tempfile
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -719,12 +720,16 @@ class Lateness:
         self.phase = "idle"
         self.samples: dict[str, list[float]] = {}
         self.last_tick = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._phase_began = self.last_tick
-        #: (phase, seconds into it, ms late) of every tick over 40 ms late.
-        self.stalls: list[tuple[str, float, float]] = []
+        #: (phase, seconds into it, ms late, ms of GUI-thread CPU since the tick before) of
+        #: every tick over 40 ms late: CPU near the lateness is work on the GUI thread, CPU
+        #: near nothing is waiting (for the GIL, or for a core).
+        self.stalls: list[tuple[str, float, float, float]] = []
 
     def start(self) -> None:
         self.last_tick = time.perf_counter()
+        self._last_cpu = time.thread_time()
         self._timer.start()
 
     def stop(self) -> None:
@@ -737,11 +742,14 @@ class Lateness:
 
     def _tick(self) -> None:
         now = time.perf_counter()
+        cpu = time.thread_time()
         late = (now - self.last_tick) * 1000 - self.INTERVAL_MS
         self.samples.setdefault(self.phase, []).append(max(0.0, late))
-        self.last_tick = now
         if late > 40:
-            self.stalls.append((self.phase, now - self._phase_began, late))
+            busy = (cpu - self._last_cpu) * 1000
+            self.stalls.append((self.phase, now - self._phase_began, late, busy))
+        self.last_tick = now
+        self._last_cpu = cpu
 
     def figures(self, phase: str) -> tuple[float, float, int]:
         values = self.samples.get(phase) or [0.0]
@@ -837,14 +845,14 @@ def measure_window_apply(
 
     from app.services.bulk import BulkResult
     from app.ui import open_console
-    from app.ui.app import keep_for_good
     from app.ui.dialogs.bulk_action import BulkActionDialog
+    from app.ui.tasks import favour_the_window
 
     dialect = make_url(url).get_backend_name()
     window = open_console(url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN)
     window.resize(1400, 900)
     window.show()
-    keep_for_good()  # as run_console does
+    favour_the_window()  # as run_console does
     keys = window.keys
     ready = run_events_until(
         lambda: keys.model.has_loaded and not keys.model.is_loading and window.operator is not None,
@@ -855,20 +863,45 @@ def measure_window_apply(
     lateness = Lateness()
     lateness.start()
     stacks = StallStacks(lateness) if stall_stacks else contextlib.nullcontext()
-    collections: list[tuple[str, int, float]] = []  # (phase, generation, ms)
-    collecting: list[float] = []
+    # (phase, generation, ms, what the full collections walked: count and commonest types)
+    collections: list[tuple[str, int, float, str]] = []
+    collecting: list[Any] = []
 
     def on_gc(phase: str, info: dict[str, int]) -> None:
         if phase == "start":
-            collecting[:] = [time.perf_counter()]
+            walked = ""
+            if info["generation"] == 2:
+                objects = gc.get_objects(2)
+                kinds = Counter(type(o).__qualname__ for o in objects)
+                sizes = sorted(
+                    ((len(gc.get_referents(o)), type(o).__qualname__) for o in objects),
+                    reverse=True,
+                )[:4]
+                walked = (
+                    f"{len(objects):,} objects: "
+                    + ", ".join(f"{kind} {n:,}" for kind, n in kinds.most_common(6))
+                    + "; largest: "
+                    + ", ".join(f"{kind} of {n:,}" for n, kind in sizes)
+                )
+                del objects
+            collecting[:] = [time.perf_counter(), walked, time.thread_time()]
         elif collecting:
             took = (time.perf_counter() - collecting[0]) * 1000
             if took > 20:
-                collections.append((lateness.phase, info["generation"], took))
+                cpu = (time.thread_time() - collecting[2]) * 1000
+                walked = f"{cpu:.1f} ms CPU, {info['collected']:,} collected" + (
+                    f"; {collecting[1]}" if collecting[1] else ""
+                )
+                collections.append((lateness.phase, info["generation"], took, walked))
 
     if stall_stacks:
         gc.callbacks.append(on_gc)
-    results: list[BulkResult] = []
+    # (done, failed): the window keeps nothing of a finished change, nor does this.
+    results: list[tuple[int, int]] = []
+
+    def applied(result: BulkResult) -> None:
+        results.append((len(result.done), len(result.failed)))
+
     with stacks:
         lateness.enter("idle")
         run_events_until(lambda: False, 3)
@@ -880,31 +913,32 @@ def measure_window_apply(
             for w in QApplication.topLevelWidgets()
             if isinstance(w, BulkActionDialog) and w.isVisible()
         )
-        dialog.applied.connect(results.append)
+        dialog.applied.connect(applied)
         field_ = dialog._action
         field_.setCurrentIndex(field_.findData(BulkAction.REVOKE.value))
         dialog._reason.setText("hygiene benchmark")
         dialog.preview()
         apply = dialog.findChild(QPushButton, "bulkApplyButton")
         assert apply is not None
-        if not run_events_until(lambda: apply.isEnabled(), 120):
+        if not run_events_until(apply.isEnabled, 120):
             raise TimeoutError("the dry run did not arrive")
         planned = time.perf_counter() - began
         lateness.enter("apply")
         began = time.perf_counter()
         apply.click()
+        del dialog, field_, apply  # as the window, which drops it once it has closed
         if not run_events_until(lambda: bool(results), 3600):
             raise TimeoutError("the bulk revoke did not end")
         seconds = time.perf_counter() - began
         lateness.enter("after")
         run_events_until(lambda: False, after_s)
     lateness.stop()
-    result = results[0]
+    done, failed = results[0]
     figure = WindowApply(
         dialect,
         len(ids),
-        len(result.done),
-        len(result.failed),
+        done,
+        failed,
         seconds,
         {phase: lateness.figures(phase) for phase in ("dry run", "apply", "after")},
         lateness.figures("idle"),
@@ -924,10 +958,17 @@ def measure_window_apply(
         print(f"      {count:>4} × {stack}", flush=True)
     if stall_stacks:
         gc.callbacks.remove(on_gc)
-        for phase, into, late in lateness.stalls:
-            print(f"      {late:6.1f} ms late, {into:6.2f} s into {phase}", flush=True)
-        for phase, generation, took in collections:
-            print(f"      {took:6.1f} ms garbage collection (generation {generation}) in {phase}")
+        for phase, into, late, busy in lateness.stalls:
+            print(
+                f"      {late:6.1f} ms late, {into:6.2f} s into {phase} "
+                f"({busy:.1f} ms of GUI-thread CPU)",
+                flush=True,
+            )
+        for phase, generation, took, walked in collections:
+            print(
+                f"      {took:6.1f} ms garbage collection (generation {generation}) in {phase}"
+                + (f"; {walked}" if walked else "")
+            )
     return figure
 
 

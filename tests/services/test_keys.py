@@ -723,3 +723,25 @@ def test_recordskeeper_api_keys_guide(team: Team, clock: Clock) -> None:
     assert keys.get(replacement.key.key_id).status is KeyStatus.EXPIRED
     assert verifier.verify(replacement.token.reveal()).reason is RejectReason.EXPIRED
     assert keys.count(KeyQuery(status=KeyStatus.ACTIVE)) == 1
+
+
+def test_many_keys_are_read_at_once_as_get_reads_each_and_the_rest_are_gone(team: Team) -> None:
+    """The live feed's read: what ``get`` would answer for each id, in one go."""
+    marias = team.member.keys.create("Maria's report").key
+    mikes = team.other_member.keys.create("Mike's sync").key
+    rotated = team.admin.keys.create("Warehouse ETL").key
+    successor = team.admin.keys.rotate(rotated.key_id).key
+    deleted = team.admin.keys.create("Old pilot").key
+    team.admin.keys.delete(deleted.key_id)
+    asked = [mikes.key_id, "not-a-key", marias.key_id, deleted.key_id, rotated.key_id]
+
+    present, gone = team.admin.keys.get_many([*asked, marias.key_id])  # a repeat counts once
+    assert present == [team.admin.keys.get(key.key_id) for key in (mikes, marias, rotated)]
+    assert present[2].replaced_by == successor.key_id  # links as ``get`` finds them
+    assert gone == ["not-a-key", deleted.key_id]
+
+    present, gone = team.member.keys.get_many(asked)  # a member reads only her own keys
+    assert present == [team.member.keys.get(marias.key_id)]
+    assert gone == [mikes.key_id, "not-a-key", deleted.key_id, rotated.key_id]
+
+    assert team.admin.keys.get_many([]) == ([], [])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -349,3 +350,37 @@ def test_only_the_newest_query_s_answer_is_shown(
     assert loaded == ["001"]
     assert names(model) == ["Integration 001"]
     assert counts == [1]
+
+
+def test_a_minute_on_only_rows_whose_relative_times_moved_are_repainted(
+    qtbot: Any, make_model: Any, ui_services: Services
+) -> None:
+    ids = seed_keys(ui_services, 3)
+    now = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
+    clock = [now]
+    model = make_model(clock=lambda: clock[0])
+    recent, idle, old = (model.key_at(model.row_of(key_id)) for key_id in ids)
+    model.update_key(dataclasses.replace(recent, last_used_at=now - timedelta(minutes=3)))
+    model.update_key(dataclasses.replace(old, last_used_at=now - timedelta(days=143)))
+    for row in range(model.rowCount()):  # painted once: their cells are worked out
+        for column in Column:
+            model.index(row, column).data()
+    assert model.index_of(recent.key_id, Column.LAST_USED).data() == "3 minutes ago"
+    changed: list[tuple[int, int, int, int]] = []
+    model.dataChanged.connect(
+        lambda top, bottom, _roles: changed.append(
+            (top.row(), bottom.row(), top.column(), bottom.column())
+        )
+    )
+
+    clock[0] = now + timedelta(minutes=1)
+    model._tick()
+    row = model.row_of(recent.key_id)
+    assert changed == [(row, row, Column.LAST_USED, Column.EXPIRES)]
+    assert model.index_of(recent.key_id, Column.LAST_USED).data() == "4 minutes ago"
+    assert model.index_of(old.key_id, Column.LAST_USED).data() == "4 months ago"
+    assert model.index_of(idle.key_id, Column.LAST_USED).data() == "Never"
+
+    changed.clear()
+    model._tick()  # the same minute: nothing reads differently, nothing is repainted
+    assert changed == []

@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 
 import pytest
 from PySide6.QtCore import QObject
 
-from app.ui.tasks import WORKER_NICENESS, LatestTask, TaskHandle, TaskRunner
+from app.ui.tasks import (
+    WORKER_NICENESS,
+    LatestTask,
+    RefreshTask,
+    TaskHandle,
+    TaskRunner,
+    full_collections_postponed,
+)
 
 
 def test_results_arrive_on_the_gui_thread(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
@@ -106,3 +115,53 @@ def test_jobs_run_at_a_lower_priority_than_the_gui_thread(qtbot, tasks: TaskRunn
     qtbot.wait_until(lambda: len(results) == 3)
     gui = own_niceness()
     assert results == [min(19, gui + WORKER_NICENESS)] * 3
+
+
+def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    """Changes every second ask for a count each time: one count runs, the newest waits."""
+    running: list[str] = []
+    delivered: list[str] = []
+
+    def job(name: str, hold: threading.Event | None = None) -> Callable[[], str]:
+        def run() -> str:
+            running.append(name)
+            if hold is not None:
+                hold.wait(10)
+            return name
+
+        return run
+
+    counts = RefreshTask(tasks)
+    first = threading.Event()
+    counts.submit(job("first", first), delivered.append)
+    qtbot.wait_until(lambda: running == ["first"])
+    counts.submit(job("second"), delivered.append)
+    counts.submit(job("third"), delivered.append)  # replaces "second", which never runs
+    assert tasks.pending == 1
+    first.set()
+    qtbot.wait_until(lambda: tasks.pending == 0 and len(delivered) == 2)
+    assert running == ["first", "third"]
+    assert delivered == ["first", "third"]  # the first answer was fresh when asked: shown
+
+    late = threading.Event()
+    counts.submit(job("late", late), delivered.append)
+    counts.submit(job("waiting"), delivered.append)
+    counts.cancel()  # drops the running job's answer and the waiting request
+    late.set()
+    qtbot.wait_until(lambda: tasks.pending == 0)
+    assert delivered == ["first", "third"]
+    assert "waiting" not in running
+
+
+def test_full_collections_wait_while_a_long_job_runs_and_resume_after_the_last(qtbot) -> None:  # type: ignore[no-untyped-def]
+    before = gc.get_threshold()
+    with full_collections_postponed():
+        young, middle, old = gc.get_threshold()
+        assert (young, middle) == before[:2] and old > 10**8
+        with full_collections_postponed():  # a second job (the dialog and its apply)
+            assert gc.get_threshold()[2] == old
+        assert gc.get_threshold()[2] == old  # the outer job still runs
+    assert gc.get_threshold() == before
+    with pytest.raises(RuntimeError), full_collections_postponed():
+        raise RuntimeError("the job failed")
+    assert gc.get_threshold() == before

@@ -16,6 +16,7 @@ banner while its per-key lines go in the scrolling list rather than into one hug
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import KeywardError
+from app.domain.errors import KeywardError, Progress
 from app.domain.validation import MAX_REASON
 from app.services import Services
 from app.services.bulk import BulkAction, BulkPlan, BulkRequest, BulkResult
@@ -52,7 +53,7 @@ from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
 from app.ui.errors import describe
 from app.ui.progress import run_with_progress
 from app.ui.resources import icon
-from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.tasks import LatestTask, TaskRunner, full_collections_postponed
 from app.ui.text import arg, plural
 from app.ui.widgets.banner import Banner, Tone
 
@@ -174,8 +175,21 @@ class BulkActionDialog(FittingDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.preview)
+        # The dry run of 10,000 keys and its lines stay until the dialog closes: no full
+        # collection walks them meanwhile (see ``full_collections_postponed``).
+        self._postponed = contextlib.ExitStack()
+        self._postponed.enter_context(full_collections_postponed())
         self._on_action_changed()
         self._close.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def done(self, result: int) -> None:
+        # The dry run and its lines go now; full collections resume once this call has
+        # unwound (and the outcome handed to the screens has gone with it), so the first
+        # one walks neither.
+        self._plan = None
+        self._lines.set_lines(())
+        QTimer.singleShot(0, self._postponed.close)
+        super().done(result)
 
     # ----------------------------------------------------------------- the form
 
@@ -322,12 +336,17 @@ class BulkActionDialog(FittingDialog):
             self._tasks,
             self,
             self.tr("Changing keys"),
-            lambda report: self._services.bulk.apply(plan, report),
+            lambda report: self._apply_plan(plan, report),
             self._finished,
             self._failed,
             label=arg(self.tr("%1…"), self._action.currentText()),
             object_name="bulkProgressDialog",
         )
+
+    def _apply_plan(self, plan: BulkPlan, report: Progress) -> BulkResult:
+        """On a worker: the plan's keys, one by one, with full collections postponed."""
+        with full_collections_postponed():
+            return self._services.bulk.apply(plan, report)
 
     def _finished(self, result: BulkResult) -> None:
         self._running = False

@@ -17,7 +17,7 @@ cell's roles in one call (``multiData``), so that painting costs few calls into 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, Final, NamedTuple, cast
 
@@ -104,6 +104,21 @@ _SERVED_ROLES = frozenset(
 
 
 _SPECS = tuple(COLUMNS[column] for column in _COLUMNS)
+#: The columns whose text depends on the time now (relative times), side by side.
+_CLOCK_COLUMNS: Final = (Column.LAST_USED, Column.EXPIRES)
+
+
+def _runs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """``[1, 2, 3, 7, 9, 10]`` → ``(1, 3), (7, 7), (9, 10)``: sorted rows as ranges."""
+    first = last = -2
+    for row in rows:
+        if row != last + 1:
+            if last >= 0:
+                yield first, last
+            first = row
+        last = row
+    if last >= 0:
+        yield first, last
 
 
 class _Cell(NamedTuple):
@@ -323,14 +338,26 @@ class KeysModel(QAbstractTableModel):
 
     @Slot()
     def _tick(self) -> None:
-        self._now = self._clock()
-        self._cell_cache.clear()  # "3 minutes ago" has become "4 minutes ago"
-        if self._rows:
-            # Last Used counts up; Expires counts down ("stops in 23 hours").
+        """A minute on: repaint the rows whose Last Used or Expires now reads differently.
+
+        "3 minutes ago" becomes "4 minutes ago", "143 days ago" stays: only the rows whose
+        text moved are repainted (a whole table every minute cost a repaint that a busy
+        worker stretched into a visible stall). A row not painted yet is worked out anew
+        when it is.
+        """
+        self._now = now = self._clock()
+        moved: list[int] = []
+        for key_id, (dto, cells) in list(self._cell_cache.items()):
+            row = self._row_of.get(key_id)
+            if row is None:
+                del self._cell_cache[key_id]
+            elif any(COLUMNS[c].display(dto, now) != cells[c].text for c in _CLOCK_COLUMNS):
+                del self._cell_cache[key_id]
+                moved.append(row)
+        roles = [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)]
+        for first, last in _runs(sorted(moved)):
             self.dataChanged.emit(
-                self.index(0, Column.LAST_USED),
-                self.index(len(self._rows) - 1, Column.EXPIRES),
-                [int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.ToolTipRole)],
+                self.index(first, _CLOCK_COLUMNS[0]), self.index(last, _CLOCK_COLUMNS[-1]), roles
             )
 
     # ------------------------------------------------------------------ Qt model

@@ -27,7 +27,7 @@ from app.ui.models.keys_model import Column, KeysModel
 from app.ui.operations import KeyOperations
 from app.ui.panels.key_detail import KeyDetailPanel, read_only_reason
 from app.ui.settings import WindowSettings
-from app.ui.tasks import LatestTask, TaskRunner
+from app.ui.tasks import RefreshTask, TaskRunner
 from app.ui.text import arg
 from app.ui.widgets import confirm
 from app.ui.widgets.as_of import PastKeysView
@@ -44,6 +44,9 @@ from app.ui.widgets.page_header import PageHeader
 
 DEFAULT_PANEL_WIDTH = 380
 MIN_TABLE_WIDTH = 320
+#: While keys keep changing, the summary (a count over every key) is asked for again at
+#: most this long after the last answer.
+SUMMARY_SPACING_MS = 1_000
 
 
 class KeysScreen(QWidget):
@@ -79,7 +82,7 @@ class KeysScreen(QWidget):
         self._first_row_wanted = False
         # The summary (a count over every key) waits for the first page: rows come first.
         self._summary_requested = False
-        self._summary_task = LatestTask(tasks)
+        self._summary_task = RefreshTask(tasks, spacing_ms=SUMMARY_SPACING_MS)
         # A burst of changes (a bulk change, live updates) asks for one summary, not one each.
         self._summary_soon = QTimer(self)
         self._summary_soon.setSingleShot(True)
