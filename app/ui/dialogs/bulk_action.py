@@ -59,6 +59,8 @@ from app.ui.widgets.banner import Banner, Tone
 
 #: How long the dry run waits after the last change of the action or its value.
 PREVIEW_DELAY_MS = 250
+#: How long after opening the first dry run starts (the dialog is shown and painted first).
+FIRST_PREVIEW_DELAY_MS = 50
 #: Lines the list lays out per turn of the event loop.
 LAYOUT_BATCH = 500
 
@@ -179,7 +181,10 @@ class BulkActionDialog(FittingDialog):
         # collection walks them meanwhile (see ``full_collections_postponed``).
         self._postponed = contextlib.ExitStack()
         self._postponed.enter_context(full_collections_postponed())
-        self._on_action_changed()
+        self._show_rows_of(action)
+        # The first dry run starts once the dialog has been shown: reading 10,000 keys
+        # while Qt lays out and paints a new window made its first appearance stall.
+        QTimer.singleShot(FIRST_PREVIEW_DELAY_MS, self, self.preview)
         self._close.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def done(self, result: int) -> None:
@@ -260,10 +265,12 @@ class BulkActionDialog(FittingDialog):
 
     @Slot()
     def _on_action_changed(self) -> None:
-        current = self.action
+        self._show_rows_of(self.action)
+        self.preview()
+
+    def _show_rows_of(self, current: BulkAction) -> None:
         for action, (_caption, widget) in self._rows.items():
             self._form.setRowVisible(widget, action is current)
-        self.preview()
 
     @Slot()
     def _schedule_preview(self) -> None:
