@@ -26,7 +26,7 @@ from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.domain.status import KeyStatus
 from app.services import Services, open_services
-from app.ui.live import FALLBACK_MS, LiveUpdates
+from app.ui.live import FALLBACK_MS, MIN_GAP_MS, LiveUpdates
 from tests.support import fresh_server_database, wait_until_logged_off
 from tests.ui.support import activate
 
@@ -145,6 +145,29 @@ def test_nothing_changed_emits_nothing(qtbot: Any, tasks: Any, ui_services: Serv
     qtbot.wait(300)
     live.stop()
     assert seen == []
+
+
+def test_a_burst_of_notifications_is_read_by_one_poll_per_gap(
+    qtbot: Any, tasks: Any, ui_services: Services
+) -> None:
+    """A bulk change elsewhere notifies dozens of times a second: polls stay spaced."""
+    live = LiveUpdates(ui_services, tasks, interval_ms=60_000)
+    live.start()
+    qtbot.wait_until(lambda: live._seq is not None, timeout=WAIT_MS)
+    looks: list[int] = []
+    look = live._look
+    live._look = lambda seq: (looks.append(seq), look(seq))[1]  # type: ignore[method-assign]
+    key = ui_services.keys.create("Warehouse sync").key
+    seen: list[object] = []
+    live.keys_changed.connect(seen.append)
+    for _ in range(20):  # 20 notifications in about 200 ms
+        live._announced.emit()
+        qtbot.wait(10)
+    qtbot.wait_until(lambda: bool(seen), timeout=WAIT_MS)
+    qtbot.wait(2 * MIN_GAP_MS)
+    live.stop()
+    assert 1 <= len(looks) <= 3
+    assert [dto.key_id for dto in seen[0]] == [key.key_id]  # the change was read all the same
 
 
 def test_the_window_shows_another_admins_changes_by_itself(

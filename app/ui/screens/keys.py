@@ -46,7 +46,7 @@ DEFAULT_PANEL_WIDTH = 380
 MIN_TABLE_WIDTH = 320
 #: While keys keep changing, the summary (a count over every key) is asked for again at
 #: most this long after the last answer.
-SUMMARY_SPACING_MS = 1_000
+SUMMARY_SPACING_MS = 3_000
 
 
 class KeysScreen(QWidget):
