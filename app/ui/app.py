@@ -24,7 +24,7 @@ from app.ui import db_login
 from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
 from app.ui.resources import icon, style_sheet
-from app.ui.tasks import TaskRunner, favour_the_window
+from app.ui.tasks import WORKER_NICENESS, TaskRunner, favour_the_window
 from app.ui.translations import install_translations
 from app.ui.widgets.lifetime import wait_until_finished
 
@@ -61,7 +61,8 @@ def open_console(
     services, notice = _connect(
         default_database_url() if database_url is None else database_url, options
     )
-    tasks = TaskRunner()
+    embedded = services.engine.dialect.name == "sqlite"
+    tasks = TaskRunner(niceness=WORKER_NICENESS if embedded else 0)
     presenter = ErrorPresenter()
     presenter.install()
     try:

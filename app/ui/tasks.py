@@ -28,7 +28,8 @@ T = TypeVar("T")
 
 #: How long closing the window waits for jobs already running (queued ones are dropped).
 SHUTDOWN_WAIT_MS = 2_000
-#: How much lower a worker thread's scheduling priority is than the GUI thread's (Linux).
+#: How much lower a worker thread's scheduling priority is than the GUI thread's (Linux), on
+#: an embedded database (see :func:`_lower_priority`).
 WORKER_NICENESS = 5
 
 #: How long a thread holding the GIL keeps it once another thread asks (Python's default
@@ -91,26 +92,25 @@ class _Postponement:
 full_collections_postponed = _Postponement()
 
 
-def _yield_to_the_gui_thread() -> None:
-    """Lower this worker thread's priority, once per thread (Linux: ``nice`` is per thread).
+def _lower_priority(niceness: int | None) -> None:
+    """Set this worker thread's nice value to ``niceness`` (Linux: ``nice`` is per thread),
+    once per thread; None leaves it as it is. The value is absolute, not relative: the pool
+    may start a thread from one of its own, which then inherits the lowered value.
 
-    The pool's threads spend most of their time in the database's own C code, outside the
-    GIL: on two cores a few of them (the start's counts, a bulk change, the live poll) would
-    otherwise share the CPU evenly with the GUI thread, and a repaint waiting for a core is a
-    stall. With a lower priority they take what the GUI thread leaves. Elsewhere (where
-    ``setpriority`` would lower the whole process) nothing changes.
+    On SQLite the pool's threads spend most of their time in the database's own C code, in
+    this process and outside the GIL: on two cores a few of them (the start's counts, a bulk
+    change, the live poll) would otherwise share the CPU evenly with the GUI thread, and a
+    repaint waiting for a core is a stall. With a lower priority they take what the GUI
+    thread leaves. On a server the database works in its own processes and the threads here
+    run Python, holding the GIL: a lowered thread preempted while holding it kept the GUI
+    thread waiting (55–75 ms during a bulk revoke on PostgreSQL), so there they keep the GUI
+    thread's. Elsewhere (where ``setpriority`` would lower the whole process) nothing changes.
     """
-    if getattr(_yielding, "done", False):
+    if niceness is None or getattr(_yielding, "niceness", None) == niceness:
         return
-    _yielding.done = True
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        thread = threading.get_native_id()
-        niceness = os.getpriority(os.PRIO_PROCESS, thread)
-        os.setpriority(os.PRIO_PROCESS, thread, min(19, niceness + WORKER_NICENESS))
-    except OSError:
-        pass  # a sandbox may refuse it; the work runs all the same
+    _yielding.niceness = niceness
+    with contextlib.suppress(OSError):  # a sandbox may refuse; the work runs all the same
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
 
 
 class TaskHandle:
@@ -147,15 +147,18 @@ class _Relay(QObject):
 
 
 class _Job(QRunnable):
-    def __init__(self, function: Callable[[], Any], relay: _Relay, handle: TaskHandle) -> None:
+    def __init__(
+        self, function: Callable[[], Any], relay: _Relay, handle: TaskHandle, niceness: int | None
+    ) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self._function = function
         self._relay = relay
         self._handle = handle
+        self._niceness = niceness
 
     def run(self) -> None:
-        _yield_to_the_gui_thread()
+        _lower_priority(self._niceness)
         if self._handle.cancelled:  # cancelled while queued: no need to run it at all
             self._relay.finished.emit(None, None)
             return
@@ -174,8 +177,17 @@ class TaskRunner(QObject):
     #: An error no callback handled (delivered to the error presenter).
     unhandled_error = Signal(object)
 
-    def __init__(self, parent: QObject | None = None, *, max_threads: int = 4) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, max_threads: int = 4, niceness: int = 0
+    ) -> None:
+        """``niceness``: how much lower the pool's threads run than the GUI thread (Linux;
+        :data:`WORKER_NICENESS` on an embedded database, 0 on a server)."""
         super().__init__(parent)
+        # The pool's threads' nice value: the GUI thread's (this one's) plus ``niceness``.
+        self._niceness: int | None = None
+        if niceness > 0 and sys.platform.startswith("linux"):
+            own = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+            self._niceness = min(19, own + niceness)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
         self._running: dict[_Relay, TaskHandle] = {}
@@ -229,7 +241,7 @@ class TaskRunner(QObject):
         relay.finished.connect(deliver)
         if not quiet and len(self._running) == 1:
             self.busy_changed.emit(True)
-        self._pool.start(_Job(function, relay, handle))
+        self._pool.start(_Job(function, relay, handle, self._niceness))
         return handle
 
     def report_if_bug(self, error: BaseException) -> None:
