@@ -192,6 +192,11 @@ def _successors(session: Session, key_ids: Sequence[str]) -> dict[str, str]:
     return found
 
 
+def _may_read(operator: Operator, owner_login: str) -> bool:
+    """Whether the operator reads a key of ``owner_login`` (their own, or everyone's)."""
+    return owner_login == operator.login or can(operator.role, Action.READ_ALL_KEYS)
+
+
 def key_dtos(session: Session, rows: Sequence[ApiKey], now: datetime) -> list[KeyDTO]:
     """Rows as KeyDTOs, with owners and "replaced by" links read in two queries."""
     if not rows:
@@ -363,11 +368,10 @@ class KeyService:
                 rows += session.execute(
                     sa.select(ApiKey).where(ApiKey.key_id.in_(readable[start : start + 500]))
                 ).scalars()
-            everyone = can(operator.role, Action.READ_ALL_KEYS)
             found = {
                 dto.key_id: dto
                 for dto in self._dtos(session, rows, self._context.clock())
-                if everyone or dto.owner_login == operator.login
+                if _may_read(operator, dto.owner_login)
             }
         present = [found[key_id] for key_id in wanted if key_id in found]
         return present, [key_id for key_id in wanted if key_id not in found]
@@ -444,11 +448,7 @@ class KeyService:
         require(operator.role, Action.READ_OWN_KEYS)
         row = self._find(session, key_id)
         owner = session.get(User, row.owner_id) if row is not None else None
-        visible = (
-            row is not None
-            and owner is not None
-            and (owner.login == operator.login or can(operator.role, Action.READ_ALL_KEYS))
-        )
+        visible = row is not None and owner is not None and _may_read(operator, owner.login)
         if not visible or row is None or owner is None:
             raise _no_such_key(key_id)
         return row, owner

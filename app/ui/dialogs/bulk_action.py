@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain.errors import KeywardError, Progress
+from app.domain.errors import KeywardError
 from app.domain.validation import MAX_REASON
 from app.services import Services
 from app.services.bulk import BulkAction, BulkPlan, BulkRequest, BulkResult
@@ -177,8 +177,9 @@ class BulkActionDialog(FittingDialog):
         self._timer.setSingleShot(True)
         self._timer.setInterval(PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.preview)
-        # The dry run of 10,000 keys and its lines stay until the dialog closes: no full
-        # collection walks them meanwhile (see ``full_collections_postponed``).
+        # The dry run of 10,000 keys, its lines and the apply's results stay until the
+        # dialog closes: no full collection walks them meanwhile (the apply runs while the
+        # dialog is open; see ``full_collections_postponed``).
         self._postponed = contextlib.ExitStack()
         self._postponed.enter_context(full_collections_postponed())
         self._show_rows_of(action)
@@ -343,17 +344,12 @@ class BulkActionDialog(FittingDialog):
             self._tasks,
             self,
             self.tr("Changing keys"),
-            lambda report: self._apply_plan(plan, report),
+            lambda report: self._services.bulk.apply(plan, report),
             self._finished,
             self._failed,
             label=arg(self.tr("%1…"), self._action.currentText()),
             object_name="bulkProgressDialog",
         )
-
-    def _apply_plan(self, plan: BulkPlan, report: Progress) -> BulkResult:
-        """On a worker: the plan's keys, one by one, with full collections postponed."""
-        with full_collections_postponed():
-            return self._services.bulk.apply(plan, report)
 
     def _finished(self, result: BulkResult) -> None:
         self._running = False
