@@ -16,6 +16,7 @@ import gc
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -306,10 +307,11 @@ class RefreshTask:
     running job's answer still arrives (it was fresh when asked), then the waiting request
     starts. A bulk revoke elsewhere changes keys every second: counting 1,000,000 keys for
     each poll, every count still running when the next began, filled the pool and took the
-    cores from the window (and from the revoke).
+    cores from the window (and from the revoke). While :data:`refreshes_held`, requests
+    wait; the newest starts when the hold ends.
     """
 
-    __slots__ = ("_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
+    __slots__ = ("__weakref__", "_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
 
     def __init__(self, tasks: TaskRunner, *, spacing_ms: int = 0) -> None:
         """``spacing_ms``: how long a waiting request waits after the previous answer (a
@@ -329,10 +331,8 @@ class RefreshTask:
         *,
         owner: QObject | None = None,
     ) -> None:
-        if self.active or self._resting:
-            self._waiting = (function, on_done, on_error, owner)
-            return
-        self._start(function, on_done, on_error, owner)
+        self._waiting = (function, on_done, on_error, owner)
+        self._resume()
 
     def _start(
         self,
@@ -360,16 +360,24 @@ class RefreshTask:
     def _next(self) -> None:
         if self._waiting is None:
             return
-        if self._spacing_ms and not self._resting:
+        if self._spacing_ms and not refreshes_held.holding:
             self._resting = True
             QTimer.singleShot(self._spacing_ms, self._rested)
             return
-        self._start(*self._waiting)
+        self._resume()
 
     def _rested(self) -> None:
         self._resting = False
-        if self._waiting is not None and not self.active:
-            self._start(*self._waiting)
+        self._resume()
+
+    def _resume(self) -> None:
+        """Start the waiting request unless a job runs, a pause lasts or a hold goes on."""
+        if self._waiting is None or self.active or self._resting:
+            return
+        if refreshes_held.holding:
+            refreshes_held.wait_for(self)
+            return
+        self._start(*self._waiting)
 
     def cancel(self) -> None:
         """Drop the running job's answer and the waiting request."""
@@ -381,3 +389,39 @@ class RefreshTask:
     @property
     def active(self) -> bool:
         return self._handle is not None and self._handle.active
+
+
+class _RefreshHold:
+    """Counts what holds every :class:`RefreshTask`'s requests (GUI thread only); the last
+    one to end starts each task's newest waiting request."""
+
+    def __init__(self) -> None:
+        self._holds = 0
+        self._held: weakref.WeakSet[RefreshTask] = weakref.WeakSet()
+
+    @property
+    def holding(self) -> bool:
+        return self._holds > 0
+
+    def wait_for(self, task: RefreshTask) -> None:
+        if self._holds:
+            self._held.add(task)
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        self._holds += 1
+        try:
+            yield
+        finally:
+            self._holds -= 1
+            if not self._holds:
+                held, self._held = list(self._held), weakref.WeakSet()
+                for task in held:
+                    task._resume()
+
+
+#: ``with refreshes_held(): …`` — while the window's own bulk change runs, the counts and
+#: summaries it makes stale wait, and run once when it ends. Each live poll during a
+#: 10,000-key revoke asked for them again; on a server each count over 1,000,000 keys took
+#: both cores for a second, and the window waited for a core (ticks 52–57 ms late).
+refreshes_held = _RefreshHold()

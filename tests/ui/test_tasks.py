@@ -19,6 +19,7 @@ from app.ui.tasks import (
     TaskHandle,
     TaskRunner,
     full_collections_postponed,
+    refreshes_held,
 )
 
 
@@ -157,6 +158,46 @@ def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunn
     qtbot.wait_until(lambda: tasks.pending == 0)
     assert delivered == ["first", "third"]
     assert "waiting" not in running
+
+
+def test_refreshes_wait_while_held_and_the_newest_runs_once_at_the_end(
+    qtbot, tasks: TaskRunner
+) -> None:  # type: ignore[no-untyped-def]
+    """A bulk change's live polls ask for the counts again and again: none runs until the
+    change's dialog has gone, then the newest runs at once (no spacing pause)."""
+    running: list[str] = []
+    delivered: list[str] = []
+    first = threading.Event()
+
+    def job(name: str, hold: threading.Event | None = None) -> Callable[[], str]:
+        def run() -> str:
+            running.append(name)
+            if hold is not None:
+                hold.wait(10)
+            return name
+
+        return run
+
+    counts = RefreshTask(tasks, spacing_ms=60_000)
+    summary = RefreshTask(tasks)
+    counts.submit(job("before", first), delivered.append)  # running when the hold begins
+    qtbot.wait_until(lambda: running == ["before"])
+    with refreshes_held():
+        with refreshes_held():  # nests (two dialogs)
+            counts.submit(job("poll 1"), delivered.append)
+            first.set()
+            qtbot.wait_until(lambda: delivered == ["before"])
+            summary.submit(job("summary 1"), delivered.append)
+            counts.submit(job("poll 2"), delivered.append)
+            summary.submit(job("summary 2"), delivered.append)
+        qtbot.wait(100)
+        assert running == ["before"] and tasks.pending == 0  # all wait
+    qtbot.wait_until(lambda: len(delivered) == 3)
+    assert running[1:] and sorted(running[1:]) == ["poll 2", "summary 2"]
+    qtbot.wait(100)
+    assert len(running) == 3 and tasks.pending == 0
+    summary.submit(job("after"), delivered.append)  # no hold, nothing running: at once
+    qtbot.wait_until(lambda: delivered[-1:] == ["after"])
 
 
 def test_full_collections_wait_while_a_long_job_runs_and_resume_after_the_last(qtbot) -> None:  # type: ignore[no-untyped-def]

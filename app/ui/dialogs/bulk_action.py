@@ -53,7 +53,7 @@ from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
 from app.ui.errors import describe
 from app.ui.progress import run_with_progress
 from app.ui.resources import icon
-from app.ui.tasks import LatestTask, TaskRunner, full_collections_postponed
+from app.ui.tasks import LatestTask, TaskRunner, full_collections_postponed, refreshes_held
 from app.ui.text import arg, plural
 from app.ui.widgets.banner import Banner, Tone
 
@@ -179,9 +179,11 @@ class BulkActionDialog(FittingDialog):
         self._timer.timeout.connect(self.preview)
         # The dry run of 10,000 keys, its lines and the apply's results stay until the
         # dialog closes: no full collection walks them meanwhile (the apply runs while the
-        # dialog is open; see ``full_collections_postponed``).
+        # dialog is open; see ``full_collections_postponed``). The counts and summaries
+        # the change makes stale run once, when it has closed (``refreshes_held``).
         self._postponed = contextlib.ExitStack()
         self._postponed.enter_context(full_collections_postponed())
+        self._postponed.enter_context(refreshes_held())
         self._show_rows_of(action)
         # The first dry run starts once the dialog has been shown: reading 10,000 keys
         # while Qt lays out and paints a new window made its first appearance stall.
