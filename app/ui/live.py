@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance, Slot
 
 from app.domain.errors import KeywardError
@@ -29,7 +30,7 @@ from app.services.changes import Changes
 from app.services.dto import KeyDTO, KeyQuery
 from app.ui.operations import KeyOperations
 from app.ui.screens.keys import KeysScreen
-from app.ui.tasks import TaskHandle, TaskRunner
+from app.ui.tasks import TaskHandle, TaskRunner, refreshes_held
 
 #: How often an open window asks; a change shows within this plus one round trip.
 POLL_MS = 1500
@@ -229,7 +230,9 @@ class LiveUpdates(QObject):
             return
         self.changes_seen.emit(seen.changes)
         if seen.changes.overflow:
-            self.reload_needed.emit()
+            # During the window's own bulk change, one reload when it ends (it announces its
+            # own changes then): a reload per poll recounted every key each time.
+            refreshes_held.when_free(self._reload)
             return
         if seen.present:
             self.keys_changed.emit(list(seen.present))
@@ -239,6 +242,10 @@ class LiveUpdates(QObject):
             self.people_changed.emit()
         if seen.changes.policy:
             self.policy_changed.emit()
+
+    def _reload(self) -> None:
+        if shiboken6.isValid(self):  # the window may have closed while the change ran
+            self.reload_needed.emit()
 
     def _on_error(self, error: BaseException) -> None:
         # A lost connection is the other screens' news (they show Retry); the poll just

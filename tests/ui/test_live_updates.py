@@ -27,6 +27,7 @@ from app.domain.roles import Role
 from app.domain.status import KeyStatus
 from app.services import Services, open_services
 from app.ui.live import FALLBACK_MS, MIN_GAP_MS, LiveUpdates
+from app.ui.tasks import refreshes_held
 from tests.support import fresh_server_database, wait_until_logged_off
 from tests.ui.support import activate
 
@@ -125,6 +126,44 @@ def test_people_and_policy_changes_are_announced(
     with qtbot.wait_signal(live.policy_changed, timeout=WAIT_MS):
         other.policy.set_key_limit(2)
     live.stop()
+
+
+def test_too_much_at_once_reloads_once_and_after_the_windows_own_bulk_change(
+    qtbot: Any,
+    tasks: Any,
+    ui_services: Services,
+    open_as: Callable[..., Services],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More changes in one poll than the feed follows row by row ask for one reload; while
+    the window's own bulk change runs (``refreshes_held``), that waits for its end."""
+    monkeypatch.setattr("app.services.changes.MAX_EVENTS", 2)
+    live = _live(ui_services, tasks, qtbot)
+    other = open_as("ana")
+    reloads: list[None] = []
+    seen: list[Any] = []
+    live.reload_needed.connect(lambda: reloads.append(None))
+    live.changes_seen.connect(seen.append)
+    live.stop()  # one poll at a time, when asked
+
+    made = iter(range(100))
+
+    def burst(count: int) -> None:
+        for _ in range(count):
+            other.keys.create(f"Burst {next(made)}")
+        before = len(seen)
+        live.poll()
+        qtbot.wait_until(lambda: len(seen) > before, timeout=WAIT_MS)
+        assert seen[-1].overflow
+
+    burst(3)
+    assert reloads == [None]
+    with refreshes_held():
+        burst(3)
+        burst(3)
+        qtbot.wait(100)
+        assert reloads == [None]  # not while the bulk change runs
+    assert reloads == [None, None]  # once, when it has ended
 
 
 def test_polling_never_shows_the_busy_indicator(

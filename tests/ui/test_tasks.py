@@ -200,6 +200,22 @@ def test_refreshes_wait_while_held_and_the_newest_runs_once_at_the_end(
     qtbot.wait_until(lambda: delivered[-1:] == ["after"])
 
 
+def test_a_reload_asked_for_while_held_runs_once_when_the_hold_ends() -> None:
+    calls: list[str] = []
+
+    def reload() -> None:
+        calls.append("reload")
+
+    refreshes_held.when_free(reload)
+    assert calls == ["reload"]  # nothing held: at once
+    with refreshes_held():
+        refreshes_held.when_free(reload)
+        with refreshes_held():
+            refreshes_held.when_free(reload)
+        assert calls == ["reload"]
+    assert calls == ["reload", "reload"]
+
+
 def test_full_collections_wait_while_a_long_job_runs_and_resume_after_the_last(qtbot) -> None:  # type: ignore[no-untyped-def]
     before = gc.get_threshold()
     with full_collections_postponed():
