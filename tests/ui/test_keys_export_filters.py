@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -194,3 +195,24 @@ def test_a_header_saved_before_the_description_column_keeps_it_hidden(
     assert header.sectionSize(Column.OWNER) == 222  # the saved layout was restored
     assert header.isSectionHidden(Column.DESCRIPTION)
     assert header.visualIndex(Column.ACTIONS) == header.count() - 1
+
+
+def test_the_owner_choices_are_refilled_only_when_they_changed(qtbot: Any) -> None:
+    """Every reload reads the owners again: the same list leaves the filter (and what is
+    chosen) alone; two people of one name show their logins."""
+    toolbar = keys_toolbar.KeysToolbar(QAction("Refresh"), QAction("Create"))
+    qtbot.addWidget(toolbar)
+    owners = [("ana", "Ana Lima"), ("ana2", "Ana Lima"), ("bob", "Bob")]
+    toolbar.set_owners(owners)
+    combo = toolbar.owner_filter
+    texts = [combo.itemText(i) for i in range(combo.count())]
+    assert texts == ["Any owner", "Ana Lima (ana)", "Ana Lima (ana2)", "Bob"]
+    assert combo.itemData(3, Qt.ItemDataRole.ToolTipRole) == "bob"
+    combo.setCurrentIndex(3)
+    inserted: list[int] = []
+    combo.model().rowsInserted.connect(lambda _parent, first, _last: inserted.append(first))
+    toolbar.set_owners(owners)
+    assert inserted == [] and combo.currentData() == "bob"
+    toolbar.set_owners([*owners, ("cy", "Cy")])
+    assert [combo.itemText(i) for i in range(combo.count())][-1] == "Cy"
+    assert combo.currentData() == "bob" and inserted

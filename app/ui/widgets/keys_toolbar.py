@@ -13,6 +13,7 @@ filters are laid out on: what a keyboard user narrows the list with first.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 
 from PySide6.QtCore import QDir, QEvent, QObject, QStandardPaths, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
@@ -263,15 +264,12 @@ class KeysToolbar(QWidget):
 
         Names are short enough for a toolbar; two people of one name show their logins.
         """
-        names = [name for _login, name in owners]
-        _fill(
+        names = Counter(name for _login, name in owners)
+        changed = _fill(
             self.owner_filter,
-            [
-                (login, name if names.count(name) == 1 else f"{name} ({login})")
-                for login, name in owners
-            ],
+            [(login, name if names[name] == 1 else f"{name} ({login})") for login, name in owners],
         )
-        for index in range(1, self.owner_filter.count()):
+        for index in range(1, self.owner_filter.count() if changed else 0):
             login = self.owner_filter.itemData(index)
             self.owner_filter.setItemData(index, login, Qt.ItemDataRole.ToolTipRole)
 
@@ -364,16 +362,19 @@ class KeysToolbar(QWidget):
         mark_error(self.count_label, False)
 
 
-def _fill(combo: QComboBox, choices: list[tuple[str, str]]) -> None:
-    """Replace a filter's choices after its first ("Any …") and keep what was chosen.
+def _fill(combo: QComboBox, choices: list[tuple[str, str]]) -> bool:
+    """Replace a filter's choices after its first ("Any …") and keep what was chosen; False
+    when they were already these (a reload after every bulk change refilled 500 owners).
 
     A chosen value no longer offered (a user removed meanwhile) stays as a choice, so the
     filter never changes under the user without a signal.
     """
     chosen = combo.currentData()
-    values = [value for value, _text in choices]
+    values = {value for value, _text in choices}
     if chosen is not None and chosen not in values:
         choices = [*choices, (chosen, combo.currentText())]
+    if [(combo.itemData(i), combo.itemText(i)) for i in range(1, combo.count())] == choices:
+        return False
     combo.blockSignals(True)
     try:
         while combo.count() > 1:
@@ -383,3 +384,4 @@ def _fill(combo: QComboBox, choices: list[tuple[str, str]]) -> None:
         combo.setCurrentIndex(max(combo.findData(chosen), 0) if chosen is not None else 0)
     finally:
         combo.blockSignals(False)
+    return True
