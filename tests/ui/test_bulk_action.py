@@ -82,3 +82,30 @@ def test_a_key_refused_when_applied_is_listed_with_why_and_left_alone(
         KeyStatus.REVOKED,
         KeyStatus.DISABLED,
     ]
+
+
+def test_the_dialog_holds_the_windows_counts_until_it_goes(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
+) -> None:
+    """Its change's counts wait while it is open; closed, or deleted without being closed
+    (its window gone under it), it lets them run — a hold left behind would stop them all."""
+    from PySide6.QtWidgets import QWidget
+
+    from app.ui.tasks import refreshes_held
+
+    key_id = ui_services.keys.create("Feed", "x").key.key_id
+    dialog = BulkActionDialog(ui_services, tasks, [key_id], action=BulkAction.REVOKE, parent=host)
+    dialog.open()
+    assert refreshes_held.holding
+    dialog.reject()
+    qtbot.wait_until(lambda: not refreshes_held.holding, timeout=WAIT_MS)
+
+    parent = QWidget()
+    orphan = BulkActionDialog(ui_services, tasks, [key_id], action=BulkAction.REVOKE, parent=parent)
+    orphan.open()
+    assert refreshes_held.holding
+    gone: list[object] = []
+    orphan.destroyed.connect(lambda *_: gone.append(True))
+    parent.deleteLater()
+    qtbot.wait_until(lambda: bool(gone), timeout=WAIT_MS)
+    assert not refreshes_held.holding

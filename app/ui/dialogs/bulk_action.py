@@ -184,6 +184,10 @@ class BulkActionDialog(FittingDialog):
         self._postponed = contextlib.ExitStack()
         self._postponed.enter_context(full_collections_postponed())
         self._postponed.enter_context(refreshes_held())
+        # Also if it goes without being closed (its window deleted under it): a hold left
+        # behind would stop every count in the window for good.
+        postponed = self._postponed
+        self.destroyed.connect(lambda: postponed.close())
         self._show_rows_of(action)
         # The first dry run starts once the dialog has been shown: reading 10,000 keys
         # while Qt lays out and paints a new window made its first appearance stall.
