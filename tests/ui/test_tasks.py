@@ -124,10 +124,9 @@ def test_jobs_run_at_a_lower_priority_than_the_gui_thread(qtbot, tasks: TaskRunn
     embedded.wait_for_done()
 
 
-def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
-    """Changes every second ask for a count each time: one count runs, the newest waits."""
-    running: list[str] = []
-    delivered: list[str] = []
+def _jobs_noted_in(running: list[str]) -> Callable[..., Callable[[], str]]:
+    """``job(name, hold=None)``: a job that notes its name in ``running`` when it starts,
+    waits for ``hold`` (if any) and answers its name."""
 
     def job(name: str, hold: threading.Event | None = None) -> Callable[[], str]:
         def run() -> str:
@@ -138,6 +137,15 @@ def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunn
 
         return run
 
+    return job
+
+
+def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    """Changes every second ask for a count each time: one count runs, the newest waits."""
+    running: list[str] = []
+    delivered: list[str] = []
+
+    job = _jobs_noted_in(running)
     counts = RefreshTask(tasks)
     first = threading.Event()
     counts.submit(job("first", first), delivered.append)
@@ -169,15 +177,7 @@ def test_refreshes_wait_while_held_and_the_newest_runs_once_at_the_end(
     delivered: list[str] = []
     first = threading.Event()
 
-    def job(name: str, hold: threading.Event | None = None) -> Callable[[], str]:
-        def run() -> str:
-            running.append(name)
-            if hold is not None:
-                hold.wait(10)
-            return name
-
-        return run
-
+    job = _jobs_noted_in(running)
     counts = RefreshTask(tasks, spacing_ms=60_000)
     summary = RefreshTask(tasks)
     counts.submit(job("before", first), delivered.append)  # running when the hold begins
