@@ -16,7 +16,6 @@ import gc
 import os
 import sys
 import threading
-import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -311,7 +310,7 @@ class RefreshTask:
     wait; the newest starts when the hold ends.
     """
 
-    __slots__ = ("__weakref__", "_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
+    __slots__ = ("_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
 
     def __init__(self, tasks: TaskRunner, *, spacing_ms: int = 0) -> None:
         """``spacing_ms``: how long a waiting request waits after the previous answer (a
@@ -375,7 +374,7 @@ class RefreshTask:
         if self._waiting is None or self.active or self._resting:
             return
         if refreshes_held.holding:
-            refreshes_held.wait_for(self)
+            refreshes_held.when_free(self._resume)
             return
         self._start(*self._waiting)
 
@@ -393,21 +392,17 @@ class RefreshTask:
 
 class _RefreshHold:
     """Counts what holds every :class:`RefreshTask`'s requests (GUI thread only); the last
-    one to end starts each task's newest waiting request."""
+    one to end starts each task's newest waiting request, and the other callbacks asked for
+    meanwhile."""
 
     def __init__(self) -> None:
         self._holds = 0
-        self._held: weakref.WeakSet[RefreshTask] = weakref.WeakSet()
         # Callbacks for the end of the hold, each once however often asked (insertion order).
         self._then: dict[Callable[[], None], None] = {}
 
     @property
     def holding(self) -> bool:
         return self._holds > 0
-
-    def wait_for(self, task: RefreshTask) -> None:
-        if self._holds:
-            self._held.add(task)
 
     def when_free(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` now, or once when the hold ends (asked again meanwhile: once)."""
@@ -424,10 +419,7 @@ class _RefreshHold:
         finally:
             self._holds -= 1
             if not self._holds:
-                held, self._held = list(self._held), weakref.WeakSet()
                 then, self._then = list(self._then), {}
-                for task in held:
-                    task._resume()
                 for callback in then:
                     callback()
 

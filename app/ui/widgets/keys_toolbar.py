@@ -269,7 +269,9 @@ class KeysToolbar(QWidget):
             self.owner_filter,
             [(login, name if names[name] == 1 else f"{name} ({login})") for login, name in owners],
         )
-        for index in range(1, self.owner_filter.count() if changed else 0):
+        if not changed:
+            return
+        for index in range(1, self.owner_filter.count()):
             login = self.owner_filter.itemData(index)
             self.owner_filter.setItemData(index, login, Qt.ItemDataRole.ToolTipRole)
 
