@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QContextMenuEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QWidget,
@@ -149,6 +151,50 @@ def _click_control(window: MainWindow, key_id: str, control: KeyControl) -> None
     view.scrollTo(index)
     pos: QPoint = control_rects(view.visualRect(index))[control].center()
     QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def _open_menu() -> list[str]:
+    """The texts of the context menu now shown, which is then closed."""
+    menu = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMenu) and w.isVisible())
+    texts = [action.text() for action in menu.actions()]
+    menu.close()
+    return texts
+
+
+@pytest.mark.parametrize("how", ["menu key", "shift+f10"])
+def test_the_keyboard_menu_opens_on_the_selection_not_on_the_next_row(
+    qtbot: Any, make_window: Any, ui_services: Services, how: str
+) -> None:
+    seed_keys(ui_services, 5)
+    window = make_window(ui_services)
+    view = window.keys.table
+    select_by_keyboard(qtbot, window, 0)
+    for _ in range(2):
+        qtbot.keyClick(view, Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    chosen = selected_ids(window)
+    assert len(chosen) == 3
+
+    if how == "menu key":
+        # As Qt sends it for the Menu key: to the table, at the current cell in its own
+        # coordinates (QTest's key events do not make one).
+        at = view.viewport().mapTo(view, view.visualRect(view.currentIndex()).center())
+        QApplication.sendEvent(
+            view, QContextMenuEvent(QContextMenuEvent.Reason.Keyboard, at, view.mapToGlobal(at))
+        )
+    else:
+        qtbot.keyClick(view, Qt.Key.Key_F10, Qt.KeyboardModifier.ShiftModifier)
+    assert "Change 3 keys…" in _open_menu()
+    assert selected_ids(window) == chosen  # the menu's row did not take the selection's place
+
+    # A right click on a row outside the selection is about that row alone.
+    row = view.visualRect(window.keys.model.index(4, 0)).center()
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=row)
+    QApplication.sendEvent(
+        view.viewport(),
+        QContextMenuEvent(QContextMenuEvent.Reason.Mouse, row, view.viewport().mapToGlobal(row)),
+    )
+    assert "Change 3 keys…" not in _open_menu()
+    assert selected_ids(window) == [window.keys.model.key_at(4).key_id]
 
 
 def test_the_row_toggle_selects_its_row_and_the_panel_shows_it(

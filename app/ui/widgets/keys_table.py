@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtGui import (
+    QContextMenuEvent,
     QFocusEvent,
     QFontDatabase,
     QFontMetrics,
@@ -61,7 +62,8 @@ class KeysTable(QTableView):
         self.setCornerButtonEnabled(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        # Its own contextMenuEvent emits customContextMenuRequested (viewport coordinates).
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.DefaultContextMenu)
         self.setItemDelegateForColumn(Column.STATUS, StatusBadgeDelegate(StatusRole, self))
         self.actions_delegate = KeyActionsDelegate(KeyRole, self)
         self.setItemDelegateForColumn(Column.ACTIONS, self.actions_delegate)
@@ -382,5 +384,25 @@ class KeysTable(QTableView):
             self.revoke_requested.emit()
         elif key == Qt.Key.Key_Escape:
             self.close_requested.emit()
+        elif key == Qt.Key.Key_F10 and event.modifiers() == Qt.KeyboardModifier.ShiftModifier:
+            self._menu_at_current_row()  # the other keyboard menu key (Qt sends no event)
         else:
             super().keyPressEvent(event)
+
+    def contextMenuEvent(self, event: QContextMenuEvent) -> None:
+        """A right click asks for the menu where it was (the viewport's coordinates, as the
+        click arrives through it); the Menu key, on the current row."""
+        if event.reason() == QContextMenuEvent.Reason.Keyboard:
+            self._menu_at_current_row()
+        else:
+            self.customContextMenuRequested.emit(event.pos())
+
+    def _menu_at_current_row(self) -> None:
+        """The keyboard's context menu opens on the current row, and a multi-selection that
+        holds it stays. Qt puts it at the current cell's rectangle in the table's own
+        coordinates, a header lower than the viewport's: on the next row, which then took
+        the selection's place alone (a keyboard user never reached "Change 3 keys…")."""
+        current = self.currentIndex()
+        if current.isValid():
+            self.scrollTo(current)
+            self.customContextMenuRequested.emit(self.visualRect(current).center())
