@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
+from app.data.search_schema import AUDIT_FTS
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
@@ -200,6 +201,15 @@ _TOKEN_SHAPED = re.compile(
 )
 MAX_TEXT = 200
 MAX_PAGE = 1000
+#: SQLite: free-text candidates read from the trigram index per round trip, newest first.
+INDEX_CHUNK = 500
+#: …and how many candidates the other filters may reject before the rest of the page is
+#: found by walking the events instead (a rare person or action with a common word).
+INDEX_CANDIDATES_LIMIT = 20_000
+_INDEX_PROBE = sa.text(
+    f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase AND rowid < :below"  # noqa: S608 - fixed text
+    " ORDER BY rowid DESC LIMIT :n"
+)
 
 
 def _utc(moment: datetime) -> datetime:
@@ -260,20 +270,20 @@ class AuditService:
             raise ValidationError(Field.LIMIT, f"The limit must be between 1 and {MAX_PAGE}.")
         with self._context.read() as session:
             operator = self._reader(session)
-            conditions = self._conditions(session, filter)
-            if conditions is None:
+            found = self._conditions(session, filter)
+            if found is None:
                 return AuditPage((), None)
+            conditions, free_text = found
             if operator.role is Role.MEMBER:
                 conditions.append(_member_events(operator.login))
             if after is not None:
                 conditions.append(EVENTS.c.seq < after)
-            statement = (
-                sa.select(*_RECORD_COLUMNS)
-                .where(*conditions)
-                .order_by(EVENTS.c.seq.desc())
-                .limit(limit + 1)
-            )
-            rows = session.execute(statement).all()
+            statement = sa.select(*_RECORD_COLUMNS).where(*conditions).order_by(EVENTS.c.seq.desc())
+            indexed = _indexed(session, free_text)
+            if indexed is None:
+                rows = list(session.execute(statement.limit(limit + 1)).all())
+            else:
+                rows = _through_the_index(session, statement, indexed, after, limit + 1)
             more = len(rows) > limit
             events = [to_dto(AuditRecord(*row)) for row in rows[:limit]]
             names = _Names(session)
@@ -308,8 +318,9 @@ class AuditService:
             require(operator.role, Action.READ_AUDIT)
         return operator
 
-    def _conditions(self, session: Session, filter: AuditFilter) -> list[Any] | None:
-        """The filter as conditions; None when nothing can match."""
+    def _conditions(self, session: Session, filter: AuditFilter) -> tuple[list[Any], str] | None:
+        """The filter as conditions and the free text among them (or ""); None when nothing
+        can match."""
         c = EVENTS.c
         conditions: list[Any] = []
         if filter.actor:
@@ -328,6 +339,7 @@ class AuditService:
             return None
         conditions.extend(_seq_bounds(session, filter))
         text = filter.text.replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a query
+        free_text = ""
         if text:
             key_id = key_id_in(text)
             if key_id is None and looks_like_key_id(text) and _names_a_key(session, text):
@@ -337,8 +349,9 @@ class AuditService:
                     return None
                 conditions += [c.target_type == "key", c.target_id == key_id]
             else:
-                conditions.append(_free_text(session, text[:MAX_TEXT]))
-        return conditions
+                free_text = text[:MAX_TEXT]
+                conditions.append(_free_text(session, free_text))
+        return conditions, free_text
 
     # ----------------------------------------------------------------------- older readers
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
@@ -542,6 +555,48 @@ def _snapshot_name(session: Session, column: Any) -> Any:
         # The policies' helper (app.data.server.postgresql), which every reading role may run.
         return sa.func.kw_snapshot_field(column, "name", type_=sa.Text)
     return sa.func.json_unquote(sa.func.json_extract(column, "$.name"))
+
+
+def _indexed(session: Session, free_text: str) -> str | None:
+    """The free text to look up in SQLite's trigram index, if the index can answer it (3+
+    characters, as trigrams need; no unit separator, which joins the indexed fields)."""
+    if session.get_bind().dialect.name != "sqlite" or len(free_text) < 3 or "\x1f" in free_text:
+        return None
+    return free_text
+
+
+def _through_the_index(
+    session: Session, statement: sa.Select[Any], text: str, after: int | None, wanted: int
+) -> list[Any]:
+    """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
+    among the events whose indexed text holds ``text``.
+
+    The trigram index gives candidates newest first, ``INDEX_CHUNK`` at a time, and the
+    statement checks each chunk exactly (the index folds more cases than SQLite's LIKE, so
+    it may offer a few extra rows, never miss one). When the other filters reject candidate
+    after candidate, the rest is found by the statement alone, walking the events.
+    """
+    phrase = '"' + text.replace('"', '""') + '"'
+    below = after if after is not None else 2**63 - 1
+    rows: list[Any] = []
+    read = 0
+    while len(rows) < wanted:
+        ids = list(
+            session.execute(_INDEX_PROBE, {"phrase": phrase, "below": below, "n": INDEX_CHUNK})
+            .scalars()
+            .all()
+        )
+        if ids:
+            chunk = statement.where(EVENTS.c.seq.in_(ids)).limit(wanted - len(rows))
+            rows += session.execute(chunk).all()
+        if len(ids) < INDEX_CHUNK:
+            break
+        below, read = ids[-1], read + len(ids)
+        if read >= INDEX_CANDIDATES_LIMIT and len(rows) < wanted:
+            rest = statement.where(EVENTS.c.seq < below).limit(wanted - len(rows))
+            rows += session.execute(rest).all()
+            break
+    return rows
 
 
 def _free_text(session: Session, text: str) -> Any:

@@ -319,8 +319,15 @@ def cases(services: Services) -> list[tuple[str, AuditFilter, bool]]:
         ("key id", AuditFilter(text=key_id), False),
         ("free text: common name 'Salesforce'", AuditFilter(text="Salesforce"), True),
         ("free text: reason 'leaked'", AuditFilter(text="leaked"), True),
-        (f"free text: rare '{RARE_REASON}' (1 event, scans)", AuditFilter(text=RARE_REASON), False),
-        ("free text: absent term (scans all)", AuditFilter(text="nosuchthingqq"), False),
+        (f"free text: rare '{RARE_REASON}' (1 event)", AuditFilter(text=RARE_REASON), False),
+        ("free text: absent term", AuditFilter(text="nosuchthingqq"), False),
+        ("free text: 'leaked' + rare actor", AuditFilter(text="leaked", actor=RARE_ACTOR), False),
+        (
+            "free text: 'leaked' + one day early",
+            AuditFilter(text="leaked", since=day[0], until=day[1]),
+            False,
+        ),
+        ("free text: 2 characters absent (scans all)", AuditFilter(text="q%"), False),
     ]
 
 
@@ -331,8 +338,8 @@ def measure_pages(url: str, services: Services, repeat: int) -> list[Timing]:
     results = [Timing(floor_name, floor_ms, floor_worst, floor_cpu, floor_rows, 1.0)]
     audit = services.audit
     for name, wanted, second in cases(services):
-        scans = name.startswith("free text") and "key id" not in name
-        times = max(3, repeat // 5) if scans and ("absent" in name or "rare" in name) else repeat
+        scans = "scans" in name or ("free text" in name and "+" in name)
+        times = max(3, repeat // 5) if scans else repeat
 
         def first(wanted: AuditFilter = wanted) -> int:
             return len(audit.page(wanted, limit=100).entries)
