@@ -370,14 +370,19 @@ class AuditService:
                 )
             return [to_dto(to_record(row)) for row in session.execute(statement).scalars()]
 
-    def events_for(self, target_type: str, target_id: str) -> list[AuditEventDTO]:
-        """Every event about one target, oldest first (permission checked by the caller)."""
+    def events_for(
+        self, target_type: str, target_id: str, *, member: str | None = None
+    ) -> list[AuditEventDTO]:
+        """Every event about one target, oldest first (permission checked by the caller);
+        with ``member``, only those that member's login may read."""
         with self._context.read() as session:
             statement = (
                 sa.select(AuditEvent)
                 .where(AuditEvent.target_type == target_type, AuditEvent.target_id == target_id)
                 .order_by(AuditEvent.seq)
             )
+            if member is not None:
+                statement = statement.where(_member_events(member))
             return [to_dto(to_record(row)) for row in session.execute(statement).scalars()]
 
     @staticmethod

@@ -31,7 +31,7 @@ from app.domain.key_format import (
     key_id_of,
 )
 from app.domain.policy import MAX_GRACE, REASON_POLICY_LIMIT, KeyPolicy
-from app.domain.roles import Action, can, require, require_manage_key
+from app.domain.roles import Action, Role, can, require, require_manage_key
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import (
     clean_description,
@@ -382,14 +382,21 @@ class KeyService:
         with self._context.read() as session:
             operator = self._context.operator_in(session)
             row = self._find(session, key_id)
+            member = None
             if row is not None:
                 owner = session.get(User, row.owner_id)
                 assert owner is not None
                 if owner.login != operator.login:
                     require(operator.role, Action.READ_ALL_KEYS)
+            elif operator.role is Role.MEMBER:
+                # A deleted key: a member reads its trail if it was theirs (as in the audit
+                # view and the server databases' own rules); anyone else's is "no such key".
+                member = operator.login
             else:
                 require(operator.role, Action.READ_AUDIT)
-        events = self._audit.events_for("key", key_id) if could_be_key_id(key_id) else []
+        events = (
+            self._audit.events_for("key", key_id, member=member) if could_be_key_id(key_id) else []
+        )
         if not events:
             # Neither a key nor a deleted one's trail: an unknown id gets a clear refusal.
             raise _no_such_key(key_id)

@@ -379,6 +379,25 @@ def test_deleting_an_active_key_revokes_and_deletes_it_and_keeps_its_history(
         event.seq for event in reversed(history)
     ]
     assert team.auditor.keys.history(key_id) == history
+    # Her own key's trail stays hers (as in the audit view); to another member it is unknown.
+    assert team.member.keys.history(key_id) == history
+    with pytest.raises(NotFound):
+        team.other_member.keys.history(key_id)
+
+
+def test_a_member_reads_a_deleted_key_s_trail_only_if_it_was_theirs(team: Team) -> None:
+    mikes = team.admin.keys.create("Mike's dashboard", owner="mike").key.key_id
+    team.admin.keys.delete(mikes)
+
+    assert [event.action for event in team.other_member.keys.history(mikes)] == [
+        AuditAction.KEY_CREATED,
+        AuditAction.KEY_REVOKED,
+        AuditAction.KEY_DELETED,
+    ]
+    with pytest.raises(NotFound) as unknown:
+        team.member.keys.history(mikes)
+    assert mikes in unknown.value.message
+    assert all(e.event.target_id != mikes for e in team.member.audit.page().entries)
 
 
 def test_deleting_a_revoked_key_adds_only_the_delete_event_and_it_cannot_be_deleted_twice(
