@@ -153,6 +153,14 @@ class AuditFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class _Query:
+    conditions: list[Any]
+    free_text: str  # "" when the filter has none
+    #: ``above < seq < below`` from a date range (None: open).
+    seq_range: tuple[int | None, int | None]
+
+
+@dataclass(frozen=True, slots=True)
 class AuditEntry:
     event: AuditEventDTO
     actor_name: str | None  # display name of the actor's login, if a user
@@ -205,10 +213,10 @@ MAX_PAGE = 1000
 INDEX_CHUNK = 500
 #: …and how many candidates the other filters may reject before the rest of the page is
 #: found by walking the events instead (a rare person or action with a common word).
-INDEX_CANDIDATES_LIMIT = 20_000
+INDEX_CANDIDATES_LIMIT = 2_000
 _INDEX_PROBE = sa.text(
-    f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase AND rowid < :below"  # noqa: S608 - fixed text
-    " ORDER BY rowid DESC LIMIT :n"
+    f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase"  # noqa: S608 - fixed text
+    " AND rowid < :below AND rowid > :above ORDER BY rowid DESC LIMIT :n"
 )
 
 
@@ -270,20 +278,23 @@ class AuditService:
             raise ValidationError(Field.LIMIT, f"The limit must be between 1 and {MAX_PAGE}.")
         with self._context.read() as session:
             operator = self._reader(session)
-            found = self._conditions(session, filter)
-            if found is None:
+            query = self._conditions(session, filter)
+            if query is None:
                 return AuditPage((), None)
-            conditions, free_text = found
+            conditions = query.conditions
             if operator.role is Role.MEMBER:
                 conditions.append(_member_events(operator.login))
             if after is not None:
                 conditions.append(EVENTS.c.seq < after)
             statement = sa.select(*_RECORD_COLUMNS).where(*conditions).order_by(EVENTS.c.seq.desc())
-            indexed = _indexed(session, free_text)
+            indexed = _indexed(session, query.free_text)
             if indexed is None:
                 rows = list(session.execute(statement.limit(limit + 1)).all())
             else:
-                rows = _through_the_index(session, statement, indexed, after, limit + 1)
+                above, below = query.seq_range
+                if after is not None:
+                    below = after if below is None else min(below, after)
+                rows = _through_the_index(session, statement, indexed, (above, below), limit + 1)
             more = len(rows) > limit
             events = [to_dto(AuditRecord(*row)) for row in rows[:limit]]
             names = _Names(session)
@@ -318,9 +329,8 @@ class AuditService:
             require(operator.role, Action.READ_AUDIT)
         return operator
 
-    def _conditions(self, session: Session, filter: AuditFilter) -> tuple[list[Any], str] | None:
-        """The filter as conditions and the free text among them (or ""); None when nothing
-        can match."""
+    def _conditions(self, session: Session, filter: AuditFilter) -> _Query | None:
+        """The filter as conditions; None when nothing can match."""
         c = EVENTS.c
         conditions: list[Any] = []
         if filter.actor:
@@ -337,7 +347,11 @@ class AuditService:
             and _utc(filter.since) >= _utc(filter.until)
         ):
             return None
-        conditions.extend(_seq_bounds(session, filter))
+        above, below = _seq_bounds(session, filter)
+        if above is not None:
+            conditions.append(c.seq > above)
+        if below is not None:
+            conditions.append(c.seq < below)
         text = filter.text.replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a query
         free_text = ""
         if text:
@@ -351,7 +365,7 @@ class AuditService:
             else:
                 free_text = text[:MAX_TEXT]
                 conditions.append(_free_text(session, free_text))
-        return conditions, free_text
+        return _Query(conditions, free_text, (above, below))
 
     # ----------------------------------------------------------------------- older readers
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
@@ -502,14 +516,15 @@ def _member_events(login: str) -> Any:
     )
 
 
-def _seq_bounds(session: Session, filter: AuditFilter) -> list[Any]:
-    """A time range as a range of seq, found with one probe of the time index per end.
+def _seq_bounds(session: Session, filter: AuditFilter) -> tuple[int | None, int | None]:
+    """A time range as a range of seq, ``above < seq < below``, found with one probe of the
+    time index per end.
 
     The exact time conditions stay as well; these only let the database walk the events of
     the range (and no newer or older ones) newest first.
     """
     c = EVENTS.c
-    bounds = []
+    older = newer = None
     if filter.since is not None:
         older = session.execute(
             sa.select(c.seq)
@@ -517,8 +532,6 @@ def _seq_bounds(session: Session, filter: AuditFilter) -> list[Any]:
             .order_by(c.occurred_at.desc(), c.seq.desc())
             .limit(1)
         ).scalar()
-        if older is not None:
-            bounds.append(c.seq > older)
     if filter.until is not None:
         newer = session.execute(
             sa.select(c.seq)
@@ -526,9 +539,7 @@ def _seq_bounds(session: Session, filter: AuditFilter) -> list[Any]:
             .order_by(c.occurred_at, c.seq)
             .limit(1)
         ).scalar()
-        if newer is not None:
-            bounds.append(c.seq < newer)
-    return bounds
+    return older, newer
 
 
 def _names_a_key(session: Session, key_id: str) -> bool:
@@ -571,10 +582,14 @@ def _indexed(session: Session, free_text: str) -> str | None:
 
 
 def _through_the_index(
-    session: Session, statement: sa.Select[Any], text: str, after: int | None, wanted: int
+    session: Session,
+    statement: sa.Select[Any],
+    text: str,
+    seq_range: tuple[int | None, int | None],
+    wanted: int,
 ) -> list[Any]:
     """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
-    among the events whose indexed text holds ``text``.
+    among the events whose indexed text holds ``text``, ``above < seq < below``.
 
     The trigram index gives candidates newest first, ``INDEX_CHUNK`` at a time, and the
     statement checks each chunk exactly (the index folds more cases than SQLite's LIKE, so
@@ -582,12 +597,16 @@ def _through_the_index(
     after candidate, the rest is found by the statement alone, walking the events.
     """
     phrase = '"' + text.replace('"', '""') + '"'
-    below = after if after is not None else 2**63 - 1
+    above, below = seq_range
+    range_ = {"above": -1 if above is None else above}
+    below = 2**63 - 1 if below is None else below
     rows: list[Any] = []
     read = 0
     while len(rows) < wanted:
         ids = list(
-            session.execute(_INDEX_PROBE, {"phrase": phrase, "below": below, "n": INDEX_CHUNK})
+            session.execute(
+                _INDEX_PROBE, {"phrase": phrase, "below": below, "n": INDEX_CHUNK, **range_}
+            )
             .scalars()
             .all()
         )

@@ -22,86 +22,41 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from itertools import pairwise
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
-from app.domain.audit import ENCODING_VERSION, HASHED_FIELDS, ChainWalk, Link
+from app.domain.audit import ChainWalk
 from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind, Progress
+from app.services.walk_worker import (
+    PROGRESS_EVERY,
+    WORKER_BATCH,
+    WORKER_NICENESS,
+    WalkCancelled,
+    WalkRequest,
+    encoding_sql,
+    feed_batches,
+    links_sql,
+    worker_main,
+)
+
+__all__ = ["WORKER_NICENESS", "WalkRequest", "encoding_sql", "links_sql", "walk", "walk_chain"]
 
 #: Chains up to this many events are walked in the caller's process (well under 0.1 s).
 IN_PROCESS_UP_TO = 20_000
 #: Events per worker at least, and at most one worker per CPU.
 WORKER_EVENTS = 100_000
 MAX_WORKERS = os.cpu_count() or 1
-#: Rows per round trip: in the worker, few round trips; in the caller's process, short
-#: stretches holding the GIL (the console's thread stays responsive).
-WORKER_BATCH = 20_000
+#: Rows per round trip in the caller's process: short stretches holding the GIL (the
+#: console's thread stays responsive). A worker's is ``WORKER_BATCH``.
 IN_PROCESS_BATCH = 2_000
-#: Seconds between two progress reports (and Cancel checks).
-PROGRESS_EVERY = 0.05
-#: How much lower a worker's scheduling priority is than the console's (POSIX ``nice``).
-WORKER_NICENESS = 10
 #: Seconds a terminated worker gets to exit before it is killed.
 STOP_GRACE = 2.0
-
-
-def encoding_sql(dialect: str) -> str:
-    """An expression for an event's version-2 encoding as UTF-8 bytes, in ``dialect``.
-
-    Byte for byte what :func:`app.domain.audit.event_hash` hashes: each field as its length
-    in UTF-8 bytes, a colon and the text, or ``-`` for NULL, one per line. SQLite's
-    ``length()`` counts characters, so a field's bytes are counted as a BLOB.
-    """
-    if dialect == "sqlite":
-        parts = [
-            f"CASE WHEN {c} IS NULL THEN '-' ELSE length(CAST({c} AS BLOB)) || ':' || {c} END"
-            for c in HASHED_FIELDS
-        ]
-        body = " || char(10) || ".join([f"'{ENCODING_VERSION}'", "seq", *parts, "prev_hash"])
-        return f"CAST({body} AS BLOB)"
-    if dialect == "postgresql":
-        parts = [
-            f"CASE WHEN {c} IS NULL THEN '-' ELSE octet_length({c})::text || ':' || {c} END"
-            for c in HASHED_FIELDS
-        ]
-        body = ", ".join([f"'{ENCODING_VERSION}'", "seq::text", *parts, "prev_hash"])
-        return f"convert_to(concat_ws(chr(10), {body}), 'UTF8')"
-    parts = [f"IF(`{c}` IS NULL, '-', CONCAT(LENGTH(`{c}`), ':', `{c}`))" for c in HASHED_FIELDS]
-    body = ", ".join([f"'{ENCODING_VERSION}'", "`seq`", *parts, "`prev_hash`"])
-    return f"CAST(CONCAT_WS(CHAR(10 USING utf8mb4), {body}) AS BINARY)"
-
-
-def links_sql(dialect: str) -> str:
-    """One keyset batch of :data:`~app.domain.audit.Link`: after seq, up to seq, limit."""
-    mark = "?" if dialect == "sqlite" else "%s"
-    quote = "`" if dialect in {"mysql", "mariadb"} else ""
-    columns = ", ".join(
-        [*(f"{quote}{c}{quote}" for c in ("seq", "prev_hash", "hash")), encoding_sql(dialect)]
-    )
-    bounds = f"seq > {mark} AND seq <= {mark} ORDER BY seq LIMIT {mark}"
-    return f"SELECT {columns} FROM audit_events WHERE {bounds}"  # noqa: S608 - fixed text
-
-
-@dataclass(frozen=True, slots=True)
-class WalkRequest:
-    """One range of the walk, ``lo < seq <= hi``; ``url`` holds the password, so it never
-    shows in a repr."""
-
-    url: str = field(repr=False)
-    lo: int
-    hi: int
-    #: The seqs whose stored hashes the checkpoints need.
-    wanted: frozenset[int]
-    #: Rows per round trip.
-    batch: int = WORKER_BATCH
 
 
 def walk(
@@ -118,36 +73,23 @@ def walk(
     dialect = connection.dialect
     statement = links_sql(dialect.name)
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    last = request.lo
-    reported = time.monotonic()
     try:
-        while True:
-            try:
-                cursor.execute(statement, (last, request.hi, request.batch))
-                links: Sequence[Link] = cursor.fetchall()
-            except dialect.loaded_dbapi.Error as error:
-                # The driver's own cursor (no per-row wrapping) raises the driver's errors:
-                # wrapped as SQLAlchemy would, ``translate_errors`` names them for people.
-                raise sa.exc.DBAPIError.instance(
-                    statement,
-                    None,
-                    error,
-                    dialect.loaded_dbapi.Error,
-                    hide_parameters=True,
-                    dialect=dialect,
-                ) from None
-            if not links:
-                break
-            chain.feed(links)
-            last = links[-1][0]
-            if time.monotonic() - reported >= PROGRESS_EVERY:
-                reported = time.monotonic()
-                if not report(chain.fed):
-                    raise _cancelled(chain.fed, request.hi - request.lo)
+        feed_batches(cursor, statement, chain, request, report, PROGRESS_EVERY)
+    except WalkCancelled:
+        raise _cancelled(chain.fed, request.hi - request.lo) from None
+    except dialect.loaded_dbapi.Error as error:
+        # The driver's own cursor (no per-row wrapping) raises the driver's errors: wrapped
+        # as SQLAlchemy would, ``translate_errors`` names them for people.
+        raise sa.exc.DBAPIError.instance(
+            statement,
+            None,
+            error,
+            dialect.loaded_dbapi.Error,
+            hide_parameters=True,
+            dialect=dialect,
+        ) from None
     finally:
         cursor.close()
-    if chain.fed:
-        report(chain.fed)
     return chain
 
 
@@ -199,12 +141,13 @@ def run_in_workers(
     parts = max(1, min(MAX_WORKERS, up_to // WORKER_EVENTS))
     context = multiprocessing.get_context("spawn")
     text = url.render_as_string(hide_password=False)
+    sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
     workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
     try:
         for lo, hi in ranges(up_to, parts):
             ours, theirs = context.Pipe()
             worker = context.Process(
-                target=_worker_main, args=(theirs,), name="keyward-integrity-walk", daemon=True
+                target=worker_main, args=(theirs,), name="keyward-integrity-walk", daemon=True
             )
             try:
                 worker.start()
@@ -214,7 +157,7 @@ def run_in_workers(
             finally:
                 theirs.close()
             workers.append((ours, worker))
-            ours.send(WalkRequest(text, lo, hi, wanted, WORKER_BATCH))
+            ours.send(WalkRequest(text, lo, hi, wanted, WORKER_BATCH, sqlite_file))
         walks = _collect(workers, up_to, progress)
     finally:
         for pipe, process in workers:
@@ -290,40 +233,3 @@ def _rebuilt(message: tuple[Any, ...]) -> Exception:
     if kind is not None:
         return DatabaseError(text, DatabaseErrorKind(kind))
     return RuntimeError(f"The integrity check's worker failed: {text}")
-
-
-def _described(error: Exception, password: str | None) -> str:
-    """``Type: message`` with the password masked, should a driver ever have echoed it."""
-    text = f"{type(error).__name__}: {error}"
-    return text.replace(password, "***") if password else text
-
-
-def _worker_main(pipe: Connection) -> None:
-    """A worker process: read its range, walk it, send progress and its walk back."""
-    from app.data.engine import create_engine
-    from app.services.context import translate_errors
-
-    request: WalkRequest = pipe.recv()
-    engine = None
-    if hasattr(os, "nice"):
-        # Background work: the console (and anything else the person runs) goes first.
-        os.nice(WORKER_NICENESS)
-
-    def report(done: int) -> bool:
-        pipe.send(("progress", done))
-        return True
-
-    try:
-        engine = create_engine(request.url)
-        chain = ChainWalk(request.wanted, joinable=request.lo > 0)
-        with translate_errors(engine), engine.connect() as connection, connection.begin():
-            walk(connection, chain, request, report)
-        pipe.send(("done", chain))
-    except DatabaseError as error:
-        pipe.send(("error", error.kind.value, error.message))
-    except Exception as error:  # noqa: BLE001 - sent to the caller, who reports it as a bug
-        pipe.send(("error", None, _described(error, make_url(request.url).password)))
-    finally:
-        if engine is not None:
-            engine.dispose()
-        pipe.close()

@@ -612,6 +612,8 @@ def main(argv: list[str] | None = None) -> int:
         floor_wall = floor_wall or wall
         print(f"{'floor: ' + name:<44} {wall:>10,.0f} {cpu:>10,.0f}")
     for group in (walks, here, before):
+        if not group:
+            continue
         w = median_walk(group)
         print(
             f"{w.name:<44} {w.per_second:>10,.0f} {w.per_cpu_second:>10,.0f} "

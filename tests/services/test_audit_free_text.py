@@ -4,6 +4,8 @@ trail, including rows changed by hand and events that existed before the upgrade
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -14,7 +16,7 @@ from app.data.search_schema import AUDIT_FTS
 from app.services import Services
 from app.services.audit import AuditFilter
 from tests.services.test_audit_trail import Story, everything, seqs
-from tests.services.test_integrity_walk import _insert_chain
+from tests.services.test_integrity_walk import START, _insert_chain
 from tests.support import Clock, OpenServices, Team, make_team
 
 #: Terms that hit the reasons, names in either snapshot and key ids of the tricky chain and the
@@ -37,6 +39,9 @@ TERMS = [
     "zebrafinch",
     "ñ",  # too short for trigrams: read as before
 ]
+
+
+MINUTES_5_40 = timedelta(minutes=5, seconds=40)
 
 
 @pytest.fixture
@@ -65,6 +70,8 @@ def test_the_index_finds_what_reading_every_event_finds_on_every_page(
     # Small round trips, and a small allowance before the walk takes over: every path runs.
     monkeypatch.setattr(audit_module, "INDEX_CHUNK", 9)
     monkeypatch.setattr(audit_module, "INDEX_CANDIDATES_LIMIT", 40)
+    # The chain's times only grow: a date range becomes a range of seqs without the margin.
+    monkeypatch.setattr(audit_module, "TIME_SKEW", timedelta(0))
     auditor = trail.auditor
     found_any = 0
     for term in TERMS:
@@ -72,6 +79,8 @@ def test_the_index_finds_what_reading_every_event_finds_on_every_page(
             AuditFilter(text=term),
             AuditFilter(text=term, actor="ci"),  # rare beside the term: the walk finishes
             AuditFilter(text=term, actor="ci-ünïcode"),
+            # Events 40-339 of the chain: the index is read within the range's seqs.
+            AuditFilter(text=term, since=START + timedelta(seconds=40), until=START + MINUTES_5_40),
         ):
             expected = scanned(auditor, wanted, monkeypatch)
             for limit in (1, 7, 100):

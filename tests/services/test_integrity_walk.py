@@ -23,7 +23,7 @@ from app.domain.audit import (
     record_hash,
     verify_chain,
 )
-from app.domain.errors import Cancelled, DatabaseError
+from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind
 from app.services import Services
 from app.services.audit import stored_records
 from app.services.context import AUDIT_HEAD_ID
@@ -261,6 +261,55 @@ def test_cancel_before_the_workers_report_concludes_nothing(trail: Services) -> 
 
 
 # --------------------------------------------------------------------------- credentials
+
+
+def test_a_sqlite_worker_says_what_is_wrong_with_the_file_and_creates_none(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from sqlalchemy.engine import make_url
+
+    monkeypatch.setattr(walk_module, "WORKER_EVENTS", 1)
+    gone = tmp_path / "moved-away.db"
+    with pytest.raises(DatabaseError) as missing:
+        walk_module.run_in_workers(make_url(f"sqlite:///{gone}"), 10, frozenset(), None)
+    assert missing.value.message == (
+        f"The database file at sqlite:///{gone} cannot be opened; check the path and permissions."
+    )
+    assert not gone.exists()
+
+    not_a_database = tmp_path / "notes.db"
+    not_a_database.write_text("shopping list\n" * 500)
+    with pytest.raises(DatabaseError) as foreign:
+        walk_module.run_in_workers(make_url(f"sqlite:///{not_a_database}"), 10, frozenset(), None)
+    assert foreign.value.kind is DatabaseErrorKind.FOREIGN
+    assert _walk_workers() == []
+
+
+def test_the_worker_waits_on_a_busy_sqlite_file_as_long_as_the_console_does() -> None:
+    from app.data.engine import SQLITE_BUSY_TIMEOUT_MS
+    from app.services import walk_worker
+
+    assert walk_worker.SQLITE_BUSY_TIMEOUT_MS == SQLITE_BUSY_TIMEOUT_MS
+
+
+def test_a_worker_imports_neither_sqlalchemy_nor_the_services(tmp_path: Path) -> None:
+    """What a spawned worker loads before its first row (it cost ~1.2 s a worker)."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys, app.services.walk_worker; "
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'app.services.'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
+    ).stdout.strip()
+    assert loaded == "['app.services.walk_worker']"
 
 
 def test_a_refused_worker_login_is_a_database_error_without_the_password(
