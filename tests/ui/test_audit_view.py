@@ -26,7 +26,7 @@ from app.ui.main_window import MainWindow
 from app.ui.screens.audit import AuditScreen
 from app.ui.widgets.change_view import ChangeView
 from tests.support import MemoryKeyring
-from tests.ui.support import WAIT_MS, seed_keys
+from tests.ui.support import WAIT_MS, activate, seed_keys
 
 LONG_BEFORE = (
     "Pulls opportunity data from Salesforce into the Snowflake warehouse every night at two, "
@@ -152,6 +152,41 @@ def test_filters_narrow_the_events(qtbot: Any, window: MainWindow, story: dict[s
     assert end.text() == "No date"
 
 
+def test_escape_clears_the_search_and_down_moves_into_the_events(
+    qtbot: Any, window: MainWindow, story: dict[str, str]
+) -> None:
+    screen = open_audit(qtbot, window)
+    everything = screen.model.rowCount()
+    action = child(window, QComboBox, "auditActionFilter")
+    action.setCurrentIndex(action.findData(AuditAction.KEY_CREATED.value))
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 2)
+    search = child(window, QLineEdit, "auditSearchField")
+    activate(qtbot, window)
+    search.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.keyClicks(search, "Snowflake")
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 1)
+
+    # Escape: the text goes at once, the action filter stays, focus stays in the field.
+    qtbot.keyClick(search, Qt.Key.Key_Escape)
+    assert search.text() == ""
+    wait_for_rows(
+        qtbot, screen, lambda: screen.model.filter.text == "" and screen.model.rowCount() == 2
+    )
+    assert action.currentData() == AuditAction.KEY_CREATED.value
+    assert search.hasFocus()
+
+    # Down, right after typing (before the pause): the results of the text, first row current.
+    qtbot.keyClicks(search, "Salesforce")
+    qtbot.keyClick(search, Qt.Key.Key_Down)
+    table = child(window, QTableView, "auditTable")
+    assert table.hasFocus()
+    assert screen.model.filter.text == "Salesforce"
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() == 1)
+    qtbot.wait_until(lambda: table.selectionModel().hasSelection(), timeout=WAIT_MS)
+    assert screen.model.entry_at(table.currentIndex().row()).event.target_id == story["salesforce"]
+    assert everything > 2
+
+
 def test_selecting_an_edit_shows_both_long_descriptions_whole(
     qtbot: Any, window: MainWindow, story: dict[str, str]
 ) -> None:
@@ -169,6 +204,21 @@ def test_selecting_an_edit_shows_both_long_descriptions_whole(
     changed = [row.property("changed") for row in changes.findChildren(QWidget, "changeRow")]
     assert "true" in changed
     assert child(detail, QLabel, "auditEventWho").text().endswith(window.operator.login)
+
+
+def test_a_long_reason_is_shown_on_every_line_it_needs(
+    qtbot: Any, window: MainWindow, ui_services: Services
+) -> None:
+    reason = "The secret was printed in a public CI log and copied into two chat channels."
+    key_id = ui_services.keys.create("Leaked CI Key").key.key_id
+    ui_services.keys.revoke(key_id, reason=reason)
+    screen = open_audit(qtbot, window)
+    child(window, QTableView, "auditTable").selectRow(0)
+    label = child(window, QLabel, "auditEventReason")
+    assert label.text() == reason
+    qtbot.wait_until(lambda: label.height() >= label.heightForWidth(label.width()), timeout=WAIT_MS)
+    assert label.heightForWidth(label.width()) > label.fontMetrics().height()  # it wraps
+    assert label.width() > screen.detail.width() // 2  # the row's width, not a narrow hint
 
 
 def test_verify_an_intact_trail(qtbot: Any, window: MainWindow, story: dict[str, str]) -> None:

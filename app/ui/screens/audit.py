@@ -70,6 +70,7 @@ from app.ui.text import arg
 from app.ui.widgets.change_view import ChangeView
 from app.ui.widgets.error_text import mark_error
 from app.ui.widgets.keys_toolbar import SEARCH_DEBOUNCE_MS
+from app.ui.widgets.search_keys import SearchFieldKeys
 
 #: The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``).
 SIGNING_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
@@ -168,7 +169,9 @@ class AuditEventDetail(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts = QFormLayout()
         self.facts.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
-        self.facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        # Every value takes the row's whole width (a wrapped label would keep its narrow
+        # size hint and lose its later lines).
+        self.facts.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.facts.setLabelAlignment(Qt.AlignmentFlag.AlignLeft)
         self._values: dict[str, QLabel] = {}
         self._hashes: dict[str, QLineEdit] = {}
@@ -307,6 +310,8 @@ class AuditScreen(QWidget):
         layout.addWidget(self.chain_status)
         layout.addWidget(self._build_body(), 1)
 
+        #: Down in the search field asked for the first event of a search still loading.
+        self._first_row_wanted = False
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(SEARCH_DEBOUNCE_MS)
@@ -502,6 +507,7 @@ class AuditScreen(QWidget):
 
     def _connect(self) -> None:
         self.search_field.textChanged.connect(self._debounce.start)
+        SearchFieldKeys(self.search_field, clear=self._clear_search, down=self._go_to_results)
         self.search_field.returnPressed.connect(self.apply_filters)
         self.actor_filter.currentIndexChanged.connect(self.apply_filters)
         self.action_filter.currentIndexChanged.connect(self.apply_filters)
@@ -625,6 +631,27 @@ class AuditScreen(QWidget):
             return
         self.model.set_filter(wanted)
 
+    def _clear_search(self) -> None:
+        """Escape in the search field: the text goes, the other filters stay."""
+        self.search_field.clear()
+        self.apply_filters()
+
+    def _go_to_results(self) -> None:
+        """Down in the search field: into the events, on the first one."""
+        if self._debounce.isActive():
+            self.apply_filters()  # the results of what was typed, not the last pause
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if self.model.is_loading:
+            self._first_row_wanted = True  # the search just applied: its first event
+        elif not self.table.selectionModel().hasSelection():
+            self._select_first_row()
+
+    def _select_first_row(self) -> None:
+        self._first_row_wanted = False
+        if self.model.rowCount() > 0:
+            self.table.selectRow(0)
+            self.table.scrollToTop()
+
     @Slot()
     def clear_filters(self) -> None:
         for widget in (
@@ -730,6 +757,8 @@ class AuditScreen(QWidget):
     @Slot()
     def _on_query_loaded(self) -> None:
         self._update_match_label()
+        if self._first_row_wanted:
+            self._select_first_row()
         if not self.table.currentIndex().isValid():
             self.detail.show_entry(None)
 

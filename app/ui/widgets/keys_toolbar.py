@@ -15,8 +15,8 @@ from __future__ import annotations
 import itertools
 from collections import Counter
 
-from PySide6.QtCore import QDir, QEvent, QObject, QStandardPaths, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QKeyEvent, QResizeEvent
+from PySide6.QtCore import QDir, QStandardPaths, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -39,6 +39,7 @@ from app.ui.resources import icon
 from app.ui.text import arg
 from app.ui.widgets.as_of import AsOfField
 from app.ui.widgets.error_text import mark_error
+from app.ui.widgets.search_keys import SearchFieldKeys
 
 #: Typing pauses shorter than this are one search, not one per keystroke.
 SEARCH_DEBOUNCE_MS = 200
@@ -143,7 +144,7 @@ class KeysToolbar(QWidget):
         ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
-        self.search_field.installEventFilter(self)
+        SearchFieldKeys(self.search_field, clear=self._clear_search, down=self._ask_for_results)
 
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
@@ -182,23 +183,14 @@ class KeysToolbar(QWidget):
             combo.addItem(status_label(status), status.value)
         return combo
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.search_field
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
-            and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ):
-            if event.key() == Qt.Key.Key_Down:
-                if self._debounce.isActive():
-                    self.apply_search()  # the results of what was typed, not the last pause
-                self.results_requested.emit()
-                return True
-            if event.key() == Qt.Key.Key_Escape and self.search_field.text():
-                self.search_field.clear()
-                self.apply_search()
-                return True
-        return super().eventFilter(watched, event)
+    def _ask_for_results(self) -> None:
+        if self._debounce.isActive():
+            self.apply_search()  # the results of what was typed, not the last pause
+        self.results_requested.emit()
+
+    def _clear_search(self) -> None:
+        self.search_field.clear()
+        self.apply_search()
 
     # ------------------------------------------------------------------ layout
 
