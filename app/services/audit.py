@@ -598,18 +598,12 @@ def _through_the_index(
     """
     phrase = '"' + text.replace('"', '""') + '"'
     above, below = seq_range
-    range_ = {"above": -1 if above is None else above}
+    probe = {"phrase": phrase, "above": -1 if above is None else above, "n": INDEX_CHUNK}
     below = 2**63 - 1 if below is None else below
     rows: list[Any] = []
     read = 0
     while len(rows) < wanted:
-        ids = list(
-            session.execute(
-                _INDEX_PROBE, {"phrase": phrase, "below": below, "n": INDEX_CHUNK, **range_}
-            )
-            .scalars()
-            .all()
-        )
+        ids = session.execute(_INDEX_PROBE, {**probe, "below": below}).scalars().all()
         if ids:
             chunk = statement.where(EVENTS.c.seq.in_(ids)).limit(wanted - len(rows))
             rows += session.execute(chunk).all()
