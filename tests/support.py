@@ -5,6 +5,7 @@ Test modules import from here, never from one another or from a conftest.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import time
@@ -328,3 +329,25 @@ class Raw:
                 sa.text(f"UPDATE {self.t('audit_head')} SET seq = :seq, hash = :hash WHERE id = 1"),
                 {"seq": seq, "hash": hash_},
             )
+
+
+def services_modules_loaded_by(module: str, cwd: os.PathLike[str]) -> list[str]:
+    """The SQLAlchemy and ``app.services.*`` modules a fresh interpreter has loaded after
+    importing ``module`` (what a spawned worker pays for before its first row)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    probe = (
+        f"import sys, {module}; "
+        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'app.services.'))))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
+    ).stdout.strip()
+    return list(ast.literal_eval(loaded))

@@ -56,12 +56,10 @@ from app.domain.roles import Action, require
 from app.services.context import ServiceContext
 from app.services.inventory import (
     CSV_COLUMNS,
-    InventoryRow,
-    comparable,
+    PeriodScan,
+    Values,
     instant_text,
-    owner_names,
-    rebuild,
-    rows_of,
+    inventories,
 )
 
 PACK_FORMAT = "keyward-evidence"
@@ -185,16 +183,6 @@ def _publish_zip(temporary: Path, target: Path, names: tuple[str, ...]) -> None:
 # --------------------------------------------------------------------------- the service
 
 
-@dataclass(slots=True)
-class _Scan:
-    """What one pass over the trail found: the period's first and last event."""
-
-    first: int | None = None
-    last: int | None = None
-    before: int | None = None  # the last event before the period
-    head: int = 0
-
-
 class _Steps:
     """Progress over the whole export: the scan, then the events written."""
 
@@ -269,14 +257,10 @@ class EvidenceService:
         # Inventories just before the period began and just before it ended.
         before_start = period_start - timedelta(microseconds=1)
         before_end = period_end - timedelta(microseconds=1)
-        scan = _Scan()
-        states = rebuild(
-            session,
-            [before_start, before_end],
-            steps.report,
-            functools.partial(_observe, scan, instant_text(period_start), instant_text(period_end)),
+        scan = PeriodScan(instant_text(period_start), instant_text(period_end))
+        inventory_start, inventory_end = inventories(
+            session, [before_start, before_end], None, steps.report, as_values=True, period=scan
         )
-        names = owner_names(session)
         steps.offset = steps.total
         first, last = self._range(session, scan)
         database_id = session.execute(
@@ -284,11 +268,10 @@ class EvidenceService:
         ).scalar_one_or_none()
         checkpoints = self._checkpoints(session, first, last)
         keys: list[int] = []
-        for name, state, instant, moment in (
-            (INVENTORY_START, states[0], before_start, period_start),
-            (INVENTORY_END, states[1], before_end, period_end),
+        for name, values, moment in (
+            (INVENTORY_START, inventory_start, period_start),
+            (INVENTORY_END, inventory_end, period_end),
         ):
-            values = _inventory_values(rows_of(state, instant, names, None))
             _write_file(folder, f"{name}.csv", functools.partial(_inventory_csv, values=values))
             _write_file(
                 folder,
@@ -346,7 +329,7 @@ class EvidenceService:
         return counted["events"], keys[1]
 
     @staticmethod
-    def _range(session: Session, scan: _Scan) -> tuple[int, int]:
+    def _range(session: Session, scan: PeriodScan) -> tuple[int, int]:
         """The events to export: the one before the period through the period's last, and on
         to the first checkpoint at or after it when there is one."""
         if scan.first is None:
@@ -392,70 +375,55 @@ class EvidenceService:
 
     @staticmethod
     def _events(session: Session, stream: IO[str], first: int, last: int, steps: _Steps) -> int:
+        """Write the events ``first..last`` as JSON lines, in keyset batches read through
+        the driver's own cursor (plain tuples in :data:`EVENT_FIELDS` order: integers and
+        text, as every driver returns them)."""
         count = 0
         if last < 1:
             return 0
         after = first - 1
         steps.report(0, last - after)
         columns = AuditEvent.__table__.c
-        statement = sa.select(*(columns[name] for name in EVENT_FIELDS)).order_by(columns.seq)
-        connection = session.connection()  # Core rows, in AuditRecord's field order
-        while True:
-            rows = list(
-                connection.execute(
-                    statement.where(columns.seq > after, columns.seq <= last).limit(_BATCH)
-                )
+        connection = session.connection()
+        compiled = (
+            sa.select(*(columns[name] for name in EVENT_FIELDS))
+            .where(
+                columns.seq > sa.bindparam("after_seq", type_=sa.Integer),
+                columns.seq <= sa.bindparam("last_seq", type_=sa.Integer),
             )
-            if not rows:
-                return count
-            for row in rows:
-                stream.write(event_line(AuditRecord(*row)))
-                count += 1
-            after = rows[-1][0]
-            steps.check(after - first + 1)
-
-
-def _observe(scan: _Scan, low: str, high: str, rows: list[tuple[Any, ...]]) -> None:
-    """Note the first and last event whose time falls in [low, high), and the last before."""
-    for row in rows:
-        seq, occurred = row[0], comparable(row[1])
-        if low <= occurred < high:
-            if scan.first is None:
-                scan.first = seq
-            scan.last = seq
-        elif occurred < low:
-            scan.before = seq
-        scan.head = seq
-
-
-def event_line(record: AuditRecord) -> str:
-    return json.dumps(record.as_dict(), ensure_ascii=False, sort_keys=True) + "\n"
-
-
-#: An inventory row as the pack writes it: the fields in CSV_COLUMNS order, times as text.
-_Values = tuple[str, str, str, str, str, str, str | None, str | None, str | None, str]
-
-
-def _inventory_values(rows: list[InventoryRow]) -> list[_Values]:
-    """Each row's fields as the CSV and JSON files write them, made once for both files.
-
-    The fields of an :class:`InventoryRow` are in the files' column order; only the three
-    times become text (as :func:`isoformat_utc` writes them: the few distinct expiry and
-    revocation times once each).
-    """
-    texts: dict[datetime | None, str | None] = {None: None}
-
-    def text(moment: datetime | None) -> str | None:
+            .order_by(columns.seq)
+            .limit(_BATCH)
+            .compile(dialect=connection.dialect)
+        )
+        cursor = connection.connection.cursor()
         try:
-            return texts[moment]
-        except KeyError:
-            value = texts[moment] = isoformat_utc(moment)
-            return value
+            while True:
+                values = compiled.construct_params({"after_seq": after, "last_seq": last})
+                if compiled.positional:
+                    cursor.execute(
+                        str(compiled), tuple(values[name] for name in compiled.positiontup or ())
+                    )
+                else:
+                    cursor.execute(str(compiled), values)
+                rows = cursor.fetchall()
+                if not rows:
+                    return count
+                stream.writelines(event_line(row) for row in rows)
+                count += len(rows)
+                after = rows[-1][0]
+                steps.check(after - first + 1)
+        finally:
+            cursor.close()
 
-    return [(*row[:6], isoformat_utc(row[6]), text(row[7]), text(row[8]), row[9]) for row in rows]
+
+def event_line(row: tuple[Any, ...]) -> str:
+    """One line of ``events.jsonl``: a stored row in :data:`EVENT_FIELDS` order, as JSON
+    (what :meth:`AuditRecord.as_dict` gives, keys sorted)."""
+    event = dict(zip(EVENT_FIELDS, row, strict=True))
+    return json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n"
 
 
-def _inventory_csv(stream: IO[str], values: list[_Values]) -> None:
+def _inventory_csv(stream: IO[str], values: list[Values]) -> None:
     """The header, then one line per key (csv writes None as an empty field)."""
     writer = csv.writer(stream, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
@@ -467,7 +435,7 @@ def _inventory_csv(stream: IO[str], values: list[_Values]) -> None:
 _JSON_KEY = "{{" + ", ".join(f'"{name}": {{}}' for name in CSV_COLUMNS) + "}}"
 
 
-def _inventory_json(stream: IO[str], values: list[_Values], moment: datetime) -> None:
+def _inventory_json(stream: IO[str], values: list[Values], moment: datetime) -> None:
     """One key per line: ``json.dumps`` with ``indent`` falls back to pure Python."""
     head = {
         "as_of": isoformat_utc(moment),

@@ -99,7 +99,7 @@ def walk_chain(
     """Events ``1..up_to``: by worker processes when the chain is long and another process
     can open the database; otherwise here, in ``session``'s transaction."""
     url = session.get_bind().engine.url
-    if up_to > IN_PROCESS_UP_TO and _shareable(url):
+    if up_to > IN_PROCESS_UP_TO and shareable(url):
         return run_in_workers(url, up_to, wanted, progress)
     return walk(
         session.connection(),
@@ -109,7 +109,7 @@ def walk_chain(
     )
 
 
-def _shareable(url: URL) -> bool:
+def shareable(url: URL) -> bool:
     """Whether another process can open this database (not a SQLite database in memory)."""
     if url.get_backend_name() != "sqlite":
         return True
@@ -162,7 +162,7 @@ def run_in_workers(
     finally:
         for pipe, process in workers:
             pipe.close()
-            _stop(process)
+            stop_worker(process)
     chain, *later_walks = walks
     for later in later_walks:
         chain.then(later)
@@ -188,14 +188,14 @@ def _collect(
             try:
                 message = ready.recv()
             except (EOFError, OSError):
-                raise _worker_died(workers[n][1]) from None
+                raise worker_died(workers[n][1]) from None
             if message[0] == "progress":
                 done[n] = message[1]
             elif message[0] == "done":
                 walks[n] = message[1]
                 done[n] = message[1].fed
             else:
-                raise _rebuilt(message)
+                raise worker_failure(message)
         if None not in walks:
             break
         if progress is not None and not progress(sum(done), max(total, sum(done))):
@@ -206,7 +206,7 @@ def _collect(
     return [chain for chain in walks if chain is not None]
 
 
-def _stop(worker: multiprocessing.process.BaseProcess) -> None:
+def stop_worker(worker: multiprocessing.process.BaseProcess) -> None:
     """End a worker (at once if it is still walking) and reap it: no process left."""
     if worker.is_alive():
         worker.terminate()
@@ -217,19 +217,22 @@ def _stop(worker: multiprocessing.process.BaseProcess) -> None:
     worker.close()
 
 
-def _worker_died(worker: multiprocessing.process.BaseProcess) -> DatabaseError:
+def worker_died(
+    worker: multiprocessing.process.BaseProcess, whose: str = "The integrity check's"
+) -> DatabaseError:
+    """A worker that ended without its answer (``whose``: whose worker, for the sentence)."""
     worker.join(STOP_GRACE)
     return DatabaseError(
-        f"The integrity check's worker process stopped unexpectedly (exit code "
+        f"{whose} worker process stopped unexpectedly (exit code "
         f"{worker.exitcode}); nothing was concluded. Try again.",
         DatabaseErrorKind.OTHER,
     )
 
 
-def _rebuilt(message: tuple[Any, ...]) -> Exception:
-    """A failure a worker described: a known database error as such, anything else as the
-    bug it is (for the one error presenter)."""
+def worker_failure(message: tuple[Any, ...], whose: str = "The integrity check's") -> Exception:
+    """A failure a worker described (``("error", kind or None, text)``): a known database
+    error as such, anything else as the bug it is (for the one error presenter)."""
     _, kind, text = message
     if kind is not None:
         return DatabaseError(text, DatabaseErrorKind(kind))
-    return RuntimeError(f"The integrity check's worker failed: {text}")
+    return RuntimeError(f"{whose} worker failed: {text}")

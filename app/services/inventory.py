@@ -7,21 +7,26 @@ state and expiry they had then, are the newest snapshot of every key whose event
 instant do not end in a deletion. Events are streamed in chain order (``seq``) in batches,
 each with the eight snapshot fields a row shows read out by the database as one short JSON
 array (:func:`_snapshot_fields`); only the newest event of each key is kept, and its array
-parsed once at the end.
+parsed once at the end. On a SQLite file a long trail is rebuilt in parts, by key, in
+worker processes and this one (:func:`inventories`, :mod:`app.services.inventory_worker`).
 
-The event times are ISO 8601 UTC text; they are compared here, in Python, on one canonical
-form (whole seconds get ``.000000``), never with a database collation. A database query only
-narrows the scan to key events.
+The event times are ISO 8601 UTC text; they are compared in Python on one canonical form
+(whole seconds get ``.000000``), never with a database collation (SQLite's own comparison,
+code point order, is Python's: :data:`COMPARABLE_SQL`).
 """
 
 from __future__ import annotations
 
-import gc
-import json
+import dataclasses
+import marshal
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import pairwise
+from multiprocessing.connection import Connection, wait
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -29,161 +34,76 @@ from sqlalchemy.orm import Session
 
 from app.data.models import AuditEvent, User
 from app.domain.audit import AuditAction
-from app.domain.clock import isoformat_utc
 from app.domain.errors import Cancelled, Progress
 from app.domain.roles import Action, can, require
-from app.domain.status import KeyState, derive_status
 from app.services.context import ServiceContext
 from app.services.dto import Operator
+from app.services.integrity_walk import shareable, stop_worker, worker_died, worker_failure
+from app.services.inventory_worker import (
+    CHANGED,
+    COMPARABLE_SQL,
+    CREATED,
+    CSV_COLUMNS,
+    DELETED,
+    NOT_A_KEY,
+    SHARES,
+    SNAPSHOT_FIELDS,
+    InventoryRow,
+    Latest,
+    PartCancelled,
+    PartRequest,
+    Values,
+    collector_paused,
+    comparable,
+    instant_text,
+    order,
+    part_batches,
+    period_sql,
+    replay,
+    rows_from_values,
+    rows_of,
+    tolerant_fields,
+    values_of,
+    worker_main,
+)
+from app.services.walk_worker import PROGRESS_EVERY
+
+__all__ = [
+    "COMPARABLE_SQL",
+    "CSV_COLUMNS",
+    "InventoryRow",
+    "InventoryService",
+    "PeriodScan",
+    "Values",
+    "comparable",
+    "instant_text",
+    "inventories",
+    "owner_names",
+    "visible_owner",
+]
 
 _BATCH = 20_000
-#: Field arrays parsed by one ``json.loads`` (as one JSON array of them).
-_PARSE_BATCH = 10_000
 #: Report progress after this many events (a few times a second at the measured speed).
 _REPORT_EVERY = 50_000
-
-INVENTORY_FIELDS = (
-    "key_id",
-    "name",
-    "owner_login",
-    "owner_name",
-    "status",
-    "environment",
-    "created_at",
-    "expires_at",
-    "revoked_at",
-    "description",
-)
+#: A trail of up to this many events is rebuilt in the caller's process alone (a worker
+#: takes ~0.2 s to start); a longer one on a SQLite file in parts, one per CPU (at most
+#: :data:`MAX_PARTS`), the caller building one of them.
+IN_PROCESS_UP_TO = 200_000
+MAX_PARTS = min(4, os.cpu_count() or 1)
+#: The caller's part is this much larger than a worker's: a worker starts later (~0.3 s) and
+#: sends its rows over a pipe, which the caller then reads.
+OWN_PART_WEIGHT = 1.45
 
 
-def instant_text(moment: datetime) -> str:
-    """``moment`` in the canonical, comparable form of an event time (microseconds always)."""
-    if moment.tzinfo is None:
-        raise ValueError("an instant must be timezone-aware")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+#: Whose worker, in a failure's sentence.
+_WHOSE = "The inventory's"
 
 
-def comparable(occurred_at: str) -> str:
-    """An event's stored time in the form :func:`instant_text` gives (``…SS`` → ``…SS.000000``)."""
-    if len(occurred_at) == 20:  # YYYY-MM-DDTHH:MM:SSZ
-        return occurred_at[:19] + ".000000Z"
-    return occurred_at
-
-
-def _moment(text: Any) -> datetime | None:
-    if not text:
-        return None
-    moment = datetime.fromisoformat(str(text))  # Python 3.11 reads the "Z" itself
-    return moment if moment.tzinfo is UTC else moment.astimezone(UTC)
-
-
-class InventoryRow(NamedTuple):
-    """One key as it was at the instant asked for. Never a secret, never a hash.
-
-    An immutable named tuple rather than a frozen dataclass: an inventory makes a million
-    of them at once, and a frozen dataclass took 2.6 s to build them, a tuple 0.4 s.
-    """
-
-    key_id: str
-    name: str
-    owner_login: str
-    owner_name: str
-    status: str
-    environment: str
-    created_at: datetime | None
-    expires_at: datetime | None
-    revoked_at: datetime | None
-    description: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.key_id,
-            "name": self.name,
-            "owner": self.owner_login,
-            "owner_name": self.owner_name,
-            "status": self.status,
-            "environment": self.environment,
-            "created_at": isoformat_utc(self.created_at),
-            "expires_at": isoformat_utc(self.expires_at),
-            "revoked_at": isoformat_utc(self.revoked_at),
-            "description": self.description,
-        }
-
-    def csv_row(self) -> list[str]:
-        data = self.to_json()
-        return ["" if data[name] is None else str(data[name]) for name in CSV_COLUMNS]
-
-
-#: The CSV header (the JSON names).
-CSV_COLUMNS = (
-    "id",
-    "name",
-    "owner",
-    "owner_name",
-    "status",
-    "environment",
-    "created_at",
-    "expires_at",
-    "revoked_at",
-    "description",
-)
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while a million acyclic objects are made.
-
-    Each collection walks every object made so far, so with it a rebuild of 1M keys
-    spends seconds collecting nothing. Turned back on only if it was on.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _parsed(texts: list[str]) -> list[Any]:
-    """``[json.loads(text) for text in texts]``, in one call when every text is one value."""
-    try:
-        values = json.loads("[" + ",".join(texts) + "]")
-    except (TypeError, ValueError):
-        values = None
-    if not isinstance(values, list) or len(values) != len(texts):
-        values = [json.loads(text) for text in texts]
-    return values
-
-
-class _Latest:
-    """The newest event of every key not deleted by an event up to one bound.
-
-    ``snapshots`` maps a key id to the raw event row (see :func:`_key_events`) whose fields
-    describe the key as that event left it; ``created`` to the time of its creation.
-    """
-
-    __slots__ = ("bound", "created", "snapshots")
-
-    def __init__(self, bound: str) -> None:
-        self.bound = bound
-        self.snapshots: dict[str, tuple[Any, ...]] = {}
-        self.created: dict[str, str] = {}
-
-
-_DELETED = AuditAction.KEY_DELETED.value
-_CREATED = AuditAction.KEY_CREATED.value
-#: The snapshot fields an inventory row needs, in the order :func:`_key_events` returns them.
-_SNAPSHOT_FIELDS = (
-    "id",
-    "name",
-    "owner",
-    "environment",
-    "state",
-    "expires_at",
-    "revoked_at",
-    "description",
-)
+def part_shares(parts: int) -> list[tuple[int, int]]:
+    """The shares of the keys (first, last, inclusive) each part reads; the caller's first."""
+    weights = [OWN_PART_WEIGHT, *([1.0] * (parts - 1))]
+    bounds = [round(SHARES * sum(weights[:n]) / sum(weights)) for n in range(parts + 1)]
+    return [(low, high - 1) for low, high in pairwise(bounds)]
 
 
 def _snapshot_fields(dialect: str) -> Any:
@@ -198,12 +118,12 @@ def _snapshot_fields(dialect: str) -> Any:
     empty, as before.
     """
     snapshot = sa.func.coalesce(AuditEvent.after, AuditEvent.before)
-    paths = [f"$.{name}" for name in _SNAPSHOT_FIELDS]
+    paths = [f"$.{name}" for name in SNAPSHOT_FIELDS]
     fields: sa.ColumnElement[Any]
     if dialect == "postgresql":
         document = sa.cast(snapshot, postgresql.JSONB)
         fields = sa.cast(
-            sa.func.jsonb_build_array(*(document[name] for name in _SNAPSHOT_FIELDS)), sa.Text
+            sa.func.jsonb_build_array(*(document[name] for name in SNAPSHOT_FIELDS)), sa.Text
         )
     elif dialect in ("mysql", "mariadb"):
         # JSON_EXTRACT with several paths leaves missing ones out; JSON_VALUE keeps places.
@@ -213,31 +133,21 @@ def _snapshot_fields(dialect: str) -> Any:
     return sa.case((snapshot.is_(None), None), else_=fields)
 
 
-def _tolerant_fields(text: str | None) -> str | None:
-    """:func:`_snapshot_fields` in Python, for a snapshot text the database could not read as
-    JSON (written by hand): empty fields (the key is still listed, by its id) instead of an
-    error that would stop the whole inventory; valid JSON gives the same array as SQL."""
-    if text is None:
-        return None
-    try:
-        value = json.loads(text)
-    except ValueError:
-        value = None
-    if not isinstance(value, dict):
-        value = {}
-    return json.dumps([value.get(name) for name in _SNAPSHOT_FIELDS])
-
-
 class _Batches:
-    """Keyset batches of one statement through the driver's own cursor (plain tuples)."""
+    """Keyset batches of one statement through the driver's own cursor (plain tuples), in
+    :func:`~app.services.inventory_worker.replay`'s shape."""
 
     def __init__(self, connection: sa.Connection, fields: Any) -> None:
         statement = (
             sa.select(
                 AuditEvent.seq,
-                AuditEvent.occurred_at,
-                AuditEvent.action,
-                AuditEvent.target_type,
+                _comparable_time(connection.dialect.name),
+                sa.case(
+                    (AuditEvent.target_type != "key", NOT_A_KEY),
+                    (AuditEvent.action == AuditAction.KEY_CREATED.value, CREATED),
+                    (AuditEvent.action == AuditAction.KEY_DELETED.value, DELETED),
+                    else_=CHANGED,
+                ),
                 AuditEvent.target_id,
                 fields,
             )
@@ -256,6 +166,14 @@ class _Batches:
         return tuple(values[name] for name in compiled.positiontup or ())
 
 
+def _comparable_time(dialect: str) -> Any:
+    """:func:`comparable` in SQL (it only makes text: every comparison is Python's)."""
+    occurred = AuditEvent.occurred_at
+    length = sa.func.length if dialect == "sqlite" else sa.func.char_length
+    whole_seconds = sa.func.substr(occurred, 1, 19, type_=sa.String).concat(".000000Z")
+    return sa.case((length(occurred) == 20, whole_seconds), else_=occurred)
+
+
 def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tuple[Any, ...]]]:
     """Every event in chain order, in batches of raw tuples; reports and honours cancel.
 
@@ -266,7 +184,7 @@ def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tu
 
     A snapshot that is not JSON (a row written by hand, which the chain check names) makes
     SQLite's and PostgreSQL's JSON functions fail the statement: from that batch on the raw
-    texts are read and their fields taken out in Python (:func:`_tolerant_fields`), the same
+    texts are read and their fields taken out in Python (:func:`tolerant_fields`), the same
     arrays for every valid snapshot. PostgreSQL reads each batch in a savepoint for that.
     """
     total = int(session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0)
@@ -298,7 +216,7 @@ def _key_events(session: Session, progress: Progress | None) -> Iterator[list[tu
                     cursor.execute("RELEASE SAVEPOINT kw_inventory")
                 return rows
         cursor.execute(raw.sql, raw.parameters(after))
-        return [(*row[:5], _tolerant_fields(row[5])) for row in cursor.fetchall()]
+        return [(*row[:4], tolerant_fields(row[4])) for row in cursor.fetchall()]
 
     last = 0
     reported = 0
@@ -325,140 +243,221 @@ def rebuild(
     bounds: Sequence[datetime],
     progress: Progress | None = None,
     observe: Callable[[list[tuple[Any, ...]]], None] | None = None,
-) -> list[_Latest]:
-    """One pass over the key events; the newest event of each key as of each bound (inclusive).
+) -> list[Latest]:
+    """One pass over the key events in this process; the newest event of each key as of
+    each bound (inclusive).
 
     ``observe`` sees every batch of events first (seq, occurred_at, action, target_type,
     target_id, snapshot fields), so that a caller needs no second pass of its own.
     """
-    states = [_Latest(instant_text(bound)) for bound in bounds]
-    with _collector_paused():
-        _rebuild(states, _key_events(session, progress), observe)
+    states = [Latest(instant_text(bound)) for bound in bounds]
+    with collector_paused():
+        replay(states, _key_events(session, progress), observe)
     return states
 
 
-def _rebuild(
-    states: list[_Latest],
-    batches: Iterator[list[tuple[Any, ...]]],
-    observe: Callable[[list[tuple[Any, ...]]], None] | None,
-) -> None:
-    if len(states) == 1:
-        _rebuild_one(states[0], batches, observe)
-        return
-    pairs = [(state.bound, state.snapshots, state.created) for state in states]
-    for rows in batches:
-        if observe is not None:
-            observe(rows)
+@dataclass(slots=True)
+class PeriodScan:
+    """Where a period lies in the trail: its first and last event, the last event before
+    it, and the newest event (seqs)."""
+
+    low: str
+    high: str
+    first: int | None = None
+    last: int | None = None
+    before: int | None = None
+    head: int = 0
+
+    def observe(self, rows: list[tuple[Any, ...]]) -> None:
+        """Note the first and last event whose time falls in [low, high), and the last
+        before (rows in seq order)."""
+        low, high = self.low, self.high
         for row in rows:
-            _seq, occurred, action, target_type, key_id, fields = row
-            if target_type != "key":
-                continue
-            if len(occurred) == 20:  # whole seconds: YYYY-MM-DDTHH:MM:SSZ
-                occurred = occurred[:19] + ".000000Z"
-            for bound, snapshots, created in pairs:
-                if occurred > bound:
-                    continue
-                if action == _DELETED:
-                    snapshots.pop(key_id, None)
-                    created.pop(key_id, None)
-                    continue
-                if fields is not None:
-                    snapshots[key_id] = row
-                if action == _CREATED:
-                    created[key_id] = occurred
+            seq, occurred = row[0], comparable(row[1])
+            if low <= occurred < high:
+                if self.first is None:
+                    self.first = seq
+                self.last = seq
+            elif occurred < low:
+                self.before = seq
+            self.head = seq
 
 
-def _rebuild_one(
-    state: _Latest,
-    batches: Iterator[list[tuple[Any, ...]]],
-    observe: Callable[[list[tuple[Any, ...]]], None] | None,
+def inventories(
+    session: Session,
+    instants: Sequence[datetime],
+    only_owner: str | None,
+    progress: Progress | None = None,
+    *,
+    as_values: bool = False,
+    period: PeriodScan | None = None,
+) -> list[list[Any]]:
+    """The keys as they were at each instant: :class:`InventoryRow` lists (or, with
+    ``as_values``, :data:`Values`), each sorted by name then id. ``only_owner``: that
+    owner's keys alone. ``period`` is filled in on the way.
+
+    A long trail on a SQLite file is rebuilt in parts by worker processes and this one
+    (:mod:`app.services.inventory_worker`); anything else in one pass here. Raises
+    :class:`Cancelled` when ``progress`` answers False (no worker is left running).
+    """
+    with collector_paused():  # also while a worker's rows arrive: no full collections
+        return _inventories(session, instants, only_owner, progress, as_values, period)
+
+
+def _inventories(
+    session: Session,
+    instants: Sequence[datetime],
+    only_owner: str | None,
+    progress: Progress | None,
+    as_values: bool,
+    period: PeriodScan | None,
+) -> list[list[Any]]:
+    names = owner_names(session)
+    url = session.get_bind().engine.url
+    up_to = int(session.execute(sa.select(sa.func.max(AuditEvent.seq))).scalar() or 0)
+    if (
+        MAX_PARTS > 1
+        and up_to > IN_PROCESS_UP_TO
+        and url.get_backend_name() == "sqlite"
+        and shareable(url)
+    ):
+        request = PartRequest(
+            url.render_as_string(hide_password=False),
+            str(url.database),
+            up_to,
+            (0, SHARES - 1),
+            tuple(instants),
+            names,
+            only_owner,
+            as_values,
+        )
+        return _in_parts(session, request, progress, period)
+    observe = None if period is None else period.observe
+    states = rebuild(session, instants, progress, observe)
+    if as_values:
+        return values_of(states, instants, names, only_owner)
+    return rows_of(states, instants, names, only_owner)
+
+
+def _in_parts(
+    session: Session, request: PartRequest, progress: Progress | None, period: PeriodScan | None
+) -> list[list[Any]]:
+    """Part 0 here, the others in spawned workers; the parts merged in order."""
+    context = multiprocessing.get_context("spawn")
+    shares = part_shares(MAX_PARTS)
+    total = request.up_to * len(shares)
+    reached = [0] * len(shares)
+    answers: list[list[list[Values]] | None] = [None] * len(shares)
+    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    if progress is not None and not progress(0, total):
+        raise Cancelled(done=0, total=total)
+    try:
+        for part in range(1, len(shares)):
+            ours, theirs = context.Pipe()
+            worker = context.Process(
+                target=worker_main, args=(theirs,), name="keyward-inventory", daemon=True
+            )
+            try:
+                worker.start()
+            except BaseException:
+                ours.close()
+                raise
+            finally:
+                theirs.close()
+            workers.append((ours, worker))
+            ours.send(dataclasses.replace(request, shares=shares[part]))
+
+        def report(seq: int) -> bool:
+            reached[0] = seq
+            _read_messages(workers, reached, answers, request.up_to, block=False)
+            return progress is None or progress(sum(reached), total)
+
+        own = _own_part(session, dataclasses.replace(request, shares=shares[0]), report)
+        if period is not None:
+            _scan_period(session, period, request.up_to)
+        while None in answers[1:]:
+            _read_messages(workers, reached, answers, request.up_to, block=True)
+            if progress is not None and not progress(sum(reached), total):
+                raise Cancelled(done=sum(reached), total=total)
+    except PartCancelled:
+        raise Cancelled(done=sum(reached), total=total) from None
+    finally:
+        for pipe, process in workers:
+            pipe.close()
+            stop_worker(process)
+    if progress is not None:
+        progress(total, total)
+    merged = []
+    with collector_paused():
+        for index, mine in enumerate(own):
+            for answer in answers[1:]:
+                assert answer is not None
+                values = answer[index]
+                mine.extend(values if request.as_text else rows_from_values(values))
+            mine.sort(key=order)  # sorted runs: merged, not sorted anew
+            merged.append(mine)
+    return merged
+
+
+def _own_part(
+    session: Session, request: PartRequest, report: Callable[[int], bool]
+) -> list[list[Any]]:
+    connection = session.connection()
+    cursor = connection.connection.cursor()
+    states = [Latest(instant_text(instant)) for instant in request.instants]
+    try:
+        with collector_paused():
+            replay(
+                states,
+                part_batches(
+                    cursor,
+                    request.up_to,
+                    request.shares,
+                    report,
+                    connection.dialect.loaded_dbapi.Error,
+                ),
+            )
+    finally:
+        cursor.close()
+    if request.as_text:
+        return values_of(states, request.instants, request.owner_names, request.only_owner)
+    return rows_of(states, request.instants, request.owner_names, request.only_owner)
+
+
+def _scan_period(session: Session, period: PeriodScan, up_to: int) -> None:
+    first, last, before, head = session.execute(
+        sa.text(period_sql()), {"low": period.low, "high": period.high, "up_to": up_to}
+    ).one()
+    period.first, period.last, period.before, period.head = first, last, before, head or 0
+
+
+def _read_messages(
+    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]],
+    reached: list[int],
+    answers: list[list[list[Values]] | None],
+    up_to: int,
+    *,
+    block: bool,
 ) -> None:
-    """:func:`rebuild`'s loop for one bound (the same steps, without the loop over bounds)."""
-    bound, snapshots, created = state.bound, state.snapshots, state.created
-    forget, unborn = snapshots.pop, created.pop
-    for rows in batches:
-        if observe is not None:
-            observe(rows)
-        for row in rows:
-            _seq, occurred, action, target_type, key_id, fields = row
-            if target_type != "key":
-                continue
-            if len(occurred) == 20:  # whole seconds: YYYY-MM-DDTHH:MM:SSZ
-                occurred = occurred[:19] + ".000000Z"
-            if occurred > bound:
-                continue
-            if action == _DELETED:
-                forget(key_id, None)
-                unborn(key_id, None)
-                continue
-            if fields is not None:
-                snapshots[key_id] = row
-            if action == _CREATED:
-                created[key_id] = occurred
-
-
-_STATES = {state.value: state for state in KeyState}
-
-
-def rows_of(
-    state: _Latest, instant: datetime, owner_names: dict[str, str], only_owner: str | None
-) -> list[InventoryRow]:
-    """The inventory rows of one rebuilt state, sorted by name (any case), then key id."""
-    result: list[InventoryRow] = []
-    append = result.append
-    moments: dict[Any, datetime | None] = {None: None, "": None}
-    #: (stored state, expiry text) -> (status, expiry): few distinct pairs in practice.
-    judged: dict[tuple[Any, Any], tuple[str, datetime | None]] = {}
-    created = state.created.get
-    names = owner_names.get
-    # tuple.__new__ takes the fields as they are (a third faster than the named tuple's own).
-    new, row = tuple.__new__, InventoryRow
-
-    def moment(text: Any) -> datetime | None:
-        try:
-            return moments[text]
-        except KeyError:
-            value = moments[text] = _moment(text)
-            return value
-
-    with _collector_paused():
-        items = list(state.snapshots.items())
-        for start in range(0, len(items), _PARSE_BATCH):
-            chunk = items[start : start + _PARSE_BATCH]
-            parsed = _parsed([event[5] for _key_id, event in chunk])
-            for (key_id, _event), fields in zip(chunk, parsed, strict=True):
-                the_id, name, owner, environment, stored, expires, revoked, text = fields
-                owner = str(owner or "")
-                if only_owner is not None and owner != only_owner:
-                    continue
-                try:
-                    status, expires_at = judged[stored, expires]
-                except KeyError:
-                    expires_at = moment(expires)
-                    status = derive_status(
-                        _STATES.get(stored or "", KeyState.ACTIVE), expires_at, instant
-                    ).value
-                    judged[stored, expires] = status, expires_at
-                append(
-                    new(
-                        row,
-                        (
-                            str(the_id or key_id),
-                            str(name or ""),
-                            owner,
-                            names(owner, owner),
-                            status,
-                            str(environment or ""),
-                            _moment(created(key_id)),
-                            expires_at,
-                            moment(revoked),
-                            str(text or ""),
-                        ),
-                    )
-                )
-        # One string per row compares faster than a tuple (names hold no control characters).
-        result.sort(key=lambda row: f"{row.name.casefold()}\x00{row.key_id}")
-    return result
+    """Take the workers' waiting messages (with ``block``, wait up to the progress interval
+    for one): progress into ``reached``, rows into ``answers``; a failure raised here."""
+    waiting = [pipe for n, (pipe, _) in enumerate(workers, 1) if answers[n] is None]
+    ready = wait(waiting, PROGRESS_EVERY) if block else [p for p in waiting if p.poll()]
+    for pipe in ready:
+        assert isinstance(pipe, Connection)
+        n = next(n for n, (ours, _) in enumerate(workers, 1) if ours is pipe)
+        while answers[n] is None and pipe.poll():
+            try:
+                message = marshal.loads(pipe.recv_bytes())  # noqa: S302 - our own worker
+            except (EOFError, OSError):
+                raise worker_died(workers[n - 1][1], _WHOSE) from None
+            if message[0] == "progress":
+                reached[n] = message[1]
+            elif message[0] == "done":
+                answers[n] = message[1]
+                reached[n] = up_to
+            else:
+                raise worker_failure(message, _WHOSE)
 
 
 def owner_names(session: Session) -> dict[str, str]:
@@ -490,5 +489,5 @@ class InventoryService:
             raise ValueError("as_of needs a timezone-aware instant")
         with self._context.read() as session:
             only = visible_owner(self._context.operator_in(session))
-            [state] = rebuild(session, [instant], progress)
-            return rows_of(state, instant, owner_names(session), only)
+            [rows] = inventories(session, [instant], only, progress)
+            return rows

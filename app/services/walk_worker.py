@@ -141,22 +141,21 @@ def worker_main(pipe: Connection) -> None:
     except DatabaseError as error:
         pipe.send(("error", error.kind.value, error.message))
     except Exception as error:  # noqa: BLE001 - sent to the caller, who reports it as a bug
-        pipe.send(("error", None, _described(error, request.url)))
+        pipe.send(("error", None, described(error, request.url)))
     finally:
         pipe.close()
 
 
-def _walk_sqlite_file(
-    request: WalkRequest, chain: ChainWalk, report: Callable[[int], bool]
-) -> None:
+def open_sqlite_file(url: str, sqlite_file: str, statement: str) -> Any:
+    """A :mod:`sqlite3` connection to the caller's file, in one read transaction (every
+    batch sees the same trail, as on the servers). A failure is the services' sentence
+    (:func:`translated`, naming ``statement``)."""
     import sqlite3
     from pathlib import Path
 
-    assert request.sqlite_file is not None
-    statement = links_sql("sqlite")
     # The path as SQLAlchemy's pysqlite dialect opens it (made absolute). mode=rw: this is
     # the file the caller has open; never create one (nor choose its permissions).
-    address = f"{Path(os.path.abspath(request.sqlite_file)).as_uri()}?mode=rw"
+    address = f"{Path(os.path.abspath(sqlite_file)).as_uri()}?mode=rw"
     try:
         connection = sqlite3.connect(
             address,
@@ -165,14 +164,28 @@ def _walk_sqlite_file(
             isolation_level=None,
         )
     except sqlite3.Error as error:
-        raise _translated(request.url, statement, error, sqlite3.Error) from None
+        raise translated(url, statement, error, sqlite3.Error) from None
     try:
         connection.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
-        # One read transaction: every batch sees the same trail, as on the servers.
         connection.execute("BEGIN")
+    except sqlite3.Error as error:
+        connection.close()
+        raise translated(url, statement, error, sqlite3.Error) from None
+    return connection
+
+
+def _walk_sqlite_file(
+    request: WalkRequest, chain: ChainWalk, report: Callable[[int], bool]
+) -> None:
+    import sqlite3
+
+    assert request.sqlite_file is not None
+    statement = links_sql("sqlite")
+    connection = open_sqlite_file(request.url, request.sqlite_file, statement)
+    try:
         feed_batches(connection.cursor(), statement, chain, request, report)
     except sqlite3.Error as error:
-        raise _translated(request.url, statement, error, sqlite3.Error) from None
+        raise translated(request.url, statement, error, sqlite3.Error) from None
     finally:
         connection.close()
 
@@ -192,7 +205,7 @@ def _walk_through_engine(
         engine.dispose()
 
 
-def _translated(url: str, statement: str, error: Exception, driver_error: type) -> Exception:
+def translated(url: str, statement: str, error: Exception, driver_error: type) -> Exception:
     """A driver's error as the services would say it (wrapped as SQLAlchemy would wrap it,
     then :func:`app.services.context.translate_errors`): imported only on this path."""
     import sqlalchemy as sa
@@ -214,7 +227,7 @@ def _translated(url: str, statement: str, error: Exception, driver_error: type) 
         engine.dispose()
 
 
-def _described(error: Exception, url: str) -> str:
+def described(error: Exception, url: str) -> str:
     """``Type: message`` with the password masked, should a driver ever have echoed it."""
     text = f"{type(error).__name__}: {error}"
     if url.startswith("sqlite"):

@@ -30,17 +30,22 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import sqlalchemy as sa
-
-from app.data.models import AuditEvent, AuditHead, User
 from app.domain.audit import canonical_json, event_hash
 from app.domain.clock import isoformat_utc
 from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.key_format import BASE62
-from app.services import Services, open_services
-from app.services.evidence import verify_evidence
+
+# A worker process started with the *spawn* method (the inventory's, on a long trail) imports
+# this module first, as ``__mp_main__``: it loads SQLAlchemy and the services only when run,
+# as the ``keyward`` script does, so that the workers start as fast as the console's.
+if TYPE_CHECKING or __name__ != "__mp_main__":
+    import sqlalchemy as sa
+
+    from app.data.models import AuditEvent, AuditHead, User
+    from app.services import Services, open_services
+    from app.services.evidence import verify_evidence
 
 ADMIN = "bench-admin"
 START = datetime(2025, 1, 1, tzinfo=UTC)

@@ -27,7 +27,7 @@ from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind
 from app.services import Services
 from app.services.audit import stored_records
 from app.services.context import AUDIT_HEAD_ID
-from tests.support import START, Raw
+from tests.support import START, Raw, services_modules_loaded_by
 
 #: Values the encoding must count in UTF-8 bytes and keep byte for byte.
 TRICKY = (
@@ -294,22 +294,9 @@ def test_the_worker_waits_on_a_busy_sqlite_file_as_long_as_the_console_does() ->
 
 def test_a_worker_imports_neither_sqlalchemy_nor_the_services(tmp_path: Path) -> None:
     """What a spawned worker loads before its first row (it cost ~1.2 s a worker)."""
-    import subprocess
-    import sys
-
-    probe = (
-        "import sys, app.services.walk_worker; "
-        "print(sorted(m for m in sys.modules if m.startswith(('sqlalchemy', 'app.services.'))))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    ).stdout.strip()
-    assert loaded == "['app.services.walk_worker']"
+    assert services_modules_loaded_by("app.services.walk_worker", tmp_path) == [
+        "app.services.walk_worker"
+    ]
 
 
 def test_a_refused_worker_login_is_a_database_error_without_the_password(

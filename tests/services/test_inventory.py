@@ -14,13 +14,20 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
+import app.services.inventory_worker as inventory_worker
 from app.data.models import AuditEvent
 from app.data.server import stored_table
 from app.domain.errors import Cancelled, KeywardError, PermissionDenied
 from app.domain.status import KeyState, derive_status
 from app.services import Services
 from app.services.dto import KeyDTO, KeyQuery
-from app.services.inventory import InventoryRow, instant_text, owner_names, visible_owner
+from app.services.inventory import (
+    InventoryRow,
+    instant_text,
+    inventories,
+    owner_names,
+    visible_owner,
+)
 from tests.support import Clock, OpenServices, Team, make_team
 
 
@@ -330,3 +337,35 @@ def test_a_snapshot_written_by_hand_does_not_stop_the_inventory(team: Team, cloc
         sorted(map(_past_view, team.admin.inventory.as_of(clock.now - timedelta(minutes=2))))
         == before
     )
+
+
+def test_several_instants_at_once_match_each_alone(
+    team: Team, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An evidence pack rebuilds two instants in one pass, the later one keeping the earlier
+    one's rows where nothing changed: the same rows as each instant alone, also for keys
+    whose expiry falls between the two."""
+    kept: list[bool] = []
+    same_side = inventory_worker._same_side
+
+    def noted(*args: Any) -> bool:
+        kept.append(same_side(*args))
+        return kept[-1]
+
+    monkeypatch.setattr(inventory_worker, "_same_side", noted)
+    rng = random.Random(5)
+    moments = _random_history(team, clock, rng)
+    pairs = [(min(two), max(two)) for two in (rng.sample(moments, 2) for _ in range(8))]
+    pairs.append((moments[-1], moments[-1] + timedelta(hours=3, seconds=1)))  # grace ends
+    for services in (team.admin, team.member):
+        with services.context.read() as session:
+            only = visible_owner(services.context.operator_in(session))
+            for first, second in pairs:
+                for as_values in (False, True):
+                    together = inventories(session, [first, second], only, as_values=as_values)
+                    alone = [
+                        inventories(session, [instant], only, as_values=as_values)[0]
+                        for instant in (first, second)
+                    ]
+                    assert together == alone
+    assert True in kept and False in kept  # rows were kept, and some expired in between

@@ -1,0 +1,194 @@
+"""The inventory rebuilt in parts by worker processes (a long trail on a SQLite file): the
+same rows, in the same order, as one pass in the caller's process, for every instant and
+role, around snapshots written by hand, in evidence packs; Cancel and a failing worker leave
+no process behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import filecmp
+import functools
+import multiprocessing
+import random
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+
+import app.services.inventory as inventory_module
+from app.domain.errors import Cancelled, DatabaseError
+from app.services import Services
+from app.services.evidence import PACK_FILES
+from app.services.inventory_worker import SHARES, PartRequest
+from tests.services.test_inventory import _forge_event, _mixed_history, _random_history
+from tests.support import (
+    Clock,
+    MemoryKeyring,
+    OpenServices,
+    Team,
+    make_team,
+    services_modules_loaded_by,
+)
+
+T = TypeVar("T")
+
+
+@pytest.fixture
+def database_url(sqlite_url: str) -> str:
+    return sqlite_url
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(datetime(2026, 9, 1, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+def team(open_as: OpenServices, clock: Clock, memory_keyring: MemoryKeyring) -> Team:
+    return make_team(open_as, clock)
+
+
+@pytest.fixture
+def in_parts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every trail rebuilt in three parts (the caller's and two workers')."""
+    monkeypatch.setattr(inventory_module, "IN_PROCESS_UP_TO", 0)
+    monkeypatch.setattr(inventory_module, "MAX_PARTS", 3)
+
+
+def _inventory_workers() -> list[str]:
+    return [c.name for c in multiprocessing.active_children() if c.name == "keyward-inventory"]
+
+
+def _in_one_pass(monkeypatch: pytest.MonkeyPatch, read: Callable[[], T]) -> T:
+    with monkeypatch.context() as patch:
+        patch.setattr(inventory_module, "MAX_PARTS", 1)
+        return read()
+
+
+@pytest.mark.usefixtures("in_parts")
+def test_parts_give_the_rows_one_pass_gives(
+    team: Team, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rng = random.Random(11)
+    moments = _random_history(team, clock, rng)
+    instants = sorted({*rng.sample(moments, 6), clock.now + timedelta(days=30)})
+    spy: list[int] = []
+    original = inventory_module._in_parts
+
+    def counted(*args: object, **kwargs: object) -> object:
+        spy.append(1)
+        return original(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inventory_module, "_in_parts", counted)
+    for instant in instants:
+        for services in (team.admin, team.member):
+            in_parts = services.inventory.as_of(instant)
+            one_pass = _in_one_pass(
+                monkeypatch, functools.partial(services.inventory.as_of, instant)
+            )
+            assert in_parts == one_pass
+            assert [row.created_at for row in in_parts] == [row.created_at for row in one_pass]
+    assert len(spy) == 2 * len(instants)  # every read above went through the workers
+    assert any(team.admin.inventory.as_of(instant) for instant in instants)
+    assert _inventory_workers() == []
+
+
+@pytest.mark.usefixtures("in_parts")
+def test_parts_read_snapshots_written_by_hand(
+    team: Team, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = _mixed_history(team, clock)
+    clock.advance(minutes=1)
+    _forge_event(team.admin, clock.now, ids["pause"], "key.edited", '{"name": "Paused one"')
+    _forge_event(team.admin, clock.now, "Forged000001", "key.created", "not JSON at all")
+    _forge_event(team.admin, clock.now, "Forged000002", "key.created", '{"name": "ok"}')
+    clock.advance(minutes=1)
+
+    rows = team.admin.inventory.as_of(clock.now)
+    assert rows == _in_one_pass(monkeypatch, lambda: team.admin.inventory.as_of(clock.now))
+    by_id = {row.key_id: row for row in rows}
+    assert by_id["Forged000001"].name == "" and by_id["Forged000002"].name == "ok"
+
+
+def test_an_evidence_pack_is_the_same_from_parts(
+    team: Team, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _mixed_history(team, clock)
+    start, end = (clock.now - timedelta(days=14)).date(), clock.now.date()
+    team.auditor.evidence.export(start, end, tmp_path / "one-pass")
+    monkeypatch.setattr(inventory_module, "IN_PROCESS_UP_TO", 0)
+    monkeypatch.setattr(inventory_module, "MAX_PARTS", 2)
+    team.auditor.evidence.export(start, end, tmp_path / "parts")
+
+    same, different, missing = filecmp.cmpfiles(
+        tmp_path / "one-pass", tmp_path / "parts", [*PACK_FILES, "manifest.json"], shallow=False
+    )
+    assert (len(same), different, missing) == (len(PACK_FILES) + 1, [], [])
+    assert (tmp_path / "parts" / "inventory-start.csv").read_text("utf-8").count("\n") > 3
+
+
+@pytest.mark.usefixtures("in_parts")
+def test_cancel_ends_every_worker(team: Team, clock: Clock) -> None:
+    _mixed_history(team, clock)
+    seen: list[tuple[int, int]] = []
+
+    def cancel_after_the_start(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return len(seen) < 2
+
+    with pytest.raises(Cancelled):
+        team.admin.inventory.as_of(clock.now, cancel_after_the_start)
+    assert _inventory_workers() == []
+    assert multiprocessing.active_children() == []
+    # Progress counts every part's reading of the trail.
+    calls: list[tuple[int, int]] = []
+
+    def note(done: int, total: int) -> bool:
+        calls.append((done, total))
+        return True
+
+    team.admin.inventory.as_of(clock.now, note)
+    assert calls[-1][0] == calls[-1][1] > 0
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+
+
+def test_a_worker_that_cannot_open_the_file_says_so_and_ends(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(inventory_module, "MAX_PARTS", 2)
+    services.keys.create("One")
+    gone = tmp_path / "moved-away.db"
+    with services.context.read() as session:
+        up_to = 1
+        request = PartRequest(
+            f"sqlite:///{gone}", str(gone), up_to, (0, 0), (datetime.now(UTC),), {}, None, False
+        )
+        with pytest.raises(DatabaseError) as missing:
+            inventory_module._in_parts(session, request, None, None)
+    assert "cannot be opened" in missing.value.message
+    assert not gone.exists()
+    assert _inventory_workers() == []
+
+
+def test_a_worker_imports_neither_sqlalchemy_nor_the_services(tmp_path: Path) -> None:
+    """What a spawned inventory worker loads before its first row."""
+    assert services_modules_loaded_by("app.services.inventory_worker", tmp_path) == [
+        "app.services.inventory_worker",
+        "app.services.walk_worker",
+    ]
+
+
+def test_the_shares_cover_every_key_once() -> None:
+    for parts in range(1, 6):
+        shares = inventory_module.part_shares(parts)
+        covered = [n for low, high in shares for n in range(low, high + 1)]
+        assert covered == list(range(SHARES))
+        assert shares[0][1] - shares[0][0] >= shares[-1][1] - shares[-1][0]
+
+
+def test_a_request_never_shows_its_url() -> None:
+    request = PartRequest("postgresql://u:secret-xyzzy@h/db", "f", 1, (0, 99), (), {}, None, False)
+    assert "xyzzy" not in repr(request)
+    assert "xyzzy" not in repr(dataclasses.replace(request, shares=(1, 2)))
