@@ -190,6 +190,9 @@ def test_the_inventory_model_passes_the_model_tester_and_sorts(
     qtmodeltester.check(model)
     model.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
     assert [model.row_at(n).name for n in range(2)] == ["Snowflake ETL", "Salesforce Data Sync"]
+    model.sort(Column.EXPIRES, Qt.SortOrder.AscendingOrder)
+    model.sort(Column.NAME, Qt.SortOrder.AscendingOrder)  # the services' order: by name
+    assert list(model.rows()) == sorted(rows, key=lambda row: (row.name.casefold(), row.key_id))
     model.set_filter("", KeyStatus.ACTIVE)
     assert model.rowCount() == 2 and model.filtered
     model.set_filter("sales", None)
