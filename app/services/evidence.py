@@ -22,15 +22,13 @@ checks a pack with no database at all.
 from __future__ import annotations
 
 import contextlib
-import csv
-import functools
 import hashlib
 import json
 import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
@@ -55,11 +53,12 @@ from app.domain.errors import (
 from app.domain.roles import Action, require
 from app.services.context import ServiceContext
 from app.services.inventory import (
-    CSV_COLUMNS,
+    InventoryFiles,
     PeriodScan,
     Values,
     instant_text,
-    inventories,
+    inventories_writing_first,
+    write_file,
 )
 
 PACK_FORMAT = "keyward-evidence"
@@ -136,15 +135,6 @@ def check_target(target: Path) -> None:
     folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise OutputError(f"The folder {folder} does not exist.")
-
-
-def _write_file(folder: Path, name: str, write: Callable[[IO[str]], Any]) -> None:
-    """A new 0600 file in the (private, temporary) pack folder."""
-    descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
-        write(stream)
-        stream.flush()
-        os.fsync(stream.fileno())
 
 
 def _sha256(path: Path) -> str:
@@ -258,46 +248,55 @@ class EvidenceService:
         before_start = period_start - timedelta(microseconds=1)
         before_end = period_end - timedelta(microseconds=1)
         scan = PeriodScan(instant_text(period_start), instant_text(period_end))
-        inventory_start, inventory_end = inventories(
-            session, [before_start, before_end], None, steps.report, as_values=True, period=scan
-        )
-        steps.offset = steps.total
-        first, last = self._range(session, scan)
-        database_id = session.execute(
-            sa.select(Setting.value).where(Setting.name == DATABASE_ID_SETTING)
-        ).scalar_one_or_none()
-        checkpoints = self._checkpoints(session, first, last)
-        keys: list[int] = []
-        for name, values, moment in (
-            (INVENTORY_START, inventory_start, period_start),
-            (INVENTORY_END, inventory_end, period_end),
-        ):
-            _write_file(folder, f"{name}.csv", functools.partial(_inventory_csv, values=values))
-            _write_file(
+        found: dict[str, Any] = {}
+
+        def meanwhile(others: list[list[Values]]) -> None:
+            """The rest of the pack, while a worker may write the start inventory."""
+            [inventory_end] = others
+            steps.offset = steps.total
+            found["end_keys"] = InventoryFiles(
+                str(folder),
+                f"{INVENTORY_END}.csv",
+                f"{INVENTORY_END}.json",
+                str(isoformat_utc(period_end)),
+            ).write(inventory_end)
+            first, last = self._range(session, scan)
+            found["first"], found["last"] = first, last
+            found["database_id"] = database_id = session.execute(
+                sa.select(Setting.value).where(Setting.name == DATABASE_ID_SETTING)
+            ).scalar_one_or_none()
+            found["checkpoints"] = checkpoints = self._checkpoints(session, first, last)
+            found["events"] = 0
+
+            def write_events(stream: IO[str]) -> None:
+                found["events"] = self._events(session, stream, first, last, steps)
+
+            write_file(folder, EVENTS, write_events)
+            write_file(
                 folder,
-                f"{name}.json",
-                functools.partial(_inventory_json, values=values, moment=moment),
+                CHECKPOINTS,
+                lambda stream: stream.write(
+                    json.dumps(
+                        {"database_id": database_id, "checkpoints": checkpoints},
+                        indent=2,
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                ),
             )
-            keys.append(len(values))
-        counted: dict[str, int] = {}
+            write_file(folder, README, lambda stream: stream.write(readme_text()))
 
-        def write_events(stream: IO[str]) -> None:
-            counted["events"] = self._events(session, stream, first, last, steps)
-
-        _write_file(folder, EVENTS, write_events)
-        _write_file(
-            folder,
-            CHECKPOINTS,
-            lambda stream: stream.write(
-                json.dumps(
-                    {"database_id": database_id, "checkpoints": checkpoints},
-                    indent=2,
-                    ensure_ascii=False,
-                )
-                + "\n"
-            ),
+        start_files = InventoryFiles(
+            str(folder),
+            f"{INVENTORY_START}.csv",
+            f"{INVENTORY_START}.json",
+            str(isoformat_utc(period_start)),
         )
-        _write_file(folder, README, lambda stream: stream.write(readme_text()))
+        start_keys = inventories_writing_first(
+            session, [before_start, before_end], start_files, meanwhile, steps.report, scan
+        )
+        first, last, events = found["first"], found["last"], found["events"]
+        database_id, checkpoints = found["database_id"], found["checkpoints"]
         manifest = {
             "format": PACK_FORMAT,
             "version": PACK_VERSION,
@@ -312,21 +311,21 @@ class EvidenceService:
             "generated_by": login,
             "events": {
                 "first_seq": first,
-                "last_seq": last if counted["events"] else None,
-                "count": counted["events"],
+                "last_seq": last if events else None,
+                "count": events,
                 "period_first_seq": scan.first,
                 "period_last_seq": scan.last,
             },
-            "inventory": {"start_keys": keys[0], "end_keys": keys[1]},
+            "inventory": {"start_keys": start_keys, "end_keys": found["end_keys"]},
             "checkpoints": len(checkpoints),
             "files": {name: _sha256(folder / name) for name in PACK_FILES},
         }
-        _write_file(
+        write_file(
             folder,
             MANIFEST,
             lambda stream: stream.write(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"),
         )
-        return counted["events"], keys[1]
+        return events, int(found["end_keys"])
 
     @staticmethod
     def _range(session: Session, scan: PeriodScan) -> tuple[int, int]:
@@ -421,36 +420,6 @@ def event_line(row: tuple[Any, ...]) -> str:
     (what :meth:`AuditRecord.as_dict` gives, keys sorted)."""
     event = dict(zip(EVENT_FIELDS, row, strict=True))
     return json.dumps(event, ensure_ascii=False, sort_keys=True) + "\n"
-
-
-def _inventory_csv(stream: IO[str], values: list[Values]) -> None:
-    """The header, then one line per key (csv writes None as an empty field)."""
-    writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    writer.writerows(values)
-
-
-#: One key of the JSON inventory, as ``json.dumps(row.to_json(), ensure_ascii=False)``
-#: writes it, with the fields filled in already encoded (a third of the time).
-_JSON_KEY = "{{" + ", ".join(f'"{name}": {{}}' for name in CSV_COLUMNS) + "}}"
-
-
-def _inventory_json(stream: IO[str], values: list[Values], moment: datetime) -> None:
-    """One key per line: ``json.dumps`` with ``indent`` falls back to pure Python."""
-    head = {
-        "as_of": isoformat_utc(moment),
-        "note": "Keys as they were just before this instant (events before it, not at it).",
-    }
-    stream.write(json.dumps(head, ensure_ascii=False)[:-1] + ', "keys": [')
-    quote = json.encoder.encode_basestring  # what json.dumps writes a str as (in C)
-    line = _JSON_KEY.format
-    separator = "\n"
-    for key_id, name, owner, owner_name, status, environment, *times, description in values:
-        created, expires, revoked = ("null" if text is None else quote(text) for text in times)
-        fields = map(quote, (key_id, name, owner, owner_name, status, environment))
-        stream.write(separator + line(*fields, created, expires, revoked, quote(description)))
-        separator = ",\n"
-    stream.write("\n]}\n")
 
 
 # --------------------------------------------------------------------------- README

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
@@ -48,6 +49,7 @@ from app.services.inventory_worker import (
     NOT_A_KEY,
     SHARES,
     SNAPSHOT_FIELDS,
+    InventoryFiles,
     InventoryRow,
     Latest,
     PartCancelled,
@@ -65,12 +67,14 @@ from app.services.inventory_worker import (
     tolerant_fields,
     values_of,
     worker_main,
+    write_file,
 )
 from app.services.walk_worker import PROGRESS_EVERY
 
 __all__ = [
     "COMPARABLE_SQL",
     "CSV_COLUMNS",
+    "InventoryFiles",
     "InventoryRow",
     "InventoryService",
     "PeriodScan",
@@ -78,8 +82,10 @@ __all__ = [
     "comparable",
     "instant_text",
     "inventories",
+    "inventories_writing_first",
     "owner_names",
     "visible_owner",
+    "write_file",
 ]
 
 _BATCH = 20_000
@@ -301,7 +307,31 @@ def inventories(
     :class:`Cancelled` when ``progress`` answers False (no worker is left running).
     """
     with collector_paused():  # also while a worker's rows arrive: no full collections
-        return _inventories(session, instants, only_owner, progress, as_values, period)
+        return _inventories(session, instants, only_owner, progress, as_values, period, None)
+
+
+def inventories_writing_first(
+    session: Session,
+    instants: Sequence[datetime],
+    files: InventoryFiles,
+    meanwhile: Callable[[list[list[Values]]], None],
+    progress: Progress | None = None,
+    period: PeriodScan | None = None,
+) -> int:
+    """:func:`inventories` as :data:`Values` for an evidence pack: the first instant's
+    inventory is written to ``files`` (by a worker, when there are parts) while
+    ``meanwhile`` gets the other instants' values here. The keys written."""
+    written: list[int] = []
+    with collector_paused():
+        _inventories(
+            session, instants, None, progress, True, period, (files, meanwhile, written.append)
+        )
+    return written[0]
+
+
+#: What :func:`inventories_writing_first` asks of a rebuild: the files, the work meanwhile
+#: and where the count of keys written goes.
+_Writing = tuple[InventoryFiles, Callable[[list[list[Values]]], None], Callable[[int], None]]
 
 
 def _inventories(
@@ -311,6 +341,7 @@ def _inventories(
     progress: Progress | None,
     as_values: bool,
     period: PeriodScan | None,
+    writing: _Writing | None,
 ) -> list[list[Any]]:
     names = owner_names(session)
     url = session.get_bind().engine.url
@@ -331,18 +362,30 @@ def _inventories(
             only_owner,
             as_values,
         )
-        return _in_parts(session, request, progress, period)
+        return _in_parts(session, request, progress, period, writing)
     observe = None if period is None else period.observe
     states = rebuild(session, instants, progress, observe)
-    if as_values:
-        return values_of(states, instants, names, only_owner)
-    return rows_of(states, instants, names, only_owner)
+    if not as_values:
+        return rows_of(states, instants, names, only_owner)
+    lists = values_of(states, instants, names, only_owner)
+    if writing is not None:
+        files, meanwhile, written = writing
+        first, *others = lists
+        written(files.write(first))
+        meanwhile(others)
+    return lists
 
 
 def _in_parts(
-    session: Session, request: PartRequest, progress: Progress | None, period: PeriodScan | None
+    session: Session,
+    request: PartRequest,
+    progress: Progress | None,
+    period: PeriodScan | None,
+    writing: _Writing | None,
 ) -> list[list[Any]]:
-    """Part 0 here, the others in spawned workers; the parts merged in order."""
+    """Part 0 here, the others in spawned workers; the parts merged in order. With
+    ``writing``, the first worker writes the first instant's inventory (see
+    :func:`inventories_writing_first`)."""
     context = multiprocessing.get_context("spawn")
     shares = part_shares(MAX_PARTS)
     total = request.up_to * len(shares)
@@ -365,7 +408,8 @@ def _in_parts(
             finally:
                 theirs.close()
             workers.append((ours, worker))
-            ours.send(dataclasses.replace(request, shares=shares[part]))
+            files = writing[0] if writing is not None and part == 1 else None
+            ours.send(dataclasses.replace(request, shares=shares[part], files=files))
 
         def report(seq: int) -> bool:
             reached[0] = seq
@@ -379,24 +423,61 @@ def _in_parts(
             _read_messages(workers, reached, answers, request.up_to, block=True)
             if progress is not None and not progress(sum(reached), total):
                 raise Cancelled(done=sum(reached), total=total)
+        if progress is not None:
+            progress(total, total)
+        if writing is None:
+            return _merged(own, answers[1:], request.as_text)
+        # The first worker kept its part of the first instant: it is sent the others.
+        firsts = [own[0], *(answer[0] for answer in answers[2:] if answer is not None)]
+        workers[0][0].send_bytes(marshal.dumps(("parts", firsts)))
+        del firsts
+        own[0] = []
+        for answer in answers[2:]:
+            if answer is not None:
+                answer[0] = []
+        answers[1] = [[], *(answers[1] or [])]
+        files, meanwhile, written = writing
+        merged = _merged(own, answers[1:], True)
+        meanwhile(merged[1:])
+        written(_written(*workers[0], files))
+        return merged
     except PartCancelled:
         raise Cancelled(done=sum(reached), total=total) from None
     finally:
         for pipe, process in workers:
             pipe.close()
             stop_worker(process)
-    if progress is not None:
-        progress(total, total)
+
+
+def _merged(
+    own: list[list[Any]], answers: Sequence[list[list[Values]] | None], as_text: bool
+) -> list[list[Any]]:
+    """Each instant's parts in one list, in order (the parts are sorted runs)."""
     merged = []
     with collector_paused():
         for index, mine in enumerate(own):
-            for answer in answers[1:]:
+            for answer in answers:
                 assert answer is not None
                 values = answer[index]
-                mine.extend(values if request.as_text else rows_from_values(values))
+                mine.extend(values if as_text else rows_from_values(values))
             mine.sort(key=order)  # sorted runs: merged, not sorted anew
             merged.append(mine)
     return merged
+
+
+def _written(
+    pipe: Connection, worker: multiprocessing.process.BaseProcess, files: InventoryFiles
+) -> int:
+    """The writing worker's answer: the keys it wrote (its failure raised here)."""
+    try:
+        message = marshal.loads(pipe.recv_bytes())  # noqa: S302 - our own worker
+    except (EOFError, OSError):
+        raise worker_died(worker, _WHOSE) from None
+    if message[0] == "written":
+        return int(message[1])
+    if message[0] == "oserror":
+        raise OSError(message[1], message[2], str(Path(files.folder) / files.csv_name))
+    raise worker_failure(message, _WHOSE)
 
 
 def _own_part(

@@ -112,14 +112,16 @@ def test_parts_read_snapshots_written_by_hand(
     assert by_id["Forged000001"].name == "" and by_id["Forged000002"].name == "ok"
 
 
+@pytest.mark.parametrize("parts", [2, 3])
 def test_an_evidence_pack_is_the_same_from_parts(
-    team: Team, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    team: Team, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parts: int
 ) -> None:
+    """The first worker writes the start inventory (with the other parts sent to it)."""
     _mixed_history(team, clock)
     start, end = (clock.now - timedelta(days=14)).date(), clock.now.date()
     team.auditor.evidence.export(start, end, tmp_path / "one-pass")
     monkeypatch.setattr(inventory_module, "IN_PROCESS_UP_TO", 0)
-    monkeypatch.setattr(inventory_module, "MAX_PARTS", 2)
+    monkeypatch.setattr(inventory_module, "MAX_PARTS", parts)
     team.auditor.evidence.export(start, end, tmp_path / "parts")
 
     same, different, missing = filecmp.cmpfiles(
@@ -166,7 +168,7 @@ def test_a_worker_that_cannot_open_the_file_says_so_and_ends(
             f"sqlite:///{gone}", str(gone), up_to, (0, 0), (datetime.now(UTC),), {}, None, False
         )
         with pytest.raises(DatabaseError) as missing:
-            inventory_module._in_parts(session, request, None, None)
+            inventory_module._in_parts(session, request, None, None, None)
     assert "cannot be opened" in missing.value.message
     assert not gone.exists()
     assert _inventory_workers() == []
