@@ -139,23 +139,12 @@ def run_in_workers(
     Cancel (``progress`` answering False) ends every worker; so does any failure.
     """
     parts = max(1, min(MAX_WORKERS, up_to // WORKER_EVENTS))
-    context = multiprocessing.get_context("spawn")
     text = url.render_as_string(hide_password=False)
     sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
     workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
     try:
         for lo, hi in ranges(up_to, parts):
-            ours, theirs = context.Pipe()
-            worker = context.Process(
-                target=worker_main, args=(theirs,), name="keyward-integrity-walk", daemon=True
-            )
-            try:
-                worker.start()
-            except BaseException:
-                ours.close()
-                raise
-            finally:
-                theirs.close()
+            ours, worker = start_worker(worker_main, "keyward-integrity-walk")
             workers.append((ours, worker))
             ours.send(WalkRequest(text, lo, hi, wanted, WORKER_BATCH, sqlite_file))
         walks = _collect(workers, up_to, progress)
@@ -204,6 +193,24 @@ def _collect(
     if progress is not None and walked:
         progress(walked, max(total, walked))
     return [chain for chain in walks if chain is not None]
+
+
+def start_worker(
+    target: Callable[[Connection], None], name: str
+) -> tuple[Connection, multiprocessing.process.BaseProcess]:
+    """A worker process started with the *spawn* method, running ``target`` with its end of
+    a new pipe; our end and the process back (nothing left open when it cannot start)."""
+    context = multiprocessing.get_context("spawn")
+    ours, theirs = context.Pipe()
+    worker = context.Process(target=target, args=(theirs,), name=name, daemon=True)
+    try:
+        worker.start()
+    except BaseException:
+        ours.close()
+        raise
+    finally:
+        theirs.close()
+    return ours, worker
 
 
 def stop_worker(worker: multiprocessing.process.BaseProcess) -> None:

@@ -39,7 +39,13 @@ from app.domain.errors import Cancelled, Progress
 from app.domain.roles import Action, can, require
 from app.services.context import ServiceContext
 from app.services.dto import Operator
-from app.services.integrity_walk import shareable, stop_worker, worker_died, worker_failure
+from app.services.integrity_walk import (
+    shareable,
+    start_worker,
+    stop_worker,
+    worker_died,
+    worker_failure,
+)
 from app.services.inventory_worker import (
     CHANGED,
     COMPARABLE_SQL,
@@ -386,7 +392,6 @@ def _in_parts(
     """Part 0 here, the others in spawned workers; the parts merged in order. With
     ``writing``, the first worker writes the first instant's inventory (see
     :func:`inventories_writing_first`)."""
-    context = multiprocessing.get_context("spawn")
     shares = part_shares(MAX_PARTS)
     total = request.up_to * len(shares)
     reached = [0] * len(shares)
@@ -396,17 +401,7 @@ def _in_parts(
         raise Cancelled(done=0, total=total)
     try:
         for part in range(1, len(shares)):
-            ours, theirs = context.Pipe()
-            worker = context.Process(
-                target=worker_main, args=(theirs,), name="keyward-inventory", daemon=True
-            )
-            try:
-                worker.start()
-            except BaseException:
-                ours.close()
-                raise
-            finally:
-                theirs.close()
+            ours, worker = start_worker(worker_main, "keyward-inventory")
             workers.append((ours, worker))
             files = writing[0] if writing is not None and part == 1 else None
             ours.send(dataclasses.replace(request, shares=shares[part], files=files))
