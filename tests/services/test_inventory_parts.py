@@ -9,6 +9,7 @@ import dataclasses
 import filecmp
 import functools
 import multiprocessing
+import os
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -194,3 +195,26 @@ def test_a_request_never_shows_its_url() -> None:
     request = PartRequest("postgresql://u:secret-xyzzy@h/db", "f", 1, (0, 99), (), {}, None, False)
     assert "xyzzy" not in repr(request)
     assert "xyzzy" not in repr(dataclasses.replace(request, shares=(1, 2)))
+
+
+@pytest.mark.usefixtures("in_parts")
+def test_cancel_while_the_worker_writes_leaves_no_pack_and_no_process(
+    team: Team, clock: Clock, tmp_path: Path
+) -> None:
+    """Cancel while the events are written (the worker writing the start inventory)."""
+    _mixed_history(team, clock)
+    start, end = (clock.now - timedelta(days=14)).date(), clock.now.date()
+    out = tmp_path / "out"
+    out.mkdir()
+    rebuilt: list[bool] = []
+
+    def cancel_when_writing(done: int, total: int) -> bool:
+        answer = True not in rebuilt  # Cancel at the first report after the rebuild's 100 %
+        rebuilt.append(done >= total)
+        return answer
+
+    with pytest.raises(Cancelled):
+        team.auditor.evidence.export(start, end, out / "pack", cancel_when_writing)
+    assert os.listdir(out) == []  # neither the pack nor its temporary folder
+    assert _inventory_workers() == []
+    assert multiprocessing.active_children() == []
