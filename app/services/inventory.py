@@ -65,7 +65,7 @@ from app.services.inventory_worker import (
     comparable,
     instant_text,
     order,
-    part_batches,
+    part_values,
     period_sql,
     replay,
     rows_from_values,
@@ -282,10 +282,10 @@ class PeriodScan:
 
     def observe(self, rows: list[tuple[Any, ...]]) -> None:
         """Note the first and last event whose time falls in [low, high), and the last
-        before (rows in seq order)."""
+        before (rows in seq order, their times already in :func:`comparable` form)."""
         low, high = self.low, self.high
         for row in rows:
-            seq, occurred = row[0], comparable(row[1])
+            seq, occurred = row[0], row[1]
             if low <= occurred < high:
                 if self.first is None:
                     self.first = seq
@@ -480,24 +480,11 @@ def _own_part(
 ) -> list[list[Any]]:
     connection = session.connection()
     cursor = connection.connection.cursor()
-    states = [Latest(instant_text(instant)) for instant in request.instants]
     try:
-        with collector_paused():
-            replay(
-                states,
-                part_batches(
-                    cursor,
-                    request.up_to,
-                    request.shares,
-                    report,
-                    connection.dialect.loaded_dbapi.Error,
-                ),
-            )
+        error = connection.dialect.loaded_dbapi.Error
+        return part_values(cursor, request, report, error, as_rows=not request.as_text)
     finally:
         cursor.close()
-    if request.as_text:
-        return values_of(states, request.instants, request.owner_names, request.only_owner)
-    return rows_of(states, request.instants, request.owner_names, request.only_owner)
 
 
 def _scan_period(session: Session, period: PeriodScan, up_to: int) -> None:

@@ -669,15 +669,22 @@ class PartRequest:
 
 
 def part_values(
-    cursor: Any, request: PartRequest, report: Callable[[int], bool], json_error: type[Exception]
-) -> list[list[Values]]:
-    """One part's :data:`Values`, per instant, each sorted."""
+    cursor: Any,
+    request: PartRequest,
+    report: Callable[[int], bool],
+    json_error: type[Exception],
+    as_rows: bool = False,
+) -> list[list[Any]]:
+    """One part's :data:`Values` (or, ``as_rows``, :class:`InventoryRow`), per instant,
+    each sorted."""
     states = [Latest(instant_text(instant)) for instant in request.instants]
     with collector_paused():
         replay(
             states,
             part_batches(cursor, request.up_to, request.shares, report, json_error),
         )
+        if as_rows:
+            return rows_of(states, request.instants, request.owner_names, request.only_owner)
         return values_of(
             states, request.instants, request.owner_names, request.only_owner, request.as_text
         )
