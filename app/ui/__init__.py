@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from app.ui.app import open_console, run_console
+    from app.ui.app import open_console
+    from app.ui.start import run_console
 
 __all__ = ["open_console", "run_console"]
 
@@ -17,6 +18,11 @@ __all__ = ["open_console", "run_console"]
 def __getattr__(name: str) -> Any:
     # Imported on first use: `import app.ui.tasks` (tests, dialogs) must not build the window
     # module graph, and app.ui.app imports the submodules of this very package.
+    if name == "run_console":
+        # Light: it shows the first page of keys before the console's heavy imports.
+        from app.ui import start
+
+        return start.run_console
     if name in __all__:
         from app.ui import app
 

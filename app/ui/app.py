@@ -8,12 +8,11 @@ runs without a command.
 from __future__ import annotations
 
 import signal
-import sys
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QEventLoop, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain.errors import DatabaseError, DatabaseErrorKind, KeywardError
@@ -21,29 +20,15 @@ from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.database import DatabaseAddress, default_database_url, parse_address
 from app.ui import db_login
+from app.ui.application import ensure_application
 from app.ui.errors import ErrorPresenter
+from app.ui.first_window import FirstWindow
 from app.ui.main_window import MainWindow
-from app.ui.resources import icon, style_sheet
 from app.ui.tasks import WORKER_NICENESS, TaskRunner, favour_the_window
-from app.ui.translations import install_translations
 from app.ui.widgets.lifetime import wait_until_finished
 
-APP_NAME = "Keyward"
-
-
-def ensure_application() -> QApplication:
-    """The QApplication, created once, named, styled and speaking the chosen language."""
-    app = QApplication.instance()
-    if app is None:
-        app = QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
-    app.setApplicationName(APP_NAME)
-    app.setOrganizationName(APP_NAME)
-    app.setDesktopFileName("keyward")
-    app.setWindowIcon(icon("keyward"))
-    app.setStyleSheet(style_sheet())
-    install_translations(app)
-    return app
+#: The longest the first page's window waits for the console's own first page (ms).
+TAKE_OVER_WAIT_MS = 2_000
 
 
 def open_console(
@@ -140,22 +125,44 @@ def show_startup_error(text: str) -> None:
     wait_until_finished(box)
 
 
-def run_console(database_url: str | None = None) -> int:
+def run_console(database_url: str | None = None, *, first: FirstWindow | None = None) -> int:
     """Open the console, run it until its window closes, and return the exit code.
 
     0 when closed normally; a refused start says why in a box and returns the error's exit
-    code (3 when the database cannot be used).
+    code (3 when the database cannot be used). ``first``: the first page's window on screen
+    meanwhile (``app.ui.start``), replaced by the console once its own first page is there.
     """
     app = ensure_application()
     try:
         window = open_console(database_url)
     except KeywardError as error:
+        if first is not None:
+            first.close()
         show_startup_error(error.message)
         return error.exit_code
     _quit_on_interrupt(window)
-    window.show()
+    if first is None:
+        window.show()
+    else:
+        _take_over(first, window)
     favour_the_window()
     return app.exec()
+
+
+def _take_over(first: FirstWindow, window: MainWindow) -> None:
+    """Put ``window`` in ``first``'s place once its keys table holds rows (no blank flash)."""
+    model = window.keys.model
+    if model.has_loaded:
+        first.hand_over(window)
+        return
+    loop = QEventLoop()
+    model.query_loaded.connect(loop.quit)
+    model.load_failed.connect(loop.quit)
+    QTimer.singleShot(TAKE_OVER_WAIT_MS, loop.quit)
+    loop.exec()
+    model.query_loaded.disconnect(loop.quit)
+    model.load_failed.disconnect(loop.quit)
+    first.hand_over(window)
 
 
 def _quit_on_interrupt(window: MainWindow) -> None:

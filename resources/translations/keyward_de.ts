@@ -1508,6 +1508,25 @@ Ereignis #%3</translation>
     </message>
 </context>
 <context>
+    <name>FirstWindow</name>
+    <message>
+        <source>Keyward</source>
+        <translation>Keyward</translation>
+    </message>
+    <message>
+        <source>API Keys</source>
+        <translation>API-Schlüssel</translation>
+    </message>
+    <message>
+        <source>Opening the console…</source>
+        <translation>Die Konsole wird geöffnet …</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>Schlüssel</translation>
+    </message>
+</context>
+<context>
     <name>Formatting</name>
     <message>
         <source>just now</source>

@@ -102,24 +102,22 @@ from pathlib import Path
 imported_at = time.perf_counter()
 stat = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
 age = float(Path("/proc/uptime").read_text().split()[0]) - int(stat[19]) / os.sysconf("SC_CLK_TCK")
+from app.ui.widgets.keys_table import KeysTable
+painted = KeysTable.paintEvent
+def ms():
+    return round((age + time.perf_counter() - imported_at) * 1000, 1)
+def marked(table, event):
+    painted(table, event)
+    if table.model().rowCount() == 0:
+        return
+    if table.window().objectName() == "mainWindow":
+        print("READY", ms(), flush=True)
+        os._exit(0)
+    if not getattr(marked, "done", False):
+        marked.done = True
+        print("MARK", ms(), flush=True)
+KeysTable.paintEvent = marked
 from app.main import main
-import app.ui.app as console
-from PySide6.QtCore import QEvent, QObject
-opened = console.open_console
-class FirstPaint(QObject):
-    def __init__(self, window):
-        super().__init__(window)
-        self.window = window
-    def eventFilter(self, watched, event):
-        if event.type() == QEvent.Type.Paint and self.window.keys.model.rowCount() > 0:
-            print("MARK", round((age + time.perf_counter() - imported_at) * 1000, 1), flush=True)
-            os._exit(0)
-        return False
-def probed(database_url=None, **options):
-    window = opened(database_url, operator_login=OPERATOR, **options)
-    window.keys.table.viewport().installEventFilter(FirstPaint(window))
-    return window
-console.open_console = probed
 sys.exit(main(["--database", DATABASE]))
 """
 
@@ -512,6 +510,8 @@ class Timed:
     wall_ms: float
     cpu_ms: float
     mark: float | None = None
+    #: The console start: when the console proper painted its own first page.
+    ready: float | None = None
 
 
 def run_child(
@@ -526,12 +526,14 @@ def run_child(
     wall = (time.perf_counter() - started) * 1000
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
-    mark = None
+    mark = ready = None
     for line in done.stdout.decode(errors="replace").splitlines():
         word, _, value = line.partition(" ")
         if word in ("MARK", FLOOR_MARK):
             mark = float(value)
-    return Timed(wall, cpu, mark)
+        elif word == "READY":
+            ready = float(value)
+    return Timed(wall, cpu, mark, ready)
 
 
 @dataclass
@@ -545,6 +547,8 @@ class Beside:
     #: The same runs' CPU time (user + system): steadier than wall time on a busy machine.
     figure_cpu: list[float] = field(default_factory=list)
     floor_cpu: list[float] = field(default_factory=list)
+    #: The console start only: when the console proper painted its own first page (ms).
+    ready: list[float] = field(default_factory=list)
 
     @property
     def ratio(self) -> float:
@@ -563,9 +567,15 @@ def sqlite_path(database: str) -> str:
 
 
 def console_start(database: str, runs: int) -> Beside:
-    """``keyward`` → first page painted, beside the bare table, alternating."""
+    """``keyward`` → first page painted, beside the bare table, alternating.
+
+    ``keyward`` runs as the script runs it, as the OS login (made an admin of the file):
+    the first page is the first window's (``app.ui.first_window``), and the child leaves
+    when the console proper has painted its own first page (``Beside.ready``).
+    """
     path = sqlite_path(database)
-    probe = START_PROBE.replace("OPERATOR", repr(BENCH_ADMIN)).replace("DATABASE", repr(database))
+    allow_os_login(database)
+    probe = START_PROBE.replace("DATABASE", repr(database))
     env = {**os.environ, "KEYWARD_ARGON2_PROFILE": ""}
     beside = Beside("keyward → first page painted", [], [], f"{runs} runs each")
     for _ in range(runs):
@@ -573,12 +583,13 @@ def console_start(database: str, runs: int) -> Beside:
             (beside.floor, beside.floor_cpu, [sys.executable, "-m", FLOOR_MODULE, path]),
             (beside.figure, beside.figure_cpu, [sys.executable, "-c", probe]),
         ):
-            # The child leaves right after its first paint: its CPU time is start-up's.
             timed = run_child(command, env=env)
             if timed.mark is None:
                 raise SystemExit(f"no first paint reported by {command[:3]}")
             wall.append(timed.mark)
             cpu.append(timed.cpu_ms)
+            if timed.ready is not None:
+                beside.ready.append(timed.ready)
     return beside
 
 
@@ -642,10 +653,17 @@ def report_starts(start: Beside | None, commands: list[tuple[Beside, list[float]
             f"(runs {_runs(start.floor)}); ratio {start.ratio:.2f}× (budget 2.5×) "
             f"{_verdict(start.ratio, 2.5)}"
         )
+        if start.ready:
+            ready = statistics.median(start.ready)
+            floor = statistics.median(start.floor)
+            print(
+                f"  the console proper's own first page painted: median {ready:.0f} ms "
+                f"(runs {_runs(start.ready)}); {ready / floor:.2f}× the floor"
+            )
         print(
-            f"  CPU time to first paint: {statistics.median(start.figure_cpu):.0f} ms beside "
-            f"{statistics.median(start.floor_cpu):.0f} ms; ratio {start.cpu_ratio:.2f}× "
-            f"{_verdict(start.cpu_ratio, 2.5)}"
+            f"  CPU time of the whole start (to the console's own first page): "
+            f"{statistics.median(start.figure_cpu):.0f} ms; the floor's "
+            f"{statistics.median(start.floor_cpu):.0f} ms"
         )
     if not commands:
         return

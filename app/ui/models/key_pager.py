@@ -10,12 +10,32 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
+from datetime import datetime
+from typing import Protocol
 
 from PySide6.QtCore import QObject, Signal
 
-from app.services import Services
 from app.services.dto import KeyPage, KeyQuery, PageCursor
 from app.ui.tasks import LatestTask, TaskRunner
+
+
+class KeyPages(Protocol):
+    """Where pages of keys come from: the services' keys, or the start's first page."""
+
+    def page(self, query: KeyQuery = ..., after: PageCursor | None = None) -> KeyPage: ...
+
+    def count(self, query: KeyQuery = ...) -> int: ...
+
+
+class KeySource(Protocol):
+    """What the keys table needs of the services (structural: ``Services`` is one)."""
+
+    @property
+    def keys(self) -> KeyPages: ...
+
+    @property
+    def clock(self) -> Callable[[], datetime]: ...
+
 
 #: Rows per page: a screenful several times over, small enough to arrive within a frame.
 PAGE_SIZE = 100
@@ -41,7 +61,7 @@ class KeyPager(QObject):
 
     def __init__(
         self,
-        services: Services,
+        services: KeySource,
         tasks: TaskRunner,
         rows_shown: Callable[[], int],
         *,

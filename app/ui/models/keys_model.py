@@ -36,10 +36,9 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont, QFontDatabase, QGuiApplication, QIcon, QPalette
 
 from app.domain.status import KeyState, KeyStatus
-from app.services import Services
 from app.services.dto import KeyDTO, KeyPage, KeyQuery
 from app.ui.models.key_columns import COLUMNS, Column, column_for, rotation_note
-from app.ui.models.key_pager import PAGE_SIZE, KeyPager
+from app.ui.models.key_pager import PAGE_SIZE, KeyPager, KeySource
 from app.ui.resources import icon
 from app.ui.tasks import TaskRunner
 from app.ui.text import arg
@@ -145,7 +144,7 @@ class KeysModel(QAbstractTableModel):
 
     def __init__(
         self,
-        services: Services,
+        services: KeySource,
         tasks: TaskRunner,
         *,
         page_size: int = PAGE_SIZE,

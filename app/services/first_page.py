@@ -1,0 +1,227 @@
+"""The console's first page of keys, read with :mod:`sqlite3` before the rest has loaded.
+
+``keyward`` shows its window and the first keys while SQLAlchemy and the services are still
+being imported (DESIGN §10: start-up near the floor of a bare table over ``sqlite3``). This
+module imports only the standard library, the domain and the DTOs. It reads a local SQLite
+file as ``KeysService.page`` reads an unfiltered query: the same rows, in the same order, as
+the operator may see them (a member their own keys, a verifier none; tests hold the two
+together for every sort).
+
+It answers only what it is sure of. A server database, a missing file, a schema it does not
+know, an operator who is not an active Keyward user: :func:`open_first_page` gives None and
+the console starts the usual way, which says why where there is something to say. Nothing is
+ever written: the first page is read in one read transaction and the connection is closed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from app.domain.clock import utc_now
+from app.domain.identity import os_login
+from app.domain.roles import Action, Role, can
+from app.domain.sorting import SortField
+from app.domain.status import KeyState, derive_status
+from app.services.dto import KeyDTO, KeyPage, KeyQuery, PageCursor
+
+#: How long a read waits for another process's write to finish (ms), as the services wait.
+BUSY_TIMEOUT_MS = 5_000
+
+#: The sort column behind each sort field (``key_queries.SORT_COLUMNS``).
+_SORT_COLUMNS = {
+    SortField.NAME: "name",
+    SortField.OWNER: "owner_name",
+    SortField.STATUS: "state",
+    SortField.LAST_USED: "last_used_at",
+    SortField.EXPIRES: "expires_at",
+    SortField.CREATED: "created_at",
+    SortField.UPDATED: "updated_at",
+}
+_NULLABLE = frozenset({SortField.LAST_USED, SortField.EXPIRES})
+
+_ALL = KeyQuery()
+
+#: A page's columns, as ``key_queries.PAGE_COLUMNS`` reads them on SQLite: the owner's login
+#: and whether they are active, and the newest key that replaced this one, are correlated
+#: look-ups that leave the page's own plan (a walk along the sort index) as it is.
+_PAGE = """
+    SELECT k.key_id, k.name, k.description,
+           (SELECT u.login FROM users AS u WHERE u.id = k.owner_id),
+           k.owner_name,
+           (SELECT u.active FROM users AS u WHERE u.id = k.owner_id),
+           k.state, k.environment, k.masked, k.created_at, k.created_by, k.updated_at,
+           k.updated_by, k.last_used_at, k.expires_at, k.revoked_at, k.revoked_reason,
+           k.version, k.replaces_key_id,
+           (SELECT s.key_id FROM api_keys AS s WHERE s.replaces_key_id = k.key_id
+            ORDER BY s.created_at DESC, s.id DESC LIMIT 1)
+    FROM api_keys AS k
+"""
+
+
+def sqlite_file(database_url: str | None, environ: dict[str, str] | None = None) -> Path | None:
+    """The file of a plain ``sqlite:///PATH`` URL (None: the default, as the services pick
+    it); None for anything else (a server, options, an in-memory database)."""
+    if database_url is None:
+        database_url = (environ if environ is not None else os.environ).get(
+            "KEYWARD_DATABASE_URL"
+        ) or None
+    if database_url is None:
+        from platformdirs import user_data_dir
+
+        return Path(user_data_dir("keyward", appauthor=False)) / "keyward.db"
+    prefix = "sqlite:///"
+    if not database_url.startswith(prefix) or "?" in database_url:
+        return None
+    path = unquote(database_url[len(prefix) :])
+    return Path(path) if path and path != ":memory:" else None
+
+
+def _when(text: Any) -> datetime | None:
+    # Stored as naive UTC text (app.data.types.UTCDateTime); read back timezone-aware.
+    return None if text is None else _stamp(text)
+
+
+def _stamp(text: Any) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """The first page of keys of one SQLite file, for one operator.
+
+    Shaped as the keys table's source (``keys.page``, ``clock``), so the console's own
+    table and model show it. There is no further page: the console proper takes over.
+    """
+
+    path: Path
+    #: The operator's users.id when they see only their own keys (a member), else None.
+    only_owner: int | None
+    clock: Callable[[], datetime] = utc_now
+
+    @property
+    def keys(self) -> FirstPage:
+        return self
+
+    def page(self, query: KeyQuery = _ALL, after: PageCursor | None = None) -> KeyPage:
+        if after is not None or query.search or query.status or query.owner or query.environment:
+            raise ValueError("the first page answers only an unfiltered first page")
+        rows = read_first_rows(
+            self.path, self.only_owner, query.sort, query.descending, query.limit
+        )
+        now = self.clock()
+        return KeyPage(tuple(_dto(row, now) for row in rows), None)
+
+    def count(self, query: KeyQuery = _ALL) -> int:
+        raise ValueError("the first page does not count keys")
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    # mode=rw: the file must exist (never create one, nor choose its permissions).
+    address = f"{path.absolute().as_uri()}?mode=rw"
+    connection = sqlite3.connect(address, uri=True, timeout=BUSY_TIMEOUT_MS / 1000)
+    connection.isolation_level = None
+    return connection
+
+
+def open_first_page(
+    database_url: str | None, login: str | None = None, clock: Callable[[], datetime] = utc_now
+) -> FirstPage | None:
+    """The first page's source for ``database_url`` as ``login`` (default: the OS login)
+    sees it, or None when the console has to start the usual way."""
+    path = sqlite_file(database_url)
+    if path is None or not path.is_file():
+        return None
+    try:
+        connection = _connect(path)
+    except sqlite3.Error:
+        return None
+    try:
+        found = connection.execute(
+            "SELECT id, role, active FROM users WHERE login = ?", (login or os_login(),)
+        ).fetchone()
+    except sqlite3.Error:
+        return None  # not a Keyward database yet, or one of another shape
+    finally:
+        connection.close()
+    if found is None or not found[2]:
+        return None
+    try:
+        role = Role(found[1])
+    except ValueError:
+        return None
+    if not can(role, Action.READ_OWN_KEYS):
+        return None
+    return FirstPage(path, None if can(role, Action.READ_ALL_KEYS) else found[0], clock)
+
+
+def read_first_rows(
+    path: Path, only_owner: int | None, sort: SortField, descending: bool, limit: int
+) -> list[Any]:
+    """The first ``limit`` keys in ``sort`` order, as ``key_queries.fetch_page`` walks it:
+    by ``(column, id)``; for a column that may be empty, NULL counts as the smallest value
+    and its rows come by id alone."""
+    column = _SORT_COLUMNS[sort]
+    way = "DESC" if descending else "ASC"
+    owner = "k.owner_id = ?" if only_owner is not None else "1"
+    parameters: tuple[object, ...] = () if only_owner is None else (only_owner,)
+    if sort in _NULLABLE:
+        filled = (f"k.{column} IS NOT NULL", f"k.{column} {way}, k.id {way}")
+        empty = (f"k.{column} IS NULL", f"k.id {way}")
+        segments = [filled, empty] if descending else [empty, filled]
+    else:
+        segments = [("1", f"k.{column} {way}, k.id {way}")]
+    connection = _connect(path)
+    try:
+        connection.execute("BEGIN")
+        rows: list[Any] = []
+        for where, order in segments:
+            if len(rows) >= limit:
+                break
+            rows.extend(
+                connection.execute(
+                    f"{_PAGE} WHERE {owner} AND {where} ORDER BY {order} LIMIT ?",
+                    (*parameters, limit - len(rows)),
+                )
+            )
+        connection.execute("COMMIT")
+        return rows
+    finally:
+        connection.close()
+
+
+def _dto(row: Any, now: datetime) -> KeyDTO:
+    (key_id, name, description, login, owner_name, active, state, environment, masked,
+     created_at, created_by, updated_at, updated_by, last_used_at, expires_at, revoked_at,
+     revoked_reason, version, replaces, replaced_by) = row  # fmt: skip
+    key_state = KeyState(state)
+    expires = _when(expires_at)
+    return KeyDTO(
+        key_id=key_id,
+        name=name,
+        description=description,
+        owner_login=login,
+        owner_name=owner_name,
+        owner_active=bool(active),
+        status=derive_status(key_state, expires, now),
+        state=key_state,
+        environment=environment,
+        masked=masked,
+        created_at=_stamp(created_at),
+        created_by=created_by,
+        updated_at=_stamp(updated_at),
+        updated_by=updated_by,
+        last_used_at=_when(last_used_at),
+        expires_at=expires,
+        revoked_at=_when(revoked_at),
+        revoked_reason=revoked_reason,
+        version=version,
+        replaces=replaces,
+        replaced_by=replaced_by,
+    )

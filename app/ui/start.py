@@ -1,0 +1,82 @@
+"""``keyward`` without a command: the window and its first page first, the rest behind it.
+
+Importing the console (SQLAlchemy, the services, every screen) takes most of a second or
+more; a bare table over :mod:`sqlite3` is on screen in a fifth of that. So on a local SQLite
+file the first page of keys is shown first (:mod:`app.ui.first_window`), the console is
+imported on a background thread while that window stays live (it repaints, moves and
+closes), and the console proper then opens in its place. Anywhere else (a server database,
+another workspace open last, an operator the file does not let in) the console starts the
+usual way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import threading
+from types import ModuleType
+
+from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
+
+from app.ui.application import ensure_application
+from app.ui.first_window import FirstWindow, open_first_window
+
+#: The console proper: everything the first window does without.
+CONSOLE_MODULE = "app.ui.app"
+
+
+def run_console(database_url: str | None = None) -> int:
+    """Run the console for ``database_url`` until its window closes; the exit code."""
+    ensure_application()
+    first = open_first_window(database_url)
+    if first is None:
+        console = importlib.import_module(CONSOLE_MODULE)
+        return int(console.run_console(database_url))
+    _show_when_ready(first)
+    console = import_behind(CONSOLE_MODULE)
+    if first.closed_early:
+        first.deleteLater()
+        return 0
+    return int(console.run_console(database_url, first=first))
+
+
+def _show_when_ready(first: FirstWindow) -> None:
+    """Show ``first`` once its rows are there (or the wait is over), then paint it."""
+    loop = QEventLoop()
+    first.ready.connect(loop.quit)
+    loop.exec()
+    first.ready.disconnect(loop.quit)
+    first.show()
+
+
+class _Finished(QObject):
+    """Tells the waiting event loop, from the importing thread, that it is done."""
+
+    done = Signal()
+
+
+def import_behind(name: str) -> ModuleType:
+    """Import ``name`` on a background thread while this thread's event loop runs.
+
+    Windows already shown stay live meanwhile. A failed import is raised here, on this
+    thread, as importing it here would raise it.
+    """
+    finished = _Finished()
+    loop = QEventLoop()
+    # Queued across threads: delivered once the loop below runs, however soon it comes.
+    finished.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+
+    def work() -> None:
+        # A failure is raised again below, on the caller's thread (a failed import leaves
+        # nothing behind in sys.modules, so importing it there runs it again).
+        try:
+            with contextlib.suppress(BaseException):
+                importlib.import_module(name)
+        finally:
+            finished.done.emit()
+
+    worker = threading.Thread(target=work, name="keyward-console-import", daemon=True)
+    worker.start()
+    loop.exec()
+    worker.join()
+    return importlib.import_module(name)

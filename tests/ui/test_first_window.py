@@ -1,0 +1,170 @@
+"""``keyward`` shows the first page of keys before the console has loaded, then the console.
+
+Driven through ``app.ui.start.run_console`` as the ``keyward`` script runs it, on a real
+SQLite file and a real X server: the first window's rows are the console's first rows, in
+the order the user left the table, and the console opens in its place.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QRect, Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from app.services import Services
+from app.ui import start
+from app.ui.application import ensure_application
+from app.ui.first_window import FirstWindow, open_first_window
+from app.ui.models.keys_model import Column
+from app.ui.settings import WindowSettings
+from tests.support import services_modules_loaded_by
+from tests.ui.support import WAIT_MS, seed_keys, url_of
+
+
+def _names(model: Any) -> list[str]:
+    return [model.key_at(row).name for row in range(model.rowCount())]
+
+
+def _top_level(object_name: str) -> Any:
+    """The visible top-level window with this object name, or None."""
+    shown = (w for w in QApplication.topLevelWidgets() if w.isVisible())
+    return next((w for w in shown if w.objectName() == object_name), None)
+
+
+@pytest.fixture
+def fast_argon(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KEYWARD_ARGON2_PROFILE", "fast-for-tests")
+
+
+def test_keyward_shows_the_first_page_then_the_console_in_its_place(
+    qtbot: Any,
+    ui_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    fast_argon: None,
+) -> None:
+    seed_keys(ui_services, 30, stem="Zulu")
+    seed_keys(ui_services, 30, stem="Alpha")
+    # Last time, the user left the table sorted by name (the console saved its header).
+    ensure_application()  # the settings file is named after the application, as keyward's
+    _remember_sort_by_name(ui_services)
+    seen: dict[str, Any] = {}
+    hand_over = FirstWindow.hand_over
+
+    def watched_hand_over(first: FirstWindow, window: Any) -> None:
+        seen["first_visible"] = first.isVisible()
+        seen["first_rows"] = _names(first.model)
+        seen["first_geometry"] = QRect(first.geometry())
+        seen["console_rows"] = _names(window.keys.model)
+        hand_over(first, window)
+        seen["console_geometry"] = QRect(window.geometry())
+        seen["first_after"] = first.isVisible()
+
+    monkeypatch.setattr(FirstWindow, "hand_over", watched_hand_over)
+
+    def close_when_shown() -> None:
+        window = _top_level("mainWindow")
+        if window is not None and window.isVisible() and window.keys.model.has_loaded:
+            seen["console_visible"] = True
+            window.discard_and_close()
+        else:
+            QTimer.singleShot(20, close_when_shown)
+
+    QTimer.singleShot(20, close_when_shown)
+    # A bound, not a pause: a console that never shows fails the test instead of hanging it.
+    QTimer.singleShot(WAIT_MS, QApplication.quit)
+    assert start.run_console(url_of(ui_services)) == 0
+    QApplication.instance().setStyleSheet("")
+    assert seen["first_visible"] and seen["console_visible"]
+    # The first page is the console's first page, sorted as the user left it.
+    assert seen["first_rows"][:5] == [
+        "Alpha 000",
+        "Alpha 001",
+        "Alpha 002",
+        "Alpha 003",
+        "Alpha 004",
+    ]
+    assert seen["first_rows"] == seen["console_rows"][: len(seen["first_rows"])]
+    assert seen["console_geometry"] == seen["first_geometry"]
+    assert seen["first_after"] is False
+
+
+def _remember_sort_by_name(services: Services) -> None:
+    """Save a keys-table header sorted by name, ascending, as the console saves its own."""
+    from app.ui.models.keys_model import KeysModel
+    from app.ui.tasks import TaskRunner
+    from app.ui.widgets.keys_table import KeysTable
+
+    tasks = TaskRunner()
+    table = KeysTable(KeysModel(services, tasks))
+    header = table.horizontalHeader()
+    header.setSortIndicator(Column.NAME, Qt.SortOrder.AscendingOrder)  # as a click sets it
+    settings = WindowSettings()
+    settings.save_header(header)
+    settings.sync()
+    tasks.wait_for_done()
+    table.deleteLater()
+
+
+def test_the_first_window_takes_no_clicks_and_no_focus(qtbot: Any, ui_services: Services) -> None:
+    seed_keys(ui_services, 3)
+    first = open_first_window(url_of(ui_services))
+    assert first is not None
+    qtbot.addWidget(first)
+    qtbot.wait_until(lambda: first.model.rowCount() == 3)
+    first.show()
+    qtbot.wait_exposed(first)
+    assert first.status.text() == "Opening the console…"
+    assert first.table.focusPolicy() == Qt.FocusPolicy.NoFocus
+    rect = first.table.visualRect(first.model.index(0, Column.NAME))
+    qtbot.mouseClick(first.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert not first.table.selectionModel().hasSelection()
+    first.close()
+
+
+def test_no_first_window_when_another_workspace_was_open_last(ui_services: Services) -> None:
+    seed_keys(ui_services, 2)
+    settings = WindowSettings()
+    settings.save_workspace("audit")
+    settings.sync()
+    assert open_first_window(url_of(ui_services)) is None
+
+
+def test_no_first_window_on_a_server_or_a_file_that_is_not_there(tmp_path: Path) -> None:
+    assert open_first_window("postgresql+psycopg://ada@db.example/keys") is None
+    missing = tmp_path / "missing.db"
+    assert open_first_window(f"sqlite:///{missing}") is None
+    assert not missing.exists()
+
+
+def test_closing_the_first_window_before_the_console_is_ready_ends_keyward(
+    qtbot: Any, ui_services: Services, monkeypatch: pytest.MonkeyPatch, fast_argon: None
+) -> None:
+    seed_keys(ui_services, 2)
+
+    def closed_while_loading(name: str) -> Any:
+        first = _top_level("firstWindow")
+        assert first is not None
+        first.close()  # the person closes it while the console still loads
+        return importlib.import_module(name)
+
+    monkeypatch.setattr(start, "import_behind", closed_while_loading)
+    assert start.run_console(url_of(ui_services)) == 0
+    QApplication.instance().setStyleSheet("")
+    assert _top_level("mainWindow") is None  # the console never opened
+
+
+def test_a_background_import_gives_the_module_or_its_error(qtbot: Any) -> None:
+    module = start.import_behind("json.tool")
+    assert module.__name__ == "json.tool"
+    with pytest.raises(ModuleNotFoundError):
+        start.import_behind("app.ui.no_such_module")
+
+
+def test_the_start_loads_neither_sqlalchemy_nor_the_services() -> None:
+    loaded = services_modules_loaded_by("app.ui.start", Path(os.getcwd()))
+    assert loaded == ["app.services.dto", "app.services.first_page"]
