@@ -7,9 +7,11 @@
 Measures start-up in fresh processes, each beside its floor in the same run (alternating,
 medians; ratios are figure / floor):
 
-* ``keyward`` (the console, through ``app.main`` as the script runs it) from the kernel's
-  process start to the keys table's first paint with rows, beside ``floor_table.py``: a
-  bare PySide6 table over ``sqlite3`` showing the same file's first 50 keys;
+* ``keyward`` (the console, through ``app.main`` as the script runs it, as the OS login made
+  an admin of the file) from the kernel's process start to a keys table's first paint with
+  rows (the first window's, ``app.ui.first_window``), and on to the console proper's own
+  first page, beside ``floor_table.py``: a bare PySide6 table over ``sqlite3`` showing the
+  same file's first 50 keys;
 * every kind of ``keyward`` command beside ``python -c "import sqlite3"``. A command's own
   work is the same call made again in a process that has already run it once (imports
   done, connection and query still made); what is left of the cold figure after that work
