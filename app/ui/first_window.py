@@ -122,6 +122,9 @@ class FirstWindow(QMainWindow):
         else:
             window.setGeometry(self.geometry())
             window.show()
+        # The focus goes to the console, not to wherever the window manager puts it next.
+        window.raise_()
+        window.activateWindow()
         self.close()
         self.deleteLater()
 
