@@ -397,6 +397,8 @@ def _in_parts(
     reached = [0] * len(shares)
     answers: list[list[list[Values]] | None] = [None] * len(shares)
     workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    #: Set once this process's part is read: progress stays at the end from then on.
+    finishing: list[bool] = []
     if progress is not None and not progress(0, total):
         raise Cancelled(done=0, total=total)
     try:
@@ -409,15 +411,22 @@ def _in_parts(
         def report(seq: int) -> bool:
             reached[0] = seq
             _read_messages(workers, reached, answers, request.up_to, block=False)
-            return progress is None or progress(sum(reached), total)
+            if progress is None:
+                return True
+            if seq >= request.up_to:
+                # This part is read (the workers' shares are sized to end about now): what
+                # is left is building and merging the rows, shown as busy, not as a number.
+                finishing.append(True)
+            return progress(total if finishing else sum(reached), total)
 
         own = _own_part(session, dataclasses.replace(request, shares=shares[0]), report)
         if period is not None:
             _scan_period(session, period, request.up_to)
         while None in answers[1:]:
             _read_messages(workers, reached, answers, request.up_to, block=True)
-            if progress is not None and not progress(sum(reached), total):
-                raise Cancelled(done=sum(reached), total=total)
+            done = total if finishing else sum(reached)
+            if progress is not None and not progress(done, total):
+                raise Cancelled(done=done, total=total)
         if progress is not None:
             progress(total, total)
         if writing is None:

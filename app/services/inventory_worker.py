@@ -683,6 +683,7 @@ def part_values(
             states,
             part_batches(cursor, request.up_to, request.shares, report, json_error),
         )
+        report(request.up_to)  # read to the end: what is left is building the rows
         if as_rows:
             return rows_of(states, request.instants, request.owner_names, request.only_owner)
         return values_of(

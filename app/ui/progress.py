@@ -8,6 +8,9 @@ a second costs the GUI nothing. After Cancel (or once the returned handle is can
 ``report`` returns False and the job stops at its next safe point by raising
 :class:`~app.domain.errors.Cancelled`, which reaches ``on_error`` like any other failure.
 
+A job that has reported ``done == total`` but has not returned yet (it sorts, merges or
+writes what it counted) shows a busy bar instead of a full one that looks frozen.
+
 The dialog appears only when the job takes longer than :data:`SHOW_AFTER_MS`: a quick check
 never flashes a window. Its bar is set directly rather than through
 ``QProgressDialog.setValue``, which runs a nested event loop for modal dialogs.
@@ -124,7 +127,11 @@ def run_with_progress(
             close_dialog()
             return
         done, total = figures.read()
-        if total > 0:
+        if 0 < total <= done:
+            # Counted to the end but not finished (sorting, merging, writing files): a busy
+            # bar moves where a full one would look frozen.
+            bar.setRange(0, 0)
+        elif total > 0:
             # QProgressBar holds an int; scale very large totals into its range.
             scale = max(1, total // 1_000_000_000 + 1)
             bar.setRange(0, total // scale)

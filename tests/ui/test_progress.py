@@ -153,3 +153,29 @@ def test_report_is_safe_from_many_threads(qtbot: Any, host: QWidget, tasks: Task
 
     run_with_progress(tasks, host, "Working", job, answers.append)
     qtbot.wait_until(lambda: answers == ["done"])
+
+
+def test_a_job_counted_to_the_end_but_not_finished_shows_a_busy_bar(
+    qtbot: Any, host: QWidget, tasks: TaskRunner
+) -> None:
+    counted, release = threading.Event(), threading.Event()
+    answers: list[int] = []
+
+    def job(report: Progress) -> int:
+        report(500, 1_000)
+        counted.wait(10)
+        report(1_000, 1_000)  # everything read; sorting the result takes a while yet
+        release.wait(10)
+        return 7
+
+    run_with_progress(tasks, host, "Rebuilding", job, answers.append)
+    qtbot.wait_until(lambda: (d := _dialog(host)) is not None and d.isVisible())
+    dialog = _dialog(host)
+    assert dialog is not None
+    bar = dialog.findChild(QProgressBar)
+    assert bar is not None
+    qtbot.wait_until(lambda: (bar.maximum(), bar.value()) == (1_000, 500))
+    counted.set()
+    qtbot.wait_until(lambda: (bar.minimum(), bar.maximum()) == (0, 0))  # busy, not full
+    release.set()
+    qtbot.wait_until(lambda: answers == [7])
