@@ -25,14 +25,16 @@ from typing import Any
 from urllib.parse import unquote
 
 from app.domain.clock import utc_now
+from app.domain.errors import DatabaseError, DatabaseErrorKind
 from app.domain.identity import os_login
 from app.domain.roles import Action, Role, can
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, derive_status
 from app.services.dto import KeyDTO, KeyPage, KeyQuery, PageCursor
 
-#: How long a read waits for another process's write to finish (ms), as the services wait.
-BUSY_TIMEOUT_MS = 5_000
+#: How long a read waits for another process's write (ms). Short: a busy file is no reason
+#: to hold up the start; the console starts the usual way instead.
+BUSY_TIMEOUT_MS = 200
 
 #: The sort column behind each sort field (``key_queries.SORT_COLUMNS``).
 _SORT_COLUMNS = {
@@ -112,9 +114,15 @@ class FirstPage:
     def page(self, query: KeyQuery = _ALL, after: PageCursor | None = None) -> KeyPage:
         if after is not None or query.search or query.status or query.owner or query.environment:
             raise ValueError("the first page answers only an unfiltered first page")
-        rows = read_first_rows(
-            self.path, self.only_owner, query.sort, query.descending, query.limit
-        )
+        try:
+            rows = read_first_rows(
+                self.path, self.only_owner, query.sort, query.descending, query.limit
+            )
+        except sqlite3.Error:
+            # The file changed under us (moved, locked): the console proper will say why.
+            raise DatabaseError(
+                "The first page of keys could not be read.", DatabaseErrorKind.UNREACHABLE
+            ) from None
         now = self.clock()
         return KeyPage(tuple(_dto(row, now) for row in rows), None)
 
@@ -147,7 +155,7 @@ def open_first_page(
             "SELECT id, role, active FROM users WHERE login = ?", (login or os_login(),)
         ).fetchone()
     except sqlite3.Error:
-        return None  # not a Keyward database yet, or one of another shape
+        return None  # not a Keyward database yet, busy, or one of another shape
     finally:
         connection.close()
     if found is None or not found[2]:
@@ -158,7 +166,14 @@ def open_first_page(
         return None
     if not can(role, Action.READ_OWN_KEYS):
         return None
-    return FirstPage(path, None if can(role, Action.READ_ALL_KEYS) else found[0], clock)
+    only_owner = None if can(role, Action.READ_ALL_KEYS) else found[0]
+    try:
+        # The page's statement itself, once: a file of an older schema starts the usual way
+        # (the console proper upgrades it or says why) instead of showing an empty table.
+        read_first_rows(path, only_owner, SortField.CREATED, True, 1)
+    except sqlite3.Error:
+        return None
+    return FirstPage(path, only_owner, clock)
 
 
 def read_first_rows(

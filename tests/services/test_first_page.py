@@ -160,3 +160,27 @@ def test_the_file_is_the_one_the_services_open(tmp_path: Path) -> None:
 def test_the_first_page_loads_neither_sqlalchemy_nor_the_services() -> None:
     loaded = services_modules_loaded_by("app.services.first_page", Path(os.getcwd()))
     assert loaded == ["app.services.dto", "app.services.first_page"]
+
+
+def test_a_file_of_an_older_shape_or_one_that_goes_away_starts_the_usual_way(
+    populated: tuple[str, Services],
+) -> None:
+    import sqlite3
+
+    from app.domain.errors import DatabaseError
+
+    url, admin = populated
+    admin.close()
+    source = open_first_page(url, ADMIN)
+    assert source is not None
+    path = Path(url.removeprefix("sqlite:///"))
+    moved = path.with_name("moved.db")
+    path.rename(moved)
+    with pytest.raises(DatabaseError, match="could not be read"):
+        source.keys.page(KeyQuery())  # a known error: no bug report, no traceback
+    moved.rename(path)
+    with sqlite3.connect(path) as connection:
+        # As before migration 0005 (rotation links): no successor column.
+        connection.execute("DROP INDEX ix_api_keys_replaces_key_id")
+        connection.execute("ALTER TABLE api_keys DROP COLUMN replaces_key_id")
+    assert open_first_page(url, ADMIN) is None
