@@ -18,7 +18,6 @@ from app.ui.models.keys_model import KeysModel
 from app.ui.resources import icon
 from app.ui.settings import WindowSettings
 from app.ui.tasks import TaskRunner
-from app.ui.widgets.key_menu import settle_optional_columns
 from app.ui.widgets.keys_table import KeysTable
 from app.ui.widgets.nav_bar import NavBar
 
@@ -102,15 +101,7 @@ class FirstWindow(QMainWindow):
 
     def _restore_table(self, settings: WindowSettings) -> None:
         """The columns and the sort as the console remembers them (``KeysView``)."""
-        header = self.table.horizontalHeader()
-        self.table.drop_fill()
-        header.blockSignals(True)
-        restored = settings.restore_header(header)
-        header.blockSignals(False)
-        settle_optional_columns(header, restored=restored)
-        self.table.ensure_actions_column()
-        if restored:
-            self.table.sort_as_header_says()
+        self.table.restore_columns(settings)
         if not self.model.is_loading:
             self.model.refresh()
 

@@ -224,6 +224,8 @@ class TaskRunner(QObject):
         def deliver(result: Any, error: BaseException | None) -> None:
             running.pop(relay, None)
             relay.deleteLater()
+            if not shiboken6.isValid(self):
+                return  # the runner was shut down and deleted meanwhile: nobody asks any more
             if not quiet and not self._running:
                 self.busy_changed.emit(False)
             wanted = handle.active

@@ -93,6 +93,20 @@ def test_an_answer_for_a_deleted_owner_is_dropped(qtbot, tasks: TaskRunner) -> N
     assert delivered == []
 
 
+def test_an_answer_after_the_runner_itself_was_deleted_is_dropped(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """A window deleted with its runner (the first page's window, handed over) may still
+    have a job's answer on its way: it is dropped, with no error."""
+    release = threading.Event()
+    runner = TaskRunner()
+    delivered: list[object] = []
+    runner.submit(lambda: release.wait(10), delivered.append, delivered.append)
+    runner.deleteLater()
+    qtbot.wait_until(lambda: not _alive(runner))
+    release.set()
+    qtbot.wait(200)  # a bound for a delivery that must not come (nothing to wait on)
+    assert delivered == []
+
+
 def _on_main_thread() -> bool:
     return threading.current_thread() is threading.main_thread()
 

@@ -36,7 +36,6 @@ from app.ui.widgets.key_menu import (
     KeyMenuActions,
     columns_menu,
     key_menu,
-    settle_optional_columns,
 )
 from app.ui.widgets.keys_table import KeysTable
 from app.ui.widgets.keys_toolbar import KeysToolbar
@@ -203,16 +202,7 @@ class KeysScreen(QWidget):
     # ================================================================== layout
 
     def restore_layout(self, settings: WindowSettings) -> None:
-        header = self.table.horizontalHeader()
-        self.table.drop_fill()  # nothing stepped aside for the width while restoring
-        header.blockSignals(True)
-        restored = settings.restore_header(header)
-        header.blockSignals(False)
-        settle_optional_columns(header, restored=restored)
-        self.table.ensure_actions_column()
-        if restored:
-            # The remembered sort decides the first query, so the first page is sorted so.
-            self.table.sort_as_header_says()
+        self.table.restore_columns(settings)
         state = settings.splitter_state()
         if state is not None:
             self.splitter.restoreState(state)

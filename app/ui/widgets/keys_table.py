@@ -27,7 +27,9 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 from app.domain.status import KeyStatus
 from app.ui.models.key_columns import COLUMNS, Column, column_for
 from app.ui.models.keys_model import KeyRole, KeysModel, StatusRole
+from app.ui.settings import WindowSettings
 from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyActionsDelegate, KeyControl
+from app.ui.widgets.key_menu import settle_optional_columns
 from app.ui.widgets.status_badge import StatusBadgeDelegate, badge_size
 
 #: A masked key as wide as they come (prefix and environment labels vary).
@@ -327,6 +329,19 @@ class KeysTable(QTableView):
         self.viewport().unsetCursor()
 
     # ------------------------------------------------------------------ sorting
+
+    def restore_columns(self, settings: WindowSettings) -> None:
+        """The columns (order, widths, shown) and the sort the user left, from ``settings``;
+        the remembered sort decides the first query, so the first page is sorted so."""
+        header = self.horizontalHeader()
+        self.drop_fill()  # nothing stepped aside for the width while restoring
+        header.blockSignals(True)
+        restored = settings.restore_header(header)
+        header.blockSignals(False)
+        settle_optional_columns(header, restored=restored)
+        self.ensure_actions_column()
+        if restored:
+            self.sort_as_header_says()
 
     def show_sort_of_model(self) -> None:
         """Put the header's sort indicator where the model's rows are sorted."""
