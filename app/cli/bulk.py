@@ -10,13 +10,17 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from datetime import date
+from typing import TYPE_CHECKING
 
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
 from app.domain.errors import Field, ValidationError
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus
-from app.services.bulk import BulkAction, BulkPlan, BulkRequest
+from app.services.dto import BulkAction, BulkRequest
+
+if TYPE_CHECKING:
+    from app.services.bulk import BulkPlan
 from app.services.dto import KeyQuery
 
 #: Exit status when some planned keys could not be changed.

@@ -80,11 +80,11 @@ class Parser(argparse.ArgumentParser):
 
 class TopParser(Parser):
     """The ``keyward`` parser: its epilog names the default database file, found only when
-    the help is shown (finding it imports the data layer, which nothing else here needs)."""
+    the help is shown)."""
 
     def format_help(self) -> str:
         if self.epilog is None:
-            from app.services.database import default_sqlite_path
+            from app.domain.locations import default_sqlite_path
 
             self.epilog = EPILOG.format(default_path=default_sqlite_path())
         return super().format_help()

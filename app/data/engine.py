@@ -13,18 +13,12 @@ from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from app.domain.errors import DatabaseError, DatabaseErrorKind
+from app.domain.locations import default_sqlite_path
 from app.domain.validation import has_surrogates
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 #: Tables every Keyward SQLite file has; a file with other tables but not these is foreign.
 _KEYWARD_TABLES = frozenset({"alembic_version", "api_keys"})
-
-
-def default_sqlite_path() -> Path:
-    """``keyward.db`` in the platform's data directory."""
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("keyward", appauthor=False)) / "keyward.db"
 
 
 def default_database_url() -> str:

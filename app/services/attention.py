@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,30 +31,9 @@ from app.domain.policy import DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_STALE_AFTER_D
 from app.domain.roles import Action, can, require
 from app.domain.status import KeyState
 from app.services.context import ServiceContext
-from app.services.dto import KeyDTO
+from app.services.dto import AttentionGroup, KeyDTO
 from app.services.keys import KeyService
 from app.services.settings import PolicyService
-
-
-class AttentionGroup(StrEnum):
-    EXPIRING = "expiring"
-    STALE = "stale"
-    ORPHANED = "owner_deactivated"
-    UNDOCUMENTED = "no_description"
-    OVER_LIFETIME = "over_lifetime"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    AttentionGroup.EXPIRING: "Expiring soon",
-    AttentionGroup.STALE: "Not used lately",
-    AttentionGroup.ORPHANED: "Owner deactivated",
-    AttentionGroup.UNDOCUMENTED: "No description",
-    AttentionGroup.OVER_LIFETIME: "Older than the maximum lifetime",
-}
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,7 +19,6 @@ import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
@@ -38,7 +37,7 @@ from app.domain.roles import Action, can, can_manage_key, require
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import clean_description, clean_reason, expiry_day, parse_expiry
 from app.services.context import ServiceContext
-from app.services.dto import KeyDTO, KeyQuery, Operator
+from app.services.dto import BulkAction, BulkRequest, KeyDTO, KeyQuery, Operator
 from app.services.keys import KeyService
 from app.services.settings import SettingsStore
 
@@ -47,42 +46,6 @@ MAX_KEYS = 100_000
 _CHUNK = 500
 #: A dict lookup, not ``KeyState(text)`` (the enum call is a tenth of a dry run's CPU).
 _STATES = {state.value: state for state in KeyState}
-
-
-class BulkAction(StrEnum):
-    DISABLE = "disable"
-    ENABLE = "enable"
-    REVOKE = "revoke"
-    SET_EXPIRY = "set-expiry"
-    EXTEND_EXPIRY = "extend-expiry"
-    ADD_NOTE = "add-note"
-
-    @property
-    def label(self) -> str:
-        return _LABELS[self]
-
-
-_LABELS = {
-    BulkAction.DISABLE: "Disable",
-    BulkAction.ENABLE: "Enable",
-    BulkAction.REVOKE: "Revoke",
-    BulkAction.SET_EXPIRY: "Set expiry",
-    BulkAction.EXTEND_EXPIRY: "Extend expiry",
-    BulkAction.ADD_NOTE: "Add a note",
-}
-
-
-@dataclass(frozen=True, slots=True)
-class BulkRequest:
-    action: BulkAction
-    #: Revoke: the reason every revoked key records.
-    reason: str | None = None
-    #: Set expiry: the new last day (None: never expires).
-    expires: date | None = None
-    #: Extend expiry: days added to each key's current expiry.
-    extend_days: int | None = None
-    #: Add a note: text appended to each key's description.
-    note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

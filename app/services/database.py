@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 
 from app.data import engine as _engine
 from app.data.schema import head_revision
+from app.domain import locations
 
 __all__ = [
     "Address",
@@ -28,7 +29,7 @@ __all__ = [
 
 def default_sqlite_path() -> Path:
     """``keyward.db`` in the platform's data directory."""
-    return _engine.default_sqlite_path()
+    return locations.default_sqlite_path()
 
 
 def default_database_url() -> str:

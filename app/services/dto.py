@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from app.domain.audit import AuditAction, AuditRecord
@@ -255,3 +256,68 @@ def snapshot_json(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         value = None
     return value if isinstance(value, dict) else {UNREADABLE_SNAPSHOT: text}
+
+
+# ---------------------------------------------------------------- choices of the commands
+# Light on purpose: the command line builds its parser from these without loading SQLAlchemy.
+
+
+class AttentionGroup(StrEnum):
+    """Why a key needs attention (``AttentionService``)."""
+
+    EXPIRING = "expiring"
+    STALE = "stale"
+    ORPHANED = "owner_deactivated"
+    UNDOCUMENTED = "no_description"
+    OVER_LIFETIME = "over_lifetime"
+
+    @property
+    def label(self) -> str:
+        return _ATTENTION_LABELS[self]
+
+
+_ATTENTION_LABELS = {
+    AttentionGroup.EXPIRING: "Expiring soon",
+    AttentionGroup.STALE: "Not used lately",
+    AttentionGroup.ORPHANED: "Owner deactivated",
+    AttentionGroup.UNDOCUMENTED: "No description",
+    AttentionGroup.OVER_LIFETIME: "Older than the maximum lifetime",
+}
+
+
+class BulkAction(StrEnum):
+    """A change made to many keys at once (``BulkService``)."""
+
+    DISABLE = "disable"
+    ENABLE = "enable"
+    REVOKE = "revoke"
+    SET_EXPIRY = "set-expiry"
+    EXTEND_EXPIRY = "extend-expiry"
+    ADD_NOTE = "add-note"
+
+    @property
+    def label(self) -> str:
+        return _BULK_LABELS[self]
+
+
+_BULK_LABELS = {
+    BulkAction.DISABLE: "Disable",
+    BulkAction.ENABLE: "Enable",
+    BulkAction.REVOKE: "Revoke",
+    BulkAction.SET_EXPIRY: "Set expiry",
+    BulkAction.EXTEND_EXPIRY: "Extend expiry",
+    BulkAction.ADD_NOTE: "Add a note",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class BulkRequest:
+    action: BulkAction
+    #: Revoke: the reason every revoked key records.
+    reason: str | None = None
+    #: Set expiry: the new last day (None: never expires).
+    expires: date | None = None
+    #: Extend expiry: days added to each key's current expiry.
+    extend_days: int | None = None
+    #: Add a note: text appended to each key's description.
+    note: str | None = None

@@ -27,6 +27,7 @@ from urllib.parse import unquote
 from app.domain.clock import utc_now
 from app.domain.errors import DatabaseError, DatabaseErrorKind
 from app.domain.identity import os_login
+from app.domain.locations import default_sqlite_path
 from app.domain.roles import Action, Role, can
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, derive_status
@@ -75,9 +76,7 @@ def sqlite_file(database_url: str | None, environ: dict[str, str] | None = None)
             "KEYWARD_DATABASE_URL"
         ) or None
     if database_url is None:
-        from platformdirs import user_data_dir
-
-        return Path(user_data_dir("keyward", appauthor=False)) / "keyward.db"
+        return default_sqlite_path()
     prefix = "sqlite:///"
     if not database_url.startswith(prefix) or "?" in database_url:
         return None

@@ -89,8 +89,8 @@ from app.domain.hashing import FAST_FOR_TESTS, TokenHasher
 from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.validation import end_of_day
 from app.services import Services, open_services
-from app.services.attention import AttentionCursor, AttentionGroup, Thresholds
-from app.services.bulk import BulkAction, BulkRequest
+from app.services.attention import AttentionCursor, Thresholds
+from app.services.dto import AttentionGroup, BulkAction, BulkRequest
 from tests.benchmarks import seed as seeding
 from tests.benchmarks.seed import BENCH_ADMIN
 

@@ -399,7 +399,18 @@ def _modules_after(*argv: str) -> set[str]:
 
 
 @pytest.mark.parametrize(
-    "argv", [["--version"], ["users", "--help"], ["policy", "--help"], ["reviews", "--help"]]
+    "argv",
+    [
+        ["--version"],
+        ["--help"],
+        ["keys", "--help"],
+        ["keys", "attention", "--help"],
+        ["keys", "bulk", "--help"],
+        ["users", "--help"],
+        ["policy", "--help"],
+        ["reviews", "--help"],
+        ["db", "--help"],
+    ],
 )
 def test_help_and_version_load_no_database_library(argv: list[str]) -> None:
     loaded = _modules_after(*argv)

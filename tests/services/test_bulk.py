@@ -12,8 +12,7 @@ from app.domain.audit import AuditAction
 from app.domain.errors import ValidationError
 from app.domain.status import KeyStatus
 from app.services import Services
-from app.services.bulk import BulkAction, BulkRequest
-from app.services.dto import KeyDTO, KeyQuery
+from app.services.dto import BulkAction, BulkRequest, KeyDTO, KeyQuery
 from tests.support import Clock, OpenServices, Team, database_state, make_team
 
 

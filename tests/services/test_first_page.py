@@ -152,7 +152,7 @@ def test_the_file_is_the_one_the_services_open(tmp_path: Path) -> None:
     assert sqlite_file(None, {"KEYWARD_DATABASE_URL": "sqlite:////x/y.db"}) == Path("/x/y.db")
     default = sqlite_file(None, {})
     assert default is not None and default.name == "keyward.db"
-    from app.data.engine import default_sqlite_path
+    from app.services.database import default_sqlite_path
 
     assert default == default_sqlite_path()
 

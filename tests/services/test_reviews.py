@@ -13,7 +13,7 @@ import pytest
 from app.domain.audit import AuditAction
 from app.domain.errors import NotFound, PermissionDenied, ValidationError
 from app.domain.status import KeyStatus
-from app.services.bulk import BulkAction, BulkRequest
+from app.services.dto import BulkAction, BulkRequest
 from tests.support import Clock, OpenServices, Team, database_state, make_team
 
 

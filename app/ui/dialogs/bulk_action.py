@@ -48,7 +48,8 @@ from PySide6.QtWidgets import (
 from app.domain.errors import KeywardError
 from app.domain.validation import MAX_REASON
 from app.services import Services
-from app.services.bulk import BulkAction, BulkPlan, BulkRequest, BulkResult
+from app.services.bulk import BulkPlan, BulkResult
+from app.services.dto import BulkAction, BulkRequest
 from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
 from app.ui.errors import describe
 from app.ui.progress import run_with_progress
