@@ -6,7 +6,7 @@ import argparse
 import sys
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.cli import output
 from app.cli.context import Context
@@ -14,14 +14,11 @@ from app.cli.output import echo, emit_json
 from app.domain.audit import AuditAction
 from app.domain.errors import OutputError
 from app.domain.key_format import key_id_of
-from app.services import Services, evidence
-from app.services.audit import AuditFilter
-from app.services.checkpoints import (
-    check_new_file,
-    read_checkpoint_file,
-    write_new_file,
-)
-from app.services.files import write_private_file
+
+# The services are imported where a command runs, not here: `keyward audit --help` and the
+# other groups' commands must not load SQLAlchemy, argon2 or cryptography to build a parser.
+if TYPE_CHECKING:
+    from app.services import Services
 
 
 def register(commands: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
@@ -197,6 +194,8 @@ def _moment_until(text: str) -> datetime:
 
 def _filtered(args: argparse.Namespace, context: Context) -> list[Any]:
     """Events through the audit view's filters, newest first, up to ``--limit``."""
+    from app.services.audit import AuditFilter
+
     audit = context.services().audit
     wanted = AuditFilter(
         actor=args.actor,
@@ -250,6 +249,8 @@ def list_events(args: argparse.Namespace, context: Context) -> int:
 
 
 def verify_chain(args: argparse.Namespace, context: Context) -> int:
+    from app.services.checkpoints import read_checkpoint_file
+
     # Files are read and checked first: a malformed one is refused before any database work.
     files = []
     for name in args.checkpoint:
@@ -287,6 +288,8 @@ def verify_chain(args: argparse.Namespace, context: Context) -> int:
 
 
 def sign_checkpoint(args: argparse.Namespace, context: Context) -> int:
+    from app.services.checkpoints import check_new_file, write_new_file
+
     target = Path(args.output).expanduser() if args.output else None
     if target is not None:
         check_new_file(target)  # refuse before signing, not after
@@ -323,6 +326,8 @@ def _export_to_file(services: Services, target: Path, fmt: str) -> int:
 
     The file is 0600 because the trail names people and integrations.
     """
+    from app.services.files import write_private_file
+
     return write_private_file(
         target,
         lambda stream: services.audit.export(stream, fmt),
@@ -357,6 +362,8 @@ def _day(text: str) -> date:
 
 
 def export_evidence(args: argparse.Namespace, context: Context) -> int:
+    from app.services import evidence
+
     target = Path(args.output).expanduser()
     if args.zip and target.suffix.lower() != ".zip":
         target = target.with_name(target.name + ".zip")
@@ -382,6 +389,8 @@ def export_evidence(args: argparse.Namespace, context: Context) -> int:
 
 
 def verify_evidence_pack(args: argparse.Namespace, context: Context) -> int:
+    from app.services import evidence
+
     verdict = evidence.verify_evidence(Path(args.path).expanduser())
     if context.json:
         emit_json(

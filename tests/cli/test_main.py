@@ -409,6 +409,8 @@ def _modules_after(*argv: str) -> set[str]:
         ["users", "--help"],
         ["policy", "--help"],
         ["reviews", "--help"],
+        ["audit", "--help"],
+        ["audit", "evidence", "--help"],
         ["db", "--help"],
     ],
 )
