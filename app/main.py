@@ -22,7 +22,12 @@ def run_console(database_url: str | None) -> int:
     except (ImportError, AttributeError):
         error(CONSOLE_UNAVAILABLE)
         return 1
-    return int(console(database_url))
+    try:
+        return int(console(database_url))
+    except ImportError:
+        # The console proper is imported behind its first window (app.ui.start).
+        error(CONSOLE_UNAVAILABLE)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -33,7 +33,14 @@ def run_console(database_url: str | None = None) -> int:
         console = importlib.import_module(CONSOLE_MODULE)
         return int(console.run_console(database_url))
     _show_when_ready(first)
-    console = import_behind(CONSOLE_MODULE)
+    try:
+        console = import_behind(CONSOLE_MODULE)
+    except ImportError:
+        # A build without the console's parts: the caller says so in one sentence, and
+        # no window may stay behind it.
+        first.close()
+        first.deleteLater()
+        raise
     if first.closed_early:
         first.deleteLater()
         return 0

@@ -16,6 +16,8 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
+from app import main as keyward_main
+from app.cli.main import CONSOLE_UNAVAILABLE
 from app.services import Services
 from app.ui import app as console_app
 from app.ui import first_window, start
@@ -174,6 +176,28 @@ def test_closing_the_first_window_before_the_console_is_ready_ends_keyward(
     assert start.run_console(url_of(ui_services)) == 0
     QApplication.instance().setStyleSheet("")
     assert _top_level("mainWindow") is None  # the console never opened
+
+
+def test_a_build_without_the_console_says_so_and_leaves_no_window(
+    qtbot: Any,
+    ui_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    seed_keys(ui_services, 2)
+    # As a build that left out the console's parts (SQLAlchemy, the screens) would fail.
+    monkeypatch.setattr(start, "CONSOLE_MODULE", "app.ui.no_such_console")
+    shown: list[bool] = []
+    show = FirstWindow.show
+    monkeypatch.setattr(FirstWindow, "show", lambda first: (shown.append(True), show(first)))
+    assert keyward_main.run_console(url_of(ui_services)) == 1
+    QApplication.instance().setStyleSheet("")
+    err = capsys.readouterr().err
+    assert shown == [True]  # the first page was up when the import failed
+    assert err.strip() == f"keyward: {CONSOLE_UNAVAILABLE}"
+    assert "Traceback" not in err
+    assert _top_level("firstWindow") is None
+    assert _top_level("mainWindow") is None
 
 
 def test_a_background_import_gives_the_module_or_its_error(qtbot: Any) -> None:
