@@ -28,8 +28,12 @@ Per dialect:
 * PostgreSQL: the probe is the planner's own estimate of the matches (EXPLAIN), from the
   sample ANALYZE keeps of the ``pg_trgm`` index's expression (search_schema enlarges it).
   Counting matches through the GIN index instead would build a common term's whole bitmap.
-  Each plan's planner settings are pinned (``SET LOCAL``): candidates from a bitmap scan,
-  a walk along the sort index. pg_trgm indexes words of letters and digits only, so a term
+  Row-level security keeps a login's ``LIKE`` from reading that index (LIKE is not
+  leakproof, so the policy is checked first, row by row), so the estimate and the
+  candidates come from the definer functions ``kw_search_keys_estimate`` and
+  ``kw_search_keys``, which apply the policy's rule themselves (app.data.server.postgresql).
+  Each plan's planner settings are pinned (``SET LOCAL``): candidates looked up by id, a
+  walk along the sort index. pg_trgm indexes words of letters and digits only, so a term
   without a word of 3+ characters is walked, and finished by a scan.
 * MariaDB: rows are filtered by the collation's ``LIKE`` (which ignores accents), then
   ``lower()`` compared in binary. The index is InnoDB FULLTEXT over byte trigrams
@@ -189,7 +193,7 @@ def _page_select(session: Session) -> sa.Select[Any]:
     return sa.select(*_KEY_COLUMNS)
 
 
-def _escape_like(term: str) -> str:
+def escape_like(term: str) -> str:
     return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
@@ -223,7 +227,7 @@ def _sqlite_columns(term: str) -> tuple[sa.ColumnElement[Any], ...]:
 
 def _like_any(term: str, columns: tuple[sa.ColumnElement[Any], ...]) -> sa.ColumnElement[bool]:
     """LIKE on each column (SQLite's LIKE folds ASCII case)."""
-    pattern = f"%{_escape_like(term)}%"
+    pattern = f"%{escape_like(term)}%"
     return sa.or_(*(column.like(pattern, escape="\\") for column in columns))
 
 
@@ -250,14 +254,14 @@ def _sqlite_filter(term: str) -> sa.ColumnElement[bool]:
     if variants is not None:
         return sa.or_(
             *(
-                column.like(f"%{_escape_like(variant)}%", escape="\\")
+                column.like(f"%{escape_like(variant)}%", escape="\\")
                 for variant in variants
                 for column in columns
             )
         )
     # kw_casefold is registered by the engine factory (SQLite's lower() folds ASCII only);
     # a full case folding may turn the term into ASCII, so every column is searched.
-    pattern = f"%{_escape_like(term.casefold())}%"
+    pattern = f"%{escape_like(term.casefold())}%"
     return sa.or_(*(sa.func.kw_casefold(column).like(pattern, escape="\\") for column in _SEARCHED))
 
 
@@ -341,8 +345,17 @@ def _plan_sqlite(session: Session, term: str) -> _SearchPlan:
 # search statement is planned for its own term: psycopg prepares a statement it has run
 # five times, and PostgreSQL would then reuse one generic plan for every term (a plan made
 # under other settings, too, since settings do not invalidate cached plans).
-_PG_CUSTOM = {"plan_cache_mode": "force_custom_plan"}
-_PG_CANDIDATES = {**_PG_CUSTOM, "enable_seqscan": "off", "enable_indexscan": "off"}
+#: No JIT either: a pinned ``enable_seqscan = off`` prices the policies' look-up of the
+#: caller in ``users`` (a seq scan of a small table) at 10^10, over ``jit_above_cost``, and
+#: compiling it cost 40–90 ms a statement.
+_PG_CUSTOM = {"plan_cache_mode": "force_custom_plan", "jit": "off"}
+#: The candidates are the ids ``kw_search_keys`` returns, each looked up by primary key.
+_PG_CANDIDATES = {
+    **_PG_CUSTOM,
+    "enable_seqscan": "off",
+    "enable_hashjoin": "off",
+    "enable_mergejoin": "off",
+}
 _PG_WALK = {**_PG_CUSTOM, "enable_seqscan": "off", "enable_bitmapscan": "off"}
 _PG_SCAN = {**_PG_CUSTOM, "enable_indexscan": "off", "enable_bitmapscan": "off"}
 
@@ -366,18 +379,21 @@ def _pg_settings(session: Session, settings: dict[str, str]) -> Iterator[None]:
         )
 
 
-def _pg_estimate(session: Session, predicate: sa.ColumnElement[bool]) -> float:
+def _pg_pattern(term: str) -> str:
+    return f"%{escape_like(term.lower())}%"
+
+
+def _pg_estimate(session: Session, term: str) -> float:
     """The planner's estimate of the matches: ANALYZE's sample of the indexed expression
     tells a rare term from a common one (search_schema raises its size), for the cost of
-    planning one statement."""
-    statement = sa.select(sa.literal(1)).select_from(ApiKey.__table__).where(predicate)
-    compiled = statement.compile(dialect=session.get_bind().dialect)
-    plan = (
-        session.connection()
-        .exec_driver_sql(f"EXPLAIN (FORMAT JSON) {compiled}", compiled.params)
-        .scalar_one()
-    )
-    return float(plan[0]["Plan"]["Plan Rows"])
+    planning one statement (0 for a member, who searches only their own keys)."""
+    estimate = sa.func.kw_search_keys_estimate(_pg_pattern(term), type_=sa.Float)
+    return float(session.execute(sa.select(estimate)).scalar_one())
+
+
+def _pg_matches(term: str) -> sa.ColumnElement[bool]:
+    """The keys the caller may see whose searched text holds ``term``, through the index."""
+    return _TABLE.id.in_(sa.select(sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)))
 
 
 def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
@@ -387,7 +403,7 @@ def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
         return _sqlite_filter(term)
     if dialect == "postgresql":
         expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
-        return expression.like(f"%{_escape_like(term.lower())}%", escape="\\")
+        return expression.like(_pg_pattern(term), escape="\\")
     return _mariadb_like(term)
 
 
@@ -406,14 +422,16 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
             pg_fallback=_PG_SCAN,
             pg_count=_PG_SCAN,
         )
-    if _pg_estimate(session, predicate) <= RARE_LIMIT:
+    matches = _pg_matches(term)
+    if _pg_estimate(session, term) <= RARE_LIMIT:
         return _SearchPlan(
-            PlanKind.CANDIDATES, predicate=predicate, pg_page=_PG_CANDIDATES, pg_count=_PG_CUSTOM
+            PlanKind.CANDIDATES, predicate=matches, pg_page=_PG_CANDIDATES, pg_count=_PG_CUSTOM
         )
     return _SearchPlan(
         PlanKind.WALK,
         predicate=predicate,
-        fallback=predicate,
+        count_predicate=matches,
+        fallback=matches,
         walk_limit=WALK_LIMIT,
         pg_page=_PG_WALK,
         pg_fallback=_PG_CANDIDATES,
@@ -448,8 +466,8 @@ def _mariadb_like(term: str) -> sa.ColumnElement[bool]:
     """LIKE that ignores case but not accents, as on SQLite and PostgreSQL: MariaDB's
     ``_ci`` collations would also find "Zürich" for "zurich", so lower-cased text is
     compared byte for byte."""
-    loose = f"%{_escape_like(term)}%"
-    exact = f"%{_escape_like(term.lower())}%"
+    loose = f"%{escape_like(term)}%"
+    exact = f"%{escape_like(term.lower())}%"
     return sa.or_(
         *(
             # The collation's LIKE first: it is cheap and lets few rows through to lower().

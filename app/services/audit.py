@@ -17,6 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from app.data.key_queries import escape_like
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.data.search_schema import AUDIT_FTS
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
@@ -218,6 +219,8 @@ _INDEX_PROBE = sa.text(
     f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase"  # noqa: S608 - fixed text
     " AND rowid < :below AND rowid > :above ORDER BY rowid DESC LIMIT :n"
 )
+#: PostgreSQL: the same through the ``pg_trgm`` index (app.data.server.postgresql).
+_PG_INDEX_PROBE = sa.text("SELECT kw_search_events(:pattern, :above, :below, :n)")
 
 
 def _utc(moment: datetime) -> datetime:
@@ -287,7 +290,7 @@ class AuditService:
             if after is not None:
                 conditions.append(EVENTS.c.seq < after)
             statement = sa.select(*_RECORD_COLUMNS).where(*conditions).order_by(EVENTS.c.seq.desc())
-            indexed = _indexed(session, query.free_text)
+            indexed = _indexed(session, query.free_text, member=operator.role is Role.MEMBER)
             if indexed is None:
                 rows = list(session.execute(statement.limit(limit + 1)).all())
             else:
@@ -573,10 +576,17 @@ def _snapshot_name(session: Session, column: Any) -> Any:
     return sa.func.json_unquote(sa.func.json_extract(column, "$.name"))
 
 
-def _indexed(session: Session, free_text: str) -> str | None:
-    """The free text to look up in SQLite's trigram index, if the index can answer it (3+
-    characters, as trigrams need; no unit separator, which joins the indexed fields)."""
-    if session.get_bind().dialect.name != "sqlite" or len(free_text) < 3 or "\x1f" in free_text:
+def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
+    """The free text to look up in the trigram index, if the index can answer it (3+
+    characters, as trigrams need; no unit separator, which joins the indexed fields).
+
+    SQLite's FTS5 table, or PostgreSQL's ``pg_trgm`` index through ``kw_search_events``,
+    which serves those who read every event (a member's own events are found the plain way).
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect not in {"sqlite", "postgresql"} or len(free_text) < 3 or "\x1f" in free_text:
+        return None
+    if dialect == "postgresql" and member:
         return None
     return free_text
 
@@ -596,14 +606,20 @@ def _through_the_index(
     it may offer a few extra rows, never miss one). When the other filters reject candidate
     after candidate, the rest is found by the statement alone, walking the events.
     """
-    phrase = '"' + text.replace('"', '""') + '"'
     above, below = seq_range
-    probe = {"phrase": phrase, "above": -1 if above is None else above, "n": INDEX_CHUNK}
-    below = 2**63 - 1 if below is None else below
+    if session.get_bind().dialect.name == "postgresql":
+        index_probe = _PG_INDEX_PROBE
+        probe: dict[str, Any] = {"pattern": "%" + escape_like(text.lower()) + "%"}
+        below = 2**31 - 1 if below is None else below  # seq is a 32-bit integer there
+    else:
+        index_probe = _INDEX_PROBE
+        probe = {"phrase": '"' + text.replace('"', '""') + '"'}
+        below = 2**63 - 1 if below is None else below
+    probe |= {"above": -1 if above is None else above, "n": INDEX_CHUNK}
     rows: list[Any] = []
     read = 0
     while len(rows) < wanted:
-        ids = session.execute(_INDEX_PROBE, {**probe, "below": below}).scalars().all()
+        ids = session.execute(index_probe, {**probe, "below": below}).scalars().all()
         if ids:
             chunk = statement.where(EVENTS.c.seq.in_(ids)).limit(wanted - len(rows))
             rows += session.execute(chunk).all()

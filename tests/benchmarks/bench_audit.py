@@ -558,6 +558,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--walk-only", action="store_true", help="skip the audit view's pages")
     parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     parser.add_argument("--json", type=Path, help="also write the figures here")
+    parser.add_argument(
+        "--reader",
+        help="measure as this login (a server URL; default: --database's own login, which on "
+        "PostgreSQL is the schema owner that row-level security does not bind)",
+    )
     args = parser.parse_args(argv)
     folder = None
     url = args.database
@@ -567,11 +572,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         events, seeded = seed(url, args.events, reuse=args.reuse)
         print(f"\n{events:,} events in the trail (seeded in {seeded:.1f} s)")
+        reader = args.reader or url
         services = open_services(
-            url, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN
+            reader,
+            hasher=TokenHasher(FAST_FOR_TESTS),
+            operator_login=None if args.reader else BENCH_ADMIN,
         )
         try:
-            pages = [] if args.walk_only else measure_pages(url, services, args.repeat)
+            pages = [] if args.walk_only else measure_pages(reader, services, args.repeat)
             idle = idle_lateness()
             floor_runs = [floors(services) for _ in range(args.floors)]
             walks = [

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from app.data.search_schema import PG_AUDIT_EXPRESSION, PG_SEARCH_EXPRESSION
+
 ROLES = ("auditor", "member", "manager", "admin", "verifier")
 
 # {schema} and {db} are filled in by apply(); SQL bodies use $$ quoting, so no other braces.
@@ -111,12 +113,12 @@ END $$;
 
 CREATE OR REPLACE FUNCTION kw_my_user_id() RETURNS integer
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT id FROM users WHERE login = session_user AND active
+  SELECT id FROM users WHERE login = session_user::text AND active
 $$;
 
 CREATE OR REPLACE FUNCTION kw_my_role() RETURNS text
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
-  SELECT role FROM users WHERE login = session_user AND active
+  SELECT role FROM users WHERE login = session_user::text AND active
 $$;
 
 -- One field of a snapshot (the before/after text of an event) as text, or NULL when the
@@ -770,6 +772,71 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 $$;
 """
 
+# Substring search of the keys (app.data.key_queries). Row-level security makes PostgreSQL
+# check a table's policy before any condition that is not leakproof, and LIKE is not: a
+# login's search could never read the pg_trgm index, only every key it may see, one by one
+# (the owner, whom the policies do not bind, was fast). These definer functions read the
+# index with the owner's rights and apply api_keys' kw_read rule themselves: every key for
+# the owner, a superuser and an active auditor, manager or admin; their own for a member;
+# none for anyone else. The pattern is quoted by format(%L) and planned for itself.
+_SEARCH_FUNCTIONS = r"""
+CREATE OR REPLACE FUNCTION kw_sees_every_key() RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+  SELECT session_user = current_user
+      OR coalesce((SELECT rolsuper OR rolbypassrls FROM pg_roles
+                    WHERE rolname = session_user), false)
+      OR coalesce((SELECT role IN ('auditor', 'manager', 'admin') FROM users
+                    WHERE login = session_user::text AND active), false)
+$$;
+
+CREATE OR REPLACE FUNCTION kw_search_keys(p_pattern text) RETURNS SETOF integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROWS 1000 AS $$
+BEGIN
+  IF kw_sees_every_key() THEN
+    RETURN QUERY EXECUTE format('SELECT id FROM api_keys WHERE {expression} LIKE %L', p_pattern);
+  ELSIF kw_my_role() = 'member' THEN
+    RETURN QUERY SELECT id FROM api_keys
+      WHERE owner_id = kw_my_user_id() AND {expression} LIKE p_pattern;
+  END IF;
+END $$;
+
+-- The planner's estimate of the keys matching p_pattern, from ANALYZE's sample of the
+-- index's expression (a rare term from a common one). Only for those who see every key:
+-- a member, who sees a few, is told 0 and searches their own.
+CREATE OR REPLACE FUNCTION kw_search_keys_estimate(p_pattern text) RETURNS double precision
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_plan json;
+BEGIN
+  IF NOT kw_sees_every_key() THEN
+    RETURN 0;
+  END IF;
+  EXECUTE format('EXPLAIN (FORMAT JSON) SELECT 1 FROM api_keys WHERE {expression} LIKE %L',
+                 p_pattern) INTO v_plan;
+  RETURN (v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
+END $$;
+
+-- The audit view's free text: the newest events (seq between p_above and p_below) whose key
+-- id, reason or key name holds p_pattern, for those who read every event (the owner, a
+-- superuser, an active auditor, manager or admin: audit_events' kw_read rule). A member's
+-- search reads their own events the plain way.
+CREATE OR REPLACE FUNCTION kw_search_events(p_pattern text, p_above integer, p_below integer,
+                                            p_limit integer) RETURNS SETOF integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROWS 100 AS $$
+BEGIN
+  IF kw_sees_every_key() THEN
+    RETURN QUERY EXECUTE format(
+      'SELECT seq FROM audit_events WHERE {audit_expression} LIKE %L'
+      ' AND seq > %s AND seq < %s ORDER BY seq DESC LIMIT %s',
+      p_pattern, coalesce(p_above, -1), coalesce(p_below, 2147483647), coalesce(p_limit, 0));
+  END IF;
+END $$;
+""".replace("{expression}", PG_SEARCH_EXPRESSION)
+# Inside a quoted literal of the function's body.
+_SEARCH_FUNCTIONS = _SEARCH_FUNCTIONS.replace(
+    "{audit_expression}", PG_AUDIT_EXPRESSION.replace("'", "''")
+)
+
 _WRITE_FUNCTIONS = (
     "kw_add_user(text, timestamp, text, text, text, text, text)",
     "kw_set_role(text, timestamp, text, text, text)",
@@ -781,6 +848,12 @@ _WRITE_FUNCTIONS = (
     " timestamp, text)",
     "kw_delete_key(text, timestamp, text, text)",
     "kw_set_setting(text, timestamp, text, text, text)",
+)
+#: Read by every person (not the verifier, who reads no key).
+_SEARCH_FUNCTION_NAMES = (
+    "kw_search_keys(text)",
+    "kw_search_keys_estimate(text)",
+    "kw_search_events(text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
     "kw_lookup_key(text)",
@@ -814,7 +887,7 @@ _LATER_KEY_COLUMNS = ("replaces_key_id",)
 _POLICIES = """
 CREATE POLICY kw_read ON users FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
-  OR login = session_user);
+  OR login = (SELECT session_user::text));
 CREATE POLICY kw_read ON api_keys FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
   OR ((SELECT kw_my_role()) = 'member' AND owner_id = (SELECT kw_my_user_id())));
@@ -825,7 +898,7 @@ CREATE POLICY kw_read ON daily_usage FOR SELECT USING (
 CREATE POLICY kw_read ON audit_events FOR SELECT USING (
   (SELECT kw_my_role()) IN ('auditor', 'manager', 'admin')
   OR ((SELECT kw_my_role()) = 'member' AND (
-        (target_type = 'user' AND target_id = session_user)
+        (target_type = 'user' AND target_id = (SELECT session_user::text))
         OR (target_type = 'key' AND (
               actor = (SELECT session_user::text)
               OR target_id IN (
@@ -863,7 +936,7 @@ def apply(connection: sa.Connection, database: str) -> None:
             run(f"CREATE ROLE {_role(database, role)} NOLOGIN")
     for old in _OLD_FUNCTIONS:
         run(f"DROP FUNCTION IF EXISTS {old}")
-    functions = _FUNCTIONS.replace("{schema}", quoted_schema)
+    functions = (_FUNCTIONS + _SEARCH_FUNCTIONS).replace("{schema}", quoted_schema)
     # The driver reads % as a parameter marker: double it for format()'s %s.
     run(functions.replace("{db_literal}", _literal(database)).replace("%", "%%"))
     # Nothing for PUBLIC: not the database, not the schema, not a function.
@@ -893,7 +966,7 @@ def apply(connection: sa.Connection, database: str) -> None:
     }
     key_columns = ", ".join([_KEY_COLUMNS, *(c for c in _LATER_KEY_COLUMNS if c in present)])
     run(f"GRANT SELECT ({key_columns}) ON api_keys TO {people}")
-    for function in _WRITE_FUNCTIONS:
+    for function in _WRITE_FUNCTIONS + _SEARCH_FUNCTION_NAMES:
         run(f"GRANT EXECUTE ON FUNCTION {function} TO {people}")
     for function in _VERIFY_FUNCTIONS + _POLICY_FUNCTIONS:
         run(f"GRANT EXECUTE ON FUNCTION {function} TO {everyone}")

@@ -1,0 +1,197 @@
+"""The audit view's free text through PostgreSQL's trigram index (migration 0014).
+
+The same events, in the same order, as reading every event, on every page (through the
+owner's connection, as ``test_audit_free_text`` checks SQLite's index); and, logged in as real
+PostgreSQL logins, an auditor's search reads the index while a member's finds only their own
+events, and neither a member nor the verifier can get more by calling ``kw_search_events``
+straight from SQL.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import timedelta
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import exc
+from sqlalchemy.engine import make_url
+from sqlalchemy.pool import NullPool
+
+import app.services.audit as audit_module
+from app.data.search_schema import PG_AUDIT_INDEX
+from app.domain.hashing import TokenHasher
+from app.services import Services, open_services
+from app.services.audit import AuditFilter
+from tests.services.test_audit_free_text import MINUTES_5_40, TERMS, scanned, trail
+from tests.services.test_audit_trail import everything, seqs
+from tests.services.test_integrity_walk import START, _insert_chain
+from tests.support import Team, fresh_server_database
+
+__all__ = ["trail"]  # the fixture, shared with SQLite's tests
+
+PASSWORD = "kw-Audit-Pw-2468"
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    yield from fresh_server_database("postgresql")
+
+
+def test_the_index_finds_what_reading_every_event_finds_on_every_page(
+    trail: Team, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit_module, "INDEX_CHUNK", 9)
+    monkeypatch.setattr(audit_module, "INDEX_CANDIDATES_LIMIT", 40)
+    monkeypatch.setattr(audit_module, "TIME_SKEW", timedelta(0))
+    auditor = trail.auditor
+    found_any = 0
+    for term in TERMS:
+        for wanted in (
+            AuditFilter(text=term),
+            AuditFilter(text=term, actor="ci"),
+            AuditFilter(text=term, since=START + timedelta(seconds=40), until=START + MINUTES_5_40),
+        ):
+            expected = scanned(auditor, wanted, monkeypatch)
+            for limit in (1, 7, 100):
+                assert seqs(everything(auditor, wanted, limit=limit)) == seqs(expected), wanted
+            found_any += bool(expected)
+    assert found_any >= 20
+    # PostgreSQL folds every letter's case, as ILIKE did before the index.
+    assert seqs(everything(auditor, AuditFilter(text="CAFÉ"))) == seqs(
+        everything(auditor, AuditFilter(text="café"))
+    )
+
+
+# --------------------------------------------------------------------------- real logins
+
+
+def _index_scans(owner: sa.Engine) -> int:
+    with owner.connect() as connection:
+        connection.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
+        return int(
+            connection.execute(
+                sa.text("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = :name"),
+                {"name": PG_AUDIT_INDEX},
+            ).scalar_one()
+        )
+
+
+@pytest.fixture
+def logins(database_url: str, fast_hasher: TokenHasher) -> Iterator[dict[str, str]]:
+    """A trail with a leaked key and a member's key, and one login per role (name -> URL)."""
+    suffix = uuid.uuid4().hex[:8]
+    names = {role: f"kw_a{role}_{suffix}" for role in ("auditor", "member", "verifier")}
+    owner = sa.create_engine(database_url, poolclass=NullPool)
+    with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        for name in names.values():
+            connection.exec_driver_sql(f"CREATE ROLE {name} LOGIN PASSWORD '{PASSWORD}'")
+    try:
+        services = open_services(database_url, hasher=fast_hasher, create_schema=True)
+        try:
+            for role, name in names.items():
+                services.users.add(name, role=role)
+            leaked = services.keys.create("Quetzal Export", "nightly export")
+            services.keys.revoke(leaked.key.key_id, reason="pasted in a support ticket")
+            services.keys.create("Member Heron Sync", "the member's own", owner=names["member"])
+            # Enough events that the planner prefers the index to reading them all.
+            _insert_chain(services, 3000)
+        finally:
+            services.close()
+        with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE audit_events")
+        services = open_services(database_url, hasher=fast_hasher)
+        try:
+            services.keys.create("After The Chain", "a key made after the inserted events")
+        finally:
+            services.close()
+        yield {
+            role: make_url(database_url)
+            .set(username=name, password=PASSWORD)
+            .render_as_string(hide_password=False)
+            for role, name in names.items()
+        } | {"owner": database_url}
+    finally:
+        owner.dispose()
+        base = sa.create_engine(
+            os.environ["KEYWARD_TEST_POSTGRES_URL"],
+            isolation_level="AUTOCOMMIT",
+            poolclass=NullPool,
+        )
+        try:
+            with base.connect() as connection:
+                for name in names.values():
+                    with contextlib.suppress(exc.DBAPIError):
+                        connection.exec_driver_sql(f"DROP OWNED BY {name}")
+                    connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+        finally:
+            base.dispose()
+
+
+def _open(url: str, fast_hasher: TokenHasher) -> Services:
+    return open_services(url, hasher=fast_hasher)
+
+
+def test_an_auditor_login_reads_the_index_and_a_member_only_their_own_events(
+    logins: dict[str, str], fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    owner = sa.create_engine(logins["owner"], poolclass=NullPool)
+    auditor = _open(logins["auditor"], fast_hasher)
+    member = _open(logins["member"], fast_hasher)
+    try:
+        before = _index_scans(owner)
+        found = everything(auditor, AuditFilter(text="support ticket"))
+        assert [entry.event.action for entry in found] == ["key.revoked"]
+        assert [entry.target_name for entry in found] == ["Quetzal Export"]
+        auditor.engine.dispose()  # the backends flush their statistics as they close
+        assert _wait_for_scans(owner, before)
+        quetzal = everything(auditor, AuditFilter(text="quetzal"))
+        assert seqs(quetzal) == seqs(scanned(auditor, AuditFilter(text="quetzal"), monkeypatch))
+        assert len(quetzal) == 2  # created, revoked
+        assert everything(member, AuditFilter(text="quetzal")) == []
+        assert everything(member, AuditFilter(text="support ticket")) == []
+        own = everything(member, AuditFilter(text="heron sync"))
+        assert [entry.target_name for entry in own] == ["Member Heron Sync"]
+    finally:
+        auditor.close()
+        member.close()
+        owner.dispose()
+
+
+def _wait_for_scans(owner: sa.Engine, before: int) -> bool:
+    """The closed backends' statistics reach shared memory as they exit: a short wait."""
+    for _ in range(100):
+        if _index_scans(owner) > before:
+            return True
+        with owner.connect() as connection:
+            connection.exec_driver_sql("SELECT pg_sleep(0.05)")
+    return False
+
+
+def _call(url: str, statement: str, **params: Any) -> list[Any]:
+    engine = sa.create_engine(url, poolclass=NullPool)
+    try:
+        with engine.begin() as connection:
+            return list(connection.execute(sa.text(statement), params).scalars())
+    finally:
+        engine.dispose()
+
+
+def test_kw_search_events_keeps_the_reading_rule_against_direct_calls(
+    logins: dict[str, str],
+) -> None:
+    every = "SELECT kw_search_events('%', -1, 2147483647, 1000)"
+    all_seqs = _call(logins["owner"], "SELECT seq FROM audit_events ORDER BY seq DESC")
+    assert _call(logins["auditor"], every) == all_seqs[:1000]  # newest first, up to the limit
+    # A member's own events are read through the policy, never through the function.
+    assert _call(logins["member"], every) == []
+    assert _call(logins["member"], "SELECT kw_search_events('%quetzal%', -1, 99999, 9)") == []
+    for attack in ("%' OR true --", "%'; DELETE FROM audit_events; --"):
+        assert _call(logins["auditor"], "SELECT kw_search_events(:p, -1, 99999, 9)", p=attack) == []
+    with pytest.raises(exc.ProgrammingError, match="permission denied"):
+        _call(logins["verifier"], every)
+    assert _call(logins["owner"], "SELECT seq FROM audit_events ORDER BY seq DESC") == all_seqs
