@@ -220,7 +220,9 @@ _INDEX_PROBE = sa.text(
     " AND rowid < :below AND rowid > :above ORDER BY rowid DESC LIMIT :n"
 )
 #: PostgreSQL: the same through the ``pg_trgm`` index (app.data.server.postgresql).
-_PG_INDEX_PROBE = sa.text("SELECT kw_search_events(:pattern, :above, :below, :n)")
+_PG_INDEX_PROBE = sa.text("SELECT kw_search_events(:pattern, :json_pattern, :above, :below, :n)")
+#: …and the rejected candidates after which the statement walks the events by itself.
+PG_INDEX_CANDIDATES_LIMIT = 100
 
 
 def _utc(moment: datetime) -> datetime:
@@ -601,42 +603,60 @@ def _through_the_index(
     """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
     among the events whose indexed text holds ``text``, ``above < seq < below``.
 
-    The trigram index gives candidates newest first, ``INDEX_CHUNK`` at a time, and the
-    statement checks each chunk exactly (the index folds more cases than SQLite's LIKE, so
-    it may offer a few extra rows, never miss one). When the other filters reject candidate
-    after candidate, the rest is found by the statement alone, walking the events.
+    The trigram index gives candidates newest first, a chunk at a time, and the statement
+    checks each chunk exactly (the index folds more cases than SQLite's LIKE, so it may offer
+    a few extra rows, never miss one). When the other filters reject candidate after
+    candidate, the rest is found by the statement alone, walking the events.
+
+    SQLite reads ``INDEX_CHUNK`` ids a round trip from its FTS5 table. PostgreSQL's function
+    walks the events itself when a term is common, so its cost grows with the chunk: the
+    first asks for one page, the next four times as many, up to ``INDEX_CHUNK``, and the
+    statement takes over after ``PG_INDEX_CANDIDATES_LIMIT`` rejected candidates.
     """
     above, below = seq_range
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    if postgresql:
         index_probe = _PG_INDEX_PROBE
-        probe: dict[str, Any] = {"pattern": "%" + escape_like(text.lower()) + "%"}
+        probe: dict[str, Any] = {
+            "pattern": "%" + escape_like(text) + "%",
+            "json_pattern": "%" + escape_like(_as_json(text)) + "%",
+        }
         below = 2**31 - 1 if below is None else below  # seq is a 32-bit integer there
+        chunk, give_up = min(wanted, INDEX_CHUNK), PG_INDEX_CANDIDATES_LIMIT
     else:
         index_probe = _INDEX_PROBE
         probe = {"phrase": '"' + text.replace('"', '""') + '"'}
         below = 2**63 - 1 if below is None else below
-    probe |= {"above": -1 if above is None else above, "n": INDEX_CHUNK}
+        chunk, give_up = INDEX_CHUNK, INDEX_CANDIDATES_LIMIT
+    probe["above"] = -1 if above is None else above
     rows: list[Any] = []
     read = 0
     while len(rows) < wanted:
-        ids = session.execute(index_probe, {**probe, "below": below}).scalars().all()
+        ids = session.execute(index_probe, {**probe, "below": below, "n": chunk}).scalars().all()
         if ids:
-            chunk = statement.where(EVENTS.c.seq.in_(ids)).limit(wanted - len(rows))
-            rows += session.execute(chunk).all()
-        if len(ids) < INDEX_CHUNK:
+            checked = statement.where(EVENTS.c.seq.in_(ids)).limit(wanted - len(rows))
+            rows += session.execute(checked).all()
+        if len(ids) < chunk:
             break
         below, read = ids[-1], read + len(ids)
-        if read >= INDEX_CANDIDATES_LIMIT and len(rows) < wanted:
+        if read >= give_up and len(rows) < wanted:
             rest = statement.where(EVENTS.c.seq < below).limit(wanted - len(rows))
             rows += session.execute(rest).all()
             break
+        if postgresql:
+            chunk = min(chunk * 4, INDEX_CHUNK)
     return rows
+
+
+def _as_json(text: str) -> str:
+    """``text`` as it is written inside a snapshot's JSON string."""
+    return json.dumps(text, ensure_ascii=False)[1:-1]
 
 
 def _free_text(session: Session, text: str) -> Any:
     """Target id, reason, or the name in either snapshot contains ``text``: a scan."""
     c = EVENTS.c
-    as_json = json.dumps(text, ensure_ascii=False)[1:-1]
+    as_json = _as_json(text)
     in_name = [
         # The cheap text match first; the JSON is only parsed for rows that may match.
         sa.and_(_contains(session, column, as_json), _contains(session, name, text))

@@ -46,7 +46,7 @@ def test_the_index_finds_what_reading_every_event_finds_on_every_page(
     trail: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(audit_module, "INDEX_CHUNK", 9)
-    monkeypatch.setattr(audit_module, "INDEX_CANDIDATES_LIMIT", 40)
+    monkeypatch.setattr(audit_module, "PG_INDEX_CANDIDATES_LIMIT", 40)
     monkeypatch.setattr(audit_module, "TIME_SKEW", timedelta(0))
     auditor = trail.auditor
     found_any = 0
@@ -184,14 +184,17 @@ def _call(url: str, statement: str, **params: Any) -> list[Any]:
 def test_kw_search_events_keeps_the_reading_rule_against_direct_calls(
     logins: dict[str, str],
 ) -> None:
-    every = "SELECT kw_search_events('%', -1, 2147483647, 1000)"
+    every = "SELECT kw_search_events('%', '%', -1, 2147483647, 1000)"
     all_seqs = _call(logins["owner"], "SELECT seq FROM audit_events ORDER BY seq DESC")
     assert _call(logins["auditor"], every) == all_seqs[:1000]  # newest first, up to the limit
     # A member's own events are read through the policy, never through the function.
     assert _call(logins["member"], every) == []
-    assert _call(logins["member"], "SELECT kw_search_events('%quetzal%', -1, 99999, 9)") == []
+    quetzal = "SELECT kw_search_events('%quetzal%', '%quetzal%', -1, 99999, 9)"
+    assert len(_call(logins["auditor"], quetzal)) == 2  # created, revoked
+    assert _call(logins["member"], quetzal) == []
     for attack in ("%' OR true --", "%'; DELETE FROM audit_events; --"):
-        assert _call(logins["auditor"], "SELECT kw_search_events(:p, -1, 99999, 9)", p=attack) == []
+        found = _call(logins["auditor"], "SELECT kw_search_events(:p, :p, -1, 99999, 9)", p=attack)
+        assert found == []
     with pytest.raises(exc.ProgrammingError, match="permission denied"):
         _call(logins["verifier"], every)
     assert _call(logins["owner"], "SELECT seq FROM audit_events ORDER BY seq DESC") == all_seqs

@@ -817,18 +817,24 @@ BEGIN
 END $$;
 
 -- The audit view's free text: the newest events (seq between p_above and p_below) whose key
--- id, reason or key name holds p_pattern, for those who read every event (the owner, a
--- superuser, an active auditor, manager or admin: audit_events' kw_read rule). A member's
--- search reads their own events the plain way.
-CREATE OR REPLACE FUNCTION kw_search_events(p_pattern text, p_above integer, p_below integer,
+-- id, reason or key name holds p_pattern (ILIKE; p_json_pattern is the same text as JSON
+-- writes it inside the snapshots), for those who read every event (the owner, a superuser,
+-- an active auditor, manager or admin: audit_events' kw_read rule). A member's search reads
+-- their own events the plain way. The raw columns' ILIKE, cheap beside the index
+-- expression's JSON parsing, is a superset PostgreSQL tests first (it orders a filter's
+-- conditions by cost) when a common term is walked along seq rather than read from the index.
+CREATE OR REPLACE FUNCTION kw_search_events(p_pattern text, p_json_pattern text,
+                                            p_above integer, p_below integer,
                                             p_limit integer) RETURNS SETOF integer
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROWS 100 AS $$
 BEGIN
   IF kw_sees_every_key() THEN
     RETURN QUERY EXECUTE format(
-      'SELECT seq FROM audit_events WHERE {audit_expression} LIKE %L'
+      'SELECT seq FROM audit_events WHERE {audit_expression} LIKE lower(%L)'
+      ' AND (target_id ILIKE %L OR reason ILIKE %L OR before ILIKE %L OR after ILIKE %L)'
       ' AND seq > %s AND seq < %s ORDER BY seq DESC LIMIT %s',
-      p_pattern, coalesce(p_above, -1), coalesce(p_below, 2147483647), coalesce(p_limit, 0));
+      p_pattern, p_pattern, p_pattern, p_json_pattern, p_json_pattern,
+      coalesce(p_above, -1), coalesce(p_below, 2147483647), coalesce(p_limit, 0));
   END IF;
 END $$;
 """.replace("{expression}", PG_SEARCH_EXPRESSION)
@@ -853,7 +859,7 @@ _WRITE_FUNCTIONS = (
 _SEARCH_FUNCTION_NAMES = (
     "kw_search_keys(text)",
     "kw_search_keys_estimate(text)",
-    "kw_search_events(text, integer, integer, integer)",
+    "kw_search_events(text, text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
     "kw_lookup_key(text)",

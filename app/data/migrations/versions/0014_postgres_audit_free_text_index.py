@@ -40,6 +40,6 @@ def downgrade() -> None:
     connection = op.get_bind()
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(
-            "DROP FUNCTION IF EXISTS kw_search_events(text, integer, integer, integer)"
+            "DROP FUNCTION IF EXISTS kw_search_events(text, text, integer, integer, integer)"
         )
         drop_pg_audit_search(connection)
