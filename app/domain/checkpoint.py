@@ -20,19 +20,12 @@ import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-    Ed25519PrivateKey,
-    Ed25519PublicKey,
-)
-from cryptography.hazmat.primitives.serialization import (
-    Encoding,
-    NoEncryption,
-    PrivateFormat,
-    PublicFormat,
-)
+# cryptography (about 9 MiB) is loaded where a key signs or a signature is checked: a console
+# that only browses keys does without it.
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from app.domain.audit import AuditRecord, ChainReport, verify_chain
 from app.domain.errors import KeywardError
@@ -79,6 +72,8 @@ class SigningKey:
     __slots__ = ("_key", "fingerprint", "public_key")
 
     def __init__(self, key: Ed25519PrivateKey) -> None:
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
         self._key = key
         raw = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
         self.public_key = raw.hex()
@@ -86,6 +81,8 @@ class SigningKey:
 
     @classmethod
     def generate(cls) -> SigningKey:
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.generate())
 
     # The keyring keeps the key as text: a version tag and the 32-byte seed in hex.
@@ -98,9 +95,17 @@ class SigningKey:
                 "The signing key in the OS keyring is not a Keyward signing key; "
                 "remove that keyring entry or ask an admin for help."
             )
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
         return cls(Ed25519PrivateKey.from_private_bytes(bytes.fromhex(text[len(cls._TAG) :])))
 
     def keyring_text(self) -> str:
+        from cryptography.hazmat.primitives.serialization import (
+            Encoding,
+            NoEncryption,
+            PrivateFormat,
+        )
+
         raw = self._key.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption())
         return self._TAG + raw.hex()
 
@@ -224,6 +229,9 @@ def _signature_problem(checkpoint: Checkpoint, key: KnownKey | None) -> str | No
             f"it names {_printable(checkpoint.signer)} as signer, but its key is registered "
             f"to {_printable(key.login)}."
         )
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
     try:
         Ed25519PublicKey.from_public_bytes(bytes.fromhex(key.public_key)).verify(
             bytes.fromhex(checkpoint.signature), checkpoint.signed_bytes()

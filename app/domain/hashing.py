@@ -16,10 +16,10 @@ successful verification of an older hash rehashes it (:meth:`TokenHasher.needs_r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from argon2 import PasswordHasher, extract_parameters
-from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from argon2.low_level import Type
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,33 +39,59 @@ PROFILES = {profile.name: profile for profile in (STANDARD, FAST_FOR_TESTS)}
 
 
 class TokenHasher:
-    """Hashes and checks full tokens with one argon2id profile."""
+    """Hashes and checks full tokens with one argon2id profile.
+
+    argon2 is loaded on first use, and the reference hash for unknown ids made by
+    :meth:`prepare` (or the first :meth:`burn_dummy`): a console that only browses keys never
+    pays for either (the STANDARD profile's hash takes 50 ms and 19 MiB at its peak). A
+    verifier prepares its hasher when it is made, so that every check, the first included,
+    costs one argon2 verification whether or not the id exists.
+    """
 
     def __init__(self, profile: Argon2Profile = STANDARD) -> None:
         self.profile = profile
-        self._hasher = PasswordHasher(
-            time_cost=profile.time_cost,
-            memory_cost=profile.memory_cost_kib,
-            parallelism=profile.parallelism,
-            hash_len=32,
-            salt_len=16,
-            type=Type.ID,
-        )
+        self._argon2: PasswordHasher | None = None
+        self._dummy_hash: str | None = None
+
+    def _hasher(self) -> PasswordHasher:
+        if self._argon2 is None:
+            from argon2 import PasswordHasher
+            from argon2.low_level import Type
+
+            self._argon2 = PasswordHasher(
+                time_cost=self.profile.time_cost,
+                memory_cost=self.profile.memory_cost_kib,
+                parallelism=self.profile.parallelism,
+                hash_len=32,
+                salt_len=16,
+                type=Type.ID,
+            )
+        return self._argon2
+
+    def prepare(self) -> None:
+        """Make the reference hash now (a verifier's first check must not make it)."""
+        self._dummy()
+
+    def _dummy(self) -> str:
         # Unknown ids are checked against this, so that they cost as much as a wrong secret.
-        self._dummy_hash = self._hasher.hash("keyward-dummy-token-for-constant-time-rejects")
+        if self._dummy_hash is None:
+            self._dummy_hash = self._hasher().hash("keyward-dummy-token-for-constant-time-rejects")
+        return self._dummy_hash
 
     def hash(self, token: str) -> str:
-        return self._hasher.hash(token)
+        return self._hasher().hash(token)
 
     def verify(self, encoded_hash: str, token: str) -> bool:
+        from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
         try:
-            return self._hasher.verify(encoded_hash, token)
+            return self._hasher().verify(encoded_hash, token)
         except (VerifyMismatchError, VerificationError, InvalidHashError):
             return False
 
     def burn_dummy(self, token: str) -> None:
         """Spend the time a real check would take, for an id that does not exist."""
-        self.verify(self._dummy_hash, token)
+        self.verify(self._dummy(), token)
 
     def needs_rehash(self, encoded_hash: str) -> bool:
         """Whether a stored hash is weaker than this profile (never true for a stronger one).
@@ -73,6 +99,10 @@ class TokenHasher:
         Only upwards: a process configured with a cheaper profile (a test, a benchmark) must
         not quietly rewrite production hashes downwards.
         """
+        from argon2 import extract_parameters
+        from argon2.exceptions import InvalidHashError
+        from argon2.low_level import Type
+
         try:
             stored = extract_parameters(encoded_hash)
         except InvalidHashError:

@@ -20,18 +20,21 @@ in the caller's own transaction: a worker takes ~0.3 s to start, longer than suc
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable
 from itertools import pairwise
-from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL
 from sqlalchemy.orm import Session
 
 from app.domain.audit import ChainWalk
+
+if TYPE_CHECKING:
+    # Loaded where a walk starts its workers: a console that never walks does without.
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind, Progress
 from app.services.walk_worker import (
     PROGRESS_EVERY,
@@ -141,7 +144,7 @@ def run_in_workers(
     parts = max(1, min(MAX_WORKERS, up_to // WORKER_EVENTS))
     text = url.render_as_string(hide_password=False)
     sqlite_file = url.database if url.get_backend_name() == "sqlite" else None
-    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    workers: list[tuple[Connection, BaseProcess]] = []
     try:
         for lo, hi in ranges(up_to, parts):
             ours, worker = start_worker(worker_main, "keyward-integrity-walk")
@@ -159,11 +162,13 @@ def run_in_workers(
 
 
 def _collect(
-    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]],
+    workers: list[tuple[Connection, BaseProcess]],
     total: int,
     progress: Progress | None,
 ) -> list[ChainWalk]:
     """Each worker's walk, in order, passing their summed progress on."""
+    from multiprocessing.connection import Connection, wait
+
     done: list[int] = [0] * len(workers)
     walks: list[ChainWalk | None] = [None] * len(workers)
     index = {id(pipe): n for n, (pipe, _) in enumerate(workers)}
@@ -195,11 +200,11 @@ def _collect(
     return [chain for chain in walks if chain is not None]
 
 
-def start_worker(
-    target: Callable[[Connection], None], name: str
-) -> tuple[Connection, multiprocessing.process.BaseProcess]:
+def start_worker(target: Callable[[Connection], None], name: str) -> tuple[Connection, BaseProcess]:
     """A worker process started with the *spawn* method, running ``target`` with its end of
     a new pipe; our end and the process back (nothing left open when it cannot start)."""
+    import multiprocessing
+
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     worker = context.Process(target=target, args=(theirs,), name=name, daemon=True)
@@ -213,7 +218,7 @@ def start_worker(
     return ours, worker
 
 
-def stop_worker(worker: multiprocessing.process.BaseProcess) -> None:
+def stop_worker(worker: BaseProcess) -> None:
     """End a worker (at once if it is still walking) and reap it: no process left."""
     if worker.is_alive():
         worker.terminate()
@@ -224,9 +229,7 @@ def stop_worker(worker: multiprocessing.process.BaseProcess) -> None:
     worker.close()
 
 
-def worker_died(
-    worker: multiprocessing.process.BaseProcess, whose: str = "The integrity check's"
-) -> DatabaseError:
+def worker_died(worker: BaseProcess, whose: str = "The integrity check's") -> DatabaseError:
     """A worker that ended without its answer (``whose``: whose worker, for the sentence)."""
     worker.join(STOP_GRACE)
     return DatabaseError(

@@ -19,15 +19,13 @@ from __future__ import annotations
 
 import dataclasses
 import marshal
-import multiprocessing
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
-from multiprocessing.connection import Connection, wait
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
@@ -76,6 +74,11 @@ from app.services.inventory_worker import (
     write_file,
 )
 from app.services.walk_worker import PROGRESS_EVERY
+
+if TYPE_CHECKING:
+    # Loaded where the worker processes start: the console does without until then.
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 __all__ = [
     "COMPARABLE_SQL",
@@ -396,7 +399,7 @@ def _in_parts(
     total = request.up_to * len(shares)
     reached = [0] * len(shares)
     answers: list[list[list[Values]] | None] = [None] * len(shares)
-    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]] = []
+    workers: list[tuple[Connection, BaseProcess]] = []
     #: Set once this process's part is read: progress stays at the end from then on.
     finishing: list[bool] = []
     if progress is not None and not progress(0, total):
@@ -469,9 +472,7 @@ def _merged(
     return merged
 
 
-def _written(
-    pipe: Connection, worker: multiprocessing.process.BaseProcess, files: InventoryFiles
-) -> int:
+def _written(pipe: Connection, worker: BaseProcess, files: InventoryFiles) -> int:
     """The writing worker's answer: the keys it wrote (its failure raised here)."""
     try:
         message = marshal.loads(pipe.recv_bytes())  # noqa: S302 - our own worker
@@ -504,7 +505,7 @@ def _scan_period(session: Session, period: PeriodScan, up_to: int) -> None:
 
 
 def _read_messages(
-    workers: list[tuple[Connection, multiprocessing.process.BaseProcess]],
+    workers: list[tuple[Connection, BaseProcess]],
     reached: list[int],
     answers: list[list[list[Values]] | None],
     up_to: int,
@@ -513,6 +514,8 @@ def _read_messages(
 ) -> None:
     """Take the workers' waiting messages (with ``block``, wait up to the progress interval
     for one): progress into ``reached``, rows into ``answers``; a failure raised here."""
+    from multiprocessing.connection import Connection, wait
+
     waiting = [pipe for n, (pipe, _) in enumerate(workers, 1) if answers[n] is None]
     ready = wait(waiting, PROGRESS_EVERY) if block else [p for p in waiting if p.poll()]
     for pipe in ready:

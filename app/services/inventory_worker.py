@@ -27,9 +27,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import IO, Any, NamedTuple
+from typing import IO, TYPE_CHECKING, Any, NamedTuple
 
 from app.domain.audit import AuditAction
 from app.domain.clock import isoformat_utc
@@ -42,6 +41,9 @@ from app.services.walk_worker import (
     open_sqlite_file,
     translated,
 )
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 #: Events per round trip.
 BATCH = 20_000

@@ -107,6 +107,7 @@ class Verifier:
     ) -> None:
         self._engine = engine
         self._hasher = hasher
+        hasher.prepare()  # every check costs one argon2 verification, the first one too
         self._clock = clock
         self._flush_interval = flush_interval
         self._cache_size = cache_size

@@ -16,11 +16,13 @@ import os
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.domain.audit import ENCODING_VERSION, HASHED_FIELDS, ChainWalk, Link
 from app.domain.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 #: Rows per round trip in a worker: few round trips.
 WORKER_BATCH = 20_000
