@@ -67,6 +67,34 @@ def fresh_server_database(kind: str) -> Iterator[str]:
         admin.dispose()
 
 
+def drop_postgres_logins(names: list[str]) -> None:
+    """Drop the PostgreSQL logins a test created (after their database is gone)."""
+    from sqlalchemy.pool import NullPool
+
+    base = sa.create_engine(
+        os.environ["KEYWARD_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT", poolclass=NullPool
+    )
+    try:
+        with base.connect() as connection:
+            for name in names:
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+    finally:
+        base.dispose()
+
+
+def postgres_index_scans(owner: sa.Engine, index: str) -> int:
+    """How many scans PostgreSQL's statistics have counted on ``index`` so far (a fresh read:
+    this connection's statistics snapshot is cleared first)."""
+    with owner.connect() as connection:
+        connection.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
+        return int(
+            connection.execute(
+                sa.text("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = :name"),
+                {"name": index},
+            ).scalar_one()
+        )
+
+
 # --------------------------------------------------------------------------- a team and a clock
 
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -28,12 +28,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app.data import key_queries
-from app.data.key_queries import KeyFilter
 from app.domain.hashing import TokenHasher
-from app.domain.sorting import SortField
 from app.services import open_services
 from app.services.dto import KeyQuery
 from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
+from tests.data.test_search_index import _indexed as every_page
+from tests.support import drop_postgres_logins, postgres_index_scans
 
 PASSWORD = "kw-Search-Pw-5678"
 KEYS = 2000
@@ -109,17 +109,7 @@ def world(fast_hasher: TokenHasher) -> Iterator[World]:
         owner.dispose()
         with contextlib.suppress(StopIteration):
             next(databases)  # drops the database and its group roles
-        base = sa.create_engine(
-            os.environ["KEYWARD_TEST_POSTGRES_URL"],
-            isolation_level="AUTOCOMMIT",
-            poolclass=NullPool,
-        )
-        try:
-            with base.connect() as connection:
-                for name in logins.values():
-                    connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
-        finally:
-            base.dispose()
+        drop_postgres_logins(list(logins.values()))
 
 
 def _pattern(term: str) -> str:
@@ -135,32 +125,7 @@ def _reference(world: World, term: str) -> set[int]:
 
 
 def _index_scans(world: World) -> int:
-    with world.owner.connect() as connection:
-        connection.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
-        return int(
-            connection.execute(
-                sa.text("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = :name"),
-                {"name": INDEX},
-            ).scalar_one()
-        )
-
-
-def _all_ids(session: Session, term: str) -> list[int]:
-    ids: list[int] = []
-    cursor = None
-    while True:
-        rows, cursor = key_queries.fetch_page(
-            session,
-            KeyFilter(search=term),
-            sort=SortField.NAME,
-            descending=False,
-            limit=200,
-            now=NOW,
-            after=cursor,
-        )
-        ids.extend(row.id for row in rows)
-        if cursor is None:
-            return ids
+    return postgres_index_scans(world.owner, INDEX)
 
 
 def test_an_admin_login_s_search_reads_the_trigram_index(world: World) -> None:
@@ -171,10 +136,10 @@ def test_an_admin_login_s_search_reads_the_trigram_index(world: World) -> None:
             with Session(admin) as session, session.begin():
                 session.execute(sa.text("SELECT pg_stat_force_next_flush()"))
                 assert key_queries.describe_search_plan(session, term) == "candidates"
-                found = _all_ids(session, term)
+                found = every_page(session, term)
             # The admin's backend flushed its statistics when it went idle after COMMIT.
             assert _index_scans(world) > before, f"{term!r} did not read {INDEX}"
-            assert sorted(found) == sorted(_reference(world, term))
+            assert found == sorted(_reference(world, term))
         # A term in most keys is walked along the sort index, not fetched whole: the
         # estimate comes from the owner's statistics, not PostgreSQL's default guess.
         with Session(admin) as session, session.begin():

@@ -9,11 +9,8 @@ straight from SQL.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -22,15 +19,23 @@ from sqlalchemy import exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-import app.services.audit as audit_module
 from app.data.search_schema import PG_AUDIT_INDEX
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.audit import AuditFilter
-from tests.services.test_audit_free_text import MINUTES_5_40, TERMS, scanned, trail
+from tests.services.test_audit_free_text import (
+    assert_the_index_finds_what_a_scan_finds,
+    scanned,
+    trail,
+)
 from tests.services.test_audit_trail import everything, seqs
-from tests.services.test_integrity_walk import START, _insert_chain
-from tests.support import Team, fresh_server_database
+from tests.services.test_integrity_walk import _insert_chain
+from tests.support import (
+    Team,
+    drop_postgres_logins,
+    fresh_server_database,
+    postgres_index_scans,
+)
 
 __all__ = ["trail"]  # the fixture, shared with SQLite's tests
 
@@ -45,22 +50,8 @@ def database_url() -> Iterator[str]:
 def test_the_index_finds_what_reading_every_event_finds_on_every_page(
     trail: Team, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(audit_module, "INDEX_CHUNK", 9)
-    monkeypatch.setattr(audit_module, "PG_INDEX_CANDIDATES_LIMIT", 40)
-    monkeypatch.setattr(audit_module, "TIME_SKEW", timedelta(0))
     auditor = trail.auditor
-    found_any = 0
-    for term in TERMS:
-        for wanted in (
-            AuditFilter(text=term),
-            AuditFilter(text=term, actor="ci"),
-            AuditFilter(text=term, since=START + timedelta(seconds=40), until=START + MINUTES_5_40),
-        ):
-            expected = scanned(auditor, wanted, monkeypatch)
-            for limit in (1, 7, 100):
-                assert seqs(everything(auditor, wanted, limit=limit)) == seqs(expected), wanted
-            found_any += bool(expected)
-    assert found_any >= 20
+    assert_the_index_finds_what_a_scan_finds(auditor, monkeypatch)
     # PostgreSQL folds every letter's case, as ILIKE did before the index.
     assert seqs(everything(auditor, AuditFilter(text="CAFÉ"))) == seqs(
         everything(auditor, AuditFilter(text="café"))
@@ -71,14 +62,7 @@ def test_the_index_finds_what_reading_every_event_finds_on_every_page(
 
 
 def _index_scans(owner: sa.Engine) -> int:
-    with owner.connect() as connection:
-        connection.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
-        return int(
-            connection.execute(
-                sa.text("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = :name"),
-                {"name": PG_AUDIT_INDEX},
-            ).scalar_one()
-        )
+    return postgres_index_scans(owner, PG_AUDIT_INDEX)
 
 
 @pytest.fixture
@@ -117,19 +101,7 @@ def logins(database_url: str, fast_hasher: TokenHasher) -> Iterator[dict[str, st
         } | {"owner": database_url}
     finally:
         owner.dispose()
-        base = sa.create_engine(
-            os.environ["KEYWARD_TEST_POSTGRES_URL"],
-            isolation_level="AUTOCOMMIT",
-            poolclass=NullPool,
-        )
-        try:
-            with base.connect() as connection:
-                for name in names.values():
-                    with contextlib.suppress(exc.DBAPIError):
-                        connection.exec_driver_sql(f"DROP OWNED BY {name}")
-                    connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
-        finally:
-            base.dispose()
+        drop_postgres_logins(list(names.values()))
 
 
 def _open(url: str, fast_hasher: TokenHasher) -> Services:
