@@ -12,6 +12,8 @@ from app.domain.status import KeyStatus
 from app.services import Services
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column
+from app.ui.resources import icon
+from app.ui.widgets.empty_state import PICTURE, PICTURE_SIZE, READ_ONLY_PICTURE
 from tests.ui.support import WAIT_MS, find_top_level, seed_keys
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
@@ -76,6 +78,10 @@ def test_an_auditor_on_an_empty_database_is_not_invited_to_create(
     assert empty.isVisible()
     assert not window.findChild(QPushButton, "emptyCreateKeyButton").isVisible()
     assert READ_ONLY in empty.findChild(QLabel, "emptyStateText").text()
+    # Nor by the picture: the empty table without the "+" an admin sees.
+    shown = empty.findChild(QLabel, "emptyStatePicture").pixmap().toImage()
+    assert shown == icon(READ_ONLY_PICTURE).pixmap(PICTURE_SIZE).toImage()
+    assert shown != icon(PICTURE).pixmap(PICTURE_SIZE).toImage()
 
 
 def test_a_member_sees_and_manages_only_their_own_keys(

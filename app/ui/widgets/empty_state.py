@@ -10,6 +10,10 @@ from app.ui.resources import icon
 from app.ui.text import arg
 
 TEXT_WIDTH = 460
+#: The pictures above the text (resources/icons): an empty table with a "+", and without.
+PICTURE = "empty_keys"
+READ_ONLY_PICTURE = "empty_keys_read_only"
+PICTURE_SIZE = QSize(112, 112)
 
 
 class EmptyState(QWidget):
@@ -22,7 +26,8 @@ class EmptyState(QWidget):
         super().__init__(parent)
         self.setObjectName("emptyState")
         self._picture = QLabel(self)
-        self._picture.setPixmap(icon("empty_keys").pixmap(QSize(112, 112)))
+        self._picture.setObjectName("emptyStatePicture")
+        self._show_picture(PICTURE)
         self._picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._title = QLabel(self)
         self._title.setObjectName("emptyStateTitle")
@@ -60,6 +65,9 @@ class EmptyState(QWidget):
         layout.addWidget(self._clear, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(3)
 
+    def _show_picture(self, name: str) -> None:
+        self._picture.setPixmap(icon(name).pixmap(PICTURE_SIZE))
+
     def _set_text(self, text: str) -> None:
         self._text.setText(text)
         # Wrapped text centred in a box layout gets a one-line height unless told its own.
@@ -72,6 +80,8 @@ class EmptyState(QWidget):
     def show_no_keys(self, *, can_create: bool, reason: str = "") -> None:
         """A database without keys (for this operator)."""
         self._title.setText(self.tr("No API keys yet"))
+        # Without the "+" for someone who cannot create one: the picture invites no action.
+        self._show_picture(PICTURE if can_create else READ_ONLY_PICTURE)
         if can_create:
             self._set_text(
                 self.tr(
@@ -88,6 +98,7 @@ class EmptyState(QWidget):
 
     def show_no_matches(self, search: str) -> None:
         """A search or filter that matches nothing."""
+        self._show_picture(PICTURE)
         if search:
             self._title.setText(arg(self.tr("No keys match “%1”"), search[:60]))
         else:
