@@ -423,14 +423,23 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
             pg_count=_PG_SCAN,
         )
     matches = _pg_matches(term)
+    # The function applies the reading rule itself: with no other filter, counting its rows
+    # is the count (a common term's ids, joined back to the keys, cost three times as much).
+    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer).alias("found")
+    counted = sa.select(sa.func.count()).select_from(found)
     if _pg_estimate(session, term) <= RARE_LIMIT:
         return _SearchPlan(
-            PlanKind.CANDIDATES, predicate=matches, pg_page=_PG_CANDIDATES, pg_count=_PG_CUSTOM
+            PlanKind.CANDIDATES,
+            predicate=matches,
+            count_alone=counted,
+            pg_page=_PG_CANDIDATES,
+            pg_count=_PG_CUSTOM,
         )
+    # With other filters, a common term is counted by reading the keys with both.
     return _SearchPlan(
         PlanKind.WALK,
         predicate=predicate,
-        count_predicate=matches,
+        count_alone=counted,
         fallback=matches,
         walk_limit=WALK_LIMIT,
         pg_page=_PG_WALK,
