@@ -67,12 +67,15 @@ def fresh_server_database(kind: str) -> Iterator[str]:
         admin.dispose()
 
 
-def drop_postgres_logins(names: list[str]) -> None:
-    """Drop the PostgreSQL logins a test created (after their database is gone)."""
+def drop_postgres_logins(names: list[str], url: str | None = None) -> None:
+    """Drop the PostgreSQL logins a test created, through ``url`` (default: the test
+    server's URL) — logins are cluster-wide, so any database of the server will do."""
     from sqlalchemy.pool import NullPool
 
     base = sa.create_engine(
-        os.environ["KEYWARD_TEST_POSTGRES_URL"], isolation_level="AUTOCOMMIT", poolclass=NullPool
+        url or os.environ["KEYWARD_TEST_POSTGRES_URL"],
+        isolation_level="AUTOCOMMIT",
+        poolclass=NullPool,
     )
     try:
         with base.connect() as connection:

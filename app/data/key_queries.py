@@ -391,11 +391,6 @@ def _pg_estimate(session: Session, term: str) -> float:
     return float(session.execute(sa.select(estimate)).scalar_one())
 
 
-def _pg_matches(term: str) -> sa.ColumnElement[bool]:
-    """The keys the caller may see whose searched text holds ``term``, through the index."""
-    return _TABLE.id.in_(sa.select(sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)))
-
-
 def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
     """The row filter of a search on ``dialect``: what every plan's result equals (a scan
     with it is the reference the index plans are tested against)."""
@@ -422,11 +417,12 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
             pg_fallback=_PG_SCAN,
             pg_count=_PG_SCAN,
         )
-    matches = _pg_matches(term)
+    # The keys the caller may see whose searched text holds the term, through the index.
+    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)
+    matches = _TABLE.id.in_(sa.select(found))
     # The function applies the reading rule itself: with no other filter, counting its rows
     # is the count (a common term's ids, joined back to the keys, cost three times as much).
-    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer).alias("found")
-    counted = sa.select(sa.func.count()).select_from(found)
+    counted = sa.select(sa.func.count()).select_from(found.alias("found"))
     if _pg_estimate(session, term) <= RARE_LIMIT:
         return _SearchPlan(
             PlanKind.CANDIDATES,

@@ -20,6 +20,7 @@ from app.domain.audit import AuditRecord, verify_chain
 from app.domain.hashing import TokenHasher
 from app.domain.roles import Role
 from app.services import Services, open_services
+from tests.support import drop_postgres_logins
 
 PASSWORD = "kw-Attack-Pw-1234"
 TABLES = ("users", "api_keys", "audit_events", "audit_head", "daily_usage", "settings")
@@ -74,17 +75,7 @@ def world(postgres_url: str, fast_hasher: TokenHasher) -> Iterator[dict[str, Any
             login.engine.dispose()
         owner.close()
         admin_engine.dispose()
-        _drop_logins(postgres_url, list(names.values()))
-
-
-def _drop_logins(url: str, names: list[str]) -> None:
-    engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            for name in names:
-                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
-    finally:
-        engine.dispose()
+        drop_postgres_logins(list(names.values()), postgres_url)
 
 
 def state(owner: Services) -> dict[str, list[tuple[Any, ...]]]:
