@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import Session
 
 from app.data.models import AuditEvent, User
@@ -136,6 +135,9 @@ def _snapshot_fields(dialect: str) -> Any:
     paths = [f"$.{name}" for name in SNAPSHOT_FIELDS]
     fields: sa.ColumnElement[Any]
     if dialect == "postgresql":
+        # Here, not at the top: the console on SQLite does without the dialect (4 MiB).
+        from sqlalchemy.dialects import postgresql
+
         document = sa.cast(snapshot, postgresql.JSONB)
         fields = sa.cast(
             sa.func.jsonb_build_array(*(document[name] for name in SNAPSHOT_FIELDS)), sa.Text
