@@ -69,7 +69,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.data.models import ApiKey, User
-from app.data.search_schema import PG_SEARCH_EXPRESSION
+from app.data.search_schema import (
+    KEY_FTS,
+    KEY_FTS_VOCAB,
+    PG_SEARCH_EXPRESSION,
+    any_of,
+    grams_starting_with,
+)
 from app.data.server import search_mariadb_sql
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus
@@ -78,6 +84,11 @@ from app.domain.status import KeyState, KeyStatus
 RARE_LIMIT = 6_000
 #: SQLite: a 1-2 character term with at most this many matches is answered from the probe.
 SHORT_PROBE_LIMIT = 50
+#: SQLite: a 1-2 ASCII character term is common (walked) when more than SHORT_PROBE_LIMIT of
+#: the first this many keys hold it…
+SHORT_SAMPLE = 2_000
+#: …and read as one when it starts more trigrams than this.
+SHORT_GRAMS_LIMIT = 200
 #: A walk reads at most this many rows of the sort order before it takes the rest of the
 #: page from the candidates.
 WALK_LIMIT = 12_000
@@ -288,27 +299,61 @@ def _id_list(ids: str) -> sa.ColumnElement[bool]:
     return _TABLE.id.in_(sa.select(values.c.value))
 
 
-def _plan_sqlite(session: Session, term: str) -> _SearchPlan:
-    if len(term) < 3:
-        # Too short for trigrams: read the table in storage order until the matches run
-        # over the limit (a common term stops early).
-        predicate = _sqlite_filter(term)
-        found, ids = _probe(session, sa.select(_TABLE.id).where(predicate), SHORT_PROBE_LIMIT)
-        if not found:
-            return _SearchPlan(PlanKind.EMPTY)
-        if found <= SHORT_PROBE_LIMIT:
-            return _SearchPlan(PlanKind.CANDIDATES, predicate=_id_list(ids))
-        return _SearchPlan(
-            PlanKind.WALK, predicate=predicate, fallback=predicate, walk_limit=SHORT_WALK_LIMIT
-        )
-    # The probe keeps the ids it reads, so that a rare term's page needs no second match.
-    covering = (
-        sa.text("SELECT rowid FROM api_keys_fts WHERE api_keys_fts MATCH :query")
-        .bindparams(query=_fts_query(term))
+def _fts_rowids(query: str) -> sa.Select[Any]:
+    """The ids of the keys whose indexed text answers the FTS5 ``query``."""
+    found = (
+        sa.text(f"SELECT rowid FROM {KEY_FTS} WHERE {KEY_FTS} MATCH :query")  # noqa: S608 - fixed names
+        .bindparams(query=query)
         .columns(sa.column("rowid", sa.Integer))
         .subquery()
     )
-    found, ids = _probe(session, sa.select(covering.c.rowid), RARE_LIMIT)
+    return sa.select(found.c.rowid)
+
+
+def _plan_sqlite_short(session: Session, term: str) -> _SearchPlan:
+    """A 1-2 character term, too short to be a trigram itself."""
+    predicate = _sqlite_filter(term)
+    walk = _SearchPlan(
+        PlanKind.WALK, predicate=predicate, fallback=predicate, walk_limit=SHORT_WALK_LIMIT
+    )
+    if term.isascii():
+        # A common term shows in the table's first rows: walk (a page fills early). Else the
+        # trigrams that start with it, from the index's vocabulary: none (nothing holds it),
+        # a few (their rows are the candidates) or too many to read that way.
+        edge = sa.select(_TABLE.id).order_by(_TABLE.id).offset(SHORT_SAMPLE - 1).limit(1)
+        last = sa.func.coalesce(edge.scalar_subquery(), 2**63 - 1)  # a smaller table: all
+        sampled = sa.select(_TABLE.id).where(_TABLE.id <= last, predicate)
+        if _probe(session, sampled, SHORT_PROBE_LIMIT)[0] > SHORT_PROBE_LIMIT:
+            return walk
+        grams = grams_starting_with(
+            session,
+            KEY_FTS_VOCAB,
+            term.lower(),
+            most_grams=SHORT_GRAMS_LIMIT,
+            most_rows=RARE_LIMIT,
+        )
+        if grams == []:
+            return _SearchPlan(PlanKind.EMPTY)
+        if grams is not None:
+            found, ids = _probe(session, _fts_rowids(any_of(grams)), RARE_LIMIT)
+            if not found:
+                return _SearchPlan(PlanKind.EMPTY)
+            return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(_id_list(ids), predicate))
+    # Read the table in storage order until the matches run over the limit (a common term
+    # stops early).
+    found, ids = _probe(session, sa.select(_TABLE.id).where(predicate), SHORT_PROBE_LIMIT)
+    if not found:
+        return _SearchPlan(PlanKind.EMPTY)
+    if found <= SHORT_PROBE_LIMIT:
+        return _SearchPlan(PlanKind.CANDIDATES, predicate=_id_list(ids))
+    return walk
+
+
+def _plan_sqlite(session: Session, term: str) -> _SearchPlan:
+    if len(term) < 3:
+        return _plan_sqlite_short(session, term)
+    # The probe keeps the ids it reads, so that a rare term's page needs no second match.
+    found, ids = _probe(session, _fts_rowids(_fts_query(term)), RARE_LIMIT)
     if not found:
         return _SearchPlan(PlanKind.EMPTY)
     like = _sqlite_filter(term)
@@ -318,14 +363,14 @@ def _plan_sqlite(session: Session, term: str) -> _SearchPlan:
     # counts them and finishes any walk that runs out of its WALK_LIMIT.
     phrase = _fts_phrase(term)
     matches = (
-        sa.text("SELECT rowid FROM api_keys_fts WHERE api_keys_fts MATCH :phrase")
+        sa.text(f"SELECT rowid FROM {KEY_FTS} WHERE {KEY_FTS} MATCH :phrase")  # noqa: S608
         .bindparams(phrase=phrase)
         .columns(sa.column("rowid", sa.Integer))
         .subquery()
     )
     in_index = _TABLE.id.in_(sa.select(matches.c.rowid))
     counted = (
-        sa.text("SELECT count(*) AS n FROM api_keys_fts WHERE api_keys_fts MATCH :phrase")
+        sa.text(f"SELECT count(*) AS n FROM {KEY_FTS} WHERE {KEY_FTS} MATCH :phrase")  # noqa: S608
         .bindparams(phrase=phrase)
         .columns(sa.column("n", sa.Integer))
         .subquery()
@@ -406,8 +451,11 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
     predicate = plain_search_predicate("postgresql", term)
     if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term)):
         # pg_trgm makes trigrams of words (letters and digits) only: without a word of 3+
-        # characters the index matches nearly every row. Walk (a common term fills a page
-        # early), and scan the table when a rare one does not.
+        # characters the index matches nearly every row. A term none of whose pairs any key
+        # holds matches nothing; else walk (a common term fills a page early), and scan the
+        # table when a rare one does not.
+        if not session.execute(sa.select(sa.func.kw_search_may_hold(term.lower()))).scalar():
+            return _SearchPlan(PlanKind.EMPTY)
         return _SearchPlan(
             PlanKind.WALK,
             predicate=predicate,

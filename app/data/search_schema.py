@@ -1,7 +1,10 @@
 """Per-dialect structures behind substring search (DESIGN §4).
 
-* SQLite: an external-content FTS5 table with the trigram tokenizer, kept in step by
-  triggers, so a rare term is found through the index instead of a scan.
+* SQLite: a contentless FTS5 table with the trigram tokenizer, kept in step by triggers,
+  so a rare term is found through the index instead of a scan. Every field is indexed
+  followed by two unit separators (:data:`PAD`), so that each place a 1-2 character term
+  occurs starts a trigram: the index's vocabulary (an ``fts5vocab`` table) then tells which
+  trigrams, if any, hold a short term (:func:`grams_starting_with`, migration 0015).
 * PostgreSQL: a ``pg_trgm`` GIN index over one lower-cased expression of the searched columns.
 * MariaDB: InnoDB FULLTEXT over a table of byte trigrams kept by triggers
   (:mod:`app.data.server.search_mariadb_sql`, migration 0009). It needs the ``<name>_data``
@@ -10,7 +13,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 # Fields are joined with the unit separator, which validation keeps out of every input, so
 # a term can never match across two fields.
@@ -18,26 +26,74 @@ PG_SEARCH_EXPRESSION = (
     "lower(name || chr(31) || description || chr(31) || owner_name || chr(31) || key_id)"
 )
 
+#: Appended to every indexed field: validation keeps the unit separator out of every input,
+#: so it only ever follows a field's end, and two of them put a trigram after every character.
+PAD = "char(31, 31)"
+KEY_FTS = "api_keys_fts"
+KEY_FTS_VOCAB = "api_keys_fts_vocab"
+_KEY_FTS_COLUMNS = ("name", "description", "owner_name", "key_id")
+
+
+def _key_fts_values(row: str) -> str:
+    return ", ".join(f"{row}.{column} || {PAD}" for column in _KEY_FTS_COLUMNS)
+
+
+_KEY_FTS_NAMES = ", ".join(_KEY_FTS_COLUMNS)
+# Contentless: the indexed values are the padded fields, which no table holds. A trigger
+# deletes a row's old values as they were indexed ('delete' needs them exactly).
 _SQLITE = [
-    """CREATE VIRTUAL TABLE api_keys_fts USING fts5(
-        name, description, owner_name, key_id,
-        content='api_keys', content_rowid='id', tokenize='trigram')""",
-    """CREATE TRIGGER api_keys_fts_insert AFTER INSERT ON api_keys BEGIN
-        INSERT INTO api_keys_fts(rowid, name, description, owner_name, key_id)
-        VALUES (new.id, new.name, new.description, new.owner_name, new.key_id);
-    END""",
-    """CREATE TRIGGER api_keys_fts_delete AFTER DELETE ON api_keys BEGIN
-        INSERT INTO api_keys_fts(api_keys_fts, rowid, name, description, owner_name, key_id)
-        VALUES ('delete', old.id, old.name, old.description, old.owner_name, old.key_id);
-    END""",
-    """CREATE TRIGGER api_keys_fts_update AFTER UPDATE OF name, description, owner_name
+    f"""CREATE VIRTUAL TABLE {KEY_FTS} USING fts5({_KEY_FTS_NAMES},
+        content='', tokenize='trigram')""",
+    f"CREATE VIRTUAL TABLE {KEY_FTS_VOCAB} USING fts5vocab({KEY_FTS}, row)",
+    f"""CREATE TRIGGER api_keys_fts_insert AFTER INSERT ON api_keys BEGIN
+        INSERT INTO {KEY_FTS}(rowid, {_KEY_FTS_NAMES}) VALUES (new.id, {_key_fts_values("new")});
+    END""",  # noqa: S608 - fixed text
+    f"""CREATE TRIGGER api_keys_fts_delete AFTER DELETE ON api_keys BEGIN
+        INSERT INTO {KEY_FTS}({KEY_FTS}, rowid, {_KEY_FTS_NAMES})
+        VALUES ('delete', old.id, {_key_fts_values("old")});
+    END""",  # noqa: S608 - fixed text
+    f"""CREATE TRIGGER api_keys_fts_update AFTER UPDATE OF name, description, owner_name
     ON api_keys BEGIN
-        INSERT INTO api_keys_fts(api_keys_fts, rowid, name, description, owner_name, key_id)
-        VALUES ('delete', old.id, old.name, old.description, old.owner_name, old.key_id);
-        INSERT INTO api_keys_fts(rowid, name, description, owner_name, key_id)
-        VALUES (new.id, new.name, new.description, new.owner_name, new.key_id);
-    END""",
+        INSERT INTO {KEY_FTS}({KEY_FTS}, rowid, {_KEY_FTS_NAMES})
+        VALUES ('delete', old.id, {_key_fts_values("old")});
+        INSERT INTO {KEY_FTS}(rowid, {_KEY_FTS_NAMES}) VALUES (new.id, {_key_fts_values("new")});
+    END""",  # noqa: S608 - fixed text
+    # Every existing key (none in a new database; the seeding scripts insert first).
+    f"""INSERT INTO {KEY_FTS}(rowid, {_KEY_FTS_NAMES})
+        SELECT id, {_key_fts_values("api_keys")} FROM api_keys""",  # noqa: S608 - fixed text
 ]
+
+
+def grams_starting_with(
+    session: Session, vocabulary: str, prefix: str, *, most_grams: int, most_rows: int
+) -> list[str] | None:
+    """The indexed trigrams that start with ``prefix`` (an ASCII 1-2 character term, lower
+    case as the trigram tokenizer folds it), read from ``vocabulary`` in term order.
+
+    With the fields padded (:data:`PAD`), a row holds the term exactly when it holds one of
+    these trigrams, so none means no row holds it. None: more than ``most_grams`` trigrams or
+    more than ``most_rows`` rows holding them (a common term, which the caller reads another
+    way); the vocabulary counts each trigram's rows as it goes, so that stops early.
+    """
+    high = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    result = session.execute(
+        sa.text(f"SELECT term, doc FROM {vocabulary} WHERE term >= :low AND term < :high"),  # noqa: S608 - fixed names
+        {"low": prefix, "high": high},
+    )
+    grams: list[str] = []
+    rows = 0
+    for gram, holding in result:
+        grams.append(gram)
+        rows += holding
+        if len(grams) > most_grams or rows > most_rows:
+            result.close()
+            return None
+    return grams
+
+
+def any_of(grams: list[str]) -> str:
+    """An FTS5 query for the rows holding any of ``grams`` (trigrams)."""
+    return " OR ".join('"' + gram.replace('"', '""') + '"' for gram in grams)
 
 
 def _mariadb_ready(connection: sa.Connection) -> bool:
@@ -72,6 +128,81 @@ def create_search_structures(connection: sa.Connection) -> None:
         connection.exec_driver_sql(
             "ALTER INDEX ix_api_keys_search_trgm ALTER COLUMN 1 SET STATISTICS 1000"
         )
+        create_pg_search_pairs(connection)
+
+
+#: PostgreSQL: every two-character piece of every key's searched text (lower case), kept by a
+#: trigger as keys are written (migration 0016). pg_trgm makes trigrams of letters and digits
+#: only, so a term without a word of 3 of them ("q%", "%_%", "7q") cannot use its index: a
+#: term one of whose pairs no key has ever held matches nothing, and is answered at once
+#: (``kw_search_may_hold``). Pairs are never removed: after a key is deleted or renamed the
+#: table is a superset, which only sends a search the usual way. Nobody but the schema owner
+#: reads it; the pairs are inserted in order, so two writers never wait on each other in a
+#: circle.
+PG_SEARCH_PAIRS = "kw_search_pairs"
+_PG_ROW_EXPRESSION = PG_SEARCH_EXPRESSION
+for _column in _KEY_FTS_COLUMNS:
+    _PG_ROW_EXPRESSION = _PG_ROW_EXPRESSION.replace(_column, f"{{row}}.{_column}", 1)
+_PG_PAIRS_OF = (
+    "SELECT DISTINCT substr(t.text, i, 2) AS pair"
+    " FROM (SELECT {text} AS text) t, generate_series(1, length(t.text) - 1) i"
+)
+_PG_PAIRS = [
+    f'CREATE TABLE IF NOT EXISTS {PG_SEARCH_PAIRS} (pair text COLLATE "C" PRIMARY KEY)',
+    f"""CREATE OR REPLACE FUNCTION kw_note_search_pairs() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
+BEGIN
+  INSERT INTO {PG_SEARCH_PAIRS} (pair)
+  SELECT p.pair FROM ({_PG_PAIRS_OF.format(text=_PG_ROW_EXPRESSION.format(row="NEW"))}) p
+  ORDER BY p.pair
+  ON CONFLICT DO NOTHING;
+  RETURN NULL;
+END $$""",  # noqa: S608 - fixed text
+    "REVOKE ALL ON FUNCTION kw_note_search_pairs() FROM PUBLIC",
+    """CREATE OR REPLACE TRIGGER kw_search_pairs
+AFTER INSERT OR UPDATE OF name, description, owner_name, key_id ON api_keys
+FOR EACH ROW EXECUTE FUNCTION kw_note_search_pairs()""",
+    f"REVOKE ALL ON {PG_SEARCH_PAIRS} FROM PUBLIC",
+]
+#: Keys read per round trip when the pairs are first filled.
+_PG_PAIRS_BATCH = 20_000
+
+
+def create_pg_search_pairs(connection: sa.Connection) -> None:
+    """PostgreSQL's pairs table and its trigger, filled from the keys already there (none in
+    a new database; the seeding scripts insert first), in revision 0016.
+
+    The first filling reads the keys' text and collects the pairs here: at 1,000,000 keys
+    PostgreSQL's own ``SELECT DISTINCT substr(…)`` over a hundred million pieces took five
+    minutes. The texts are joined per batch by the unit separator, which adds a few pairs
+    around it that no term without it asks for.
+    """
+    if connection.dialect.name != "postgresql":
+        return
+    for statement in _PG_PAIRS:
+        connection.exec_driver_sql(statement.replace("%", "%%"))
+    pairs: set[str] = set()
+    texts = connection.exec_driver_sql(
+        f"SELECT {PG_SEARCH_EXPRESSION} FROM api_keys",  # noqa: S608 - fixed text
+        execution_options={"stream_results": True},
+    )
+    for batch in texts.partitions(_PG_PAIRS_BATCH):
+        joined = "\x1f".join(text for (text,) in batch if text)
+        pairs.update(map(str.__add__, joined, joined[1:]))
+    connection.execute(
+        sa.text(
+            f"INSERT INTO {PG_SEARCH_PAIRS} (pair) SELECT unnest(CAST(:pairs AS text[]))"
+            " ON CONFLICT DO NOTHING"
+        ),
+        {"pairs": sorted(pairs)},
+    )
+
+
+def drop_pg_search_pairs(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql("DROP TRIGGER IF EXISTS kw_search_pairs ON api_keys")
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS kw_note_search_pairs()")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {PG_SEARCH_PAIRS}")
 
 
 def drop_search_structures(connection: sa.Connection) -> None:
@@ -83,9 +214,11 @@ def drop_search_structures(connection: sa.Connection) -> None:
     if dialect == "sqlite":
         for name in ("api_keys_fts_insert", "api_keys_fts_delete", "api_keys_fts_update"):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {name}")
-        connection.exec_driver_sql("DROP TABLE IF EXISTS api_keys_fts")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {KEY_FTS_VOCAB}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {KEY_FTS}")
     elif dialect == "postgresql":
         connection.exec_driver_sql("DROP INDEX IF EXISTS ix_api_keys_search_trgm")
+        drop_pg_search_pairs(connection)
 
 
 # --------------------------------------------------------------------------- the audit trail
@@ -97,16 +230,21 @@ def drop_search_structures(connection: sa.Connection) -> None:
 #: a page, it finds 100 matches or none in milliseconds at 1,000,000 events.
 AUDIT_FTS = "audit_events_fts"
 
+AUDIT_FTS_VOCAB = "audit_events_fts_vocab"
+
+# Padded at the end (:data:`PAD`), as the keys' fields are: each field but the last already
+# ends with a separator.
 _AUDIT_FTS_BODY = (
     "coalesce({row}.target_id, '') || char(31) || coalesce({row}.reason, '')"
     " || char(31) || coalesce(CASE WHEN json_valid({row}.before)"
     " THEN json_extract({row}.before, '$.name') END, '')"
     " || char(31) || coalesce(CASE WHEN json_valid({row}.after)"
-    " THEN json_extract({row}.after, '$.name') END, '')"
+    f" THEN json_extract({{row}}.after, '$.name') END, '') || {PAD}"
 )
 
 _AUDIT_SQLITE = [
     f"CREATE VIRTUAL TABLE {AUDIT_FTS} USING fts5(body, tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE {AUDIT_FTS_VOCAB} USING fts5vocab({AUDIT_FTS}, row)",
     f"""CREATE TRIGGER {AUDIT_FTS}_insert AFTER INSERT ON audit_events BEGIN
         INSERT INTO {AUDIT_FTS}(rowid, body) VALUES (new.seq, {_AUDIT_FTS_BODY.format(row="new")});
     END""",  # noqa: S608 - fixed text
@@ -147,6 +285,7 @@ def drop_audit_search(connection: sa.Connection) -> None:
     if connection.dialect.name == "sqlite":
         for suffix in ("insert", "delete", "update"):
             connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {AUDIT_FTS}_{suffix}")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {AUDIT_FTS_VOCAB}")
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {AUDIT_FTS}")
 
 

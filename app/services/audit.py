@@ -19,7 +19,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.data.key_queries import escape_like
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
-from app.data.search_schema import AUDIT_FTS
+from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_starting_with
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
@@ -210,6 +210,12 @@ _TOKEN_SHAPED = re.compile(
 )
 MAX_TEXT = 200
 MAX_PAGE = 1000
+#: SQLite: a 1-2 character term that starts more trigrams than this, or more events hold
+#: them, reads the events instead (a common term fills a page from the newest few).
+SHORT_GRAMS_LIMIT = 200
+SHORT_ROWS_LIMIT = 100_000
+#: :func:`_indexed`'s answer when the index says that no event holds the term.
+NOTHING = ""
 #: SQLite: free-text candidates read from the trigram index per round trip, newest first.
 INDEX_CHUNK = 500
 #: …and how many candidates the other filters may reject before the rest of the page is
@@ -293,7 +299,9 @@ class AuditService:
                 conditions.append(EVENTS.c.seq < after)
             statement = sa.select(*_RECORD_COLUMNS).where(*conditions).order_by(EVENTS.c.seq.desc())
             indexed = _indexed(session, query.free_text, member=operator.role is Role.MEMBER)
-            if indexed is None:
+            if indexed == NOTHING:
+                rows = []
+            elif indexed is None:
                 rows = list(session.execute(statement.limit(limit + 1)).all())
             else:
                 above, below = query.seq_range
@@ -579,18 +587,34 @@ def _snapshot_name(session: Session, column: Any) -> Any:
 
 
 def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
-    """The free text to look up in the trigram index, if the index can answer it (3+
-    characters, as trigrams need; no unit separator, which joins the indexed fields).
+    """How to ask the trigram index for ``free_text``, if it can answer: SQLite's FTS5
+    query, or PostgreSQL's text; ``NOTHING`` when the index says no event holds it.
 
-    SQLite's FTS5 table, or PostgreSQL's ``pg_trgm`` index through ``kw_search_events``,
-    which serves those who read every event (a member's own events are found the plain way).
+    SQLite's FTS5 table takes a phrase of 3+ characters, and a 1-2 character ASCII term
+    through the trigrams that start with it (its vocabulary: none, or a few); PostgreSQL's
+    ``pg_trgm`` index is read through ``kw_search_events``, which serves those who read
+    every event (a member's own events are found the plain way), for 3+ characters. A term
+    with the unit separator, which joins the indexed fields, reads the events.
     """
     dialect = session.get_bind().dialect.name
-    if dialect not in {"sqlite", "postgresql"} or len(free_text) < 3 or "\x1f" in free_text:
+    if dialect not in {"sqlite", "postgresql"} or not free_text or "\x1f" in free_text:
         return None
-    if dialect == "postgresql" and member:
+    if dialect == "postgresql":
+        return None if member or len(free_text) < 3 else free_text
+    if len(free_text) >= 3:
+        return '"' + free_text.replace('"', '""') + '"'
+    if not free_text.isascii():
         return None
-    return free_text
+    grams = grams_starting_with(
+        session,
+        AUDIT_FTS_VOCAB,
+        free_text.lower(),
+        most_grams=SHORT_GRAMS_LIMIT,
+        most_rows=SHORT_ROWS_LIMIT,
+    )
+    if grams is None:
+        return None
+    return any_of(grams) if grams else NOTHING
 
 
 def _through_the_index(
@@ -601,7 +625,8 @@ def _through_the_index(
     wanted: int,
 ) -> list[Any]:
     """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
-    among the events whose indexed text holds ``text``, ``above < seq < below``.
+    among the events the index finds for ``text`` (:func:`_indexed`'s answer: SQLite's FTS5
+    query, PostgreSQL's term), ``above < seq < below``.
 
     The trigram index gives candidates newest first, a chunk at a time, and the statement
     checks each chunk exactly (the index folds more cases than SQLite's LIKE, so it may offer
@@ -625,7 +650,7 @@ def _through_the_index(
         chunk, give_up = min(wanted, INDEX_CHUNK), PG_INDEX_CANDIDATES_LIMIT
     else:
         index_probe = _INDEX_PROBE
-        probe = {"phrase": '"' + text.replace('"', '""') + '"'}
+        probe = {"phrase": text}
         below = 2**63 - 1 if below is None else below
         chunk, give_up = INDEX_CHUNK, INDEX_CANDIDATES_LIMIT
     probe["above"] = -1 if above is None else above

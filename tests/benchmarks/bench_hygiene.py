@@ -353,10 +353,6 @@ def seed(url: str, keys: int, users: int) -> float:
             if dialect == "postgresql":
                 connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
             search_schema.create_search_structures(connection)
-            if dialect == "sqlite":
-                connection.exec_driver_sql(
-                    "INSERT INTO api_keys_fts(api_keys_fts) VALUES('rebuild')"
-                )
         seeding.analyze(engine)
         if dialect == "sqlite":
             with engine.connect() as connection:

@@ -435,10 +435,6 @@ def insert_keys(
             if dialect == "postgresql":
                 connection.exec_driver_sql("SET LOCAL maintenance_work_mem = '1GB'")
             search_schema.create_search_structures(connection)
-            if dialect == "sqlite":
-                connection.exec_driver_sql(
-                    "INSERT INTO api_keys_fts(api_keys_fts) VALUES('rebuild')"
-                )
         if progress:
             print(f"  search index rebuilt in {time.perf_counter() - began:.1f} s", file=sys.stderr)
     return done

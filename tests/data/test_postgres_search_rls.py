@@ -237,3 +237,60 @@ def test_the_search_functions_keep_the_reading_rule_against_direct_calls(world: 
         assert set(_call(auditor, "SELECT kw_search_keys('%')")) == everything
     finally:
         auditor.dispose()
+
+
+def test_a_short_term_no_key_holds_is_answered_from_the_pairs_and_tells_others_nothing(
+    world: World, fast_hasher: TokenHasher
+) -> None:
+    """kw_search_pairs answers "nobody holds it" for an admin's short term; a member, the
+    deactivated admin and the verifier learn nothing from it, and nobody but the owner may
+    read or change the pairs (a deleted pair would hide keys from searches)."""
+    admin = world.engine("admin")
+    try:
+        with Session(admin) as session:
+            assert key_queries.describe_search_plan(session, "#~") == "empty"
+            assert key_queries.describe_search_plan(session, "%_%") == "empty"
+            assert key_queries.describe_search_plan(session, "%") != "empty"
+        assert _call(admin, "SELECT kw_search_may_hold('#~')") == [False]
+        assert _call(admin, "SELECT kw_search_may_hold('~')") == [False]
+        assert _call(admin, "SELECT kw_search_may_hold('he')") == [True]
+        # The pattern is data: quotes and LIKE's wildcards are pieces like any other.
+        assert _call(admin, "SELECT kw_search_may_hold(:p)", p="' OR true --") == [False]
+    finally:
+        admin.dispose()
+    # A key written after the pairs were first filled: the trigger keeps them.
+    services = open_services(world.url, hasher=fast_hasher)
+    try:
+        services.keys.create("Nightly #~ export", "", owner=world.logins["member"])
+    finally:
+        services.close()
+    admin = world.engine("admin")
+    try:
+        assert _call(admin, "SELECT kw_search_may_hold('#~')") == [True]
+        with Session(admin) as session:
+            (found,) = every_page(session, "#~")
+        assert found in _reference(world, "#~")
+    finally:
+        admin.dispose()
+    for who in ("member", "gone"):
+        engine = world.engine(who)
+        try:
+            assert _call(engine, "SELECT kw_search_may_hold('~~')") == [True]
+            for statement in (
+                "SELECT count(*) FROM kw_search_pairs",
+                "DELETE FROM kw_search_pairs",
+                "INSERT INTO kw_search_pairs VALUES ('zz')",
+                "SELECT kw_note_search_pairs()",
+            ):
+                with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                    _call(engine, statement)
+        finally:
+            engine.dispose()
+    verifier = world.engine("verifier")
+    try:
+        with pytest.raises(exc.ProgrammingError, match="permission denied"):
+            _call(verifier, "SELECT kw_search_may_hold('#~')")
+    finally:
+        verifier.dispose()
+    with world.owner.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM kw_search_pairs").scalar_one() > 100

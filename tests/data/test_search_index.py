@@ -113,6 +113,45 @@ def test_indexed_search_finds_what_a_plain_scan_finds(seeded: Engine) -> None:
     assert found_some > len(terms) // 3  # the terms really hit keys
 
 
+# ------------------------------------------------------------------------ SQLite only
+
+
+def _plan_and_ids(session: Session, term: str) -> tuple[str, list[int]]:
+    return key_queries.describe_search_plan(session, term), _indexed(session, term)
+
+
+def test_sqlite_finds_1_2_character_terms_through_the_index_vocabulary(sqlite_url: str) -> None:
+    """A short term that nothing holds is answered without reading a key, a rare one from its
+    trigrams' rows: also where it ends a field (the padding's trigrams), and after changes
+    the triggers indexed (a rename, a deletion)."""
+    engine = create_engine(sqlite_url)
+    upgrade(engine)
+    rng = random.Random(5)
+    people = insert_users(engine, user_rows(10, rng, NOW), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, 400, rng, now=NOW, secret_hash="unused", odd_share=0.3)
+    try:
+        with Session(engine) as session, session.begin():
+            renamed = session.execute(sa.select(ApiKey).order_by(ApiKey.id).limit(1)).scalar_one()
+            renamed.name = "Nightly export Q%"  # the rare term ends the field
+            session.flush()
+            for term in ("q%", "Q%"):
+                assert _plan_and_ids(session, term) == ("candidates", [renamed.id])
+                assert _plain(session, term) == [renamed.id]
+            assert _plan_and_ids(session, "#~") == ("empty", [])
+            renamed.name = "Nightly export"
+            session.flush()
+            assert _plan_and_ids(session, "q%") == ("empty", [])
+            session.delete(session.get(ApiKey, renamed.id + 1))
+            session.flush()
+            for term in ("a", "e", "ab", "%", "1", "'", "Z"):
+                assert _indexed(session, term) == _plain(session, term), term
+            vocabulary = session.execute(sa.text("SELECT count(*) FROM api_keys_fts_vocab"))
+            assert vocabulary.scalar_one() > 100
+    finally:
+        engine.dispose()
+
+
 # ----------------------------------------------------------------------- MariaDB only
 
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from sqlalchemy.orm import Session
 
 import app.services.audit as audit_module
 from app.data.schema import _config
@@ -37,7 +38,13 @@ TERMS = [
     "K000000000",  # the first 100 events of the chain, one after another
     "Looker",
     "zebrafinch",
-    "ñ",  # too short for trigrams: read as before
+    "ñ",  # too short for trigrams and not ASCII: read as before
+    # 1-2 ASCII characters: through the trigrams that start with them (SQLite), or read
+    "ca",
+    "Lo",
+    "9",
+    "'",
+    "qz",  # nobody's
 ]
 
 
@@ -104,6 +111,24 @@ def test_a_member_finds_only_their_own_events_through_the_index(trail: Team) -> 
     assert everything(trail.member, AuditFilter(text="Looker")) == []
     own = everything(trail.member, AuditFilter(text="Maria's own"))
     assert [entry.target_name for entry in own] == ["Maria's own key"]
+
+
+def test_a_short_term_is_answered_from_the_index_vocabulary(trail: Team) -> None:
+    """Nobody's 1-2 characters read no event; rare ones, also at a field's end, are found
+    through their trigrams, and a change by hand is followed."""
+    auditor = trail.auditor
+    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
+    with auditor.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE audit_events SET reason = 'moved to Q%' WHERE seq = :seq"),
+            {"seq": leaked.event.seq},
+        )
+    with Session(auditor.engine) as session:
+        assert audit_module._indexed(session, "#~", member=False) == audit_module.NOTHING
+        assert audit_module._indexed(session, "q%", member=False) not in (None, "")
+    assert everything(auditor, AuditFilter(text="#~")) == []
+    for term in ("q%", "Q%"):
+        assert seqs(everything(auditor, AuditFilter(text=term))) == [leaked.event.seq]
 
 
 def test_a_row_changed_by_hand_is_found_by_its_new_text_only(trail: Team) -> None:

@@ -800,6 +800,23 @@ BEGIN
   END IF;
 END $$;
 
+-- False when no key can hold p_term (lower case, as the search compares it): one of its
+-- two-character pieces, or for one character any piece with it, was never in any key's
+-- searched text (kw_search_pairs, kept by a trigger). True otherwise, and always for those
+-- who do not see every key: the pairs tell nothing about others' keys.
+CREATE OR REPLACE FUNCTION kw_search_may_hold(p_term text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  IF NOT kw_sees_every_key() OR coalesce(p_term, '') = '' THEN
+    RETURN true;
+  ELSIF length(p_term) = 1 THEN
+    RETURN EXISTS (SELECT 1 FROM kw_search_pairs WHERE strpos(pair, p_term) > 0);
+  END IF;
+  RETURN NOT EXISTS (
+    SELECT 1 FROM generate_series(1, length(p_term) - 1) i
+     WHERE NOT EXISTS (SELECT 1 FROM kw_search_pairs WHERE pair = substr(p_term, i, 2)));
+END $$;
+
 -- The planner's estimate of the keys matching p_pattern, from ANALYZE's sample of the
 -- index's expression (a rare term from a common one). Only for those who see every key:
 -- a member, who sees a few, is told 0 and searches their own.
@@ -859,6 +876,7 @@ _WRITE_FUNCTIONS = (
 _SEARCH_FUNCTION_NAMES = (
     "kw_search_keys(text)",
     "kw_search_keys_estimate(text)",
+    "kw_search_may_hold(text)",
     "kw_search_events(text, text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
