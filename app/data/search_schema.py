@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -22,9 +23,11 @@ if TYPE_CHECKING:
 
 # Fields are joined with the unit separator, which validation keeps out of every input, so
 # a term can never match across two fields.
-PG_SEARCH_EXPRESSION = (
-    "lower(name || chr(31) || description || chr(31) || owner_name || chr(31) || key_id)"
+_PG_SEARCH_TEMPLATE = (
+    "lower({row}name || chr(31) || {row}description || chr(31) || {row}owner_name"
+    " || chr(31) || {row}key_id)"
 )
+PG_SEARCH_EXPRESSION = _PG_SEARCH_TEMPLATE.format(row="")
 
 #: Appended to every indexed field: validation keeps the unit separator out of every input,
 #: so it only ever follows a field's end, and two of them put a trigram after every character.
@@ -132,77 +135,101 @@ def create_search_structures(connection: sa.Connection) -> None:
 
 
 #: PostgreSQL: every two-character piece of every key's searched text (lower case), kept by a
-#: trigger as keys are written (migration 0016). pg_trgm makes trigrams of letters and digits
-#: only, so a term without a word of 3 of them ("q%", "%_%", "7q") cannot use its index: a
-#: term one of whose pairs no key has ever held matches nothing, and is answered at once
-#: (``kw_search_may_hold``). Pairs are never removed: after a key is deleted or renamed the
-#: table is a superset, which only sends a search the usual way. Nobody but the schema owner
-#: reads it; the pairs are inserted in order, so two writers never wait on each other in a
-#: circle.
+#: trigger as keys are written (migration 0016); the same for the audit trail's free text
+#: (:data:`PG_EVENT_PAIRS`). pg_trgm makes trigrams of letters and digits only, so a term
+#: without a word of 3 of them ("q%", "%_%", "7q") cannot use its index: a term one of whose
+#: pairs no key (event) has ever held matches nothing, and is answered at once
+#: (``kw_search_may_hold``, ``kw_events_may_hold``). Pairs are never removed: after a key is
+#: deleted or renamed the table is a superset, which only sends a search the usual way.
+#: Nobody but the schema owner reads them; the pairs are inserted in order, so two writers
+#: never wait on each other in a circle.
 PG_SEARCH_PAIRS = "kw_search_pairs"
-_PG_ROW_EXPRESSION = PG_SEARCH_EXPRESSION
-for _column in _KEY_FTS_COLUMNS:
-    _PG_ROW_EXPRESSION = _PG_ROW_EXPRESSION.replace(_column, f"{{row}}.{_column}", 1)
-_PG_PAIRS_OF = (
-    "SELECT DISTINCT substr(t.text, i, 2) AS pair"
-    " FROM (SELECT {text} AS text) t, generate_series(1, length(t.text) - 1) i"
-)
-_PG_PAIRS = [
-    f'CREATE TABLE IF NOT EXISTS {PG_SEARCH_PAIRS} (pair text COLLATE "C" PRIMARY KEY)',
-    f"""CREATE OR REPLACE FUNCTION kw_note_search_pairs() RETURNS trigger
+PG_EVENT_PAIRS = "kw_event_search_pairs"
+
+
+@dataclass(frozen=True, slots=True)
+class _Pairs:
+    table: str
+    trigger: str
+    #: What the trigger fires on, after ``AFTER``.
+    on: str
+    #: The searched text, ``{row}`` before each column.
+    template: str
+    source: str
+
+    def statements(self) -> list[str]:
+        row = self.template.format(row="NEW.")
+        return [
+            f'CREATE TABLE IF NOT EXISTS {self.table} (pair text COLLATE "C" PRIMARY KEY)',
+            f"REVOKE ALL ON {self.table} FROM PUBLIC",
+            f"""CREATE OR REPLACE FUNCTION {self.trigger}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
-  INSERT INTO {PG_SEARCH_PAIRS} (pair)
-  SELECT p.pair FROM ({_PG_PAIRS_OF.format(text=_PG_ROW_EXPRESSION.format(row="NEW"))}) p
-  ORDER BY p.pair
+  INSERT INTO {self.table} (pair)
+  SELECT DISTINCT substr(t.text, i, 2) AS pair
+    FROM (SELECT {row} AS text) t, generate_series(1, length(t.text) - 1) i
+   ORDER BY pair
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$""",  # noqa: S608 - fixed text
-    "REVOKE ALL ON FUNCTION kw_note_search_pairs() FROM PUBLIC",
-    """CREATE OR REPLACE TRIGGER kw_search_pairs
-AFTER INSERT OR UPDATE OF name, description, owner_name, key_id ON api_keys
-FOR EACH ROW EXECUTE FUNCTION kw_note_search_pairs()""",
-    f"REVOKE ALL ON {PG_SEARCH_PAIRS} FROM PUBLIC",
-]
-#: Keys read per round trip when the pairs are first filled.
+            f"REVOKE ALL ON FUNCTION {self.trigger}() FROM PUBLIC",
+            f"""CREATE OR REPLACE TRIGGER {self.trigger} AFTER {self.on}
+FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
+        ]
+
+    def create(self, connection: sa.Connection) -> None:
+        """The table and its trigger, filled from the rows already there (none in a new
+        database; the seeding scripts insert first).
+
+        The first filling reads the rows' text and collects the pairs here: at 1,000,000
+        keys PostgreSQL's own ``SELECT DISTINCT substr(…)`` over a hundred million pieces
+        took five minutes. The texts are joined per batch by the unit separator, which adds
+        a few pairs around it that no term without it asks for.
+        """
+        for statement in self.statements():
+            connection.exec_driver_sql(statement.replace("%", "%%"))
+        pairs: set[str] = set()
+        texts = connection.exec_driver_sql(
+            f"SELECT {self.template.format(row='')} FROM {self.source}",  # noqa: S608 - fixed text
+            execution_options={"stream_results": True},
+        )
+        for batch in texts.partitions(_PG_PAIRS_BATCH):
+            joined = "\x1f".join(text for (text,) in batch if text)
+            pairs.update(map(str.__add__, joined, joined[1:]))
+        connection.execute(
+            sa.text(
+                f"INSERT INTO {self.table} (pair) SELECT unnest(CAST(:pairs AS text[]))"
+                " ON CONFLICT DO NOTHING"
+            ),
+            {"pairs": sorted(pairs)},
+        )
+
+    def drop(self, connection: sa.Connection) -> None:
+        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {self.trigger} ON {self.source}")
+        connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {self.trigger}()")
+        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.table}")
+
+
+#: Rows read per round trip when the pairs are first filled.
 _PG_PAIRS_BATCH = 20_000
+_KEY_PAIRS = _Pairs(
+    PG_SEARCH_PAIRS,
+    "kw_note_search_pairs",
+    "INSERT OR UPDATE OF name, description, owner_name, key_id ON api_keys",
+    _PG_SEARCH_TEMPLATE,
+    "api_keys",
+)
 
 
 def create_pg_search_pairs(connection: sa.Connection) -> None:
-    """PostgreSQL's pairs table and its trigger, filled from the keys already there (none in
-    a new database; the seeding scripts insert first), in revision 0016.
-
-    The first filling reads the keys' text and collects the pairs here: at 1,000,000 keys
-    PostgreSQL's own ``SELECT DISTINCT substr(…)`` over a hundred million pieces took five
-    minutes. The texts are joined per batch by the unit separator, which adds a few pairs
-    around it that no term without it asks for.
-    """
-    if connection.dialect.name != "postgresql":
-        return
-    for statement in _PG_PAIRS:
-        connection.exec_driver_sql(statement.replace("%", "%%"))
-    pairs: set[str] = set()
-    texts = connection.exec_driver_sql(
-        f"SELECT {PG_SEARCH_EXPRESSION} FROM api_keys",  # noqa: S608 - fixed text
-        execution_options={"stream_results": True},
-    )
-    for batch in texts.partitions(_PG_PAIRS_BATCH):
-        joined = "\x1f".join(text for (text,) in batch if text)
-        pairs.update(map(str.__add__, joined, joined[1:]))
-    connection.execute(
-        sa.text(
-            f"INSERT INTO {PG_SEARCH_PAIRS} (pair) SELECT unnest(CAST(:pairs AS text[]))"
-            " ON CONFLICT DO NOTHING"
-        ),
-        {"pairs": sorted(pairs)},
-    )
+    """PostgreSQL's pairs of the keys' text, and their trigger (revision 0016)."""
+    if connection.dialect.name == "postgresql":
+        _KEY_PAIRS.create(connection)
 
 
 def drop_pg_search_pairs(connection: sa.Connection) -> None:
     if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("DROP TRIGGER IF EXISTS kw_search_pairs ON api_keys")
-        connection.exec_driver_sql("DROP FUNCTION IF EXISTS kw_note_search_pairs()")
-        connection.exec_driver_sql(f"DROP TABLE IF EXISTS {PG_SEARCH_PAIRS}")
+        _KEY_PAIRS.drop(connection)
 
 
 def drop_search_structures(connection: sa.Connection) -> None:
@@ -266,11 +293,12 @@ _AUDIT_SQLITE = [
 #: (migration 0014). ``kw_snapshot_field`` (app.data.server.postgresql) is IMMUTABLE and
 #: answers NULL for text that is not JSON. People read it through the definer function
 #: ``kw_search_events``: row-level security would keep their LIKE from the index.
-PG_AUDIT_EXPRESSION = (
-    "lower(coalesce(target_id, '') || chr(31) || coalesce(reason, '') || chr(31)"
-    " || coalesce(kw_snapshot_field(before, 'name'), '') || chr(31)"
-    " || coalesce(kw_snapshot_field(after, 'name'), ''))"
+_PG_AUDIT_TEMPLATE = (
+    "lower(coalesce({row}target_id, '') || chr(31) || coalesce({row}reason, '') || chr(31)"
+    " || coalesce(kw_snapshot_field({row}before, 'name'), '') || chr(31)"
+    " || coalesce(kw_snapshot_field({row}after, 'name'), ''))"
 )
+PG_AUDIT_EXPRESSION = _PG_AUDIT_TEMPLATE.format(row="")
 PG_AUDIT_INDEX = "ix_audit_events_text_trgm"
 
 
@@ -307,3 +335,24 @@ def create_pg_audit_search(connection: sa.Connection) -> None:
 def drop_pg_audit_search(connection: sa.Connection) -> None:
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_AUDIT_INDEX}")
+
+
+_EVENT_PAIRS = _Pairs(
+    PG_EVENT_PAIRS,
+    "kw_note_event_search_pairs",
+    # Events are only inserted; a row changed by hand must still be found by its new text.
+    "INSERT OR UPDATE OF target_id, reason, before, after ON audit_events",
+    _PG_AUDIT_TEMPLATE,
+    "audit_events",
+)
+
+
+def create_pg_event_pairs(connection: sa.Connection) -> None:
+    """PostgreSQL's pairs of the audit trail's free text, and their trigger (revision 0016)."""
+    if connection.dialect.name == "postgresql":
+        _EVENT_PAIRS.create(connection)
+
+
+def drop_pg_event_pairs(connection: sa.Connection) -> None:
+    if connection.dialect.name == "postgresql":
+        _EVENT_PAIRS.drop(connection)

@@ -593,14 +593,23 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     SQLite's FTS5 table takes a phrase of 3+ characters, and a 1-2 character ASCII term
     through the trigrams that start with it (its vocabulary: none, or a few); PostgreSQL's
     ``pg_trgm`` index is read through ``kw_search_events``, which serves those who read
-    every event (a member's own events are found the plain way), for 3+ characters. A term
-    with the unit separator, which joins the indexed fields, reads the events.
+    every event (a member's own events are found the plain way), for 3+ characters, and a
+    term without a word of 3 letters or digits is first looked up among the two-character
+    pieces the events hold (``kw_events_may_hold``). A term with the unit separator, which
+    joins the indexed fields, reads the events.
     """
     dialect = session.get_bind().dialect.name
     if dialect not in {"sqlite", "postgresql"} or not free_text or "\x1f" in free_text:
         return None
     if dialect == "postgresql":
-        return None if member or len(free_text) < 3 else free_text
+        if member:
+            return None
+        if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", free_text)):
+            # Too short for pg_trgm: nothing when no event holds one of its pieces.
+            held = sa.select(sa.func.kw_events_may_hold(free_text.lower()))
+            if not session.execute(held).scalar():
+                return NOTHING
+        return None if len(free_text) < 3 else free_text
     if len(free_text) >= 3:
         return '"' + free_text.replace('"', '""') + '"'
     if not free_text.isascii():

@@ -17,8 +17,10 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import exc
 from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+import app.services.audit as audit_module
 from app.data.search_schema import PG_AUDIT_INDEX
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
@@ -170,3 +172,46 @@ def test_kw_search_events_keeps_the_reading_rule_against_direct_calls(
     with pytest.raises(exc.ProgrammingError, match="permission denied"):
         _call(logins["verifier"], every)
     assert _call(logins["owner"], "SELECT seq FROM audit_events ORDER BY seq DESC") == all_seqs
+
+
+def test_short_terms_no_event_holds_are_answered_from_the_pairs_and_tell_others_nothing(
+    logins: dict[str, str], fast_hasher: TokenHasher
+) -> None:
+    """A 1-2 character term (or one without a word of 3 letters or digits) no event holds
+    finds nothing at once for an auditor; a member learns nothing from the pieces, and only
+    the owner may read or change them; an event written later adds its pieces."""
+    auditor = _open(logins["auditor"], fast_hasher)
+    try:
+        with Session(auditor.engine) as session:
+            assert audit_module._indexed(session, "#~", member=False) == audit_module.NOTHING
+            assert audit_module._indexed(session, "%#~", member=False) == audit_module.NOTHING
+            assert audit_module._indexed(session, "qu", member=False) is None  # held: read
+        assert everything(auditor, AuditFilter(text="#~")) == []
+        assert len(everything(auditor, AuditFilter(text="Qu"))) >= 2  # Quetzal's events
+    finally:
+        auditor.close()
+    owner = _open(logins["owner"], fast_hasher)
+    try:
+        made = owner.keys.create("Nightly #~ report", "")
+        owner.keys.revoke(made.key.key_id, reason="moved to #~ vault")
+    finally:
+        owner.close()
+    auditor = _open(logins["auditor"], fast_hasher)
+    try:
+        found = everything(auditor, AuditFilter(text="#~"))
+        assert [entry.event.action for entry in found] == ["key.revoked", "key.created"]
+    finally:
+        auditor.close()
+    assert _call(logins["auditor"], "SELECT kw_events_may_hold('~^')") == [False]
+    assert _call(logins["member"], "SELECT kw_events_may_hold('~^')") == [True]
+    for statement in (
+        "SELECT count(*) FROM kw_event_search_pairs",
+        "DELETE FROM kw_event_search_pairs",
+        "SELECT kw_pairs_may_hold('kw_event_search_pairs', '~^')",
+        "SELECT kw_pairs_may_hold('users', 'ad')",
+    ):
+        for who in ("member", "auditor"):
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                _call(logins[who], statement)
+    with pytest.raises(exc.ProgrammingError, match="permission denied"):
+        _call(logins["verifier"], "SELECT kw_events_may_hold('~^')")

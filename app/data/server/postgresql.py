@@ -800,21 +800,40 @@ BEGIN
   END IF;
 END $$;
 
--- False when no key can hold p_term (lower case, as the search compares it): one of its
--- two-character pieces, or for one character any piece with it, was never in any key's
--- searched text (kw_search_pairs, kept by a trigger). True otherwise, and always for those
--- who do not see every key: the pairs tell nothing about others' keys.
+-- False when no key (kw_search_may_hold) or event (kw_events_may_hold: the audit view's free
+-- text) can hold p_term, lower case as the search compares it: one of its two-character
+-- pieces, or for one character any piece with it, was never in any key's (event's) searched
+-- text (kw_search_pairs, kw_event_search_pairs, kept by triggers). True otherwise, and
+-- always for those who do not see every key: the pairs tell nothing about others' keys.
 CREATE OR REPLACE FUNCTION kw_search_may_hold(p_term text) RETURNS boolean
 LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
 BEGIN
-  IF NOT kw_sees_every_key() OR coalesce(p_term, '') = '' THEN
+  RETURN NOT kw_sees_every_key() OR kw_pairs_may_hold('kw_search_pairs', p_term);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_events_may_hold(p_term text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  RETURN NOT kw_sees_every_key() OR kw_pairs_may_hold('kw_event_search_pairs', p_term);
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_pairs_may_hold(p_table text, p_term text) RETURNS boolean
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_held boolean;
+BEGIN
+  IF coalesce(p_term, '') = '' THEN
     RETURN true;
   ELSIF length(p_term) = 1 THEN
-    RETURN EXISTS (SELECT 1 FROM kw_search_pairs WHERE strpos(pair, p_term) > 0);
+    EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE strpos(pair, $1) > 0)', p_table)
+      INTO v_held USING p_term;
+  ELSE
+    EXECUTE format('SELECT NOT EXISTS (SELECT 1 FROM generate_series(1, length($1) - 1) i'
+                   ' WHERE NOT EXISTS (SELECT 1 FROM %I WHERE pair = substr($1, i, 2)))',
+                   p_table)
+      INTO v_held USING p_term;
   END IF;
-  RETURN NOT EXISTS (
-    SELECT 1 FROM generate_series(1, length(p_term) - 1) i
-     WHERE NOT EXISTS (SELECT 1 FROM kw_search_pairs WHERE pair = substr(p_term, i, 2)));
+  RETURN v_held;
 END $$;
 
 -- The planner's estimate of the keys matching p_pattern, from ANALYZE's sample of the
@@ -877,6 +896,7 @@ _SEARCH_FUNCTION_NAMES = (
     "kw_search_keys(text)",
     "kw_search_keys_estimate(text)",
     "kw_search_may_hold(text)",
+    "kw_events_may_hold(text)",
     "kw_search_events(text, text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
