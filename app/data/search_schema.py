@@ -131,7 +131,7 @@ def create_search_structures(connection: sa.Connection) -> None:
         connection.exec_driver_sql(
             "ALTER INDEX ix_api_keys_search_trgm ALTER COLUMN 1 SET STATISTICS 1000"
         )
-        create_pg_search_pairs(connection)
+        KEY_PAIRS.create(connection)
 
 
 #: PostgreSQL: every two-character piece of every key's searched text (lower case), kept by a
@@ -148,7 +148,7 @@ PG_EVENT_PAIRS = "kw_event_search_pairs"
 
 
 @dataclass(frozen=True, slots=True)
-class _Pairs:
+class SearchPairs:
     table: str
     trigger: str
     #: What the trigger fires on, after ``AFTER``.
@@ -179,13 +179,15 @@ FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
 
     def create(self, connection: sa.Connection) -> None:
         """The table and its trigger, filled from the rows already there (none in a new
-        database; the seeding scripts insert first).
+        database; the seeding scripts insert first); PostgreSQL only.
 
         The first filling reads the rows' text and collects the pairs here: at 1,000,000
         keys PostgreSQL's own ``SELECT DISTINCT substr(…)`` over a hundred million pieces
         took five minutes. The texts are joined per batch by the unit separator, which adds
         a few pairs around it that no term without it asks for.
         """
+        if connection.dialect.name != "postgresql":
+            return
         for statement in self.statements():
             connection.exec_driver_sql(statement.replace("%", "%%"))
         pairs: set[str] = set()
@@ -205,6 +207,8 @@ FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
         )
 
     def drop(self, connection: sa.Connection) -> None:
+        if connection.dialect.name != "postgresql":
+            return
         connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {self.trigger} ON {self.source}")
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {self.trigger}()")
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.table}")
@@ -212,24 +216,14 @@ FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
 
 #: Rows read per round trip when the pairs are first filled.
 _PG_PAIRS_BATCH = 20_000
-_KEY_PAIRS = _Pairs(
+#: The keys' searched text (revision 0016).
+KEY_PAIRS = SearchPairs(
     PG_SEARCH_PAIRS,
     "kw_note_search_pairs",
     "INSERT OR UPDATE OF name, description, owner_name, key_id ON api_keys",
     _PG_SEARCH_TEMPLATE,
     "api_keys",
 )
-
-
-def create_pg_search_pairs(connection: sa.Connection) -> None:
-    """PostgreSQL's pairs of the keys' text, and their trigger (revision 0016)."""
-    if connection.dialect.name == "postgresql":
-        _KEY_PAIRS.create(connection)
-
-
-def drop_pg_search_pairs(connection: sa.Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        _KEY_PAIRS.drop(connection)
 
 
 def drop_search_structures(connection: sa.Connection) -> None:
@@ -245,7 +239,7 @@ def drop_search_structures(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {KEY_FTS}")
     elif dialect == "postgresql":
         connection.exec_driver_sql("DROP INDEX IF EXISTS ix_api_keys_search_trgm")
-        drop_pg_search_pairs(connection)
+        KEY_PAIRS.drop(connection)
 
 
 # --------------------------------------------------------------------------- the audit trail
@@ -337,7 +331,8 @@ def drop_pg_audit_search(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_AUDIT_INDEX}")
 
 
-_EVENT_PAIRS = _Pairs(
+#: The audit trail's free text (revision 0016).
+EVENT_PAIRS = SearchPairs(
     PG_EVENT_PAIRS,
     "kw_note_event_search_pairs",
     # Events are only inserted; a row changed by hand must still be found by its new text.
@@ -345,14 +340,3 @@ _EVENT_PAIRS = _Pairs(
     _PG_AUDIT_TEMPLATE,
     "audit_events",
 )
-
-
-def create_pg_event_pairs(connection: sa.Connection) -> None:
-    """PostgreSQL's pairs of the audit trail's free text, and their trigger (revision 0016)."""
-    if connection.dialect.name == "postgresql":
-        _EVENT_PAIRS.create(connection)
-
-
-def drop_pg_event_pairs(connection: sa.Connection) -> None:
-    if connection.dialect.name == "postgresql":
-        _EVENT_PAIRS.drop(connection)

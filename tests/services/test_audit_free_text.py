@@ -15,7 +15,7 @@ import app.services.audit as audit_module
 from app.data.schema import _config
 from app.data.search_schema import AUDIT_FTS
 from app.services import Services
-from app.services.audit import AuditFilter
+from app.services.audit import AuditEntry, AuditFilter
 from tests.services.test_audit_trail import Story, everything, seqs
 from tests.services.test_integrity_walk import START, _insert_chain
 from tests.support import Clock, OpenServices, Team, make_team
@@ -113,16 +113,23 @@ def test_a_member_finds_only_their_own_events_through_the_index(trail: Team) -> 
     assert [entry.target_name for entry in own] == ["Maria's own key"]
 
 
+def _reason_changed_by_hand(auditor: Services, reason: str) -> AuditEntry:
+    """The leaked key's revocation, its reason then changed by SQL (as someone with the file
+    might): the triggers keep the index true to the row."""
+    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
+    with auditor.engine.begin() as connection:
+        connection.execute(
+            sa.text("UPDATE audit_events SET reason = :reason WHERE seq = :seq"),
+            {"reason": reason, "seq": leaked.event.seq},
+        )
+    return leaked
+
+
 def test_a_short_term_is_answered_from_the_index_vocabulary(trail: Team) -> None:
     """Nobody's 1-2 characters read no event; rare ones, also at a field's end, are found
     through their trigrams, and a change by hand is followed."""
     auditor = trail.auditor
-    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
-    with auditor.engine.begin() as connection:
-        connection.execute(
-            sa.text("UPDATE audit_events SET reason = 'moved to Q%' WHERE seq = :seq"),
-            {"seq": leaked.event.seq},
-        )
+    leaked = _reason_changed_by_hand(auditor, "moved to Q%")
     with Session(auditor.engine) as session:
         assert audit_module._indexed(session, "#~", member=False) == audit_module.NOTHING
         assert audit_module._indexed(session, "q%", member=False) not in (None, "")
@@ -133,12 +140,7 @@ def test_a_short_term_is_answered_from_the_index_vocabulary(trail: Team) -> None
 
 def test_a_row_changed_by_hand_is_found_by_its_new_text_only(trail: Team) -> None:
     auditor = trail.auditor
-    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
-    with auditor.engine.begin() as connection:
-        connection.execute(
-            sa.text("UPDATE audit_events SET reason = 'moved to the vault' WHERE seq = :seq"),
-            {"seq": leaked.event.seq},
-        )
+    leaked = _reason_changed_by_hand(auditor, "moved to the vault")
     assert everything(auditor, AuditFilter(text="support ticket")) == []
     assert seqs(everything(auditor, AuditFilter(text="to the vault"))) == [leaked.event.seq]
     with auditor.engine.begin() as connection:

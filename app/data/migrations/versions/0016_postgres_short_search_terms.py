@@ -21,12 +21,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-from app.data.search_schema import (
-    create_pg_event_pairs,
-    create_pg_search_pairs,
-    drop_pg_event_pairs,
-    drop_pg_search_pairs,
-)
+from app.data.search_schema import EVENT_PAIRS, KEY_PAIRS
 
 revision: str = "0016"
 down_revision: str | None = "0015"
@@ -39,8 +34,8 @@ def upgrade() -> None:
     if connection.dialect.name == "postgresql":
         from app.data.server import postgresql
 
-        create_pg_search_pairs(connection)
-        create_pg_event_pairs(connection)
+        KEY_PAIRS.create(connection)
+        EVENT_PAIRS.create(connection)
         postgresql.apply(connection, connection.engine.url.database or "")
 
 
@@ -51,5 +46,5 @@ def downgrade() -> None:
         for function in ("kw_search_may_hold(text)", "kw_events_may_hold(text)"):
             connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {function}")
         connection.exec_driver_sql("DROP FUNCTION IF EXISTS kw_pairs_may_hold(text, text)")
-        drop_pg_event_pairs(connection)
-        drop_pg_search_pairs(connection)
+        EVENT_PAIRS.drop(connection)
+        KEY_PAIRS.drop(connection)
