@@ -447,13 +447,18 @@ def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
     return _mariadb_like(term)
 
 
+def pg_trgm_can_help(term: str) -> bool:
+    """Whether a ``pg_trgm`` index narrows a search for ``term``: it makes trigrams of words
+    (letters and digits) only, so without a word of 3+ characters it matches nearly every
+    row."""
+    return any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term))
+
+
 def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
     predicate = plain_search_predicate("postgresql", term)
-    if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term)):
-        # pg_trgm makes trigrams of words (letters and digits) only: without a word of 3+
-        # characters the index matches nearly every row. A term none of whose pairs any key
-        # holds matches nothing; else walk (a common term fills a page early), and scan the
-        # table when a rare one does not.
+    if not pg_trgm_can_help(term):
+        # A term none of whose pairs any key holds matches nothing; else walk (a common
+        # term fills a page early), and scan the table when a rare one does not.
         if not session.execute(sa.select(sa.func.kw_search_may_hold(term.lower()))).scalar():
             return _SearchPlan(PlanKind.EMPTY)
         return _SearchPlan(

@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.data.key_queries import escape_like
+from app.data.key_queries import escape_like, pg_trgm_can_help
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_starting_with
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
@@ -604,8 +604,8 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     if dialect == "postgresql":
         if member:
             return None
-        if not any(len(word) >= 3 for word in re.findall(r"[^\W_]+", free_text)):
-            # Too short for pg_trgm: nothing when no event holds one of its pieces.
+        if not pg_trgm_can_help(free_text):
+            # Nothing when no event holds one of its pieces.
             held = sa.select(sa.func.kw_events_may_hold(free_text.lower()))
             if not session.execute(held).scalar():
                 return NOTHING
