@@ -25,8 +25,10 @@ from app.services import Services
 from app.ui import app as console_app
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column, StatusRole
+from app.ui.resources import icon
 from app.ui.settings import WindowSettings, clamp_to_screen
 from app.ui.widgets import confirm
+from app.ui.widgets.empty_state import PICTURE, PICTURE_SIZE, READ_ONLY_PICTURE
 from tests.ui.support import (
     WAIT_MS,
     activate,
@@ -112,6 +114,10 @@ def test_search_filters_on_the_server_after_a_pause_and_keeps_the_text(
     empty = window.findChild(QWidget, "emptyState")
     assert empty.isVisible()
     assert "No keys match" in empty.findChild(QLabel, "emptyStateTitle").text()
+    # The empty table without the "+": nothing invites creating a key here.
+    shown = empty.findChild(QLabel, "emptyStatePicture").pixmap().toImage()
+    assert shown == icon(READ_ONLY_PICTURE).pixmap(PICTURE_SIZE).toImage()
+    assert shown != icon(PICTURE).pixmap(PICTURE_SIZE).toImage()
     with qtbot.wait_signal(window.keys.model.query_loaded, timeout=WAIT_MS):
         qtbot.mouseClick(
             window.findChild(QPushButton, "clearSearchButton"), Qt.MouseButton.LeftButton

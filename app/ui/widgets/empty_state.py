@@ -98,7 +98,8 @@ class EmptyState(QWidget):
 
     def show_no_matches(self, search: str) -> None:
         """A search or filter that matches nothing."""
-        self._show_picture(PICTURE)
+        # Without the "+": the way on is another search, not a new key.
+        self._show_picture(READ_ONLY_PICTURE)
         if search:
             self._title.setText(arg(self.tr("No keys match “%1”"), search[:60]))
         else:
