@@ -25,7 +25,10 @@ class Context:
             from app.services import open_services
 
             self._services = open_services(
-                self.database_url, create_schema=create_schema, bootstrap=bootstrap
+                self.database_url,
+                create_schema=create_schema,
+                bootstrap=bootstrap,
+                on_upgrade=_say_upgrading,
             )
         return self._services
 
@@ -33,3 +36,16 @@ class Context:
         if self._services is not None:
             services, self._services = self._services, None
             services.close()
+
+
+#: Said before a SQLite file of an older schema is upgraded, which takes minutes when large.
+UPGRADING = (
+    "Updating the database to this version of Keyward; on a large file this takes a few minutes."
+)
+
+
+def _say_upgrading() -> None:
+    # On stderr: the command's own output (perhaps JSON) stays as it is.
+    from app.cli.output import note
+
+    note(UPGRADING)

@@ -31,6 +31,12 @@ def emit_json(data: Any) -> None:
     sys.stdout.write("\n")
 
 
+def note(text: str) -> None:
+    """A sentence about what is happening, on stderr (stdout carries only the result)."""
+    sys.stderr.write(f"keyward: {text}\n")
+    sys.stderr.flush()
+
+
 def error(text: str) -> None:
     """One sentence on stderr, prefixed so it is clear which program said it."""
     sys.stderr.write(f"keyward: {text}\n")

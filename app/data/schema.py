@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -94,8 +95,12 @@ def newer_message() -> str:
     return "This database was upgraded by a newer Keyward; install that version to open it."
 
 
-def ensure_usable(engine: Engine) -> None:
-    """Open rule: SQLite is upgraded on start; a server database must already be current."""
+def ensure_usable(engine: Engine, on_upgrade: Callable[[], None] | None = None) -> None:
+    """Open rule: SQLite is upgraded on start; a server database must already be current.
+
+    ``on_upgrade`` is called before a SQLite file of an older schema is upgraded (which can
+    take minutes on a large file), so that the caller can say so.
+    """
     state = schema_state(engine)
     if state is SchemaState.CURRENT:
         return
@@ -104,6 +109,8 @@ def ensure_usable(engine: Engine) -> None:
     if state is SchemaState.NEWER:
         raise DatabaseError(newer_message(), DatabaseErrorKind.NEWER)
     if engine.dialect.name == "sqlite":
+        if state is SchemaState.OLDER and on_upgrade is not None:
+            on_upgrade()
         upgrade(engine)
         return
     if state is SchemaState.EMPTY:

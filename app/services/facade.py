@@ -15,8 +15,8 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from app.data.engine import create_engine, default_database_url
-from app.data.schema import ensure_usable, upgrade
+from app.data.engine import create_engine, default_database_url, parse_url
+from app.data.schema import SchemaState, ensure_usable, schema_state, upgrade
 from app.domain.clock import utc_now
 from app.domain.hashing import PROFILES, STANDARD, TokenHasher
 from app.services.audit import AuditService
@@ -156,10 +156,12 @@ def open_services(
     clock: Callable[[], datetime] = utc_now,
     create_schema: bool = False,
     bootstrap: bool = True,
+    on_upgrade: Callable[[], None] | None = None,
 ) -> Services:
     """Connect, check (or on SQLite upgrade) the schema, and build every service.
 
     ``operator_login`` exists for tests; people are identified by the OS or database login.
+    ``on_upgrade`` is called before a SQLite file of an older schema is brought up to date.
     """
     engine = create_engine(default_database_url() if database_url is None else database_url)
     try:
@@ -167,7 +169,7 @@ def open_services(
             if create_schema:
                 upgrade(engine)
             else:
-                ensure_usable(engine)
+                ensure_usable(engine, on_upgrade)
         context = ServiceContext(engine, operator_login=operator_login, clock=clock)
         if bootstrap:
             context.bootstrap()
@@ -186,3 +188,32 @@ def open_services(
         policy=PolicyService(context),
         changes=ChangeFeed(context),
     )
+
+
+def older_local_database(database_url: str | None) -> bool:
+    """Whether ``database_url`` (default: the local file) is an existing SQLite file of an
+    older schema, which opening it upgrades first: at 1,000,000 keys that takes minutes."""
+    url = default_database_url() if database_url is None else database_url
+    if not url.startswith("sqlite:") or not _existing_file(url):
+        return False
+    engine = create_engine(url)
+    try:
+        with translate_errors(engine):
+            return schema_state(engine) is SchemaState.OLDER
+    finally:
+        engine.dispose()
+
+
+def upgrade_database(database_url: str | None) -> None:
+    """Bring ``database_url``'s schema up to this version (``keyward db upgrade``)."""
+    engine = create_engine(default_database_url() if database_url is None else database_url)
+    try:
+        with translate_errors(engine):
+            upgrade(engine)
+    finally:
+        engine.dispose()
+
+
+def _existing_file(url: str) -> bool:
+    database = parse_url(url).database
+    return database not in {None, "", ":memory:"} and os.path.isfile(str(database))

@@ -19,11 +19,13 @@ from app.domain.errors import DatabaseError, DatabaseErrorKind, KeywardError
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.database import DatabaseAddress, default_database_url, parse_address
+from app.services.facade import older_local_database
 from app.ui import db_login
 from app.ui.application import ensure_application
 from app.ui.errors import ErrorPresenter
 from app.ui.first_window import FirstWindow
 from app.ui.main_window import MainWindow
+from app.ui.schema_update import update_behind_window
 from app.ui.tasks import WORKER_NICENESS, TaskRunner, favour_the_window
 from app.ui.widgets.lifetime import wait_until_finished
 
@@ -134,6 +136,11 @@ def run_console(database_url: str | None = None, *, first: FirstWindow | None = 
     """
     app = ensure_application()
     try:
+        if older_local_database(database_url):
+            update_behind_window(database_url, first)
+            if first is not None and first.closed_early:
+                first.deleteLater()  # closed while the database was being updated
+                return 0
         window = open_console(database_url)
     except KeywardError as error:
         if first is not None:

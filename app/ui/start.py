@@ -11,15 +11,18 @@ usual way.
 
 from __future__ import annotations
 
-import contextlib
 import importlib
 import threading
+from collections.abc import Callable
 from types import ModuleType
+from typing import TypeVar
 
 from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 
 from app.ui.application import ensure_application
 from app.ui.first_window import FirstWindow, open_first_window
+
+T = TypeVar("T")
 
 #: The console proper: everything the first window does without.
 CONSOLE_MODULE = "app.ui.app"
@@ -63,27 +66,35 @@ class _Finished(QObject):
 
 
 def import_behind(name: str) -> ModuleType:
-    """Import ``name`` on a background thread while this thread's event loop runs.
+    """Import ``name`` on a background thread while this thread's event loop runs."""
+    return run_behind(lambda: importlib.import_module(name))
 
-    Windows already shown stay live meanwhile. A failed import is raised here, on this
-    thread, as importing it here would raise it.
+
+def run_behind(work: Callable[[], T]) -> T:
+    """Run ``work`` on a background thread while this thread's event loop runs; its result.
+
+    Windows already shown stay live meanwhile. What ``work`` raises is raised here, on this
+    thread.
     """
     finished = _Finished()
     loop = QEventLoop()
     # Queued across threads: delivered once the loop below runs, however soon it comes.
     finished.done.connect(loop.quit, Qt.ConnectionType.QueuedConnection)
+    outcome: list[T] = []
+    failure: list[BaseException] = []
 
-    def work() -> None:
-        # A failure is raised again below, on the caller's thread (a failed import leaves
-        # nothing behind in sys.modules, so importing it there runs it again).
+    def body() -> None:
         try:
-            with contextlib.suppress(BaseException):
-                importlib.import_module(name)
+            outcome.append(work())
+        except BaseException as error:  # noqa: BLE001 - raised again on the caller's thread
+            failure.append(error)
         finally:
             finished.done.emit()
 
-    worker = threading.Thread(target=work, name="keyward-console-import", daemon=True)
+    worker = threading.Thread(target=body, name="keyward-behind-the-window", daemon=True)
     worker.start()
     loop.exec()
     worker.join()
-    return importlib.import_module(name)
+    if failure:
+        raise failure[0]
+    return outcome[0]

@@ -176,3 +176,31 @@ def test_server_database_needs_db_upgrade_first(
     assert "up to date" in capsys.readouterr().out
     assert main(["--database", server_url, "db", "upgrade"]) == 0  # idempotent
     assert main(["--database", server_url, "keys", "list"]) == 0
+
+
+def test_an_older_sqlite_file_is_updated_first_and_the_command_says_so(
+    sqlite_run: Run, sqlite_url: str
+) -> None:
+    import sqlalchemy as sa
+    from alembic import command
+
+    from app.cli.context import UPGRADING
+    from app.data.schema import SCHEMA_REVISION, _config
+
+    create(sqlite_run, "--name", "Old file key")
+    quiet = sqlite_run("keys", "list")
+    assert UPGRADING not in quiet.err  # a current file is opened without a word
+    engine = sa.create_engine(sqlite_url)
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")
+    listed = sqlite_run("--json", "keys", "list")
+    assert listed.code == 0, listed.err
+    assert listed.err == f"keyward: {UPGRADING}\n"  # on stderr: stdout is the JSON alone
+    assert [key["name"] for key in json.loads(listed.out)] == ["Old file key"]
+    with engine.connect() as connection:
+        revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    assert revision == SCHEMA_REVISION
+    assert UPGRADING not in sqlite_run("keys", "list").err

@@ -13,17 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
+from alembic import command
 from PySide6.QtCore import QCoreApplication, QEvent, QRect, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app import main as keyward_main
 from app.cli.main import CONSOLE_UNAVAILABLE
+from app.data.schema import SCHEMA_REVISION, _config
 from app.services import Services
 from app.ui import app as console_app
-from app.ui import first_window, start
+from app.ui import first_window, schema_update, start
 from app.ui.application import ensure_application
 from app.ui.first_window import FirstWindow, open_first_window
 from app.ui.models.keys_model import Column
+from app.ui.schema_update import SchemaUpdateWindow
 from app.ui.settings import WindowSettings
 from tests.support import services_modules_loaded_by
 from tests.ui.support import WAIT_MS, seed_keys, url_of
@@ -210,3 +214,61 @@ def test_a_background_import_gives_the_module_or_its_error(qtbot: Any) -> None:
 def test_the_start_loads_neither_sqlalchemy_nor_the_services() -> None:
     loaded = services_modules_loaded_by("app.ui.start", Path(os.getcwd()))
     assert loaded == ["app.services.dto", "app.services.first_page"]
+
+
+def test_an_older_file_is_updated_behind_a_window_then_the_console_opens(
+    qtbot: Any, ui_services: Services, monkeypatch: pytest.MonkeyPatch, fast_argon: None
+) -> None:
+    seed_keys(ui_services, 12, stem="Alpha")
+    url = url_of(ui_services)
+    config = _config()
+    with ui_services.engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.downgrade(config, "0014")  # as an earlier Keyward left the file
+    monkeypatch.setattr(schema_update, "SHOW_AFTER_MS", 0)  # the update here takes no time
+    monkeypatch.setattr(first_window, "ROWS_WAIT_MS", WAIT_MS)
+    monkeypatch.setattr(console_app, "TAKE_OVER_WAIT_MS", WAIT_MS)
+    seen: dict[str, Any] = {}
+    show = SchemaUpdateWindow.show
+
+    def watched_show(window: SchemaUpdateWindow) -> None:
+        show(window)
+        first = _top_level("firstWindow")
+        seen["update"] = (window.isVisible(), window.message.text())
+        seen["first_rows"] = None if first is None else _names(first.model)
+        qtbot.keyClick(window, Qt.Key.Key_Escape)  # a person trying to get rid of it
+        seen["after_escape"] = window.isVisible()
+
+    monkeypatch.setattr(SchemaUpdateWindow, "show", watched_show)
+
+    def close_when_shown() -> None:
+        window = _top_level("mainWindow")
+        if window is not None and window.keys.model.has_loaded:
+            seen["console_rows"] = _names(window.keys.model)
+            seen["update_after"] = _top_level("schemaUpdateDialog")
+            window.discard_and_close()
+        else:
+            QTimer.singleShot(20, close_when_shown)
+
+    QTimer.singleShot(20, close_when_shown)
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(QApplication.quit)
+    deadline.start(3 * WAIT_MS)
+    try:
+        assert start.run_console(url) == 0
+    finally:
+        deadline.stop()
+        QApplication.instance().setStyleSheet("")
+        if (console := _top_level("mainWindow")) is not None:
+            console.discard_and_close()
+    visible, message = seen["update"]
+    assert visible and "earlier version of Keyward" in message
+    assert seen["after_escape"] is True  # the update cannot be walked away from halfway
+    # The first page stayed on screen under it, and the console opened on the updated file.
+    assert seen["first_rows"] is not None and len(seen["first_rows"]) == 12
+    assert sorted(seen["console_rows"]) == [f"Alpha {n:03d}" for n in range(12)]
+    assert seen["update_after"] is None
+    with ui_services.engine.connect() as connection:
+        revision = connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
+    assert revision == SCHEMA_REVISION
