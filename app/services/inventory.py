@@ -317,7 +317,8 @@ def inventories(
     (:mod:`app.services.inventory_worker`); anything else in one pass here. Raises
     :class:`Cancelled` when ``progress`` answers False (no worker is left running).
     """
-    with collector_paused():  # also while a worker's rows arrive: no full collections
+    # Also while a worker's rows arrive: no full collections; the rows are kept.
+    with collector_paused(keep_made=True):
         return _inventories(session, instants, only_owner, progress, as_values, period, None)
 
 
