@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -78,27 +79,10 @@ def test_keyward_shows_the_first_page_then_the_console_in_its_place(
     monkeypatch.setattr(first_window, "ROWS_WAIT_MS", WAIT_MS)
     monkeypatch.setattr(console_app, "TAKE_OVER_WAIT_MS", WAIT_MS)
 
-    def close_when_shown() -> None:
-        window = _top_level("mainWindow")
-        if window is not None and window.isVisible() and window.keys.model.has_loaded:
-            seen["console_visible"] = True
-            window.discard_and_close()
-        else:
-            QTimer.singleShot(20, close_when_shown)
+    def on_console(window: Any) -> None:
+        seen["console_visible"] = True
 
-    QTimer.singleShot(20, close_when_shown)
-    # A bound, not a pause: a console that never shows fails the test instead of hanging it.
-    deadline = QTimer()
-    deadline.setSingleShot(True)
-    deadline.timeout.connect(QApplication.quit)
-    deadline.start(3 * WAIT_MS)
-    try:
-        assert start.run_console(url_of(ui_services)) == 0
-    finally:
-        deadline.stop()  # it must not end a later test's event loop
-        QApplication.instance().setStyleSheet("")
-        if (console := _top_level("mainWindow")) is not None:
-            console.discard_and_close()  # a failure must not leave the console open
+    assert _run_until_the_console_shows(url_of(ui_services), on_console) == 0
     assert seen["first_visible"] and seen["console_visible"]
     # The first page is the console's first page, sorted as the user left it.
     assert seen["first_rows"][:5] == [
@@ -111,6 +95,33 @@ def test_keyward_shows_the_first_page_then_the_console_in_its_place(
     assert seen["first_rows"] == seen["console_rows"][: len(seen["first_rows"])]
     assert seen["console_geometry"] == seen["first_geometry"]
     assert seen["first_after"] is False
+
+
+def _run_until_the_console_shows(url: str, on_console: Callable[[Any], None]) -> int:
+    """``keyward`` for ``url``, as its script runs it; once the console shows with its rows,
+    ``on_console(window)``, then the console closes. The exit code."""
+
+    def close_when_shown() -> None:
+        window = _top_level("mainWindow")
+        if window is not None and window.isVisible() and window.keys.model.has_loaded:
+            on_console(window)
+            window.discard_and_close()
+        else:
+            QTimer.singleShot(20, close_when_shown)
+
+    QTimer.singleShot(20, close_when_shown)
+    # A bound, not a pause: a console that never shows fails the test instead of hanging it.
+    deadline = QTimer()
+    deadline.setSingleShot(True)
+    deadline.timeout.connect(QApplication.quit)
+    deadline.start(3 * WAIT_MS)
+    try:
+        return start.run_console(url)
+    finally:
+        deadline.stop()  # it must not end a later test's event loop
+        QApplication.instance().setStyleSheet("")
+        if (console := _top_level("mainWindow")) is not None:
+            console.discard_and_close()  # a failure must not leave the console open
 
 
 def _remember_sort_by_name(services: Services) -> None:
@@ -241,27 +252,11 @@ def test_an_older_file_is_updated_behind_a_window_then_the_console_opens(
 
     monkeypatch.setattr(SchemaUpdateWindow, "show", watched_show)
 
-    def close_when_shown() -> None:
-        window = _top_level("mainWindow")
-        if window is not None and window.keys.model.has_loaded:
-            seen["console_rows"] = _names(window.keys.model)
-            seen["update_after"] = _top_level("schemaUpdateDialog")
-            window.discard_and_close()
-        else:
-            QTimer.singleShot(20, close_when_shown)
+    def on_console(window: Any) -> None:
+        seen["console_rows"] = _names(window.keys.model)
+        seen["update_after"] = _top_level("schemaUpdateDialog")
 
-    QTimer.singleShot(20, close_when_shown)
-    deadline = QTimer()
-    deadline.setSingleShot(True)
-    deadline.timeout.connect(QApplication.quit)
-    deadline.start(3 * WAIT_MS)
-    try:
-        assert start.run_console(url) == 0
-    finally:
-        deadline.stop()
-        QApplication.instance().setStyleSheet("")
-        if (console := _top_level("mainWindow")) is not None:
-            console.discard_and_close()
+    assert _run_until_the_console_shows(url, on_console) == 0
     visible, message = seen["update"]
     assert visible and "earlier version of Keyward" in message
     assert seen["after_escape"] is True  # the update cannot be walked away from halfway
