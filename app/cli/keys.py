@@ -17,6 +17,7 @@ from app.cli import attention, bulk, output
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
 from app.domain.errors import (
+    DatabaseError,
     Field,
     KeyringError,
     KeywardError,
@@ -39,7 +40,7 @@ from app.services.vault import (
 
 if TYPE_CHECKING:
     from app.services import Services
-    from app.services.dto import CreatedKey, KeyDTO
+    from app.services.dto import CreatedKey, KeyDTO, KeyQuery
     from app.services.triage import TriageMatch
 
 MAX_TOKEN_BYTES = 4096
@@ -563,15 +564,19 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         limit=min(args.limit, PAGE_SIZE),
         environment=args.environment,
     )
-    services = context.services()
-    rows: list[KeyDTO] = []
-    page = services.keys.page(query)
-    rows.extend(page.rows)
-    while page.next_cursor is not None and len(rows) < args.limit:
-        wanted = min(args.limit - len(rows), PAGE_SIZE)
-        page = services.keys.page(dataclasses.replace(query, limit=wanted), page.next_cursor)
+    listed = _listed_from_the_file(context, dataclasses.replace(query, limit=args.limit))
+    if listed is not None:
+        rows, total = listed
+    else:
+        services = context.services()
+        rows = []
+        page = services.keys.page(query)
         rows.extend(page.rows)
-    total = services.keys.count(query)
+        while page.next_cursor is not None and len(rows) < args.limit:
+            wanted = min(args.limit - len(rows), PAGE_SIZE)
+            page = services.keys.page(dataclasses.replace(query, limit=wanted), page.next_cursor)
+            rows.extend(page.rows)
+        total = services.keys.count(query)
     if context.json:
         emit_json([key.to_json() for key in rows])
         return 0
@@ -579,6 +584,26 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         output.table(output.KEY_HEADERS, [output.key_row(key) for key in rows])
     echo(f"{len(rows)} of {total} key{'s' if total != 1 else ''}")
     return 0
+
+
+def _listed_from_the_file(context: Context, query: KeyQuery) -> tuple[list[KeyDTO], int] | None:
+    """An unfiltered list of a local SQLite file's keys read with :mod:`sqlite3` alone
+    (:mod:`app.services.first_page`, which the console's first window reads too): the rows
+    and total the services give, without importing SQLAlchemy and the services, which are
+    most of a command's start. None wherever that is not certain (a filter, a server, an
+    operator the file does not know or let in, a busy file or one of another version): then
+    the services answer, and say why where there is something to say."""
+    if query.search or query.status or query.owner or query.environment:
+        return None
+    from app.services.first_page import open_first_page
+
+    source = open_first_page(context.database_url)
+    if source is None:
+        return None
+    try:
+        return list(source.page(query).rows), source.count(query)
+    except DatabaseError:
+        return None
 
 
 def export_keys(args: argparse.Namespace, context: Context) -> int:

@@ -126,7 +126,26 @@ class FirstPage:
         return KeyPage(tuple(_dto(row, now) for row in rows), None)
 
     def count(self, query: KeyQuery = _ALL) -> int:
-        raise ValueError("the first page does not count keys")
+        """How many keys the operator sees, as ``KeysService.count`` counts an unfiltered
+        query (``keyward keys list``'s total)."""
+        if query.search or query.status or query.owner or query.environment:
+            raise ValueError("the first page counts only all the keys one may see")
+        owner = "" if self.only_owner is None else " WHERE owner_id = ?"
+        parameters = () if self.only_owner is None else (self.only_owner,)
+        connection = _connect(self.path)
+        try:
+            return int(
+                connection.execute(
+                    f"SELECT count(*) FROM api_keys{owner}",  # noqa: S608 - no input in it
+                    parameters,
+                ).fetchone()[0]
+            )
+        except sqlite3.Error:
+            raise DatabaseError(
+                "The keys could not be counted.", DatabaseErrorKind.UNREACHABLE
+            ) from None
+        finally:
+            connection.close()
 
 
 def _connect(path: Path) -> sqlite3.Connection:

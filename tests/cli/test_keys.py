@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import getpass
 import io
 import json
 import os
 import stat
+import subprocess
 import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -304,10 +307,96 @@ def test_long_lists_are_fetched_page_by_page(
     for n in range(5):
         create(sqlite_run, "--name", f"Key {n}")
     monkeypatch.setattr(cli_keys, "PAGE_SIZE", 2)
-    listed = json.loads(sqlite_run("keys", "list", "--limit", "4", "--sort", "name", "--json").out)
+    # A filter: through the services, which page (an unfiltered list is read in one go).
+    listed = json.loads(
+        sqlite_run(
+            "keys", "list", "--status", "active", "--limit", "4", "--sort", "name", "--json"
+        ).out
+    )
     assert [key["name"] for key in listed] == ["Key 0", "Key 1", "Key 2", "Key 3"]
     assert sqlite_run("keys", "list", "--limit", "0").code == 1
     assert sqlite_run("keys", "list", "--limit", "many").code == 2
+
+
+_PLAIN_LISTS = [
+    ("keys", "list"),
+    ("--json", "keys", "list"),
+    ("keys", "list", "--sort", "name", "--limit", "2"),
+    ("--json", "keys", "list", "--sort", "expires"),
+    ("--json", "keys", "list", "--sort", "last_used", "--desc"),
+    ("keys", "list", "--sort", "owner", "--desc"),
+    ("keys", "list", "--sort", "status"),
+]
+
+
+def test_a_plain_list_is_read_from_the_file_as_the_services_read_it(
+    sqlite_run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no filter, `keys list` reads a local file with sqlite3 alone (the first window's
+    reader), not the services: the same lines, JSON and total, for an admin and a member."""
+    salesforce, _ = create(sqlite_run, "--name", "Salesforce Data Sync")
+    looker, _ = create(sqlite_run, "--name", "Looker Reporting", "--expires", "2099-12-31")
+    create(sqlite_run, "--name", "HubSpot Sync")
+    assert sqlite_run("keys", "disable", looker).code == 0
+    assert sqlite_run("keys", "revoke", salesforce, "--yes").code == 0
+    assert sqlite_run("users", "add", "ada", "--role", "admin", "--name", "Ada").code == 0
+    create(sqlite_run, "--name", "Ada's dashboard", "--owner", "ada")
+    read = cli_keys._listed_from_the_file
+    answers: list[bool] = []
+
+    def spied(*args: Any) -> Any:
+        listed = read(*args)
+        answers.append(listed is not None)
+        return listed
+
+    def lists() -> list[Result]:
+        return [sqlite_run(*argv) for argv in _PLAIN_LISTS]
+
+    def through_the_services() -> list[Result]:
+        with monkeypatch.context() as patch:
+            patch.setattr(cli_keys, "_listed_from_the_file", lambda *args: None)
+            return lists()
+
+    monkeypatch.setattr(cli_keys, "_listed_from_the_file", spied)
+    as_admin = lists()
+    assert answers == [True] * len(_PLAIN_LISTS)
+    assert as_admin == through_the_services()
+    assert as_admin[0].out.splitlines()[-1] == "4 of 4 keys"
+    assert [key["name"] for key in json.loads(as_admin[1].out)][-1] == "Salesforce Data Sync"
+
+    # The OS account becomes a member: only its own keys, either way.
+    assert sqlite_run("users", "set-role", getpass.getuser(), "member").code == 0
+    answers.clear()
+    as_member = lists()
+    assert answers == [True] * len(_PLAIN_LISTS)
+    assert as_member == through_the_services()
+    assert as_member[0].out.splitlines()[-1] == "3 of 3 keys"
+    assert "Ada's dashboard" not in as_member[0].out
+    # A filter still goes through the services.
+    answers.clear()
+    assert sqlite_run("keys", "list", "--status", "disabled").out.endswith("1 of 1 key\n")
+    assert answers == [False]
+
+
+def test_a_plain_list_of_a_file_loads_no_database_library(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    assert main(["--database", url, "keys", "create", "--name", "Some key"]) == 0
+    code = (
+        "import sys\n"
+        "from app.main import main\n"
+        f"status = main(['--database', {url!r}, 'keys', 'list'])\n"
+        "print(status, sorted(m for m in sys.modules if m.split('.')[0] in "
+        "{'sqlalchemy', 'alembic', 'argon2'}), file=sys.stderr)\n"
+    )
+    probe = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=60,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert probe.stderr.decode().strip().splitlines()[-1] == "0 []"
+    assert "Some key" in probe.stdout.decode()
 
 
 def test_show_prints_details_and_history_never_the_secret(sqlite_run: Run) -> None:
