@@ -173,6 +173,24 @@ def test_the_rows_kept_are_out_of_the_collectors_sight(team: Team, clock: Clock)
     assert gc.isenabled() and gc.get_freeze_count() >= before + len(rows)
 
 
+@pytest.mark.parametrize("parts", [1, 3])
+def test_rows_of_one_owner_share_their_strings(
+    team: Team, clock: Clock, monkeypatch: pytest.MonkeyPatch, parts: int
+) -> None:
+    """At 1,000,000 keys a string per row for the owner and the environment was ~110 MB:
+    now one per part (a worker's rows arrive sharing theirs)."""
+    _mixed_history(team, clock)
+    monkeypatch.setattr(inventory_module, "IN_PROCESS_UP_TO", 0)
+    monkeypatch.setattr(inventory_module, "MAX_PARTS", parts)
+    rows = team.admin.inventory.as_of(clock.now)
+    by_owner: dict[str, set[int]] = {}
+    for row in rows:
+        by_owner.setdefault(row.owner_login, set()).add(id(row.owner_login))
+    assert max(len(row_ids) for row_ids in by_owner.values()) <= parts
+    assert len({id(row.environment) for row in rows}) <= parts * len({r.environment for r in rows})
+    assert len(rows) > len(by_owner)  # some owner has several keys
+
+
 def test_a_worker_that_cannot_open_the_file_says_so_and_ends(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
