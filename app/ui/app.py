@@ -137,6 +137,8 @@ def run_console(database_url: str | None = None, *, first: FirstWindow | None = 
     app = ensure_application()
     try:
         if older_local_database(database_url):
+            if first is not None:
+                first.status.setText(QApplication.translate("Console", "Updating the database…"))
             update_behind_window(database_url, first)
             if first is not None and first.closed_early:
                 first.deleteLater()  # closed while the database was being updated

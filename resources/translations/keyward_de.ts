@@ -116,6 +116,7 @@
     <name>AttentionScreen</name>
     <message>
         <source>Expiring soon</source>
+        <extracomment>While keys keep changing (a bulk revoke), the groups are counted again at most this long after the last count ended: five counts over 1,000,000 keys take about a second.</extracomment>
         <translation>Läuft bald ab</translation>
     </message>
     <message>
@@ -353,7 +354,9 @@ Schlüssel-Fingerabdruck %2</translation>
     </message>
     <message>
         <source>Audit trail</source>
-        <extracomment>A short confirmation for the status bar. A failure for the window&apos;s error handling (banner, Retry, bug report).</extracomment>
+        <extracomment>A short confirmation for the status bar. A failure for the window&apos;s error handling (banner, Retry, bug report).
+----------
+Down in the search field asked for the first event of a search still loading.</extracomment>
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
@@ -597,7 +600,7 @@ Ereignis #%3</translation>
     <name>BulkActionDialog</name>
     <message>
         <source>Change %n Key</source>
-        <extracomment>How long the dry run waits after the last change of the action or its value. Lines the list lays out per turn of the event loop. The result of a run (done, failed, not done), after the last key.</extracomment>
+        <extracomment>How long the dry run waits after the last change of the action or its value. How long after opening the first dry run starts (the dialog is shown and painted first). Lines the list lays out per turn of the event loop. The result of a run (done, failed, not done), after the last key.</extracomment>
         <translation>%n Schlüssel ändern</translation>
     </message>
     <message>
@@ -826,7 +829,12 @@ Ereignis #%3</translation>
     <name>Console</name>
     <message>
         <source>Keyward cannot start</source>
+        <extracomment>The longest the first page&apos;s window waits for the console&apos;s own first page (ms).</extracomment>
         <translation>Keyward kann nicht starten</translation>
+    </message>
+    <message>
+        <source>Updating the database…</source>
+        <translation>Die Datenbank wird aktualisiert …</translation>
     </message>
 </context>
 <context>
@@ -1296,6 +1304,7 @@ Ereignis #%3</translation>
     <name>EmptyState</name>
     <message>
         <source>Create API Key</source>
+        <extracomment>The pictures above the text (resources/icons): an empty table with a &quot;+&quot;, and without.</extracomment>
         <translation>API-Schlüssel erstellen</translation>
     </message>
     <message>
@@ -1511,10 +1520,12 @@ Ereignis #%3</translation>
     <name>FirstWindow</name>
     <message>
         <source>Keyward</source>
+        <extracomment>The main window&apos;s size when nothing was remembered (``main_window.DEFAULT_SIZE``). The workspace whose first page this is (``main_window.KEYS``). The longest wait for the rows before the window shows without them (ms). The first page has arrived (or could not be read): the window may be shown.</extracomment>
         <translation>Keyward</translation>
     </message>
     <message>
         <source>API Keys</source>
+        <extracomment>The person closed it before the console was ready: Keyward ends.</extracomment>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
@@ -2212,7 +2223,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>%1 (replaced by a rotation)</source>
-        <extracomment>The KeyDTO behind a row. The row&apos;s KeyStatus (drawn as a badge by the status delegate). Roles a changed key can affect; views repaint exactly these. The invisible root: a table&apos;s rows have no other parent. Drawn in the placeholder colour (a revoked key, a key never used …). A query&apos;s first page arrived and replaced the rows. True while a query&apos;s first page is on its way. The number of keys matching the query (None while counting or after a failure). Loading failed (the exception); the current rows stay as they were. key id → (the KeyDTO the cells were made from, how its cells read)</extracomment>
+        <extracomment>The KeyDTO behind a row. The row&apos;s KeyStatus (drawn as a badge by the status delegate). Roles a changed key can affect; views repaint exactly these. The invisible root: a table&apos;s rows have no other parent. The columns whose text depends on the time now (relative times), side by side. Drawn in the placeholder colour (a revoked key, a key never used …). A query&apos;s first page arrived and replaced the rows. True while a query&apos;s first page is on its way. The number of keys matching the query (None while counting or after a failure). Loading failed (the exception); the current rows stay as they were. key id → (the KeyDTO the cells were made from, how its cells read)</extracomment>
         <translation>%1 (durch eine Rotation ersetzt)</translation>
     </message>
     <message>
@@ -2240,7 +2251,7 @@ Ereignis #%3</translation>
     <name>KeysScreen</name>
     <message>
         <source>Unsaved changes</source>
-        <extracomment>A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). Down from the search field arrived before its results: select their first row.</extracomment>
+        <extracomment>While keys keep changing, the summary (a count over every key) is asked for again at most this long after the last answer. A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). Down from the search field arrived before its results: select their first row.</extracomment>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
@@ -4340,6 +4351,18 @@ Ereignis #%3</translation>
     <message>
         <source>Creating the new key…</source>
         <translation>Der neue Schlüssel wird erstellt …</translation>
+    </message>
+</context>
+<context>
+    <name>SchemaUpdate</name>
+    <message>
+        <source>Updating the database</source>
+        <extracomment>An upgrade that ends sooner than this never shows its window (``app.ui.progress``).</extracomment>
+        <translation>Datenbank wird aktualisiert</translation>
+    </message>
+    <message>
+        <source>This database was last used by an earlier version of Keyward and is being brought up to date. On a large file this takes a few minutes; your keys appear as soon as it is done.</source>
+        <translation>Diese Datenbank wurde zuletzt von einer älteren Version von Keyward verwendet und wird jetzt auf den neuesten Stand gebracht. Bei einer großen Datei dauert das einige Minuten; Ihre Schlüssel erscheinen, sobald es fertig ist.</translation>
     </message>
 </context>
 <context>

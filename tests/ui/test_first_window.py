@@ -247,6 +247,7 @@ def test_an_older_file_is_updated_behind_a_window_then_the_console_opens(
         first = _top_level("firstWindow")
         seen["update"] = (window.isVisible(), window.message.text())
         seen["first_rows"] = None if first is None else _names(first.model)
+        seen["first_status"] = None if first is None else first.status.text()
         qtbot.keyClick(window, Qt.Key.Key_Escape)  # a person trying to get rid of it
         seen["after_escape"] = window.isVisible()
 
@@ -262,6 +263,7 @@ def test_an_older_file_is_updated_behind_a_window_then_the_console_opens(
     assert seen["after_escape"] is True  # the update cannot be walked away from halfway
     # The first page stayed on screen under it, and the console opened on the updated file.
     assert seen["first_rows"] is not None and len(seen["first_rows"]) == 12
+    assert seen["first_status"] == "Updating the database…"
     assert sorted(seen["console_rows"]) == [f"Alpha {n:03d}" for n in range(12)]
     assert seen["update_after"] is None
     with ui_services.engine.connect() as connection:
