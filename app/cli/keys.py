@@ -602,7 +602,7 @@ def _listed_from_the_file(context: Context, query: KeyQuery) -> tuple[list[KeyDT
         return None
     try:
         return list(source.page(query).rows), source.count(query)
-    except DatabaseError:
+    except (DatabaseError, ValueError):  # unreadable, or a value written by hand
         return None
 
 

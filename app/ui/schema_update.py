@@ -22,7 +22,8 @@ SHOW_AFTER_MS = 300
 
 
 class SchemaUpdateWindow(QDialog):
-    """ "Updating the database…" with a busy bar; it cannot be closed while the update runs."""
+    """A sentence on what is happening and a busy bar; it cannot be closed while the update
+    runs."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
