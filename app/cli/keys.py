@@ -598,8 +598,8 @@ def _listed_from_the_file(context: Context, query: KeyQuery) -> tuple[list[KeyDT
     from app.services.first_page import open_first_page
 
     source = open_first_page(context.database_url)
-    if source is None:
-        return None
+    if source is None or not source.current:
+        return None  # an older file is upgraded by the services first; a newer one refused
     try:
         return list(source.page(query).rows), source.count(query)
     except (DatabaseError, ValueError):  # unreadable, or a value written by hand

@@ -10,15 +10,13 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from app.data.revision import SCHEMA_REVISION
 from app.domain.errors import DatabaseError, DatabaseErrorKind, SchemaOutOfDate
 
 if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
-#: The newest migration's revision. Kept here so that opening a current database needs no
-#: Alembic import (it costs every command a second); a test checks it against the scripts.
-SCHEMA_REVISION = "0016"
 
 
 class SchemaState(Enum):

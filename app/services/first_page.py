@@ -2,10 +2,11 @@
 
 ``keyward`` shows its window and the first keys while SQLAlchemy and the services are still
 being imported (DESIGN §10: start-up near the floor of a bare table over ``sqlite3``). This
-module imports only the standard library, the domain and the DTOs. It reads a local SQLite
-file as ``KeysService.page`` reads an unfiltered query: the same rows, in the same order, as
-the operator may see them (a member their own keys, a verifier none; tests hold the two
-together for every sort).
+module imports only the standard library, the domain, the DTOs and the schema revision
+(:mod:`app.data.revision`). It reads a local SQLite file as ``KeysService.page`` reads an
+unfiltered query: the same rows, in the same order, as the operator may see them (a member
+their own keys, a verifier none; tests hold the two together for every sort).
+``keyward keys list`` without a filter reads a current file the same way, with the count.
 
 It answers only what it is sure of. A server database, a missing file, a schema it does not
 know, an operator who is not an active Keyward user: :func:`open_first_page` gives None and
@@ -24,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
+from app.data.revision import SCHEMA_REVISION
 from app.domain.clock import utc_now
 from app.domain.errors import DatabaseError, DatabaseErrorKind
 from app.domain.identity import os_login
@@ -105,6 +107,9 @@ class FirstPage:
     #: The operator's users.id when they see only their own keys (a member), else None.
     only_owner: int | None
     clock: Callable[[], datetime] = utc_now
+    #: Whether the file is of this version's schema (an older one still shows its first
+    #: page: the console upgrades it next; a command answers only from a current one).
+    current: bool = True
 
     @property
     def keys(self) -> FirstPage:
@@ -172,6 +177,7 @@ def open_first_page(
         found = connection.execute(
             "SELECT id, role, active FROM users WHERE login = ?", (login or os_login(),)
         ).fetchone()
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         return None  # not a Keyward database yet, busy, or one of another shape
     finally:
@@ -191,7 +197,7 @@ def open_first_page(
         read_first_rows(path, only_owner, SortField.CREATED, True, 1)
     except sqlite3.Error:
         return None
-    return FirstPage(path, only_owner, clock)
+    return FirstPage(path, only_owner, clock, revision == (SCHEMA_REVISION,))
 
 
 def read_first_rows(

@@ -140,8 +140,26 @@ def test_only_an_unfiltered_first_page_is_answered(populated: tuple[str, Service
     assert source is not None
     with pytest.raises(ValueError, match="unfiltered first page"):
         source.keys.page(KeyQuery(search="alpha"))
-    with pytest.raises(ValueError, match="does not count"):
-        source.keys.count()
+    with pytest.raises(ValueError, match="counts only all the keys"):
+        source.keys.count(KeyQuery(status=KeyStatus.ACTIVE))
+
+
+def test_the_count_is_the_services_count_and_an_older_file_is_not_current(
+    populated: tuple[str, Services], fast_hasher: TokenHasher
+) -> None:
+    url, admin = populated
+    member = open_services(url, hasher=fast_hasher, operator_login=MEMBER, clock=admin.clock)
+    for login, services in ((ADMIN, admin), (MEMBER, member)):
+        source = open_first_page(url, login, clock=admin.clock)
+        assert source is not None and source.current
+        assert source.count() == services.keys.count(KeyQuery()) > 0
+    only_theirs = open_first_page(url, MEMBER)
+    assert only_theirs is not None and only_theirs.count() < admin.keys.count(KeyQuery())
+    member.close()
+    with admin.engine.begin() as connection:
+        connection.exec_driver_sql("UPDATE alembic_version SET version_num = '0014'")
+    older = open_first_page(url, ADMIN)
+    assert older is not None and not older.current  # shown by the console, which upgrades
 
 
 def test_the_file_is_the_one_the_services_open(tmp_path: Path) -> None:
