@@ -254,6 +254,7 @@ def test_an_older_file_is_updated_behind_a_window_then_the_console_opens(
     monkeypatch.setattr(SchemaUpdateWindow, "show", watched_show)
 
     def on_console(window: Any) -> None:
+        qtbot.addWidget(window)  # deleted at the end of the test: no window left for the next
         seen["console_rows"] = _names(window.keys.model)
         seen["update_after"] = _top_level("schemaUpdateDialog")
 
