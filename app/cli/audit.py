@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli import output
-from app.cli.context import Context
+from app.cli.context import Context, key_id_argument
 from app.cli.output import echo, emit_json
 from app.domain.audit import AuditAction
 from app.domain.errors import OutputError
-from app.domain.key_format import key_id_of
 
 # The services are imported where a command runs, not here: `keyward audit --help` and the
 # other groups' commands must not load SQLAlchemy, argon2 or cryptography to build a parser.
@@ -42,7 +41,9 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         help="show the newest events",
         description="Show the newest audit events, newest first.",
     )
-    listing.add_argument("--key", metavar="ID", type=key_id_of, help="only events about this key")
+    listing.add_argument(
+        "--key", metavar="ID", type=key_id_argument, help="only events about this key"
+    )
     listing.add_argument("--actor", metavar="LOGIN", help="only events by this login")
     listing.add_argument(
         "--action",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -13,11 +12,19 @@ class UsageError(Exception):
     """The command line was used wrongly (exit 2); nothing was touched."""
 
 
-@dataclass
 class Context:
-    database_url: str | None
-    json: bool
-    _services: Services | None = field(default=None, repr=False)
+    """The database URL (None: the default file), whether to print JSON, and the services.
+
+    A plain class, not a dataclass: ``dataclasses`` (with ``inspect``) would load with every
+    command, ``--help`` and ``--version`` included.
+    """
+
+    __slots__ = ("_services", "database_url", "json")
+
+    def __init__(self, database_url: str | None, json: bool) -> None:
+        self.database_url = database_url
+        self.json = json
+        self._services: Services | None = None
 
     def services(self, *, create_schema: bool = False, bootstrap: bool = True) -> Services:
         """Connect on first use, so that usage errors never need a database (nor its imports)."""
@@ -49,3 +56,11 @@ def _say_upgrading() -> None:
     from app.cli.output import note
 
     note(UPGRADING)
+
+
+def key_id_argument(text: str) -> str:
+    """argparse's ``type`` for a key id: ``key_id_of`` (a pasted token becomes its id), with
+    the key format (``secrets``, ``hmac``) loaded only when a command is given an id."""
+    from app.domain.key_format import key_id_of
+
+    return key_id_of(text)

@@ -8,13 +8,12 @@ import dataclasses
 import os
 import re
 import sys
-import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli import attention, bulk, output
-from app.cli.context import Context, UsageError
+from app.cli.context import Context, UsageError, key_id_argument
 from app.cli.output import echo, emit_json
 from app.domain.errors import (
     DatabaseError,
@@ -25,7 +24,6 @@ from app.domain.errors import (
     PolicyConfirmationRequired,
     ValidationError,
 )
-from app.domain.key_format import key_id_of
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services.vault import (
@@ -181,7 +179,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "show one key and its history",
         "Show everything about one key (never its secret) and its audit history.",
     )
-    show.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    show.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     show.set_defaults(handler=show_key)
 
     edit = action(
@@ -189,7 +187,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "change a key's name or description",
         "Change a key's name and/or description; the change is audited.",
     )
-    edit.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    edit.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     edit.add_argument("--name", help="the new name")
     edit.add_argument("--description", help='the new description ("" clears it)')
     edit.set_defaults(handler=edit_key)
@@ -197,7 +195,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
     enable = action(
         "enable", "allow a disabled key again", "Allow a disabled key to be used again."
     )
-    enable.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    enable.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     enable.set_defaults(handler=enable_key)
 
     disable = action(
@@ -206,7 +204,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Block a key from the next verification on, until it is enabled again (reversible;\n"
         "use revoke to end a key for good).",
     )
-    disable.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    disable.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     disable.set_defaults(handler=disable_key)
 
     revoke = action(
@@ -216,7 +214,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Revocation cannot be undone; the key stays listed as Revoked and its Last Used date\n"
         "freezes. Communicate before revoking someone else's key.",
     )
-    revoke.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    revoke.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     revoke.add_argument(
         "--reason", help='why, for the audit trail, e.g. "suspected leak" or "unused 90 days"'
     )
@@ -229,7 +227,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "Delete a key when its integration is retired: it leaves the list (an active key is\n"
         "revoked in the same step) and the audit trail keeps a snapshot of it.",
     )
-    delete.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    delete.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     delete.add_argument("--yes", action="store_true", help="confirm the deletion")
     delete.set_defaults(handler=delete_key)
 
@@ -240,7 +238,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "its secret like `keys create`. The old key is revoked at once, or with --grace\n"
         "keeps working for that long (e.g. 30m, 24h, 7d, 2w) while you update the integration.",
     )
-    rotate.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    rotate.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     rotate.add_argument("--grace", metavar="DURATION", help="how long the old key keeps working")
     _add_destination(rotate)
     rotate.set_defaults(handler=rotate_key)
@@ -252,7 +250,7 @@ def register(commands: argparse._SubParsersAction[Any], common: argparse.Argumen
         "that says what it replaced (e.g. after the old owner was deactivated). The secret is\n"
         "handed over like `keys create`.",
     )
-    replace.add_argument("key_id", metavar="ID", type=key_id_of, help=KEY_ID_HELP)
+    replace.add_argument("key_id", metavar="ID", type=key_id_argument, help=KEY_ID_HELP)
     replace.add_argument("--owner", metavar="USER", help="the new key's owner (default: you)")
     _add_destination(replace)
     replace.set_defaults(handler=replace_key)
@@ -376,6 +374,8 @@ def _probe_new_file(target: Path) -> None:
         raise OutputError(f"The folder {folder} does not exist.")
     # Permission bits do not tell (root, ACLs, read-only mounts): try creating a file there.
     try:
+        import tempfile  # here: only a file's folder is probed with it
+
         descriptor, probe = tempfile.mkstemp(prefix=".keyward-", dir=folder)
     except OSError as failure:
         raise OutputError(

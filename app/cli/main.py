@@ -12,10 +12,8 @@ import contextlib
 import importlib
 import os
 import sys
-import traceback
 from collections.abc import Callable, Collection, Sequence
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import NoReturn
 
 from app.cli.context import Context, UsageError
@@ -200,6 +198,9 @@ def report_bug(exception: BaseException) -> None:
     """A bug: one line on screen, the traceback in a file the user can attach to a report."""
     name = type(exception).__name__
     try:
+        import traceback
+        from pathlib import Path
+
         from platformdirs import user_log_dir
 
         folder = Path(user_log_dir("keyward", appauthor=False))

@@ -7,7 +7,6 @@ import unicodedata
 from datetime import UTC, date, datetime, time, timedelta
 
 from app.domain.errors import Field, ValidationError
-from app.domain.key_format import without_secrets
 
 MAX_NAME = 100
 MAX_DESCRIPTION = 2000
@@ -111,6 +110,10 @@ def clean_search(text: str | None) -> str:
     A token pasted into the search is cut down to its key id first: the key is still found,
     and the secret never becomes part of a query (nor of a server's statement log).
     """
+    # Here, not at the top: the key format (``secrets``, ``hmac``) would load with every
+    # command's parser, help included, which only needs the checks above.
+    from app.domain.key_format import without_secrets
+
     term = without_secrets((text or "").strip())
     check_text(Field.SEARCH, "search text", term)
     if len(term) > MAX_SEARCH:

@@ -8,17 +8,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from app.domain.audit import AuditAction, AuditRecord
 from app.domain.audit_diff import shorten_pair
 from app.domain.clock import isoformat_utc
-from app.domain.key_format import SecretToken
 from app.domain.roles import Role
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus, RejectReason
 from app.domain.validation import expiry_day
 
-if TYPE_CHECKING:  # an annotation only: the console's first page need not wait for SQLAlchemy
+if TYPE_CHECKING:
+    # Annotations only: the console's first page need not wait for SQLAlchemy, nor a command
+    # for ``hashlib`` and the key format.
     from app.data.key_queries import Cursor
+    from app.domain.audit import AuditAction, AuditRecord
+    from app.domain.key_format import SecretToken
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,13 @@ import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.domain.errors import KeyringError
-from app.domain.key_format import SecretToken
 from app.services.files import write_private_file
+
+if TYPE_CHECKING:  # an annotation only: `keys list` need not load the key format
+    from app.domain.key_format import SecretToken
 
 DEFAULT_KEYRING_SERVICE = "keyward"
 

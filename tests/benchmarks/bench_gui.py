@@ -623,6 +623,10 @@ def command_starts(
     key_id = allow_os_login(database)
     env = {**os.environ, "KEYWARD_ARGON2_PROFILE": ""}
     floor_command = [sys.executable, "-c", "import sqlite3"]
+    # The `keyward` script the project installs, as a user runs it (`python -m app` would add
+    # runpy's imports); -m only where no script was installed beside this interpreter.
+    script = Path(sys.executable).with_name("keyward")
+    keyward = [sys.executable, str(script)] if script.is_file() else [sys.executable, "-m", "app"]
     results: list[tuple[Beside, list[float]]] = []
     for label, words, stdin in CLI_COMMANDS:
         if labels and label not in labels:
@@ -632,7 +636,7 @@ def command_starts(
         own: list[float] = []
         for _ in range(runs):
             floor = run_child(floor_command, env=env)
-            cold = run_child([sys.executable, "-m", "app", *argv], stdin, env)
+            cold = run_child([*keyward, *argv], stdin, env)
             beside.floor.append(floor.wall_ms)
             beside.floor_cpu.append(floor.cpu_ms)
             beside.figure.append(cold.wall_ms)

@@ -113,8 +113,30 @@ def test_version_without_metadata_comes_from_pyproject(monkeypatch: pytest.Monke
         raise importlib.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(importlib.metadata, "version", missing)
+    monkeypatch.setattr(_version.sys, "path", [])  # no dist-info folder to read either
     with (ROOT / "pyproject.toml").open("rb") as stream:
         assert _version.version() == tomllib.load(stream)["project"]["version"]
+
+
+def test_version_is_read_from_the_first_dist_info_as_importlib_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The quick read (no importlib.metadata) agrees with importlib.metadata where installed…
+    assert _version._from_dist_info() == importlib.metadata.version("keyward")
+    # …takes the first folder along sys.path that holds one, as importlib.metadata does…
+    first = tmp_path / "first" / "keyward-9.9.9.dist-info"
+    first.mkdir(parents=True)
+    (first / "METADATA").write_text(
+        "Metadata-Version: 2.4\nName: keyward\nVersion: 9.9.9\n\nVersion: 1.0 in the body\n"
+    )
+    monkeypatch.setattr(_version.sys, "path", [str(tmp_path / "missing"), str(first.parent)])
+    assert _version.version() == "9.9.9"
+    # …and leaves two in one folder (or a broken one) to importlib.metadata.
+    (first.parent / "keyward-1.0.dist-info").mkdir()
+    assert _version._from_dist_info() is None
+    (first.parent / "keyward-1.0.dist-info").rmdir()
+    (first / "METADATA").write_bytes(b"Name: keyward\n\xff\xfe\n")
+    assert _version._from_dist_info() is None
 
 
 @pytest.mark.parametrize(
@@ -417,6 +439,22 @@ def _modules_after(*argv: str) -> set[str]:
 def test_help_and_version_load_no_database_library(argv: list[str]) -> None:
     loaded = _modules_after(*argv)
     assert not {name for name in loaded if name.split(".")[0] in HEAVY}, argv
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["--help"]])
+def test_version_and_help_load_only_what_they_print(argv: list[str]) -> None:
+    # Each of these cost ``keyward --version`` or ``--help`` more than the interpreter's own
+    # start (README, "Start-up and the command line beside their floors").
+    loaded = _modules_after(*argv)
+    assert not {"importlib.metadata", "dataclasses", "hashlib", "app.domain.key_format"} & loaded
+
+
+def test_listing_keys_loads_no_key_format_nor_hashing(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'k.db'}"
+    assert keyward("--database", url, "keys", "list").returncode == 0
+    loaded = _modules_after("--database", url, "keys", "list")
+    assert "app.services.first_page" in loaded  # the file was read without the services
+    assert not {"hashlib", "app.domain.key_format"} & loaded
 
 
 def test_a_command_loads_only_its_own_group(tmp_path: Path) -> None:
