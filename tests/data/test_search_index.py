@@ -178,6 +178,39 @@ def _indexed_keys(url: str, term: str) -> list[str]:
         engine.dispose()
 
 
+def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
+    maria_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term whose rarest word few keys hold is answered from its candidates (no walk), one
+    whose words no key holds together from the index alone, a common one by walking; each
+    gives what a plain scan gives. (Limits shrunk to this table's 1,500 keys.)"""
+    engine = create_engine(maria_url)
+    upgrade(engine)
+    rng = random.Random(12)
+    people = insert_users(engine, user_rows(30, rng, NOW), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.3)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
+    monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
+    try:
+        with Session(engine) as session:
+            plans = {
+                term: key_queries.describe_search_plan(session, term)
+                for term in ("zebrafinch", "ebrafinc", "qwertzuiop", "prod", "Zürich")
+            }
+        assert plans["zebrafinch"] == plans["ebrafinc"] == "candidates"
+        assert plans["qwertzuiop"] == "empty"
+        assert plans["prod"] == "walk"
+        for term in plans:
+            with Session(engine) as session, session.begin():
+                want = _plain(session, term)
+                assert _indexed(session, term) == want, term
+                assert key_queries.count_keys(session, KeyFilter(search=term), NOW) == len(want)
+                assert term != "zebrafinch" or len(want) == 1
+    finally:
+        engine.dispose()
+
+
 def test_mariadb_index_follows_changes_made_through_the_services(
     maria_url: str, fast_hasher: TokenHasher
 ) -> None:

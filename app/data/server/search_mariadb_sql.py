@@ -148,4 +148,29 @@ def words(term: str) -> list[str]:
 
 def match_query(term: str) -> str:
     """The boolean-mode FULLTEXT query for the keys that may contain ``term``."""
-    return " ".join(f"+{word}" for word in dict.fromkeys(words(term)))
+    return all_of(words(term))
+
+
+def all_of(chosen: list[str]) -> str:
+    """The boolean-mode FULLTEXT query for the rows that hold every word of ``chosen``."""
+    return " ".join(f"+{word}" for word in dict.fromkeys(chosen))
+
+
+def windows(term: str) -> list[bytes]:
+    """Every 3-byte window of ``term`` as the index compares it (lower case, UTF-8), each
+    once, in order; none for a term of 1-2 bytes. A key holding ``term`` holds them all."""
+    data = term.lower().encode("utf-8")
+    return list(dict.fromkeys(data[start : start + 3] for start in range(len(data) - 2)))
+
+
+def word(window: bytes) -> str:
+    """The FULLTEXT word of a 3-byte window (``kes`` → ``g6b6573``)."""
+    return f"g{window.hex()}"
+
+
+def searched_windows(name: str, description: str | None, owner: str, key_id: str) -> set[bytes]:
+    """The 3-byte windows of a key's searched text, as ``grams_sql`` makes its words (Python's
+    ``lower()`` for MariaDB's: near enough for counting how common a word is)."""
+    text = "\x1f".join((name, description or "", owner, key_id)).lower() + "\x1f\x1f"
+    data = text.encode("utf-8")
+    return {data[start : start + 3] for start in range(len(data) - 2)}
