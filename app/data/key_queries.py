@@ -533,8 +533,10 @@ def _plan_search(session: Session, term: str) -> _SearchPlan:
 
 def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
     like = plain_search_predicate("mariadb", term)
-    windows = search_mariadb_sql.windows(term)
-    sample = _word_sample(session) if windows else None
+    # A 1-2 byte term is its own piece: the sample counts the keys holding it, the index
+    # finds it as the start of words (every byte of the text starts one).
+    windows = search_mariadb_sql.windows(term) or [term.lower().encode("utf-8")]
+    sample = _word_sample(session)
     if sample is not None:
         ranked = sorted(windows, key=sample.keys_holding)
         if sample.keys_holding(ranked[0]) <= min(RARE_LIMIT, sample.total * WALK_FILLS_AT):
@@ -542,6 +544,8 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
             # word's whole list) rather than walk the sort order first.
             rare = [w for w in ranked[1:] if sample.keys_holding(w) <= RARE_LIMIT]
             chosen = [search_mariadb_sql.word(w) for w in [ranked[0], *rare][:MOST_WORDS]]
+            if len(ranked[0]) < 3:
+                chosen = search_mariadb_sql.words(term)  # the words it starts
             ids = list(session.execute(_mariadb_matches(chosen).limit(MOST_CANDIDATES + 1)))
             if not ids:
                 return _SearchPlan(PlanKind.EMPTY)  # no key holds all those words
@@ -566,22 +570,31 @@ def _mariadb_matches(chosen: list[str]) -> sa.Select[Any]:
 
 @dataclass(frozen=True, slots=True)
 class _WordSample:
-    """MariaDB: how many keys of a sample hold each 3-byte window (index word), and how many
-    keys the caller sees per sampled key. InnoDB's FULLTEXT keeps no such figure itself."""
+    """MariaDB: how many keys of a sample hold each 3-byte window (index word) or 1-2 byte
+    piece, and how many keys the caller sees per sampled key. InnoDB's FULLTEXT keeps no
+    such figure itself."""
 
     held: Counter[bytes]
-    keys: int
+    #: The sampled keys' searched text, for a 1-2 byte piece (counted when asked).
+    texts: tuple[bytes, ...]
     scale: float
     taken: float
+
+    @property
+    def keys(self) -> int:
+        return len(self.texts)
 
     @property
     def total(self) -> float:
         """About how many keys the caller sees."""
         return self.keys * self.scale
 
-    def keys_holding(self, window: bytes) -> float:
-        """About how many keys hold ``window``; one no sampled key holds counts half a key."""
-        return max(self.held[window], 0.5) * self.scale
+    def keys_holding(self, piece: bytes) -> float:
+        """About how many keys hold ``piece`` (a 3-byte window, or 1-2 bytes); one no sampled
+        key holds counts half a key."""
+        short = len(piece) < 3
+        held = sum(piece in text for text in self.texts) if short else self.held[piece]
+        return max(held, 0.5) * self.scale
 
 
 #: The last sample read through each engine (one login's view of one database).
@@ -604,7 +617,7 @@ def _read_sample(session: Session, now: float) -> _WordSample:
     """SAMPLE_RUNS runs of SAMPLE_RUN consecutive ids spread evenly over the caller's keys,
     read by primary key. A read the server stops (SAMPLE_TIME_S: a member's view of a large
     table may have to be walked for its ends) leaves an empty sample."""
-    empty = _WordSample(Counter(), 0, 0.0, now)
+    empty = _WordSample(Counter(), (), 0.0, now)
     before = session.execute(sa.text("SELECT @@SESSION.max_statement_time")).scalar_one()
     session.execute(sa.text("SET SESSION max_statement_time = :s"), {"s": SAMPLE_TIME_S})
     try:
@@ -619,12 +632,13 @@ def _read_sample(session: Session, now: float) -> _WordSample:
         return empty
     finally:
         session.execute(sa.text("SET SESSION max_statement_time = :s"), {"s": before})
+    texts = tuple(search_mariadb_sql.searched_bytes(*row) for row in rows)
     held: Counter[bytes] = Counter()
-    for row in rows:
-        held.update(search_mariadb_sql.searched_windows(*row))
+    for text in texts:
+        held.update(search_mariadb_sql.searched_windows(text))
     spanned = sum(min(SAMPLE_RUN, high + 1 - start) for start in starts)
     scale = (high - low + 1) / spanned if rows else 0.0
-    return _WordSample(held, len(rows), scale, now)
+    return _WordSample(held, texts, scale, now)
 
 
 def _mariadb_like(term: str) -> sa.ColumnElement[bool]:

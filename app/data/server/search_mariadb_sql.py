@@ -168,9 +168,13 @@ def word(window: bytes) -> str:
     return f"g{window.hex()}"
 
 
-def searched_windows(name: str, description: str | None, owner: str, key_id: str) -> set[bytes]:
-    """The 3-byte windows of a key's searched text, as ``grams_sql`` makes its words (Python's
-    ``lower()`` for MariaDB's: near enough for counting how common a word is)."""
+def searched_bytes(name: str, description: str | None, owner: str, key_id: str) -> bytes:
+    """A key's searched text as ``grams_sql`` turns it into words (Python's ``lower()`` for
+    MariaDB's: near enough for counting how common a word is)."""
     text = "\x1f".join((name, description or "", owner, key_id)).lower() + "\x1f\x1f"
-    data = text.encode("utf-8")
+    return text.encode("utf-8")
+
+
+def searched_windows(data: bytes) -> set[bytes]:
+    """The 3-byte windows of ``searched_bytes``: the index's words for that key."""
     return {data[start : start + 3] for start in range(len(data) - 2)}
