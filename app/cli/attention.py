@@ -12,7 +12,7 @@ from collections.abc import Callable
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
-from app.services.dto import AttentionGroup
+from app.services.choices import AttentionGroup
 
 #: Exit status of ``--fail-on-findings`` when something needs attention.
 EXIT_FINDINGS = 1

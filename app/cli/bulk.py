@@ -17,11 +17,11 @@ from app.cli.output import echo, emit_json
 from app.domain.errors import Field, ValidationError
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus
-from app.services.dto import BulkAction, BulkRequest
+from app.services.choices import BulkAction
 
 if TYPE_CHECKING:
     from app.services.bulk import BulkPlan
-from app.services.dto import KeyQuery
+    from app.services.dto import BulkRequest
 
 #: Exit status when some planned keys could not be changed.
 EXIT_PARTIAL = 1
@@ -71,6 +71,9 @@ def register(action: Callable[[str, str, str], argparse.ArgumentParser]) -> None
 
 
 def _request(args: argparse.Namespace) -> BulkRequest:
+    # Here, not at the top: the DTOs' dataclasses would load with `keyward keys --help`.
+    from app.services.dto import BulkRequest
+
     action = BulkAction(args.bulk_action)
     expires: date | None = None
     if action is BulkAction.SET_EXPIRY:
@@ -107,6 +110,8 @@ def run_bulk(args: argparse.Namespace, context: Context) -> int:
         raise UsageError("Choose the keys with --ids, or with --search/--status/--owner.")
     if args.dry_run and args.yes:
         raise UsageError("Give --dry-run or --yes, not both.")
+    from app.services.dto import KeyQuery
+
     request = _request(args)
     services = context.services()
     ids = args.ids or services.bulk.ids_matching(

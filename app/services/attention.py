@@ -30,8 +30,9 @@ from app.domain.errors import Field, ValidationError
 from app.domain.policy import DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_STALE_AFTER_DAYS
 from app.domain.roles import Action, can, require
 from app.domain.status import KeyState
+from app.services.choices import AttentionGroup
 from app.services.context import ServiceContext
-from app.services.dto import AttentionGroup, KeyDTO
+from app.services.dto import KeyDTO
 from app.services.keys import KeyService
 from app.services.settings import PolicyService
 

@@ -36,8 +36,9 @@ from app.domain.policy import KeyPolicy
 from app.domain.roles import Action, can, can_manage_key, require
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import clean_description, clean_reason, expiry_day, parse_expiry
+from app.services.choices import BulkAction
 from app.services.context import ServiceContext
-from app.services.dto import BulkAction, BulkRequest, KeyDTO, KeyQuery, Operator
+from app.services.dto import BulkRequest, KeyDTO, KeyQuery, Operator
 from app.services.keys import KeyService
 from app.services.settings import SettingsStore
 

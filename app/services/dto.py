@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from app.domain.audit_diff import shorten_pair
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
     from app.data.key_queries import Cursor
     from app.domain.audit import AuditAction, AuditRecord
     from app.domain.key_format import SecretToken
+    from app.services.choices import BulkAction
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,58 +258,6 @@ def snapshot_json(text: str | None) -> dict[str, Any] | None:
     except ValueError:
         value = None
     return value if isinstance(value, dict) else {UNREADABLE_SNAPSHOT: text}
-
-
-# ---------------------------------------------------------------- choices of the commands
-# Light on purpose: the command line builds its parser from these without loading SQLAlchemy.
-
-
-class AttentionGroup(StrEnum):
-    """Why a key needs attention (``AttentionService``)."""
-
-    EXPIRING = "expiring"
-    STALE = "stale"
-    ORPHANED = "owner_deactivated"
-    UNDOCUMENTED = "no_description"
-    OVER_LIFETIME = "over_lifetime"
-
-    @property
-    def label(self) -> str:
-        return _ATTENTION_LABELS[self]
-
-
-_ATTENTION_LABELS = {
-    AttentionGroup.EXPIRING: "Expiring soon",
-    AttentionGroup.STALE: "Not used lately",
-    AttentionGroup.ORPHANED: "Owner deactivated",
-    AttentionGroup.UNDOCUMENTED: "No description",
-    AttentionGroup.OVER_LIFETIME: "Older than the maximum lifetime",
-}
-
-
-class BulkAction(StrEnum):
-    """A change made to many keys at once (``BulkService``)."""
-
-    DISABLE = "disable"
-    ENABLE = "enable"
-    REVOKE = "revoke"
-    SET_EXPIRY = "set-expiry"
-    EXTEND_EXPIRY = "extend-expiry"
-    ADD_NOTE = "add-note"
-
-    @property
-    def label(self) -> str:
-        return _BULK_LABELS[self]
-
-
-_BULK_LABELS = {
-    BulkAction.DISABLE: "Disable",
-    BulkAction.ENABLE: "Enable",
-    BulkAction.REVOKE: "Revoke",
-    BulkAction.SET_EXPIRY: "Set expiry",
-    BulkAction.EXTEND_EXPIRY: "Extend expiry",
-    BulkAction.ADD_NOTE: "Add a note",
-}
 
 
 @dataclass(frozen=True, slots=True)

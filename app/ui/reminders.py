@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QSystemTrayIcon, QToolButton, QWidget
 
 from app.domain.errors import KeywardError
 from app.services import Services
-from app.services.dto import AttentionGroup
+from app.services.choices import AttentionGroup
 from app.ui.tasks import TaskHandle, TaskRunner
 from app.ui.text import QT_TRANSLATE_NOOP, arg, plural
 from app.ui.widgets.banner import Banner

@@ -90,7 +90,8 @@ from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.validation import end_of_day
 from app.services import Services, open_services
 from app.services.attention import AttentionCursor, Thresholds
-from app.services.dto import AttentionGroup, BulkAction, BulkRequest
+from app.services.choices import AttentionGroup, BulkAction
+from app.services.dto import BulkRequest
 from tests.benchmarks import seed as seeding
 from tests.benchmarks.seed import BENCH_ADMIN
 

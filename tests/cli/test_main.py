@@ -449,6 +449,13 @@ def test_version_and_help_load_only_what_they_print(argv: list[str]) -> None:
     assert not {"importlib.metadata", "dataclasses", "hashlib", "app.domain.key_format"} & loaded
 
 
+def test_the_keys_help_loads_no_dtos() -> None:
+    # The attention groups and bulk actions it lists live in app.services.choices.
+    loaded = _modules_after("keys", "--help")
+    assert "app.services.choices" in loaded
+    assert not {"app.services.dto", "hashlib", "app.domain.key_format"} & loaded
+
+
 def test_listing_keys_loads_no_key_format_nor_hashing(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'k.db'}"
     assert keyward("--database", url, "keys", "list").returncode == 0

@@ -204,7 +204,8 @@ def test_owners_answer_with_their_own_logins_and_the_rest_is_disabled(
 
     detail = owner.reviews.show(review.id)
     assert detail.unanswered_keys == [unanswered]
-    from app.services.dto import BulkAction, BulkRequest
+    from app.services.choices import BulkAction
+    from app.services.dto import BulkRequest
 
     plan = owner.bulk.plan(BulkRequest(BulkAction.DISABLE), detail.unanswered_keys)
     assert [change.key.key_id for change in plan.changes] == [unanswered]

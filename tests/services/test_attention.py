@@ -11,7 +11,7 @@ import pytest
 
 from app.domain.errors import ValidationError
 from app.services import Services
-from app.services.dto import AttentionGroup
+from app.services.choices import AttentionGroup
 from tests.support import Clock, OpenServices, Raw, Team, make_team
 
 

@@ -12,7 +12,8 @@ from app.domain.audit import AuditAction
 from app.domain.errors import ValidationError
 from app.domain.status import KeyStatus
 from app.services import Services
-from app.services.dto import BulkAction, BulkRequest, KeyDTO, KeyQuery
+from app.services.choices import BulkAction
+from app.services.dto import BulkRequest, KeyDTO, KeyQuery
 from tests.support import Clock, OpenServices, Team, database_state, make_team
 
 

@@ -13,7 +13,8 @@ import pytest
 from app.domain.audit import AuditAction
 from app.domain.errors import NotFound, PermissionDenied, ValidationError
 from app.domain.status import KeyStatus
-from app.services.dto import BulkAction, BulkRequest
+from app.services.choices import BulkAction
+from app.services.dto import BulkRequest
 from tests.support import Clock, OpenServices, Team, database_state, make_team
 
 

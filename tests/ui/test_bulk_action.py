@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QListView, QPushButton
 from app.domain.status import KeyStatus
 from app.services import Services
 from app.services.bulk import BulkResult
-from app.services.dto import BulkAction
+from app.services.choices import BulkAction
 from app.ui.dialogs.bulk_action import BulkActionDialog
 
 WAIT_MS = 15_000

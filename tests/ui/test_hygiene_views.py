@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QLineEdit, QListView, QPushButton, QTableWidget, Q
 
 from app.domain.status import KeyStatus
 from app.services import Services
-from app.services.dto import BulkAction
+from app.services.choices import BulkAction
 from app.ui.dialogs.bulk_action import BulkActionDialog
 from app.ui.screens.attention import AttentionScreen
 from app.ui.screens.reviews import ReviewsScreen

@@ -49,7 +49,8 @@ from app.domain.errors import KeywardError
 from app.domain.validation import MAX_REASON
 from app.services import Services
 from app.services.bulk import BulkPlan, BulkResult
-from app.services.dto import BulkAction, BulkRequest
+from app.services.choices import BulkAction
+from app.services.dto import BulkRequest
 from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
 from app.ui.errors import describe
 from app.ui.progress import run_with_progress

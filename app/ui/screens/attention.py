@@ -38,7 +38,8 @@ from app.domain.roles import Action, can
 from app.services import Services
 from app.services.attention import AttentionCursor, AttentionItem, AttentionPage
 from app.services.bulk import BulkResult
-from app.services.dto import AttentionGroup, BulkAction, Operator
+from app.services.choices import AttentionGroup, BulkAction
+from app.services.dto import Operator
 from app.ui.dialogs.common import hint_label, named, title_label
 from app.ui.labels import status_label
 from app.ui.tasks import LatestTask, RefreshTask, TaskRunner

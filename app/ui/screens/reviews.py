@@ -38,7 +38,8 @@ from app.domain.errors import KeywardError
 from app.domain.roles import Action, Role, can
 from app.services import Services
 from app.services.bulk import BulkResult
-from app.services.dto import BulkAction, Operator
+from app.services.choices import BulkAction
+from app.services.dto import Operator
 from app.services.reviews import Review, ReviewDetail, ReviewItem
 from app.ui.dialogs.common import FittingDialog, hint_label, named, title_label
 from app.ui.errors import describe
