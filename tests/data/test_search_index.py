@@ -40,14 +40,20 @@ NOW = datetime.now(UTC)
 ODD = "%_\\'\"üÜäÄßéÉøØİıΣσς日本😀 -.:/"
 
 
-@pytest.fixture
-def seeded(database_url: str) -> Iterator[Engine]:
-    engine = create_engine(database_url)
+def _seeded_engine(url: str, seed: int) -> Engine:
+    """A database of KEYS keys in the seeder's style (30 % with odd characters)."""
+    engine = create_engine(url)
     upgrade(engine)
-    rng = random.Random(11)
+    rng = random.Random(seed)
     people = insert_users(engine, user_rows(30, rng, NOW), rng)
     owners = [person for person in people if person.login != BENCH_ADMIN]
     insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.3)
+    return engine
+
+
+@pytest.fixture
+def seeded(database_url: str) -> Iterator[Engine]:
+    engine = _seeded_engine(database_url, 11)
     analyze(engine)
     yield engine
     engine.dispose()
@@ -185,12 +191,7 @@ def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
     whose words no key holds together (or a 1-2 byte one no key holds) from the index alone,
     a common one by walking; each gives what a plain scan gives. (Limits shrunk to this
     table's 1,500 keys.)"""
-    engine = create_engine(maria_url)
-    upgrade(engine)
-    rng = random.Random(12)
-    people = insert_users(engine, user_rows(30, rng, NOW), rng)
-    owners = [person for person in people if person.login != BENCH_ADMIN]
-    insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.3)
+    engine = _seeded_engine(maria_url, 12)
     monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
     monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
     try:
