@@ -538,11 +538,12 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
     windows = search_mariadb_sql.windows(term) or [term.lower().encode("utf-8")]
     sample = _word_sample(session)
     if sample is not None:
-        ranked = sorted(windows, key=sample.keys_holding)
-        if sample.keys_holding(ranked[0]) <= min(RARE_LIMIT, sample.total * WALK_FILLS_AT):
+        holding = {window: sample.keys_holding(window) for window in windows}
+        ranked = sorted(windows, key=holding.__getitem__)
+        if holding[ranked[0]] <= min(RARE_LIMIT, sample.total * WALK_FILLS_AT):
             # Likely rare: read the keys holding its rarest words (the index reads each
             # word's whole list) rather than walk the sort order first.
-            rare = [w for w in ranked[1:] if sample.keys_holding(w) <= RARE_LIMIT]
+            rare = [w for w in ranked[1:] if holding[w] <= RARE_LIMIT]
             chosen = [search_mariadb_sql.word(w) for w in [ranked[0], *rare][:MOST_WORDS]]
             if len(ranked[0]) < 3:
                 chosen = search_mariadb_sql.words(term)  # the words it starts

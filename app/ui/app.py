@@ -136,7 +136,9 @@ def run_console(database_url: str | None = None, *, first: FirstWindow | None = 
     """
     app = ensure_application()
     try:
-        if older_local_database(database_url):
+        # The first window read the file's schema version with its page: asking again
+        # would open an engine and inspect the schema on the GUI thread for nothing.
+        if (first is None or not first.current_schema) and older_local_database(database_url):
             if first is not None:
                 first.status.setText(QApplication.translate("Console", "Updating the database…"))
             update_behind_window(database_url, first)

@@ -41,6 +41,8 @@ class FirstWindow(QMainWindow):
         self.setWindowTitle(self.tr("Keyward"))
         #: The person closed it before the console was ready: Keyward ends.
         self.closed_early = False
+        #: Whether the file it shows is of this version's schema (read with its first page).
+        self.current_schema = source.current
         self._handed_over = False
         self._was_ready = False
         self._tasks = TaskRunner(parent=self)
