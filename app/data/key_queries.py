@@ -131,6 +131,8 @@ SORT_COLUMNS: dict[SortField, sa.ColumnElement[Any]] = {
     SortField.UPDATED: ApiKey.__table__.c.updated_at,
 }
 NULLABLE_SORTS = frozenset({SortField.LAST_USED, SortField.EXPIRES})
+#: SQLAlchemy's names for a MariaDB server (``mysql+pymysql://`` URLs keep ``mysql``).
+_MARIADB = frozenset({"mysql", "mariadb"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -855,7 +857,7 @@ def _segment_rows(
     if plan.kind is PlanKind.CANDIDATES and order.sqlite:
         assert plan.predicate is not None
         return _sorted_candidates(session, order, [*where, plan.predicate], start, wanted)
-    if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name == "mariadb":
+    if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name in _MARIADB:
         # The candidates by primary key, then sorted: given an index in the sort's order,
         # MariaDB would walk it for a LIMIT, testing every key against the candidates.
         assert plan.predicate is not None

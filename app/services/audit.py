@@ -20,6 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 from app.data.key_queries import escape_like, pg_trgm_can_help
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_starting_with
+from app.data.server import search_mariadb_sql
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
@@ -147,7 +148,8 @@ class AuditFilter:
     action: AuditAction | None = None
     #: A key id, a pasted token (reduced to its id: its secret never reaches a query), or
     #: free text matched against the target id, the target's name in the snapshots and the
-    #: reason (free text scans the events; a key id uses the target index).
+    #: reason (free text goes through each database's trigram index; a key id uses the
+    #: target index).
     text: str = ""
     since: datetime | None = None  # inclusive, aware UTC (naive is taken as UTC)
     until: datetime | None = None  # exclusive
@@ -157,6 +159,8 @@ class AuditFilter:
 class _Query:
     conditions: list[Any]
     free_text: str  # "" when the filter has none
+    #: The free text's condition (one of ``conditions``), None when the filter has none.
+    text_condition: Any
     #: ``above < seq < below`` from a date range (None: open).
     seq_range: tuple[int | None, int | None]
 
@@ -229,6 +233,18 @@ _INDEX_PROBE = sa.text(
 _PG_INDEX_PROBE = sa.text("SELECT kw_search_events(:pattern, :json_pattern, :above, :below, :n)")
 #: …and the rejected candidates after which the statement walks the events by itself.
 PG_INDEX_CANDIDATES_LIMIT = 100
+#: MariaDB: the newest events a free-text search reads before it asks the index (a common
+#: term fills a page there, and InnoDB's FULLTEXT reads each word's whole list whatever the
+#: limit), the candidates it then takes from the index, newest first (all of them, short of
+#: a very common term, whose page the walk below them fills), checked a chunk at a time.
+MARIADB_WALK = 5_000
+MARIADB_CANDIDATES = 50_000
+MARIADB_CHUNK = 2_000
+#: …and how much further a term found often enough in them that it would fill the page
+#: within that many more is walked before the index is asked.
+MARIADB_WALK_ON = 20_000
+#: SQLAlchemy's names for a MariaDB server (``mysql+pymysql://`` URLs keep ``mysql``).
+_MARIADB = frozenset({"mysql", "mariadb"})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -307,7 +323,10 @@ class AuditService:
                 above, below = query.seq_range
                 if after is not None:
                     below = after if below is None else min(below, after)
-                rows = _through_the_index(session, statement, indexed, (above, below), limit + 1)
+                others = [c for c in conditions if c is not query.text_condition]
+                rows = _through_the_index(
+                    session, statement, indexed, (above, below), limit + 1, others
+                )
             more = len(rows) > limit
             events = [to_dto(AuditRecord(*row)) for row in rows[:limit]]
             names = _Names(session)
@@ -366,7 +385,7 @@ class AuditService:
         if below is not None:
             conditions.append(c.seq < below)
         text = filter.text.replace("\x00", "").strip()  # PostgreSQL refuses a NUL in a query
-        free_text = ""
+        free_text, text_condition = "", None
         if text:
             key_id = key_id_in(text)
             if key_id is None and looks_like_key_id(text) and _names_a_key(session, text):
@@ -377,8 +396,9 @@ class AuditService:
                 conditions += [c.target_type == "key", c.target_id == key_id]
             else:
                 free_text = text[:MAX_TEXT]
-                conditions.append(_free_text(session, free_text))
-        return _Query(conditions, free_text, (above, below))
+                text_condition = _free_text(session, free_text)
+                conditions.append(text_condition)
+        return _Query(conditions, free_text, text_condition, (above, below))
 
     # ----------------------------------------------------------------------- older readers
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
@@ -566,9 +586,23 @@ def _names_a_key(session: Session, key_id: str) -> bool:
 
 
 def _contains(session: Session, column: Any, text: str) -> Any:
+    dialect = session.get_bind().dialect.name
     # SQLite's LIKE ignores ASCII case by itself (and lower() would cost a call per row).
-    if session.get_bind().dialect.name == "sqlite":
+    if dialect == "sqlite":
         return column.contains(text, autoescape=True)
+    if dialect in _MARIADB:
+        # Case but not accents ignored, as on the other databases (a ``_ci`` collation
+        # also finds "Zürich" for "zurich"): lower-cased text compared byte for byte, as
+        # the index's words hold it.
+        exact = (
+            sa.func.lower(column)
+            .collate("utf8mb4_bin")
+            .like(f"%{escape_like(text.lower())}%", escape="\\")
+        )
+        if not isinstance(column, sa.Column):
+            return exact  # a snapshot's name: JSON text compares byte for byte
+        # The column's own LIKE first: cheap, and it lets few rows through to lower().
+        return sa.and_(column.like(f"%{escape_like(text)}%", escape="\\"), exact)
     return column.icontains(text, autoescape=True)
 
 
@@ -595,12 +629,16 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     ``pg_trgm`` index is read through ``kw_search_events``, which serves those who read
     every event (a member's own events are found the plain way), for 3+ characters, and a
     term without a word of 3 letters or digits is first looked up among the two-character
-    pieces the events hold (``kw_events_may_hold``). A term with the unit separator, which
-    joins the indexed fields, reads the events.
+    pieces the events hold (``kw_events_may_hold``). MariaDB's FULLTEXT index of byte
+    trigrams is read through the definer view ``audit_event_search`` by the same readers,
+    with the boolean query of the term's words. A term with the unit separator, which joins
+    the indexed fields, reads the events.
     """
     dialect = session.get_bind().dialect.name
-    if dialect not in {"sqlite", "postgresql"} or not free_text or "\x1f" in free_text:
+    if dialect not in {"sqlite", "postgresql", *_MARIADB} or not free_text or "\x1f" in free_text:
         return None
+    if dialect in _MARIADB:
+        return None if member else search_mariadb_sql.match_query(free_text)
     if dialect == "postgresql":
         if member:
             return None
@@ -632,10 +670,12 @@ def _through_the_index(
     text: str,
     seq_range: tuple[int | None, int | None],
     wanted: int,
+    others: list[Any],
 ) -> list[Any]:
     """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
     among the events the index finds for ``text`` (:func:`_indexed`'s answer: SQLite's FTS5
-    query, PostgreSQL's term), ``above < seq < below``.
+    query, PostgreSQL's term, MariaDB's FULLTEXT query), ``above < seq < below``; ``others``
+    are the statement's conditions but the free text's.
 
     The trigram index gives candidates newest first, a chunk at a time, and the statement
     checks each chunk exactly (the index folds more cases than SQLite's LIKE, so it may offer
@@ -648,7 +688,10 @@ def _through_the_index(
     statement takes over after ``PG_INDEX_CANDIDATES_LIMIT`` rejected candidates.
     """
     above, below = seq_range
-    postgresql = session.get_bind().dialect.name == "postgresql"
+    dialect = session.get_bind().dialect.name
+    if dialect in _MARIADB:
+        return _mariadb_through_the_index(session, statement, text, seq_range, wanted, others)
+    postgresql = dialect == "postgresql"
     if postgresql:
         index_probe = _PG_INDEX_PROBE
         probe: dict[str, Any] = {
@@ -679,6 +722,55 @@ def _through_the_index(
             break
         if postgresql:
             chunk = min(chunk * 4, INDEX_CHUNK)
+    return rows
+
+
+def _mariadb_through_the_index(
+    session: Session,
+    statement: sa.Select[Any],
+    words: str,
+    seq_range: tuple[int | None, int | None],
+    wanted: int,
+    others: list[Any],
+) -> list[Any]:
+    """MariaDB's :func:`_through_the_index`, ``words`` the FULLTEXT query: the newest
+    ``MARIADB_WALK`` events that pass the other filters are read first (all of them when
+    there are no more: a rare person, a day), and ``MARIADB_WALK_ON`` more when the term
+    was found often enough there to fill the page within them; the rest of the page comes
+    from the index's newest ``MARIADB_CANDIDATES`` candidates below them, checked by the
+    statement ``MARIADB_CHUNK`` at a time, and then from walking the events below those."""
+    above, _ = seq_range
+    seq = EVENTS.c.seq
+
+    def nth(count: int, *below: Any) -> int | None:
+        """The seq of the ``count``-th newest event past the other filters (and ``below``)."""
+        found = sa.select(seq).where(*others, *below).order_by(seq.desc())
+        return session.execute(found.offset(count - 1).limit(1)).scalar()
+
+    bound = nth(MARIADB_WALK)
+    if bound is None:  # few events pass the other filters: read them
+        return list(session.execute(statement.limit(wanted)).all())
+    rows = list(session.execute(statement.where(seq >= bound).limit(wanted)).all())
+    if len(rows) == wanted:
+        return rows
+    if rows and (wanted - len(rows)) * MARIADB_WALK / len(rows) <= MARIADB_WALK_ON:
+        # Common enough to fill the page a little further on: cheaper than its words' lists.
+        further = nth(MARIADB_WALK_ON, seq < bound)
+        stretch = statement.where(seq < bound, *([] if further is None else [seq >= further]))
+        rows += session.execute(stretch.limit(wanted - len(rows))).all()
+        if len(rows) == wanted or further is None:
+            return rows
+        bound = further
+    probe = {"above": -1 if above is None else above, "below": bound, "n": MARIADB_CANDIDATES}
+    ids = session.execute(search_mariadb_sql.events_holding(words), probe).scalars().all()
+    for start in range(0, len(ids), MARIADB_CHUNK):
+        chunk = ids[start : start + MARIADB_CHUNK]
+        rows += session.execute(statement.where(seq.in_(chunk)).limit(wanted - len(rows))).all()
+        if len(rows) == wanted:
+            return rows
+    if len(ids) == MARIADB_CANDIDATES:
+        rest = statement.where(seq < ids[-1]).limit(wanted - len(rows))
+        rows += session.execute(rest).all()
     return rows
 
 

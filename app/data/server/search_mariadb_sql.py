@@ -46,14 +46,19 @@ _SEPARATOR = "CHAR(31 USING utf8mb4)"
 _WORD = "CONCAT('g', CHAR(92 USING ascii), '1', CHAR(92 USING ascii), '2 ')"
 
 
-def grams_sql(row: str) -> str:
-    """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD)."""
-    text = ", ".join(
-        f"LOWER({row}.`{column}`), {_SEPARATOR}"
-        for column in ("name", "description", "owner_name", "key_id")
-    )
+def _grams_of(fields: list[str]) -> str:
+    """SQL for the words of ``fields`` (SQL text expressions), each lower-cased and followed
+    by the unit separator, with one more at the end (see the module doc)."""
+    text = ", ".join(f"LOWER({field}), {_SEPARATOR}" for field in fields)
     hexed = f"LOWER(HEX(CAST(CONCAT({text}, {_SEPARATOR}) AS BINARY)))"
     return f"REGEXP_REPLACE({hexed}, '([0-9a-f]{{2}})(?=([0-9a-f]{{4}}))', {_WORD})"
+
+
+def grams_sql(row: str) -> str:
+    """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD)."""
+    return _grams_of(
+        [f"{row}.`{column}`" for column in ("name", "description", "owner_name", "key_id")]
+    )
 
 
 def _changed(column: str) -> str:
@@ -117,17 +122,122 @@ def install(connection: sa.Connection, batch: int = BACKFILL_BATCH) -> None:
     Run by the schema owner on a database whose tables are ``<name>_data`` (revision 0002+).
     The triggers come first, so a key changed while the backfill runs is indexed by them.
     """
-    checkpoints_sql.apply(connection, INSTALL)
-    top = connection.exec_driver_sql("SELECT COALESCE(MAX(`id`), 0) FROM `api_keys_data`")
-    upto = int(top.scalar_one())
-    statement = sa.text(BACKFILL.replace("%", "%%"))
+    _install(connection, INSTALL, BACKFILL, "SELECT MAX(`id`) FROM `api_keys_data`", batch)
+    connection.exec_driver_sql(ADD_FULLTEXT)
+
+
+def _install(
+    connection: sa.Connection, statements: list[str], backfill: str, top: str, batch: int
+) -> None:
+    checkpoints_sql.apply(connection, statements)
+    upto = int(connection.exec_driver_sql(top).scalar() or 0)
+    statement = sa.text(backfill.replace("%", "%%"))
     for after in range(0, upto, batch):
         connection.execute(statement, {"after": after, "upto": min(after + batch, upto)})
-    connection.exec_driver_sql(ADD_FULLTEXT)
 
 
 def uninstall(connection: sa.Connection) -> None:
     checkpoints_sql.apply(connection, UNINSTALL)
+
+
+# --------------------------------------------------------------------------- the audit trail
+#
+# The audit view's free text (an event's target id, its reason and the key's name in either
+# snapshot: what ``app.services.audit`` searches) as the same words, one row per event
+# (migration 0017). Triggers on ``audit_events_data`` keep it; the trail is append-only, and
+# the update and delete triggers keep the index true to a row someone changed by hand (the
+# integrity check is what tells them, and the search must still find the changed row).
+# Only those who read every event may read it, through the definer view; a member's own
+# events are found by reading them, as on PostgreSQL.
+
+EVENT_TABLE = "audit_event_search_data"
+EVENT_VIEW = "audit_event_search"
+EVENT_FULLTEXT_INDEX = "ft_audit_event_search_grams"
+EVENT_READERS = ("auditor", "manager", "admin")
+_EVENT_TRIGGERS = (
+    "kw_audit_events_search_insert",
+    "kw_audit_events_search_update",
+    "kw_audit_events_search_delete",
+)
+
+
+def _snapshot_name(snapshot: str) -> str:
+    # Text that is not JSON (written by hand) gives no name, and never stops a write.
+    return f"IF(JSON_VALID({snapshot}), JSON_UNQUOTE(JSON_EXTRACT({snapshot}, '$.name')), NULL)"
+
+
+def event_grams_sql(row: str) -> str:
+    """SQL for the words of the ``audit_events_data`` row ``row`` (an alias, NEW or OLD)."""
+    fields = [
+        f"{row}.`target_id`",
+        f"{row}.`reason`",
+        _snapshot_name(f"{row}.`before`"),
+        _snapshot_name(f"{row}.`after`"),
+    ]
+    return _grams_of([f"COALESCE({field}, '')" for field in fields])
+
+
+_EVENT_INSERT = f"""INSERT INTO `{EVENT_TABLE}` (`event_seq`, `grams`)
+    VALUES (NEW.`seq`, {event_grams_sql("NEW")})"""  # noqa: S608
+
+EVENT_INSTALL: list[str] = [
+    f"""CREATE TABLE IF NOT EXISTS `{EVENT_TABLE}` (
+    `event_seq` INT NOT NULL,
+    `grams` MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
+    PRIMARY KEY (`event_seq`)
+) ENGINE=InnoDB""",
+    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[0]}` AFTER INSERT ON `audit_events_data`
+FOR EACH ROW {_EVENT_INSERT}""",
+    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[1]}` AFTER UPDATE ON `audit_events_data`
+FOR EACH ROW BEGIN
+  DELETE FROM `{EVENT_TABLE}` WHERE `event_seq` = OLD.`seq`;
+  {_EVENT_INSERT};
+END""",  # noqa: S608
+    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[2]}` AFTER DELETE ON `audit_events_data`
+FOR EACH ROW DELETE FROM `{EVENT_TABLE}` WHERE `event_seq` = OLD.`seq`""",  # noqa: S608
+    f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{EVENT_VIEW}` AS
+SELECT s.`event_seq`, s.`grams`
+  FROM `{EVENT_TABLE}` s LEFT JOIN `users_data` me ON {checkpoints_sql._ME}
+ WHERE {checkpoints_sql._IS_OWNER} OR me.`role` IN ('auditor', 'manager', 'admin')""",  # noqa: S608
+    *[f"GRANT SELECT ON {{db_q}}.`{EVENT_VIEW}` TO `{{db}}_{role}`" for role in EVENT_READERS],
+]
+
+#: Events in ``(:after, :upto]`` not indexed yet (the triggers may have been first).
+EVENT_BACKFILL = f"""INSERT IGNORE INTO `{EVENT_TABLE}` (`event_seq`, `grams`)
+SELECT e.`seq`, {event_grams_sql("e")}
+  FROM `audit_events_data` e WHERE e.`seq` > :after AND e.`seq` <= :upto"""  # noqa: S608
+
+EVENT_UNINSTALL: list[str] = [
+    f"DROP VIEW IF EXISTS `{EVENT_VIEW}`",
+    *[f"DROP TRIGGER IF EXISTS `{name}`" for name in _EVENT_TRIGGERS],
+    f"DROP TABLE IF EXISTS `{EVENT_TABLE}`",
+]
+
+
+def install_events(connection: sa.Connection, batch: int = BACKFILL_BATCH) -> None:
+    """The audit trail's table, triggers, view and grants; every event indexed, then FULLTEXT
+    added (as :func:`install` does for the keys)."""
+    top = "SELECT MAX(`seq`) FROM `audit_events_data`"
+    _install(connection, EVENT_INSTALL, EVENT_BACKFILL, top, batch)
+    connection.exec_driver_sql(
+        f"ALTER TABLE `{EVENT_TABLE}` ADD FULLTEXT INDEX `{EVENT_FULLTEXT_INDEX}` (`grams`)"
+    )
+
+
+def uninstall_events(connection: sa.Connection) -> None:
+    checkpoints_sql.apply(connection, EVENT_UNINSTALL)
+
+
+def events_holding(query: str) -> sa.TextClause:
+    """Newest first, the seqs in ``(:above, :below)`` of the events whose words match the
+    boolean-mode ``query`` (:func:`match_query`), up to ``:n`` (InnoDB reads every list the
+    query names in full, whatever the limit)."""
+    return sa.text(
+        f"SELECT `event_seq` FROM `{EVENT_VIEW}`"  # noqa: S608 - fixed names
+        " WHERE MATCH (`grams`) AGAINST (:words IN BOOLEAN MODE)"
+        " AND `event_seq` > :above AND `event_seq` < :below"
+        " ORDER BY `event_seq` DESC LIMIT :n"
+    ).bindparams(words=query)
 
 
 def words(term: str) -> list[str]:
