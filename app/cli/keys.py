@@ -4,12 +4,10 @@ replace and verify API keys."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import os
 import re
 import sys
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.cli import attention, bulk, output
@@ -26,20 +24,15 @@ from app.domain.errors import (
 )
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
-from app.services.vault import (
-    KeyringEntry,
-    SecretFile,
-    SecretFileFormat,
-    StoredSecret,
-    default_keyring_user,
-    store_in_keyring,
-    write_secret_file,
-)
+from app.services.choices import SecretFileFormat
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from app.services import Services
     from app.services.dto import CreatedKey, KeyDTO, KeyQuery
     from app.services.triage import TriageMatch
+    from app.services.vault import StoredSecret
 
 MAX_TOKEN_BYTES = 4096
 PAGE_SIZE = 1000  # the services' largest page; longer lists are fetched page by page
@@ -309,18 +302,29 @@ def _add_destination(parser: argparse.ArgumentParser) -> None:
 # --------------------------------------------------------------------------- the secret
 
 
-@dataclasses.dataclass(frozen=True)
 class Destination:
-    """Where a new secret goes; checked before the key exists, so a refusal changes nothing."""
+    """Where a new secret goes; checked before the key exists, so a refusal changes nothing.
 
-    output: Path | None = None
-    keyring_service: str | None = None
-    fmt: SecretFileFormat = SecretFileFormat.TEXT
+    A plain class: ``keyward keys --help`` need not load ``dataclasses`` or the vault."""
+
+    __slots__ = ("fmt", "keyring_service", "output")
+
+    def __init__(
+        self,
+        output: Path | None = None,
+        keyring_service: str | None = None,
+        fmt: SecretFileFormat = SecretFileFormat.TEXT,
+    ) -> None:
+        self.output = output
+        self.keyring_service = keyring_service
+        self.fmt = fmt
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> Destination:
         if args.format and not args.output:
             raise UsageError("--format applies only with --output FILE.")
+        from pathlib import Path
+
         return cls(
             Path(args.output).expanduser() if args.output else None,
             args.keyring,
@@ -335,6 +339,14 @@ class Destination:
 
     def deliver(self, services: Services, created: CreatedKey) -> StoredSecret | None:
         """Store the secret; if that fails, revoke the key nobody could ever use."""
+        from app.services.vault import (
+            KeyringEntry,
+            SecretFile,
+            default_keyring_user,
+            store_in_keyring,
+            write_secret_file,
+        )
+
         key = created.key
         try:
             if self.output is not None:
@@ -433,7 +445,10 @@ def _print_created(
     if location is None:
         echo("The secret is shown only this once; store it in your vault now:")
         echo(created.token.reveal())
-    elif isinstance(location, SecretFile):
+        return
+    from app.services.vault import SecretFile  # loaded already: it stored the secret
+
+    if isinstance(location, SecretFile):
         echo(f"The secret was written to {location.path} (readable by you only).")
     else:
         echo(
@@ -553,6 +568,8 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         return list_as_of(args, context)
     if not 1 <= args.limit <= MAX_LIST:
         raise ValidationError(Field.LIMIT, f"--limit must be between 1 and {MAX_LIST}.")
+    from dataclasses import replace
+
     from app.services.dto import KeyQuery
 
     query = KeyQuery(
@@ -564,7 +581,7 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         limit=min(args.limit, PAGE_SIZE),
         environment=args.environment,
     )
-    listed = _listed_from_the_file(context, dataclasses.replace(query, limit=args.limit))
+    listed = _listed_from_the_file(context, replace(query, limit=args.limit))
     if listed is not None:
         rows, total = listed
     else:
@@ -574,7 +591,7 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         rows.extend(page.rows)
         while page.next_cursor is not None and len(rows) < args.limit:
             wanted = min(args.limit - len(rows), PAGE_SIZE)
-            page = services.keys.page(dataclasses.replace(query, limit=wanted), page.next_cursor)
+            page = services.keys.page(replace(query, limit=wanted), page.next_cursor)
             rows.extend(page.rows)
         total = services.keys.count(query)
     if context.json:
@@ -617,6 +634,8 @@ def export_keys(args: argparse.Namespace, context: Context) -> int:
         descending=args.desc or args.sort is None,
         environment=args.environment,
     )
+    from pathlib import Path
+
     target = Path(args.output).expanduser()
     count = context.services().key_export.export(query, args.format, target)
     if context.json:
@@ -883,9 +902,9 @@ def triage_keys(args: argparse.Namespace, context: Context) -> int:
         if leaked:
             revoked = services.keys.revoke_many(leaked, reason="leaked")
         fresh = {key.key_id: key for key in revoked}
-        matches = [
-            dataclasses.replace(match, key=fresh.get(match.key_id, match.key)) for match in matches
-        ]
+        from dataclasses import replace
+
+        matches = [replace(match, key=fresh.get(match.key_id, match.key)) for match in matches]
     if context.json:
         emit_json(
             {

@@ -71,9 +71,29 @@ exit status:
 class Parser(argparse.ArgumentParser):
     """argparse, with its complaints in the same ``keyward: …`` form as every other error."""
 
+    def _get_formatter(self) -> argparse.HelpFormatter:
+        # argparse asks shutil for the width (and shutil loads bz2 and lzma) as every parser
+        # is built: the same answer without that import.
+        make: type[argparse.HelpFormatter] = self.formatter_class  # type: ignore[assignment]
+        return make(prog=self.prog, width=terminal_width() - 2)
+
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(2, f"keyward: {message} (see `{self.prog} --help`)\n")
+
+
+def terminal_width() -> int:
+    """``shutil.get_terminal_size().columns``: $COLUMNS, else standard output's terminal,
+    else 80."""
+    with contextlib.suppress(KeyError, ValueError):
+        columns = int(os.environ["COLUMNS"])
+        if columns > 0:
+            return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
 
 
 class TopParser(Parser):

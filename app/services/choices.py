@@ -1,4 +1,5 @@
-"""The choices the command line's parsers list (attention groups, bulk actions).
+"""The choices the command line's parsers list (attention groups, bulk actions, the formats
+of a secret's file).
 
 Light on purpose: ``keyward keys --help`` builds its parsers from these without loading the
 DTOs' dataclasses, let alone SQLAlchemy.
@@ -55,3 +56,10 @@ _BULK_LABELS = {
     BulkAction.EXTEND_EXPIRY: "Extend expiry",
     BulkAction.ADD_NOTE: "Add a note",
 }
+
+
+class SecretFileFormat(StrEnum):
+    """How a secret file holds the token (``app.services.vault.write_secret_file``)."""
+
+    TEXT = "text"  # the token alone on one line
+    DOTENV = "env"  # NAME=token, for a .env file

@@ -4,22 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.domain.errors import KeyringError
+from app.services.choices import SecretFileFormat
 from app.services.files import write_private_file
 
 if TYPE_CHECKING:  # an annotation only: `keys list` need not load the key format
     from app.domain.key_format import SecretToken
 
 DEFAULT_KEYRING_SERVICE = "keyward"
-
-
-class SecretFileFormat(StrEnum):
-    TEXT = "text"  # the token alone on one line
-    DOTENV = "env"  # NAME=token, for a .env file
 
 
 @dataclass(frozen=True, slots=True)

@@ -450,10 +450,31 @@ def test_version_and_help_load_only_what_they_print(argv: list[str]) -> None:
 
 
 def test_the_keys_help_loads_no_dtos() -> None:
-    # The attention groups and bulk actions it lists live in app.services.choices.
+    # The attention groups, bulk actions and secret file formats it lists live in
+    # app.services.choices; the secret's destination is a plain class.
     loaded = _modules_after("keys", "--help")
     assert "app.services.choices" in loaded
-    assert not {"app.services.dto", "hashlib", "app.domain.key_format"} & loaded
+    heavy = {"app.services.dto", "app.services.vault", "dataclasses", "pathlib"}
+    assert not {*heavy, "hashlib", "app.domain.key_format"} & loaded
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["keys", "--help"], ["audit", "--help"]])
+def test_building_the_parsers_does_not_load_shutil(argv: list[str]) -> None:
+    # argparse asks shutil for the terminal's width, and shutil loads bz2 and lzma.
+    assert not {"shutil", "bz2", "lzma"} & _modules_after(*argv)
+
+
+def test_the_help_wraps_to_the_terminal_width_as_argparse_would(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from app.cli.main import terminal_width
+
+    for columns in ("60", "133"):
+        monkeypatch.setenv("COLUMNS", columns)
+        assert terminal_width() == shutil.get_terminal_size().columns == int(columns)
+    narrow = {**os.environ, "COLUMNS": "60"}
+    lines = keyward("keys", "--help", env=narrow).stdout.decode().splitlines()
+    assert max(map(len, lines)) <= 58 < max(map(len, keyward("keys", "--help").stdout.splitlines()))
 
 
 def test_listing_keys_loads_no_key_format_nor_hashing(tmp_path: Path) -> None:

@@ -18,8 +18,8 @@ import pytest
 from app.domain.errors import KeyringError, OutputError
 from app.domain.key_format import SecretToken, generate_token
 from app.services import Services
+from app.services.choices import SecretFileFormat
 from app.services.vault import (
-    SecretFileFormat,
     default_keyring_user,
     env_variable_name,
     store_in_keyring,

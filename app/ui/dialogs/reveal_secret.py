@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.key_format import SecretToken
+from app.services.choices import SecretFileFormat
 from app.services.dto import CreatedKey, KeyDTO
 from app.services.vault import (
     DEFAULT_KEYRING_SERVICE,
-    SecretFileFormat,
     default_keyring_user,
     env_variable_name,
     store_in_keyring,
