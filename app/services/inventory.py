@@ -425,7 +425,13 @@ def _in_parts(
                 finishing.append(True)
             return progress(total if finishing else sum(reached), total)
 
-        own = _own_part(session, dataclasses.replace(request, shares=shares[0]), report)
+        # Rows merged here are sorted once, with the workers' (each row's sort key made once).
+        own = _own_part(
+            session,
+            dataclasses.replace(request, shares=shares[0]),
+            report,
+            sort=writing is not None,
+        )
         if period is not None:
             _scan_period(session, period, request.up_to)
         while None in answers[1:]:
@@ -462,7 +468,7 @@ def _in_parts(
 def _merged(
     own: list[list[Any]], answers: Sequence[list[list[Values]] | None], as_text: bool
 ) -> list[list[Any]]:
-    """Each instant's parts in one list, in order (the parts are sorted runs)."""
+    """Each instant's parts in one list, in order (the workers' parts are sorted runs)."""
     merged = []
     with collector_paused():
         for index, mine in enumerate(own):
@@ -470,7 +476,7 @@ def _merged(
                 assert answer is not None
                 values = answer[index]
                 mine.extend(values if as_text else rows_from_values(values))
-            mine.sort(key=order)  # sorted runs: merged, not sorted anew
+            mine.sort(key=order)  # the workers' sorted runs are merged, not sorted anew
             merged.append(mine)
     return merged
 
@@ -489,13 +495,13 @@ def _written(pipe: Connection, worker: BaseProcess, files: InventoryFiles) -> in
 
 
 def _own_part(
-    session: Session, request: PartRequest, report: Callable[[int], bool]
+    session: Session, request: PartRequest, report: Callable[[int], bool], *, sort: bool
 ) -> list[list[Any]]:
     connection = session.connection()
     cursor = connection.connection.cursor()
     try:
         error = connection.dialect.loaded_dbapi.Error
-        return part_values(cursor, request, report, error, as_rows=not request.as_text)
+        return part_values(cursor, request, report, error, not request.as_text, sort)
     finally:
         cursor.close()
 

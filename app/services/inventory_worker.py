@@ -303,9 +303,12 @@ def rows_of(
     instants: Sequence[datetime],
     owner_names: dict[str, str],
     only_owner: str | None,
+    *,
+    sort: bool = True,
 ) -> list[list[InventoryRow]]:
-    """The inventory rows of each rebuilt state, at its instant, sorted by :func:`order`."""
-    return _built_each(states, instants, owner_names, only_owner, InventoryRow, _moment)
+    """The inventory rows of each rebuilt state, at its instant, sorted by :func:`order`
+    (unless not ``sort``: for a caller that sorts them with other parts)."""
+    return _built_each(states, instants, owner_names, only_owner, InventoryRow, _moment, sort)
 
 
 def values_of(
@@ -384,11 +387,13 @@ def _built_each(
     only_owner: str | None,
     kind: type,
     time_of: Callable[[Any], Any],
+    sort: bool = True,
 ) -> list[list[Any]]:
-    """Each state's rows. A key whose snapshot and creation are the very ones it had in the
-    state before (the same objects: the replay shares them), and whose expiry does not fall
-    between the two instants, keeps that state's row: an evidence pack's two inventories
-    share most of their keys, and are then built about once."""
+    """Each state's rows (sorted by :func:`order` if ``sort``). A key whose snapshot and
+    creation are the very ones it had in the state before (the same objects: the replay
+    shares them), and whose expiry does not fall between the two instants, keeps that
+    state's row: an evidence pack's two inventories share most of their keys, and are then
+    built about once."""
     lists: list[list[Any]] = []
     earlier: tuple[Latest, datetime, dict[str, Any]] | None = None
     moments: dict[Any, datetime | None] = {None: None}
@@ -427,7 +432,8 @@ def _built_each(
             if only_owner is not None:
                 rows = [row for row in rows if row is not None]
             rows += (row for _, row in kept)
-            rows.sort(key=order)
+            if sort:
+                rows.sort(key=order)
         lists.append(rows)
     return lists
 
@@ -723,6 +729,7 @@ def part_values(
     report: Callable[[int], bool],
     json_error: type[Exception],
     as_rows: bool = False,
+    sort: bool = True,
 ) -> list[list[Any]]:
     """One part's :data:`Values` (or, ``as_rows``, :class:`InventoryRow`), per instant,
     each sorted."""
@@ -734,7 +741,9 @@ def part_values(
         )
         report(request.up_to)  # read to the end: what is left is building the rows
         if as_rows:
-            return rows_of(states, request.instants, request.owner_names, request.only_owner)
+            return rows_of(
+                states, request.instants, request.owner_names, request.only_owner, sort=sort
+            )
         return values_of(
             states, request.instants, request.owner_names, request.only_owner, request.as_text
         )
