@@ -103,15 +103,23 @@ WALK_LIMIT = 12_000
 SHORT_WALK_LIMIT = 100_000
 #: SQLite: a walk tries at most this many case variants of a non-ASCII term per column.
 MAX_CASE_VARIANTS = 8
-#: MariaDB: a search asks the index for at most this many of the term's words, the rarest
-#: by a sample of the keys (``_WordSample``)…
+#: MariaDB: a search asks the index for at most this many of a rare term's rarest words…
 MOST_WORDS = 3
-#: …and reads its candidates first when the rarest is held by at most RARE_LIMIT keys and by
-#: fewer than this share of them (where a walk of WALK_LIMIT rows expects 48 matches, most
-#: of a page, and is cheaper: at 1,000,000 keys 4,500 candidates took 71 ms, a walk 36 ms),
-#: unless the index then gives more than MOST_CANDIDATES.
+#: …and reads its candidates from the index first when a sample of the keys
+#: (``_WordSample``) says that fewer than this share of them hold the term, or its rarest
+#: word (where a walk of WALK_LIMIT rows expects 48 matches, most of a page, and is cheaper:
+#: at 1,000,000 keys 4,500 candidates took 71 ms, a walk 36 ms), unless the index then gives
+#: more than MOST_CANDIDATES.
 WALK_FILLS_AT = 1 / 250
 MOST_CANDIDATES = 2 * RARE_LIMIT
+#: For any other term, the words asked for are those whose cost is least by the sample (the
+#: candidates of a phrase of common words, or a walk's fallback): InnoDB reads every list
+#: a boolean query names (about POSTING_COST µs a key), and each key it returns costs about
+#: MATCH_COST µs (measured at 1,000,000 keys with the index in the buffer pool: ``+' sl'``,
+#: 31,560 keys, 128 ms; ``+' sl' +cke``, 101,000 keys read and 2,285 returned, 43 ms; the six
+#: words covering "tickets to slack", 1,040,000 read and 1,049 returned, 404 ms).
+POSTING_COST = 0.3
+MATCH_COST = 4.0
 #: The sample: SAMPLE_RUNS runs of SAMPLE_RUN consecutive ids, read again after SAMPLE_AGE
 #: seconds, used once it holds SAMPLE_MIN keys, each of its reads stopped after SAMPLE_TIME_S.
 SAMPLE_RUNS = 20
@@ -535,20 +543,31 @@ def _plan_search(session: Session, term: str) -> _SearchPlan:
 
 def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
     like = plain_search_predicate("mariadb", term)
+    data = term.lower().encode("utf-8")
     # A 1-2 byte term is its own piece: the sample counts the keys holding it, the index
     # finds it as the start of words (every byte of the text starts one).
-    windows = search_mariadb_sql.windows(term) or [term.lower().encode("utf-8")]
+    windows = search_mariadb_sql.windows(term) or [data]
+    chosen = search_mariadb_sql.words(term)  # a set that covers the whole term
     sample = _word_sample(session)
     if sample is not None:
-        holding = {window: sample.keys_holding(window) for window in windows}
-        ranked = sorted(windows, key=holding.__getitem__)
-        if holding[ranked[0]] <= min(RARE_LIMIT, sample.total * WALK_FILLS_AT):
-            # Likely rare: read the keys holding its rarest words (the index reads each
-            # word's whole list) rather than walk the sort order first.
-            rare = [w for w in ranked[1:] if holding[w] <= RARE_LIMIT]
-            chosen = [search_mariadb_sql.word(w) for w in [ranked[0], *rare][:MOST_WORDS]]
-            if len(ranked[0]) < 3:
-                chosen = search_mariadb_sql.words(term)  # the words it starts
+        ranked = sorted(windows, key=sample.keys_holding)
+        walk_fills = sample.total * WALK_FILLS_AT
+        rare = sample.keys_holding(ranked[0]) <= min(RARE_LIMIT, walk_fills)
+        if rare and len(data) >= 3:
+            # Its rarest words: the sample cannot tell how few keys hold them all, and a
+            # second or third short list often leaves none.
+            held = [w for w in ranked if sample.keys_holding(w) <= RARE_LIMIT]
+            chosen = [search_mariadb_sql.word(w) for w in held[:MOST_WORDS]]
+        elif len(data) >= 3:
+            cheapest = sample.cheapest_words(ranked)
+            chosen = [search_mariadb_sql.word(w) for w in cheapest]
+            # A phrase of common words that few keys hold: a walk would find too few of it.
+            rare = (
+                sample.keys_holding(data) <= walk_fills
+                and sample.keys_holding_all(cheapest) <= MOST_CANDIDATES
+            )
+        if rare:
+            # Read the keys holding those words rather than walk the sort order first.
             ids = list(session.execute(_mariadb_matches(chosen).limit(MOST_CANDIDATES + 1)))
             if not ids:
                 return _SearchPlan(PlanKind.EMPTY)  # no key holds all those words
@@ -556,9 +575,8 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
                 found = _TABLE.id.in_([row[0] for row in ids])
                 return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(found, like))
     # A common term fills a page early along the sort order; a walk that gives up asks the
-    # index for words covering the whole term (the fewer keys hold them all, the sooner the
-    # index answers).
-    indexed = sa.and_(_TABLE.id.in_(_mariadb_matches(search_mariadb_sql.words(term))), like)
+    # index for the same words.
+    indexed = sa.and_(_TABLE.id.in_(_mariadb_matches(chosen)), like)
     return _SearchPlan(PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=WALK_LIMIT)
 
 
@@ -582,6 +600,8 @@ class _WordSample:
     texts: tuple[bytes, ...]
     scale: float
     taken: float
+    #: Each window's holders among the sampled keys (``_holders``), filled as asked.
+    bits: dict[bytes, int] = field(default_factory=dict)
 
     @property
     def keys(self) -> int:
@@ -593,11 +613,55 @@ class _WordSample:
         return self.keys * self.scale
 
     def keys_holding(self, piece: bytes) -> float:
-        """About how many keys hold ``piece`` (a 3-byte window, or 1-2 bytes); one no sampled
-        key holds counts half a key."""
-        short = len(piece) < 3
-        held = sum(piece in text for text in self.texts) if short else self.held[piece]
+        """About how many keys hold ``piece`` (a 3-byte window, or any other text); one no
+        sampled key holds counts half a key."""
+        windowed = len(piece) == 3
+        held = self.held[piece] if windowed else sum(piece in text for text in self.texts)
         return max(held, 0.5) * self.scale
+
+    def keys_holding_all(self, windows: list[bytes]) -> float:
+        """About how many keys hold every one of ``windows`` (as :meth:`keys_holding`)."""
+        together = -1
+        for window in windows:
+            together &= self._holders(window)
+        return max(together.bit_count() if windows else self.keys, 0.5) * self.scale
+
+    def cheapest_words(self, ranked: list[bytes]) -> list[bytes]:
+        """The windows (of ``ranked``, rarest first) whose boolean query costs least by
+        POSTING_COST and MATCH_COST: from the rarest, while another one lowers the cost."""
+        chosen = [ranked[0]]
+        read = self.keys_holding(ranked[0])
+        together = self._holders(ranked[0])
+        cost = POSTING_COST * read + MATCH_COST * self._scaled(together)
+        while together:  # no sampled key holds them all: another word cannot help
+            best = None
+            for window in ranked:
+                more = POSTING_COST * (read + self.keys_holding(window))
+                if more >= cost:
+                    break  # this list alone costs more, and the rest are longer
+                if window in chosen:
+                    continue
+                both = together & self._holders(window)
+                if (option := more + MATCH_COST * self._scaled(both)) < cost:
+                    best, cost, best_together = window, option, both
+            if best is None:
+                return chosen
+            chosen.append(best)
+            read += self.keys_holding(best)
+            together = best_together
+        return chosen
+
+    def _holders(self, window: bytes) -> int:
+        """The sampled keys holding ``window``, as the bits of an int (built once)."""
+        try:
+            return self.bits[window]
+        except KeyError:
+            bits = sum(1 << n for n, text in enumerate(self.texts) if window in text)
+            self.bits[window] = bits
+            return bits
+
+    def _scaled(self, bits: int) -> float:
+        return max(bits.bit_count(), 0.5) * self.scale
 
 
 #: The last sample read through each engine (one login's view of one database).
