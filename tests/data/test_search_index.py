@@ -195,6 +195,7 @@ def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
     engine = _seeded_engine(maria_url, 12)
     monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
     monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
+    monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 1_000)
     try:
         with Session(engine) as session:
             absent_short = next(t for t in ("q~", "~q", "~~") if not _plain(session, t))
@@ -354,3 +355,48 @@ def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: Toke
         ]
     finally:
         services.close()
+
+
+def test_a_member_s_sample_holds_their_own_keys(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Spread over the whole table, the sample would hold a few of a member's keys (too few
+    to use: every search walked, 0.6 s for a member with 24,000 of 1,000,000 keys); it is
+    then the member's first keys by id, scaled by how many the member sees, and never holds
+    another owner's key."""
+    monkeypatch.setattr(key_queries, "SAMPLE_RUN", 5)
+    monkeypatch.setattr(key_queries, "SAMPLE_MIN", 25)  # the runs hold about 20
+    url = make_url(maria_url)
+    login = f"kw_q_{uuid.uuid4().hex[:10]}"
+    owner = sa.create_engine(url, poolclass=NullPool)
+    with owner.begin() as connection:
+        connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY 'pw-{login}'")
+    try:
+        services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+        try:
+            services.users.add(login, role="member")
+            for n in range(150):
+                services.keys.create(f"Heron Export {n}", "someone else's")
+                if n % 5 == 0:
+                    services.keys.create(f"Quokka Sync {n}", "the member's", owner=login)
+        finally:
+            services.close()
+        member = sa.create_engine(url.set(username=login, password=f"pw-{login}"))
+
+        @sa.event.listens_for(member, "connect")
+        def _activate(dbapi_connection: object, _record: object) -> None:
+            mariadb.activate_role(dbapi_connection, str(url.database))
+
+        try:
+            with Session(member) as session:
+                sample = key_queries._read_sample(session, 0.0)
+                assert sample.keys == sample.total == 30  # all of the member's keys
+                assert all(b"quokka sync" in text for text in sample.texts)
+                assert sample.keys_holding(b"heron") == 0.5  # none: half a key at most
+                assert key_queries.describe_search_plan(session, "zebrafinch") == "walk"
+        finally:
+            member.dispose()
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
+        owner.dispose()
