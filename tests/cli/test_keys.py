@@ -20,6 +20,7 @@ from app.cli import keys as cli_keys
 from app.cli.main import main
 from app.domain.errors import OutputError
 from app.domain.key_format import SECRET_LENGTH, checksum
+from app.services import vault
 from tests.cli.support import Peek, Result, Run, create
 from tests.support import assert_one_sentence
 
@@ -111,7 +112,7 @@ def test_secret_that_cannot_be_saved_revokes_the_new_key(
     def disk_full(*_args: object, **_kwargs: object) -> Path:
         raise OutputError("Cannot write the secret to x: No space left on device.")
 
-    monkeypatch.setattr(cli_keys, "write_secret_file", disk_full)
+    monkeypatch.setattr(vault, "write_secret_file", disk_full)  # where the command finds it
     result = sqlite_run("keys", "create", "--name", "Doomed", "--output", str(tmp_path / "d"))
     assert result.code == 1
     assert "No space left" in result.err and "was revoked" in result.err

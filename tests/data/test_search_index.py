@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import pytest
@@ -250,13 +251,37 @@ def test_mariadb_index_follows_changes_made_through_the_services(
         services.close()
 
 
-def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: TokenHasher) -> None:
+@contextmanager
+def _member_login(maria_url: str) -> Iterator[tuple[str, Callable[[], Engine]]]:
+    """A new MariaDB login (dropped afterwards) and what opens an engine as it, its Keyward
+    role activated; the caller adds it as a member first."""
     url = make_url(maria_url)
     login = f"kw_s_{uuid.uuid4().hex[:10]}"
     owner = sa.create_engine(url, poolclass=NullPool)
     with owner.begin() as connection:
         connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY 'pw-{login}'")
+
+    def engine() -> Engine:
+        member = sa.create_engine(
+            url.set(username=login, password=f"pw-{login}"), poolclass=NullPool
+        )
+
+        @sa.event.listens_for(member, "connect")
+        def _activate(dbapi_connection: object, _record: object) -> None:
+            mariadb.activate_role(dbapi_connection, str(url.database))
+
+        return member
+
     try:
+        yield login, engine
+    finally:
+        with owner.begin() as connection:
+            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
+        owner.dispose()
+
+
+def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: TokenHasher) -> None:
+    with _member_login(maria_url) as (login, member_engine):
         services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
         try:
             services.users.add(login, role="member")
@@ -264,13 +289,7 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
             mine = services.keys.create("Member Kiwi", "mine", owner=login)
         finally:
             services.close()
-        member_url = url.set(username=login, password=f"pw-{login}")
-        member = sa.create_engine(member_url, poolclass=NullPool)
-
-        @sa.event.listens_for(member, "connect")
-        def _activate(dbapi_connection: object, _record: object) -> None:
-            mariadb.activate_role(dbapi_connection, str(url.database))
-
+        member = member_engine()
         try:
             with member.connect() as connection:
                 rows = connection.exec_driver_sql(
@@ -296,16 +315,14 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
                     )
         finally:
             member.dispose()
+        owner = sa.create_engine(maria_url, poolclass=NullPool)
         with owner.connect() as connection:  # the refused DELETE changed nothing
             stored = connection.exec_driver_sql(
                 f"SELECT COUNT(*) FROM `{search_mariadb_sql.TABLE}`"
             ).scalar_one()
+        owner.dispose()
         assert stored == 2
         assert theirs.key.key_id != mine.key.key_id
-    finally:
-        with owner.begin() as connection:
-            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
-        owner.dispose()
 
 
 def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: TokenHasher) -> None:
@@ -366,12 +383,7 @@ def test_a_member_s_sample_holds_their_own_keys(
     another owner's key."""
     monkeypatch.setattr(key_queries, "SAMPLE_RUN", 5)
     monkeypatch.setattr(key_queries, "SAMPLE_MIN", 25)  # the runs hold about 20
-    url = make_url(maria_url)
-    login = f"kw_q_{uuid.uuid4().hex[:10]}"
-    owner = sa.create_engine(url, poolclass=NullPool)
-    with owner.begin() as connection:
-        connection.exec_driver_sql(f"CREATE USER '{login}'@'127.0.0.1' IDENTIFIED BY 'pw-{login}'")
-    try:
+    with _member_login(maria_url) as (login, member_engine):
         services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
         try:
             services.users.add(login, role="member")
@@ -381,12 +393,7 @@ def test_a_member_s_sample_holds_their_own_keys(
                     services.keys.create(f"Quokka Sync {n}", "the member's", owner=login)
         finally:
             services.close()
-        member = sa.create_engine(url.set(username=login, password=f"pw-{login}"))
-
-        @sa.event.listens_for(member, "connect")
-        def _activate(dbapi_connection: object, _record: object) -> None:
-            mariadb.activate_role(dbapi_connection, str(url.database))
-
+        member = member_engine()
         try:
             with Session(member) as session:
                 sample = key_queries._read_sample(session, 0.0)
@@ -396,7 +403,3 @@ def test_a_member_s_sample_holds_their_own_keys(
                 assert key_queries.describe_search_plan(session, "zebrafinch") == "walk"
         finally:
             member.dispose()
-    finally:
-        with owner.begin() as connection:
-            connection.exec_driver_sql(f"DROP USER IF EXISTS '{login}'@'127.0.0.1'")
-        owner.dispose()
