@@ -112,6 +112,10 @@ MOST_WORDS = 3
 #: more than MOST_CANDIDATES.
 WALK_FILLS_AT = 1 / 250
 MOST_CANDIDATES = 2 * RARE_LIMIT
+#: MariaDB: a common term's walk reads as many rows as the sample says hold WALK_EXPECTS
+#: matches (four pages), at least SHORTEST_WALK and at most WALK_LIMIT.
+WALK_EXPECTS = 200
+SHORTEST_WALK = 250
 #: A caller who sees at most this many keys (a member, say) walks them: the index's lists
 #: are the whole table's, and a walk that reads them all costs less (at 1,000,000 keys, a
 #: member's 1,331 keys walked in 6-7 ms; asking the index for "tickets to slack" 43 ms).
@@ -553,6 +557,7 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
     windows = search_mariadb_sql.windows(term) or [data]
     chosen = search_mariadb_sql.words(term)  # a set that covers the whole term
     sample = _word_sample(session)
+    walk_limit = WALK_LIMIT
     if sample is not None and sample.total > WALK_ALL_UP_TO:
         ranked = sorted(windows, key=sample.keys_holding)
         walk_fills = sample.total * WALK_FILLS_AT
@@ -578,10 +583,14 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
             if len(ids) <= MOST_CANDIDATES:
                 found = _TABLE.id.in_([row[0] for row in ids])
                 return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(found, like))
+        # The walk stops where it expects a page several times over: finding its last row
+        # walks the sort order, which for a member passes everyone else's keys too.
+        expected = WALK_EXPECTS / (sample.keys_holding(data) / sample.total)
+        walk_limit = min(WALK_LIMIT, max(SHORTEST_WALK, math.ceil(expected)))
     # A common term fills a page early along the sort order; a walk that gives up asks the
     # index for the same words.
     indexed = sa.and_(_TABLE.id.in_(_mariadb_matches(chosen)), like)
-    return _SearchPlan(PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=WALK_LIMIT)
+    return _SearchPlan(PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=walk_limit)
 
 
 def _mariadb_matches(chosen: list[str]) -> sa.Select[Any]:

@@ -208,6 +208,8 @@ def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
             common = [w for w in search_mariadb_sql.windows(phrase) if sample.held[w] > 20]
             assert len(common) >= 10  # most of its words: a walk would come first before
             plans[phrase] = key_queries.describe_search_plan(session, phrase)
+            # A common term's walk stops where the sample expects a few pages.
+            assert key_queries._plan_search(session, "prod").walk_limit < key_queries.WALK_LIMIT
         assert plans["zebrafinch"] == plans["ebrafinc"] == plans[phrase] == "candidates"
         assert plans["qwertzuiop"] == plans[absent_short] == "empty"  # 1-2 bytes too
         assert plans["prod"] == "walk"
