@@ -148,7 +148,7 @@ SORT_COLUMNS: dict[SortField, sa.ColumnElement[Any]] = {
 }
 NULLABLE_SORTS = frozenset({SortField.LAST_USED, SortField.EXPIRES})
 #: SQLAlchemy's names for a MariaDB server (``mysql+pymysql://`` URLs keep ``mysql``).
-_MARIADB = frozenset({"mysql", "mariadb"})
+MARIADB_DIALECTS = frozenset({"mysql", "mariadb"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -561,6 +561,7 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
     if sample is not None and sample.total > WALK_ALL_UP_TO:
         ranked = sorted(windows, key=sample.keys_holding)
         walk_fills = sample.total * WALK_FILLS_AT
+        holding_term = sample.keys_holding(data)
         rare = sample.keys_holding(ranked[0]) <= min(RARE_LIMIT, walk_fills)
         if rare and len(data) >= 3:
             # Its rarest words: the sample cannot tell how few keys hold them all, and a
@@ -572,8 +573,7 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
             chosen = [search_mariadb_sql.word(w) for w in cheapest]
             # A phrase of common words that few keys hold: a walk would find too few of it.
             rare = (
-                sample.keys_holding(data) <= walk_fills
-                and sample.keys_holding_all(cheapest) <= MOST_CANDIDATES
+                holding_term <= walk_fills and sample.keys_holding_all(cheapest) <= MOST_CANDIDATES
             )
         if rare:
             # Read the keys holding those words rather than walk the sort order first.
@@ -585,7 +585,7 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
                 return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(found, like))
         # The walk stops where it expects a page several times over: finding its last row
         # walks the sort order, which for a member passes everyone else's keys too.
-        expected = WALK_EXPECTS / (sample.keys_holding(data) / sample.total)
+        expected = WALK_EXPECTS / (holding_term / sample.total)
         walk_limit = min(WALK_LIMIT, max(SHORTEST_WALK, math.ceil(expected)))
     # A common term fills a page early along the sort order; a walk that gives up asks the
     # index for the same words.
@@ -941,7 +941,7 @@ def _segment_rows(
     if plan.kind is PlanKind.CANDIDATES and order.sqlite:
         assert plan.predicate is not None
         return _sorted_candidates(session, order, [*where, plan.predicate], start, wanted)
-    if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name in _MARIADB:
+    if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name in MARIADB_DIALECTS:
         # The candidates by primary key, then sorted: given an index in the sort's order,
         # MariaDB would walk it for a LIMIT, testing every key against the candidates.
         assert plan.predicate is not None

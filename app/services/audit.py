@@ -17,7 +17,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
-from app.data.key_queries import escape_like, pg_trgm_can_help
+from app.data.key_queries import MARIADB_DIALECTS, escape_like, pg_trgm_can_help
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
 from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_starting_with
 from app.data.server import search_mariadb_sql
@@ -243,8 +243,6 @@ MARIADB_CHUNK = 2_000
 #: …and how much further a term found often enough in them that it would fill the page
 #: within that many more is walked before the index is asked.
 MARIADB_WALK_ON = 20_000
-#: SQLAlchemy's names for a MariaDB server (``mysql+pymysql://`` URLs keep ``mysql``).
-_MARIADB = frozenset({"mysql", "mariadb"})
 
 
 def _utc(moment: datetime) -> datetime:
@@ -590,7 +588,7 @@ def _contains(session: Session, column: Any, text: str) -> Any:
     # SQLite's LIKE ignores ASCII case by itself (and lower() would cost a call per row).
     if dialect == "sqlite":
         return column.contains(text, autoescape=True)
-    if dialect in _MARIADB:
+    if dialect in MARIADB_DIALECTS:
         # Case but not accents ignored, as on the other databases (a ``_ci`` collation
         # also finds "Zürich" for "zurich"): lower-cased text compared byte for byte, as
         # the index's words hold it.
@@ -635,9 +633,10 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     the indexed fields, reads the events.
     """
     dialect = session.get_bind().dialect.name
-    if dialect not in {"sqlite", "postgresql", *_MARIADB} or not free_text or "\x1f" in free_text:
+    indexed = {"sqlite", "postgresql", *MARIADB_DIALECTS}
+    if dialect not in indexed or not free_text or "\x1f" in free_text:
         return None
-    if dialect in _MARIADB:
+    if dialect in MARIADB_DIALECTS:
         return None if member else search_mariadb_sql.match_query(free_text)
     if dialect == "postgresql":
         if member:
@@ -689,7 +688,7 @@ def _through_the_index(
     """
     above, below = seq_range
     dialect = session.get_bind().dialect.name
-    if dialect in _MARIADB:
+    if dialect in MARIADB_DIALECTS:
         return _mariadb_through_the_index(session, statement, text, seq_range, wanted, others)
     postgresql = dialect == "postgresql"
     if postgresql:
