@@ -285,3 +285,75 @@ def test_search_combines_with_status_and_owner_filters(
                 got = _all_pages(session, key_filter, SortField.CREATED, True, 5)
                 assert got == want, (term, "owner", plan)
                 assert key_queries.count_keys(session, key_filter, NOW) == len(want)
+
+
+@pytest.mark.timeout(300)
+def test_sqlite_sorted_by_owner_reads_the_keys_of_owners_holding_the_term_from_the_index(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted by owner, a term many keys hold whose matches are mostly an owner's name: the
+    keys of the owners holding it come straight from the owner index, the rest from a search
+    of the other columns (walked, finished from the candidates, or candidates alone), and the
+    pages are the Python result; with more owner names than the limit, the walk as before."""
+    engine = create_engine(sqlite_url)
+    upgrade(engine)
+    rng = random.Random(11)
+    people = insert_users(engine, user_rows(60, rng, NOW), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.25)
+    text_key = _text_key(engine)
+    assert text_key is not None
+    with Session(engine) as session:
+        rows = list(session.execute(sa.select(ApiKey)).scalars())
+        session.expunge_all()
+    split_ran: list[bool] = []
+    holding = key_queries._owner_names_holding
+
+    def spy(session: Session, term: str) -> str | None:
+        names = holding(session, term)
+        split_ran.append(names is not None)
+        return names
+
+    monkeypatch.setattr(key_queries, "_owner_names_holding", spy)
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
+    checked = 0
+    for term in ("o'brien", "müller", "MÜLLER", "jürgen", "smith", "sync"):
+        found = [row for row in rows if _matches(term, row, str.lower)]
+        by_owner = [row for row in found if term.lower() in row.owner_name.lower()]
+        elsewhere = sum(
+            1
+            for row in found
+            if any(term.lower() in text.lower() for text in (row.name, row.description, row.key_id))
+        )
+        # The whole term walks (more matches than the limit); the other columns' search is
+        # candidates alone (limit above their count) or a walk finished from them.
+        for rare_limit in {max(elsewhere, 1), 0}:
+            if len(found) <= rare_limit:
+                continue
+            monkeypatch.setattr(key_queries, "RARE_LIMIT", rare_limit)
+            for status in (None, KeyStatus.ACTIVE):
+                key_filter = KeyFilter(search=term, status=status)
+                kept = [
+                    row
+                    for row in found
+                    if status is None
+                    or derive_status(KeyState(row.state), row.expires_at, NOW) is status
+                ]
+                for descending in (False, True):
+                    split_ran.clear()
+                    with Session(engine) as session, session.begin():
+                        got = _all_pages(session, key_filter, SortField.OWNER, descending, 9)
+                    want = _expected(kept, SortField.OWNER, descending, text_key, {})
+                    assert got == want, (term, rare_limit, status, descending)
+                    assert split_ran and split_ran == [bool(by_owner)] * len(split_ran)
+                    checked += bool(by_owner)
+    assert checked >= 16
+    # More owner names than the limit: no split, the same pages.
+    monkeypatch.setattr(key_queries, "OWNER_NAMES_LIMIT", 10)
+    found = [row for row in rows if _matches("o'brien", row, str.lower)]
+    split_ran.clear()
+    with Session(engine) as session, session.begin():
+        got = _all_pages(session, KeyFilter(search="o'brien"), SortField.OWNER, False, 9)
+    assert got == _expected(found, SortField.OWNER, False, text_key, {})
+    assert split_ran and not any(split_ran)
+    engine.dispose()
