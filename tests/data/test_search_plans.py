@@ -287,73 +287,113 @@ def test_search_combines_with_status_and_owner_filters(
                 assert key_queries.count_keys(session, key_filter, NOW) == len(want)
 
 
-@pytest.mark.timeout(300)
-def test_sqlite_sorted_by_owner_reads_the_keys_of_owners_holding_the_term_from_the_index(
-    sqlite_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Sorted by owner, a term many keys hold whose matches are mostly an owner's name: the
-    keys of the owners holding it come straight from the owner index, the rest from a search
-    of the other columns (walked, finished from the candidates, or candidates alone), and the
-    pages are the Python result; with more owner names than the limit, the walk as before."""
-    engine = create_engine(sqlite_url)
+@pytest.fixture(scope="module")
+def odd_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engine, list[ApiKey]]]:
+    """A SQLite file of KEYS keys, a quarter of them with odd names and sentences."""
+    engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('split') / 'keyward.db'}")
     upgrade(engine)
     rng = random.Random(11)
     people = insert_users(engine, user_rows(60, rng, NOW), rng)
     owners = [person for person in people if person.login != BENCH_ADMIN]
     insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.25)
-    text_key = _text_key(engine)
-    assert text_key is not None
     with Session(engine) as session:
         rows = list(session.execute(sa.select(ApiKey)).scalars())
         session.expunge_all()
-    split_ran: list[bool] = []
-    holding = key_queries._owner_names_holding
+    yield engine, rows
+    engine.dispose()
 
-    def spy(session: Session, term: str) -> str | None:
-        names = holding(session, term)
-        split_ran.append(names is not None)
-        return names
 
-    monkeypatch.setattr(key_queries, "_owner_names_holding", spy)
+def _spied(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """Record, for each call of key_queries' ``name``, whether it answered (not None)."""
+    answered: list[bool] = []
+    original = getattr(key_queries, name)
+
+    def spy(*args: Any) -> Any:
+        result = original(*args)
+        answered.append(result is not None)
+        return result
+
+    monkeypatch.setattr(key_queries, name, spy)
+    return answered
+
+
+def _held_in(term: str, row: ApiKey, attributes: tuple[str, ...]) -> bool:
+    return any(term.lower() in getattr(row, attribute).lower() for attribute in attributes)
+
+
+def _paged_as_python(
+    engine: Engine, rows: list[ApiKey], term: str, sort: SortField, status: KeyStatus | None
+) -> None:
+    """Every page of ``term`` sorted by ``sort`` both ways is the Python result."""
+    text_key = _text_key(engine)
+    kept = [
+        row
+        for row in rows
+        if _matches(term, row, str.lower)
+        and (status is None or derive_status(KeyState(row.state), row.expires_at, NOW) is status)
+    ]
+    for descending in (False, True):
+        with Session(engine) as session, session.begin():
+            key_filter = KeyFilter(search=term, status=status)
+            got = _all_pages(session, key_filter, sort, descending, 9)
+        assert got == _expected(kept, sort, descending, text_key, {}), (term, status, descending)
+
+
+@pytest.mark.timeout(300)
+def test_sqlite_sorted_by_owner_reads_the_keys_of_owners_holding_the_term_from_the_index(
+    odd_sqlite: tuple[Engine, list[ApiKey]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted by owner, a term many keys hold whose matches are mostly an owner's name: the
+    keys of the owners holding it come straight from the owner index, the rest from a search
+    of the other columns (walked, finished from the candidates, or candidates alone), and the
+    pages are the Python result; with more owner names than the limit, the walk as before."""
+    engine, rows = odd_sqlite
+    split = _spied(monkeypatch, "_owner_names_holding")
     monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
     checked = 0
     for term in ("o'brien", "müller", "MÜLLER", "jürgen", "smith", "sync"):
         found = [row for row in rows if _matches(term, row, str.lower)]
-        by_owner = [row for row in found if term.lower() in row.owner_name.lower()]
-        elsewhere = sum(
-            1
-            for row in found
-            if any(term.lower() in text.lower() for text in (row.name, row.description, row.key_id))
-        )
+        by_owner = any(_held_in(term, row, ("owner_name",)) for row in found)
+        elsewhere = [row for row in found if _held_in(term, row, ("name", "description", "key_id"))]
         # The whole term walks (more matches than the limit); the other columns' search is
         # candidates alone (limit above their count) or a walk finished from them.
-        for rare_limit in {max(elsewhere, 1), 0}:
+        for rare_limit in {max(len(elsewhere), 1), 0}:
             if len(found) <= rare_limit:
                 continue
             monkeypatch.setattr(key_queries, "RARE_LIMIT", rare_limit)
             for status in (None, KeyStatus.ACTIVE):
-                key_filter = KeyFilter(search=term, status=status)
-                kept = [
-                    row
-                    for row in found
-                    if status is None
-                    or derive_status(KeyState(row.state), row.expires_at, NOW) is status
-                ]
-                for descending in (False, True):
-                    split_ran.clear()
-                    with Session(engine) as session, session.begin():
-                        got = _all_pages(session, key_filter, SortField.OWNER, descending, 9)
-                    want = _expected(kept, SortField.OWNER, descending, text_key, {})
-                    assert got == want, (term, rare_limit, status, descending)
-                    assert split_ran and split_ran == [bool(by_owner)] * len(split_ran)
-                    checked += bool(by_owner)
-    assert checked >= 16
+                split.clear()
+                _paged_as_python(engine, rows, term, SortField.OWNER, status)
+                assert split and split == [by_owner] * len(split)
+                checked += by_owner
+    assert checked >= 8
     # More owner names than the limit: no split, the same pages.
     monkeypatch.setattr(key_queries, "OWNER_NAMES_LIMIT", 10)
-    found = [row for row in rows if _matches("o'brien", row, str.lower)]
-    split_ran.clear()
-    with Session(engine) as session, session.begin():
-        got = _all_pages(session, KeyFilter(search="o'brien"), SortField.OWNER, False, 9)
-    assert got == _expected(found, SortField.OWNER, False, text_key, {})
-    assert split_ran and not any(split_ran)
-    engine.dispose()
+    split.clear()
+    _paged_as_python(engine, rows, "o'brien", SortField.OWNER, None)
+    assert split and not any(split)
+
+
+@pytest.mark.timeout(300)
+def test_sqlite_sorted_by_name_finishes_a_short_walk_from_the_name_index(
+    odd_sqlite: tuple[Engine, list[ApiKey]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted by name, a walk that fell short is finished from the name index when names
+    that hold the term fill the page within NAME_WALK_LIMIT rows (and the other columns'
+    keys up to the last of them are searched apart); else from the candidates, as before.
+    Either way every page is the Python result."""
+    engine, rows = odd_sqlite
+    named = _spied(monkeypatch, "_by_names_holding")
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
+    outcomes: set[bool] = set()
+    for walk_limit in (KEYS, 40):
+        monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", walk_limit)
+        for term in ("sync", "o'brien", "zürich", "ÄBC", "äbc", "100%", "kestrel"):
+            for status in (None, KeyStatus.REVOKED):
+                named.clear()
+                _paged_as_python(engine, rows, term, SortField.NAME, status)
+                outcomes.update(named)
+                if walk_limit < KEYS and not any(_held_in(term, row, ("name",)) for row in rows):
+                    assert not any(named), term  # no name to fill a page: the candidates
+    assert outcomes == {True, False}  # both ways were taken
