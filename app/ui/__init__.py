@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import PySide6  # noqa: F401 - first, so that its import hook is made light at once
+
+from app.pyside_hook import scan_sources_lightly
+
 if TYPE_CHECKING:
     from app.ui.app import open_console
     from app.ui.start import run_console
@@ -28,3 +32,6 @@ def __getattr__(name: str) -> Any:
 
         return getattr(app, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+scan_sources_lightly()
