@@ -126,6 +126,13 @@ OWNER_NAMES_LIMIT = 5_000
 #: names that hold the term. Finding the bound and reading the names costs ~0.9 µs a row
 #: (18 ms on a slow day), a third of what the fallback costs at the least (6,000 candidates).
 NAME_WALK_LIMIT = 20_000
+#: How many of the probe's matches tell whether names hold most of them (~1 ms).
+NAME_SAMPLE = 200
+#: When they do, how far the name index is read before the walk: at most what the fallback
+#: (12,000 rows walked, then 6,000 candidates or more) costs at the least, ~100 ms that day.
+NAME_FIRST_LIMIT = 100_000
+#: The first step of that reading (then ten times what was read, up to the reach).
+NAME_FIRST_STEP = 2_000
 #: For any other term, the words asked for are those whose cost is least by the sample (the
 #: candidates of a phrase of common words, or a walk's fallback): InnoDB reads every list
 #: a boolean query names (about POSTING_COST µs a key), and each key it returns costs about
@@ -198,8 +205,10 @@ class _SearchPlan:
     pg_page: dict[str, str] = field(default_factory=dict)
     pg_fallback: dict[str, str] = field(default_factory=dict)
     pg_count: dict[str, str] = field(default_factory=dict)
-    #: SQLite, a walk over every searched column: the term, for a page sorted by owner.
+    #: SQLite, a walk over every searched column: the term, for a page sorted by owner or
+    #: name, and the ids the probe read (a JSON array), whose first keys are a sample.
     term: str = ""
+    sample: str = "[]"
 
 
 _TABLE = ApiKey.__table__.c
@@ -476,6 +485,7 @@ def _plan_sqlite(
         fallback=in_index,
         walk_limit=WALK_LIMIT,
         term=term if searched is _SEARCHED else "",
+        sample=ids if searched is _SEARCHED else "[]",
     )
 
 
@@ -998,6 +1008,15 @@ def _segment_rows(
         found = _by_owners_holding(session, plan.term, order, where, start, wanted)
         if found is not None:
             return found
+    names_first = (
+        plan.term
+        and order.column is _TABLE.name
+        and _names_hold_most(session, plan.term, plan.sample)
+    )
+    if names_first:
+        found = _by_names_holding(session, plan.term, order, where, start, wanted, NAME_FIRST_LIMIT)
+        if found is not None:
+            return found
     if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name in MARIADB_DIALECTS:
         # The candidates by primary key, then sorted: given an index in the sort's order,
         # MariaDB would walk it for a LIMIT, testing every key against the candidates.
@@ -1030,8 +1049,9 @@ def _segment_rows(
         return rows
     # The walk found too few matches that far along: the rest come from the candidates.
     assert plan.fallback is not None
-    if plan.term and order.column is _TABLE.name:
-        named = _by_names_holding(session, plan.term, order, where, bound, wanted - len(rows))
+    if plan.term and order.column is _TABLE.name and not names_first:
+        short = wanted - len(rows)
+        named = _by_names_holding(session, plan.term, order, where, bound, short, NAME_WALK_LIMIT)
         if named is not None:
             return rows + named
     rest = [*where, plan.fallback]
@@ -1096,37 +1116,81 @@ def _by_names_holding(
     term: str,
     order: _Order,
     where: list[sa.ColumnElement[bool]],
-    start: Cursor,
+    start: Cursor | None,
     wanted: int,
+    reach: int,
 ) -> list[sa.Row[Any]] | None:
-    """SQLite, sorted by name, past a walk that found too few matches: the keys whose names
-    hold the term, when they fill the page within NAME_WALK_LIMIT rows of the order (None
-    when they do not), with the keys that hold it elsewhere up to the last of them.
+    """SQLite, sorted by name: the keys whose names hold the term, when they fill the page
+    within ``reach`` rows of the order (None when they do not), with the keys that hold it
+    elsewhere up to the last of them. Asked before the walk (NAME_FIRST_LIMIT rows) when the
+    probe's sample says that names hold most matches, else once the walk has found too few
+    (NAME_WALK_LIMIT rows past it).
 
     Names that hold a term lie together along the order ("… ETL Staging …" after every
     "Airflow …"), and the name index tells where without reading a key: under 1 µs a row
     where the walk, which reads every key for its description, costs 5. The keys that hold
-    the term in another column are a search of those columns, planned as any other.
+    the term in another column are walked when the names fill the page within WALK_LIMIT
+    rows, else searched in those columns, planned as any other.
     """
-    ahead = sa.select(*order.keys()).where(order.past(start)).order_by(*order.by())
-    last = session.execute(ahead.offset(NAME_WALK_LIMIT - 1).limit(1)).first()
-    clauses = [*where, order.past(start), _sqlite_filter(term, (_TABLE.name,))]
-    if last is not None:
-        clauses.append(order.up_to(order.value_of(last)))
-    named = sa.select(*order.keys()).where(*clauses).order_by(*order.by()).limit(wanted)
-    found = session.execute(named).all()
-    if len(found) < wanted and last is not None:
-        return None
+    past = [order.past(start)] if start is not None else []
+    holds = _sqlite_filter(term, (_TABLE.name,))
+    found: list[sa.Row[Any]] = []
+    here, read = start, 0
+    # In steps growing tenfold: finding the step's end costs as much as reading the step,
+    # and a page that fills early (a common name) must not pay for the whole reach.
+    while len(found) < wanted:
+        step = min(max(NAME_FIRST_STEP, 10 * read), reach - read)
+        beyond = [order.past(here)] if here is not None else []
+        ahead = sa.select(*order.keys()).where(*beyond).order_by(*order.by())
+        last = session.execute(ahead.offset(step - 1).limit(1)).first()
+        clauses = [*where, *beyond, holds]
+        if last is not None:
+            clauses.append(order.up_to(order.value_of(last)))
+        named = sa.select(*order.keys()).where(*clauses).order_by(*order.by())
+        found.extend(session.execute(named.limit(wanted - len(found))).all())
+        if last is None:
+            break  # the end of the order
+        here, read = order.value_of(last), read + step
+        if len(found) < wanted and read >= reach:
+            return None
     ids = [row[-1] for row in found]
     others = tuple(column for column in _SEARCHED if column is not _TABLE.name)
-    elsewhere = _plan_sqlite(session, term, others)
+    within = list(where)
+    elsewhere = _SearchPlan(PlanKind.WALK, predicate=_sqlite_filter(term, others))
+    if len(found) == wanted:
+        within.append(order.up_to(order.value_of(found[-1])))
+        span = sa.select(sa.literal(1)).where(*past, within[-1]).limit(WALK_LIMIT + 1)
+        if (
+            session.execute(sa.select(sa.func.count()).select_from(span.subquery())).scalar_one()
+            > WALK_LIMIT
+        ):
+            elsewhere = _plan_sqlite(session, term, others)
+    else:
+        elsewhere = _plan_sqlite(session, term, others)
     if elsewhere.kind is not PlanKind.EMPTY:
-        within = list(where)
-        if len(found) == wanted:
-            within.append(order.up_to(order.value_of(found[-1])))
         rows = _segment_rows(session, elsewhere, order, within, start, wanted)
         ids.extend(row.id for row in rows)
     return _first_of(session, order, ids, wanted)
+
+
+def _names_hold_most(session: Session, term: str, sample: str) -> bool:
+    """Whether the names of most of the probe's first NAME_SAMPLE matches hold ``term``
+    (their keys then lie together along the name order: ask the name index first)."""
+    first = (
+        sa.text("SELECT value FROM json_each(:ids) LIMIT :most")
+        .bindparams(ids=sample, most=NAME_SAMPLE)
+        .columns(sa.column("value", sa.Integer))
+        .subquery()
+    )
+
+    def holding(predicate: sa.ColumnElement[bool]) -> sa.ColumnElement[Any]:
+        return sa.func.coalesce(sa.func.sum(sa.case((predicate, 1), else_=0)), 0)
+
+    statement = sa.select(
+        holding(_sqlite_filter(term, (_TABLE.name,))), holding(_sqlite_filter(term))
+    ).where(_TABLE.id.in_(sa.select(first.c.value)))
+    by_name, matches = session.execute(statement).one()
+    return bool(matches) and 2 * int(by_name) > int(matches)
 
 
 def _owner_names_holding(session: Session, term: str) -> str | None:

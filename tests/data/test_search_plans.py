@@ -304,13 +304,14 @@ def odd_sqlite(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Engin
 
 
 def _spied(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
-    """Record, for each call of key_queries' ``name``, whether it answered (not None)."""
+    """Record, for each call of key_queries' ``name``, whether it answered (not None; for a
+    question, its answer)."""
     answered: list[bool] = []
     original = getattr(key_queries, name)
 
     def spy(*args: Any) -> Any:
         result = original(*args)
-        answered.append(result is not None)
+        answered.append(result if isinstance(result, bool) else result is not None)
         return result
 
     monkeypatch.setattr(key_queries, name, spy)
@@ -384,6 +385,7 @@ def test_sqlite_sorted_by_name_finishes_a_short_walk_from_the_name_index(
     Either way every page is the Python result."""
     engine, rows = odd_sqlite
     named = _spied(monkeypatch, "_by_names_holding")
+    names_first = _spied(monkeypatch, "_names_hold_most")
     monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
     monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
     outcomes: set[bool] = set()
@@ -397,3 +399,22 @@ def test_sqlite_sorted_by_name_finishes_a_short_walk_from_the_name_index(
                 if walk_limit < KEYS and not any(_held_in(term, row, ("name",)) for row in rows):
                     assert not any(named), term  # no name to fill a page: the candidates
     assert outcomes == {True, False}  # both ways were taken
+    assert set(names_first) == {True, False}  # names asked first, or after the walk
+    # The names fill the page within WALK_LIMIT rows: the other columns are walked up to
+    # the last of them (no search of their own), and the pages are still the Python result.
+    planned: list[int] = []
+    plan = key_queries._plan_sqlite
+
+    def counted(*args: Any) -> Any:
+        planned.append(len(args))  # 3: a search of the other columns alone
+        return plan(*args)
+
+    monkeypatch.setattr(key_queries, "_plan_sqlite", counted)
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", KEYS)
+    monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", KEYS)
+    for term in ("äbc", "export", "reporting"):  # held by names in most of their keys
+        planned.clear()
+        _paged_as_python(engine, rows, term, SortField.NAME, None)
+        # Every page plans the term (2 arguments); the other columns get their own plan
+        # (3) only on pages past the last name that holds it.
+        assert planned.count(2) > 6 and planned.count(3) < planned.count(2) / 2, planned
