@@ -60,6 +60,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import json
 import math
 import re
 import time
@@ -205,10 +206,12 @@ class _SearchPlan:
     pg_page: dict[str, str] = field(default_factory=dict)
     pg_fallback: dict[str, str] = field(default_factory=dict)
     pg_count: dict[str, str] = field(default_factory=dict)
-    #: SQLite, a walk over every searched column: the term, for a page sorted by owner or
-    #: name, and the ids the probe read (a JSON array), whose first keys are a sample.
+    #: A walk over every searched column (SQLite; PostgreSQL, a term of trigrams): the term,
+    #: for a page sorted by owner or name; SQLite: the ids the probe read (a JSON array),
+    #: whose first keys are a sample; PostgreSQL: the planner's estimate of the matches.
     term: str = ""
     sample: str = "[]"
+    matches: float = 0.0
 
 
 _TABLE = ApiKey.__table__.c
@@ -532,12 +535,36 @@ def _pg_pattern(term: str) -> str:
     return f"%{escape_like(term.lower())}%"
 
 
-def _pg_estimate(session: Session, term: str) -> float:
+def _pg_estimate(
+    session: Session, term: str, searched: tuple[sa.ColumnElement[Any], ...] = _SEARCHED
+) -> float:
     """The planner's estimate of the matches: ANALYZE's sample of the indexed expression
     tells a rare term from a common one (search_schema raises its size), for the cost of
     planning one statement (0 for a member, who searches only their own keys)."""
-    estimate = sa.func.kw_search_keys_estimate(_pg_pattern(term), type_=sa.Float)
+    if searched == _SEARCHED:
+        estimate = sa.func.kw_search_keys_estimate(_pg_pattern(term), type_=sa.Float)
+    else:
+        estimate = sa.func.kw_search_key_columns_estimate(
+            _pg_pattern(term), _pg_column_names(searched), type_=sa.Float
+        )
     return float(session.execute(sa.select(estimate)).scalar_one())
+
+
+def _pg_column_names(searched: tuple[sa.ColumnElement[Any], ...]) -> sa.BindParameter[Any]:
+    return sa.bindparam(None, [str(column.key) for column in searched], type_=sa.ARRAY(sa.Text))
+
+
+def _pg_filter(
+    term: str, searched: tuple[sa.ColumnElement[Any], ...] = _SEARCHED
+) -> sa.ColumnElement[bool]:
+    """PostgreSQL: the rows whose ``searched`` columns hold ``term`` (all of them: the one
+    expression of the whole text's index; some: each column as its part of the index of
+    each column apart, search_schema.PG_COLUMN_INDEX)."""
+    if searched == _SEARCHED:
+        expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
+        return expression.like(_pg_pattern(term), escape="\\")
+    pattern = _pg_pattern(term)
+    return sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in searched))
 
 
 def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
@@ -546,8 +573,7 @@ def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
     if dialect == "sqlite":
         return _sqlite_filter(term)
     if dialect == "postgresql":
-        expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
-        return expression.like(_pg_pattern(term), escape="\\")
+        return _pg_filter(term)
     return _mariadb_like(term)
 
 
@@ -558,9 +584,12 @@ def pg_trgm_can_help(term: str) -> bool:
     return any(len(word) >= 3 for word in re.findall(r"[^\W_]+", term))
 
 
-def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
-    predicate = plain_search_predicate("postgresql", term)
-    if not pg_trgm_can_help(term):
+def _plan_postgresql(
+    session: Session, term: str, searched: tuple[sa.ColumnElement[Any], ...] = _SEARCHED
+) -> _SearchPlan:
+    predicate = _pg_filter(term, searched)
+    whole = searched == _SEARCHED
+    if not pg_trgm_can_help(term):  # (only ever asked of every column: see _by_owners_holding)
         # A term none of whose pairs any key holds matches nothing; else walk (a common
         # term fills a page early), and scan the table when a rare one does not.
         if not session.execute(sa.select(sa.func.kw_search_may_hold(term.lower()))).scalar():
@@ -575,12 +604,17 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
             pg_count=_PG_SCAN,
         )
     # The keys the caller may see whose searched text holds the term, through the index.
-    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)
+    pattern = _pg_pattern(term)
+    if whole:
+        found = sa.func.kw_search_keys(pattern, type_=sa.Integer)
+    else:  # a search of the other columns than a sort's (pages only, never counted)
+        found = sa.func.kw_search_key_columns(pattern, _pg_column_names(searched), type_=sa.Integer)
     matches = _TABLE.id.in_(sa.select(found))
     # The function applies the reading rule itself: with no other filter, counting its rows
     # is the count (a common term's ids, joined back to the keys, cost three times as much).
     counted = sa.select(sa.func.count()).select_from(found.alias("found"))
-    if _pg_estimate(session, term) <= RARE_LIMIT:
+    estimate = _pg_estimate(session, term, searched)
+    if estimate <= RARE_LIMIT:
         return _SearchPlan(
             PlanKind.CANDIDATES,
             predicate=matches,
@@ -598,6 +632,8 @@ def _plan_postgresql(session: Session, term: str) -> _SearchPlan:
         pg_page=_PG_WALK,
         pg_fallback=_PG_CANDIDATES,
         pg_count=_PG_CUSTOM,
+        term=term if whole else "",
+        matches=estimate if whole else 0.0,
     )
 
 
@@ -1008,11 +1044,7 @@ def _segment_rows(
         found = _by_owners_holding(session, plan.term, order, where, start, wanted)
         if found is not None:
             return found
-    names_first = (
-        plan.term
-        and order.column is _TABLE.name
-        and _names_hold_most(session, plan.term, plan.sample)
-    )
+    names_first = plan.term and order.column is _TABLE.name and _names_hold_most(session, plan)
     if names_first:
         found = _by_names_holding(session, plan.term, order, where, start, wanted, NAME_FIRST_LIMIT)
         if found is not None:
@@ -1075,7 +1107,7 @@ def _by_owners_holding(
     start: Cursor | None,
     wanted: int,
 ) -> list[sa.Row[Any]] | None:
-    """SQLite, sorted by owner, a term many keys hold (None: no owner's name holds it).
+    """Sorted by owner, a term many keys hold (None: no owner's name holds it).
 
     The keys of an owner whose name holds the term lie together along the order, often far
     from its start ("Alice O'Brien"), where a walk gives up and the candidates are read
@@ -1087,17 +1119,33 @@ def _by_owners_holding(
     names = _owner_names_holding(session, term)
     if names is None:
         return None
-    others = tuple(column for column in _SEARCHED if column is not _TABLE.owner_name)
-    clauses = [*where, _TABLE.owner_name.in_(_json_values(names, sa.String))]
-    if start is not None:
-        clauses.append(order.past(start))
-    owned = sa.select(_TABLE.id).where(*clauses).order_by(*order.by()).limit(wanted)
-    ids = list(session.scalars(owned))
-    elsewhere = _plan_sqlite(session, term, others)
+    others = _searched_but(_TABLE.owner_name)
+    past = [order.past(start)] if start is not None else []
+    if order.sqlite:
+        clauses = [*where, *past, _TABLE.owner_name.in_(_json_values(json.dumps(names), sa.String))]
+        owned = sa.select(_TABLE.id).where(*clauses).order_by(*order.by()).limit(wanted)
+        ids = list(session.scalars(owned))
+        elsewhere = _plan_sqlite(session, term, others)
+    else:
+        # PostgreSQL 15 sorts every key of a list of owners (an index scan on ``= ANY`` keeps
+        # no order): one owner at a time, in the index's order.
+        ids = []
+        with _pg_settings(session, _PG_WALK):
+            for name in reversed(names) if order.descending else names:
+                clauses = [*where, *past, _TABLE.owner_name == name]
+                owned = sa.select(_TABLE.id).where(*clauses).order_by(*order.by())
+                ids.extend(session.scalars(owned.limit(wanted - len(ids))))
+                if len(ids) == wanted:
+                    break
+        elsewhere = _plan_postgresql(session, term, others)
     if elsewhere.kind is not PlanKind.EMPTY:
         rows = _segment_rows(session, elsewhere, order, where, start, wanted)
         ids.extend(row.id for row in rows)
     return _first_of(session, order, ids, wanted)
+
+
+def _searched_but(column: sa.ColumnElement[Any]) -> tuple[sa.ColumnElement[Any], ...]:
+    return tuple(searched for searched in _SEARCHED if searched is not column)
 
 
 def _first_of(session: Session, order: _Order, ids: list[int], wanted: int) -> list[sa.Row[Any]]:
@@ -1120,20 +1168,25 @@ def _by_names_holding(
     wanted: int,
     reach: int,
 ) -> list[sa.Row[Any]] | None:
-    """SQLite, sorted by name: the keys whose names hold the term, when they fill the page
-    within ``reach`` rows of the order (None when they do not), with the keys that hold it
-    elsewhere up to the last of them. Asked before the walk (NAME_FIRST_LIMIT rows) when the
-    probe's sample says that names hold most matches, else once the walk has found too few
-    (NAME_WALK_LIMIT rows past it).
+    """Sorted by name: the keys whose names hold the term, when they fill the page within
+    ``reach`` rows of the order (None when they do not), with the keys that hold it
+    elsewhere up to the last of them. Asked before the walk (NAME_FIRST_LIMIT rows) when
+    names hold most matches (:func:`_names_hold_most`), else once the walk has found too
+    few (NAME_WALK_LIMIT rows past it).
 
     Names that hold a term lie together along the order ("… ETL Staging …" after every
     "Airflow …"), and the name index tells where without reading a key: under 1 µs a row
-    where the walk, which reads every key for its description, costs 5. The keys that hold
-    the term in another column are walked when the names fill the page within WALK_LIMIT
-    rows, else searched in those columns, planned as any other.
+    where the walk, which reads every key for its description, costs 5 on SQLite (2.3 on
+    PostgreSQL, whose name index carries the owner, all a login's reading rule needs). The
+    keys that hold the term in another column are, on SQLite, walked when the names fill
+    the page within WALK_LIMIT rows, else searched in those columns, planned as any other;
+    on PostgreSQL always searched (its column index answers a rare term at once).
     """
     past = [order.past(start)] if start is not None else []
-    holds = _sqlite_filter(term, (_TABLE.name,))
+    holds = _name_holds(session, term, _TABLE.name)
+    # PostgreSQL reads the index alone only for the columns it holds: the other filters
+    # are applied to the keys of the names found, a step at a time.
+    apart = bool(where) and not order.sqlite
     found: list[sa.Row[Any]] = []
     here, read = start, 0
     # In steps growing tenfold: finding the step's end costs as much as reading the step,
@@ -1142,29 +1195,37 @@ def _by_names_holding(
         step = min(max(NAME_FIRST_STEP, 10 * read), reach - read)
         beyond = [order.past(here)] if here is not None else []
         ahead = sa.select(*order.keys()).where(*beyond).order_by(*order.by())
-        last = session.execute(ahead.offset(step - 1).limit(1)).first()
-        clauses = [*where, *beyond, holds]
-        if last is not None:
-            clauses.append(order.up_to(order.value_of(last)))
-        named = sa.select(*order.keys()).where(*clauses).order_by(*order.by())
-        found.extend(session.execute(named.limit(wanted - len(found))).all())
+        with _pg_settings(session, _PG_WALK):
+            last = session.execute(ahead.offset(step - 1).limit(1)).first()
+            clauses = [*beyond, holds]
+            if last is not None:
+                clauses.append(order.up_to(order.value_of(last)))
+            named = sa.select(*order.keys()).where(*clauses).order_by(*order.by())
+            if apart:
+                # Every name in the step that holds it (at most ``step``), then the filters.
+                ids = [row[-1] for row in session.execute(named.limit(step))]
+                named = sa.select(*order.keys()).where(
+                    *where, _TABLE.id == sa.any_(sa.bindparam(None, ids, sa.ARRAY(sa.Integer)))
+                )
+                named = named.order_by(*order.by(indexed=False))
+            else:
+                named = named.where(*where)
+            if not apart or ids:
+                found.extend(session.execute(named.limit(wanted - len(found))).all())
         if last is None:
             break  # the end of the order
         here, read = order.value_of(last), read + step
         if len(found) < wanted and read >= reach:
             return None
     ids = [row[-1] for row in found]
-    others = tuple(column for column in _SEARCHED if column is not _TABLE.name)
+    others = _searched_but(_TABLE.name)
     within = list(where)
-    elsewhere = _SearchPlan(PlanKind.WALK, predicate=_sqlite_filter(term, others))
     if len(found) == wanted:
         within.append(order.up_to(order.value_of(found[-1])))
-        span = sa.select(sa.literal(1)).where(*past, within[-1]).limit(WALK_LIMIT + 1)
-        if (
-            session.execute(sa.select(sa.func.count()).select_from(span.subquery())).scalar_one()
-            > WALK_LIMIT
-        ):
-            elsewhere = _plan_sqlite(session, term, others)
+    if not order.sqlite:
+        elsewhere = _plan_postgresql(session, term, others)
+    elif len(found) == wanted and _rows_within(session, [*past, within[-1]], WALK_LIMIT):
+        elsewhere = _SearchPlan(PlanKind.WALK, predicate=_sqlite_filter(term, others))
     else:
         elsewhere = _plan_sqlite(session, term, others)
     if elsewhere.kind is not PlanKind.EMPTY:
@@ -1173,12 +1234,23 @@ def _by_names_holding(
     return _first_of(session, order, ids, wanted)
 
 
-def _names_hold_most(session: Session, term: str, sample: str) -> bool:
-    """Whether the names of most of the probe's first NAME_SAMPLE matches hold ``term``
-    (their keys then lie together along the name order: ask the name index first)."""
+def _rows_within(session: Session, where: list[sa.ColumnElement[bool]], most: int) -> bool:
+    """Whether at most ``most`` keys meet ``where`` (counted no further)."""
+    span = sa.select(sa.literal(1)).where(*where).limit(most + 1)
+    counted = sa.select(sa.func.count()).select_from(span.subquery())
+    return int(session.execute(counted).scalar_one()) <= most
+
+
+def _names_hold_most(session: Session, plan: _SearchPlan) -> bool:
+    """Whether names hold most of the term's matches (their keys then lie together along the
+    name order: ask the name index first). SQLite: the names of the probe's first
+    NAME_SAMPLE matches; PostgreSQL: the planner's estimates, names against every column."""
+    if session.get_bind().dialect.name != "sqlite":
+        names = _pg_estimate(session, plan.term, (_TABLE.name,))
+        return plan.matches > 0 and 2 * names > plan.matches
     first = (
         sa.text("SELECT value FROM json_each(:ids) LIMIT :most")
-        .bindparams(ids=sample, most=NAME_SAMPLE)
+        .bindparams(ids=plan.sample, most=NAME_SAMPLE)
         .columns(sa.column("value", sa.Integer))
         .subquery()
     )
@@ -1187,38 +1259,55 @@ def _names_hold_most(session: Session, term: str, sample: str) -> bool:
         return sa.func.coalesce(sa.func.sum(sa.case((predicate, 1), else_=0)), 0)
 
     statement = sa.select(
-        holding(_sqlite_filter(term, (_TABLE.name,))), holding(_sqlite_filter(term))
+        holding(_sqlite_filter(plan.term, (_TABLE.name,))), holding(_sqlite_filter(plan.term))
     ).where(_TABLE.id.in_(sa.select(first.c.value)))
     by_name, matches = session.execute(statement).one()
     return bool(matches) and 2 * int(by_name) > int(matches)
 
 
-def _owner_names_holding(session: Session, term: str) -> str | None:
-    """The distinct owner names that hold ``term``, as a JSON array; None when none does or
-    when the keys have more than OWNER_NAMES_LIMIT owner names (too many to read one by one).
+def _owner_names_holding(session: Session, term: str) -> list[str] | None:
+    """The distinct owner names that hold ``term``, in the owner index's order; None when
+    none does or when the keys have more than OWNER_NAMES_LIMIT owner names (too many to
+    read one by one).
 
     A loose scan of the owner index: each step seeks the next name (2.5 ms for 501 owners at
-    1,000,000 keys).
+    1,000,000 keys on SQLite, 4–6 ms on PostgreSQL).
     """
-    distinct = (
-        sa.text(
-            "WITH RECURSIVE owner_names(name) AS ("
-            " SELECT min(owner_name) FROM api_keys"
-            " UNION ALL"
-            " SELECT (SELECT min(owner_name) FROM api_keys WHERE owner_name > owner_names.name)"
-            " FROM owner_names WHERE owner_names.name IS NOT NULL LIMIT :most"
-            ") SELECT name FROM owner_names WHERE name IS NOT NULL"
-        )
-        .bindparams(most=OWNER_NAMES_LIMIT + 2)
-        .columns(sa.column("name", sa.String))
+    if session.get_bind().dialect.name == "sqlite":
+        # SQLite stops the recursion at its LIMIT; PostgreSQL makes the rows as the outer
+        # LIMIT reads them (and allows none in the recursion).
+        limits = (" LIMIT :most", "")
+    else:
+        limits = ("", " LIMIT :most")
+    distinct = sa.text(
+        "WITH RECURSIVE owner_names(name, n) AS ("  # noqa: S608 - fixed text
+        " SELECT min(owner_name), 1 FROM api_keys"
+        " UNION ALL"
+        " SELECT (SELECT min(owner_name) FROM api_keys WHERE owner_name > owner_names.name),"
+        f" n + 1 FROM owner_names WHERE owner_names.name IS NOT NULL{limits[0]}"
+        f") SELECT name, n FROM owner_names WHERE name IS NOT NULL{limits[1]}"
+    )
+    listed = (
+        distinct.bindparams(most=OWNER_NAMES_LIMIT + 1)
+        .columns(sa.column("name", sa.String), sa.column("n", sa.Integer))
         .subquery()
     )
-    holds = _sqlite_filter(term, (distinct.c.name,))
-    statement = sa.select(sa.func.count(), sa.func.json_group_array(distinct.c.name).filter(holds))
-    count, names = session.execute(statement).one()
-    if count > OWNER_NAMES_LIMIT or names == "[]":
+    name = listed.c.name
+    holds = _name_holds(session, term, name)
+    rows = session.execute(sa.select(name, holds).order_by(listed.c.n)).all()
+    names = [str(value) for value, held in rows if held]
+    if len(rows) > OWNER_NAMES_LIMIT or not names:
         return None
-    return str(names)
+    return names
+
+
+def _name_holds(
+    session: Session, term: str, column: sa.ColumnElement[Any]
+) -> sa.ColumnElement[bool]:
+    """``column`` (a name) holds ``term``, as the dialect's search compares."""
+    if session.get_bind().dialect.name == "sqlite":
+        return _sqlite_filter(term, (column,))
+    return sa.func.lower(column).like(_pg_pattern(term), escape="\\")
 
 
 def _sorted_candidates(

@@ -5,7 +5,8 @@
   followed by two unit separators (:data:`PAD`), so that each place a 1-2 character term
   occurs starts a trigram: the index's vocabulary (an ``fts5vocab`` table) then tells which
   trigrams, if any, hold a short term (:func:`grams_starting_with`, migration 0015).
-* PostgreSQL: a ``pg_trgm`` GIN index over one lower-cased expression of the searched columns.
+* PostgreSQL: a ``pg_trgm`` GIN index over one lower-cased expression of the searched columns,
+  and one over each column apart (:data:`PG_COLUMN_INDEX`).
 * MariaDB: InnoDB FULLTEXT over a table of byte trigrams kept by triggers
   (:mod:`app.data.server.search_mariadb_sql`, migration 0009). It needs the ``<name>_data``
   tables of revision 0002, so migration 0001 makes nothing there.
@@ -131,7 +132,27 @@ def create_search_structures(connection: sa.Connection) -> None:
         connection.exec_driver_sql(
             "ALTER INDEX ix_api_keys_search_trgm ALTER COLUMN 1 SET STATISTICS 1000"
         )
+        create_pg_column_search(connection)
         KEY_PAIRS.create(connection)
+
+
+#: PostgreSQL: the searched columns one by one, in one multicolumn GIN index (migration
+#: 0018), so that a search can leave one out: sorted by owner or name, the keys whose owner
+#: (name) holds the term are read along the sort's own index, and only the other columns are
+#: searched. PostgreSQL reads each column's part of the index for itself (a BitmapOr).
+PG_COLUMN_INDEX = "ix_api_keys_search_columns"
+
+
+def create_pg_column_search(connection: sa.Connection) -> None:
+    columns = ", ".join(f"lower({column}) gin_trgm_ops" for column in _KEY_FTS_COLUMNS)
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {PG_COLUMN_INDEX} ON api_keys USING gin ({columns})"
+    )
+    # As for the whole text's index: an estimate that tells a rare term from a common one.
+    for number in range(1, len(_KEY_FTS_COLUMNS) + 1):
+        connection.exec_driver_sql(
+            f"ALTER INDEX {PG_COLUMN_INDEX} ALTER COLUMN {number} SET STATISTICS 1000"
+        )
 
 
 #: PostgreSQL: every two-character piece of every key's searched text (lower case), kept by a
@@ -249,6 +270,7 @@ def drop_search_structures(connection: sa.Connection) -> None:
         connection.exec_driver_sql(f"DROP TABLE IF EXISTS {KEY_FTS}")
     elif dialect == "postgresql":
         connection.exec_driver_sql("DROP INDEX IF EXISTS ix_api_keys_search_trgm")
+        connection.exec_driver_sql(f"DROP INDEX IF EXISTS {PG_COLUMN_INDEX}")
         KEY_PAIRS.drop(connection)
 
 

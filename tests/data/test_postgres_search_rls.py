@@ -27,8 +27,12 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from app.data import key_queries
+from app.data import key_queries, search_schema
+from app.data.key_queries import KeyFilter
+from app.data.models import ApiKey
 from app.domain.hashing import TokenHasher
+from app.domain.sorting import SortField
+from app.domain.status import KeyStatus
 from app.services import open_services
 from app.services.dto import KeyQuery
 from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
@@ -300,3 +304,179 @@ def test_a_short_term_no_key_holds_is_answered_from_the_pairs_and_tells_others_n
         verifier.dispose()
     with world.owner.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM kw_search_pairs").scalar_one() > 100
+
+
+def _spied(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
+    """Record, for each call of key_queries' ``name``, whether it answered (not None; for a
+    question, its answer)."""
+    answered: list[bool] = []
+    original = getattr(key_queries, name)
+
+    def spy(*args: Any) -> Any:
+        result = original(*args)
+        answered.append(result if isinstance(result, bool) else result is not None)
+        return result
+
+    monkeypatch.setattr(key_queries, name, spy)
+    return answered
+
+
+def _database_order(
+    world: World, term: str, sort: SortField, descending: bool, status: KeyStatus | None
+) -> list[int]:
+    """The matches in the database's own order (its collation), read by the owner."""
+    column = key_queries.SORT_COLUMNS[sort]
+    clauses = [key_queries.plain_search_predicate("postgresql", term)]
+    if status is not None:
+        clauses.append(key_queries.status_predicate(status, NOW))
+    by = [column.desc(), ApiKey.id.desc()] if descending else [column, ApiKey.id]
+    with world.owner.connect() as connection:
+        statement = sa.select(ApiKey.id).where(*clauses).order_by(*by)
+        return list(connection.execute(statement).scalars())
+
+
+def _pages(
+    session: Session, term: str, sort: SortField, descending: bool, status: KeyStatus | None
+) -> list[int]:
+    ids: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = key_queries.fetch_page(
+            session,
+            KeyFilter(search=term, status=status),
+            sort=sort,
+            descending=descending,
+            limit=9,
+            now=NOW,
+            after=cursor,
+        )
+        ids.extend(row.id for row in rows)
+        if cursor is None:
+            return ids
+        assert len(ids) <= KEYS + 2, "the cursors never reach the end"
+
+
+@pytest.mark.timeout(600)
+def test_an_admin_s_pages_sorted_by_owner_or_name_read_that_column_along_its_index(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Sorted by owner or name, a term many keys hold: an admin login's pages take the keys
+    whose owner (name) holds it along the sort's index and search the other columns apart
+    (through ix_api_keys_search_columns, as candidates or a walk), and every page, cursor by
+    cursor, both ways, with and without a status filter, is the database's own order of
+    what a plain scan finds."""
+    with world.owner.connect() as connection:
+        busiest = connection.exec_driver_sql(
+            "SELECT owner_name FROM api_keys GROUP BY owner_name ORDER BY count(*) DESC LIMIT 1"
+        ).scalar_one()
+    surname = str(busiest).split()[-1].lower()
+    owners = _spied(monkeypatch, "_owner_names_holding")
+    named = _spied(monkeypatch, "_by_names_holding")
+    names_first = _spied(monkeypatch, "_names_hold_most")
+    estimate = key_queries._pg_estimate
+    other_columns: list[float] = []
+
+    def estimated(session: Session, term: str, searched: Any = key_queries._SEARCHED) -> float:
+        found = estimate(session, term, searched)
+        if searched != key_queries._SEARCHED:
+            other_columns.append(found)
+            if candidates_apart:
+                return min(found, key_queries.RARE_LIMIT)
+        return found
+
+    monkeypatch.setattr(key_queries, "_pg_estimate", estimated)
+    # Every term walks (few keys here), and gives up after a few rows.
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
+    monkeypatch.setattr(key_queries, "NAME_FIRST_STEP", 40)
+    failures = []
+    scans = _index_scans_of(world, search_schema.PG_COLUMN_INDEX)
+    admin = world.engine("admin")
+    try:
+        # The second round: names that must fill the page within 40 rows, or else the walk
+        # and the candidates as before.
+        for candidates_apart, reach in ((False, KEYS * 2), (True, 40)):
+            monkeypatch.setattr(key_queries, "NAME_FIRST_LIMIT", reach)
+            monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", reach)
+            for term in (surname, "o'brien", "zürich", "export", "sync", "heron"):
+                for sort in (SortField.OWNER, SortField.NAME):
+                    for status in (None, KeyStatus.ACTIVE):
+                        for descending in (False, True):
+                            with Session(admin) as session, session.begin():
+                                got = _pages(session, term, sort, descending, status)
+                            want = _database_order(world, term, sort, descending, status)
+                            if got != want:
+                                failures.append((candidates_apart, term, sort, status, descending))
+    finally:
+        admin.dispose()
+    assert not failures, failures
+    # Each way was taken: owners that hold the term (or none), names read first or after a
+    # walk, filling the page or not, the other columns planned on their own.
+    assert set(owners) == {True, False}
+    assert set(named) == {True, False}
+    assert set(names_first) == {True, False}
+    assert other_columns and _index_scans_of(world, search_schema.PG_COLUMN_INDEX) > scans
+
+
+def _index_scans_of(world: World, index: str) -> int:
+    return postgres_index_scans(world.owner, index)
+
+
+def test_the_column_search_functions_keep_the_reading_rule_against_direct_calls(
+    world: World,
+) -> None:
+    """kw_search_key_columns(_estimate), the search of some columns: an admin gets exactly
+    what those columns hold; a member their own keys alone; the deactivated admin nothing;
+    the verifier and a stranger may not call them; a column outside the searched four is
+    refused, however it is spelled."""
+    names = "SELECT kw_search_key_columns(:p, ARRAY['name', 'owner_name'])"
+    pattern = _pattern("sync")
+    with world.owner.connect() as connection:
+        held = set(
+            connection.execute(
+                sa.text(
+                    "SELECT id FROM api_keys WHERE lower(name) LIKE :p OR lower(owner_name) LIKE :p"
+                ),
+                {"p": pattern},
+            ).scalars()
+        )
+    assert len(held) > 1
+    admin = world.engine("admin")
+    try:
+        assert set(_call(admin, names, p=pattern)) == held
+        assert _call(admin, "SELECT kw_search_key_columns(:p, ARRAY[]::text[])", p="%") == []
+        assert _call(admin, "SELECT kw_search_key_columns_estimate(:p, ARRAY['name'])", p="%")[0]
+        for attack in ("secret_hash", "name) OR true --", "NAME", None):
+            for function in ("kw_search_key_columns", "kw_search_key_columns_estimate"):
+                with pytest.raises(exc.DatabaseError, match="Unknown search column"):
+                    _call(admin, f"SELECT {function}('%', ARRAY[:c]::text[])", c=attack)
+        # The pattern is data, never SQL.
+        assert _call(admin, names, p="%' OR true --") == []
+    finally:
+        admin.dispose()
+    member = world.engine("member")
+    try:
+        own = set(world.member_keys.values())
+        assert set(_call(member, "SELECT kw_search_key_columns('%', ARRAY['name'])")) == own
+        assert _call(member, names, p=pattern) == [world.member_keys["Member Heron Sync"]]
+        estimate = "SELECT kw_search_key_columns_estimate('%', ARRAY['name'])"
+        assert _call(member, estimate) == [0]
+    finally:
+        member.dispose()
+    gone = world.engine("gone")
+    try:
+        assert _call(gone, "SELECT kw_search_key_columns('%', ARRAY['name'])") == []
+        assert _call(gone, "SELECT kw_search_key_columns_estimate('%', ARRAY['name'])") == [0]
+    finally:
+        gone.dispose()
+    for who in ("verifier", "stranger"):
+        engine = world.engine(who)
+        try:
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                _call(engine, "SELECT kw_search_key_columns('%', ARRAY['name'])")
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                _call(engine, "SELECT kw_columns_like('%', ARRAY['name'])")
+        except exc.OperationalError:
+            assert who == "stranger"  # may not even connect
+        finally:
+            engine.dispose()

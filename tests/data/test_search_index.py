@@ -10,6 +10,7 @@ characters long.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -405,3 +406,64 @@ def test_a_member_s_sample_holds_their_own_keys(
                 assert key_queries.describe_search_plan(session, "zebrafinch") == "walk"
         finally:
             member.dispose()
+
+
+# ----------------------------------------------------------------------- PostgreSQL only
+
+
+def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> None:
+    """The index of each column apart, its two functions and the sort indexes that carry
+    the owner come with 0018 and go with its downgrade; a search finds the same either way."""
+    from alembic import command
+
+    url = next(databases := fresh_server_database("postgresql"))
+    engine = sa.create_engine(url, poolclass=NullPool)
+
+    def objects() -> set[str]:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT indexname || ':' || indexdef FROM pg_indexes"
+                " WHERE tablename = 'api_keys' AND indexname IN"
+                " ('ix_api_keys_search_columns', 'ix_api_keys_name_id',"
+                "  'ix_api_keys_owner_name_id')"
+                " UNION ALL SELECT proname FROM pg_proc WHERE proname LIKE 'kw_%%column%%'"
+            ).scalars()
+            return {
+                name.split(":")[0] + (" +owner" if "INCLUDE (owner_id)" in name else "")
+                for name in map(str, found)
+            }
+
+    try:
+        services = open_services(url, hasher=fast_hasher, create_schema=True)
+        try:
+            services.keys.create("Pelican Export", "before the downgrade")
+        finally:
+            services.close()
+        new = {
+            "ix_api_keys_search_columns",
+            "ix_api_keys_name_id +owner",
+            "ix_api_keys_owner_name_id +owner",
+            "kw_columns_like",
+            "kw_search_key_columns",
+            "kw_search_key_columns_estimate",
+        }
+        assert objects() == new
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0017")
+        assert objects() == {"ix_api_keys_name_id", "ix_api_keys_owner_name_id"}
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        assert objects() == new
+        services = open_services(url, hasher=fast_hasher)
+        try:
+            query = KeyQuery(search="PELICAN", sort=SortField.OWNER)
+            assert [row.name for row in services.keys.page(query).rows] == ["Pelican Export"]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()
+        with contextlib.suppress(StopIteration):
+            next(databases)

@@ -800,6 +800,52 @@ BEGIN
   END IF;
 END $$;
 
+-- p_columns (some of name, description, owner_name, key_id) each holding p_pattern, as SQL
+-- for ix_api_keys_search_columns: a column outside that list is refused, never quoted in.
+CREATE OR REPLACE FUNCTION kw_columns_like(p_pattern text, p_columns text[]) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_column text;
+  v_parts text[] := '{}';
+BEGIN
+  FOREACH v_column IN ARRAY coalesce(p_columns, '{}') LOOP
+    IF v_column IS NULL OR v_column NOT IN ('name', 'description', 'owner_name', 'key_id') THEN
+      PERFORM kw_raise('invalid', 'Unknown search column.');
+    END IF;
+    v_parts := v_parts || format('lower(%I) LIKE %L', v_column, p_pattern);
+  END LOOP;
+  RETURN coalesce(nullif(array_to_string(v_parts, ' OR '), ''), 'false');
+END $$;
+
+-- kw_search_keys for some of the searched columns only (key_queries: sorted by owner or
+-- name, the keys holding the term in the sort's column are read along its index, the
+-- others here), through the index of each column apart.
+CREATE OR REPLACE FUNCTION kw_search_key_columns(p_pattern text, p_columns text[])
+RETURNS SETOF integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROWS 1000 AS $$
+BEGIN
+  IF kw_sees_every_key() THEN
+    RETURN QUERY EXECUTE 'SELECT id FROM api_keys WHERE ' || kw_columns_like(p_pattern, p_columns);
+  ELSIF kw_my_role() = 'member' THEN
+    RETURN QUERY EXECUTE 'SELECT id FROM api_keys WHERE owner_id = $1 AND ('
+      || kw_columns_like(p_pattern, p_columns) || ')' USING kw_my_user_id();
+  END IF;
+END $$;
+
+CREATE OR REPLACE FUNCTION kw_search_key_columns_estimate(p_pattern text, p_columns text[])
+RETURNS double precision
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_plan json;
+BEGIN
+  IF NOT kw_sees_every_key() THEN
+    RETURN 0;
+  END IF;
+  EXECUTE 'EXPLAIN (FORMAT JSON) SELECT 1 FROM api_keys WHERE '
+    || kw_columns_like(p_pattern, p_columns) INTO v_plan;
+  RETURN (v_plan -> 0 -> 'Plan' ->> 'Plan Rows')::double precision;
+END $$;
+
 -- False when no key (kw_search_may_hold) or event (kw_events_may_hold: the audit view's free
 -- text) can hold p_term, lower case as the search compares it: one of its two-character
 -- pieces, or for one character any piece with it, was never in any key's (event's) searched
@@ -895,6 +941,8 @@ _WRITE_FUNCTIONS = (
 _SEARCH_FUNCTION_NAMES = (
     "kw_search_keys(text)",
     "kw_search_keys_estimate(text)",
+    "kw_search_key_columns(text, text[])",
+    "kw_search_key_columns_estimate(text, text[])",
     "kw_search_may_hold(text)",
     "kw_events_may_hold(text)",
     "kw_search_events(text, text, integer, integer, integer)",
