@@ -35,6 +35,10 @@ Per dialect:
   Each plan's planner settings are pinned (``SET LOCAL``): candidates looked up by id, a
   walk along the sort index. pg_trgm indexes words of letters and digits only, so a term
   without a word of 3+ characters is walked, and finished by a scan.
+* Sorted by owner or name (SQLite, PostgreSQL), a term that column holds in most of its
+  matches puts them together far along the order: the keys holding it there are read along
+  the sort's own index, and the other columns are searched on their own (SQLite: FTS5's
+  column filter; PostgreSQL: ``kw_search_key_columns``, an index of each column apart).
 * MariaDB: rows are filtered by the collation's ``LIKE`` (which ignores accents), then
   ``lower()`` compared in binary. The index is InnoDB FULLTEXT over byte trigrams
   (``app.data.server.search_mariadb_sql``), read through a view that shows a member only
