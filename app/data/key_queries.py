@@ -67,6 +67,7 @@ import itertools
 import json
 import math
 import re
+import string
 import time
 import weakref
 from collections import Counter
@@ -79,6 +80,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.util import ClauseAdapter
 
 from app.data.models import ApiKey, User
 from app.data.search_schema import (
@@ -564,11 +566,37 @@ def _pg_filter(
     """PostgreSQL: the rows whose ``searched`` columns hold ``term`` (all of them: the one
     expression of the whole text's index; some: each column as its part of the index of
     each column apart, search_schema.PG_COLUMN_INDEX)."""
+    pattern = _pg_pattern(term)
+    like: sa.ColumnElement[bool]
     if searched == _SEARCHED:
         expression: sa.ColumnElement[str] = sa.literal_column(PG_SEARCH_EXPRESSION)
-        return expression.like(_pg_pattern(term), escape="\\")
-    pattern = _pg_pattern(term)
-    return sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in searched))
+        like = expression.like(pattern, escape="\\")
+    else:
+        like = sa.or_(*(sa.func.lower(column).like(pattern, escape="\\") for column in searched))
+    mark = _rare_mark(term)
+    if mark is None:
+        return like
+    # A row without the mark in any column cannot match: tested first (CASE keeps the order),
+    # it spares most rows of a walk the lower() of their whole text (w_e: 1.25 → 0.3 µs a row).
+    # (Every column by its bare name, as the whole text's expression names them.)
+    named = [sa.literal_column(str(c.key)) for c in searched] if searched == _SEARCHED else searched
+    marked = sa.or_(*(sa.func.strpos(column, mark) > 0 for column in named))
+    return sa.case((marked, like), else_=sa.false())
+
+
+#: Punctuation that most keys' text holds (a description's "(data@company.com)."), no use as
+#: a first test.
+_COMMON_MARKS = frozenset(".,:;-/@() ")
+
+
+def _rare_mark(term: str) -> str | None:
+    """An ASCII punctuation character of ``term`` that few keys' text holds, or None.
+    ``lower()`` leaves it as it is and turns no other character into it, so a key whose
+    columns do not hold it as they are cannot hold the term."""
+    return next(
+        (char for char in term if char in string.punctuation and char not in _COMMON_MARKS),
+        None,
+    )
 
 
 def plain_search_predicate(dialect: str, term: str) -> sa.ColumnElement[bool]:
@@ -1071,16 +1099,20 @@ def _segment_rows(
         clauses.append(plan.predicate)
     with _pg_settings(session, plan.pg_page):
         bound = None
-        if plan.fallback is not None:
-            # Walk no further than walk_limit rows of the order (cheap to find in its index).
-            bounded = [*where, order.past(start)] if start is not None else list(where)
-            nth = sa.select(*order.keys()).where(*bounded).order_by(*order.by())
-            last = session.execute(nth.limit(1).offset(plan.walk_limit - 1)).first()
-            if last is not None:
-                bound = order.value_of(last)
-                clauses.append(order.up_to(bound))
-        statement = _page_select(session).where(*clauses).order_by(*order.by()).limit(wanted)
-        rows = list(session.execute(statement))
+        if plan.fallback is not None and session.get_bind().dialect.name == "postgresql":
+            rows, bound = _pg_walk(session, plan, order, where, start, wanted)
+        else:
+            if plan.fallback is not None:
+                # Walk no further than walk_limit rows of the order (cheap to find in its
+                # index).
+                bounded = [*where, order.past(start)] if start is not None else list(where)
+                nth = sa.select(*order.keys()).where(*bounded).order_by(*order.by())
+                last = session.execute(nth.limit(1).offset(plan.walk_limit - 1)).first()
+                if last is not None:
+                    bound = order.value_of(last)
+                    clauses.append(order.up_to(bound))
+            statement = _page_select(session).where(*clauses).order_by(*order.by())
+            rows = list(session.execute(statement.limit(wanted)))
     if bound is None or len(rows) == wanted:
         return rows
     # The walk found too few matches that far along: the rest come from the candidates.
@@ -1101,6 +1133,42 @@ def _segment_rows(
     )
     with _pg_settings(session, plan.pg_fallback):
         return rows + list(session.execute(statement))
+
+
+def _pg_walk(
+    session: Session,
+    plan: _SearchPlan,
+    order: _Order,
+    where: list[sa.ColumnElement[bool]],
+    start: Cursor | None,
+    wanted: int,
+) -> tuple[list[sa.Row[Any]], Cursor | None]:
+    """PostgreSQL: the matches among the first ``walk_limit`` rows of the order past
+    ``start``, up to ``wanted``, and the last of those rows when they fill no page (None:
+    the order ends there, or the page is full).
+
+    The rows are a subquery's LIMIT, so the walk stops where the page fills. Finding the
+    walk's end first cost more than most walks: under row-level security the sort index is
+    read with every key's row (2 ms for 12,000 rows, 18 for 100,000), now only for a walk
+    that falls short.
+    """
+    bounded = [*where, order.past(start)] if start is not None else list(where)
+    ahead = _page_select(session).where(*bounded).order_by(*order.by())
+    window = ahead.limit(plan.walk_limit).subquery()
+    on_window = ClauseAdapter(window).traverse
+    assert plan.predicate is not None
+    statement = (
+        sa.select(*window.c)
+        .where(on_window(plan.predicate))
+        .order_by(*(on_window(key) for key in order.by()))
+        .limit(wanted)
+    )
+    rows = list(session.execute(statement))
+    if len(rows) == wanted:
+        return rows, None
+    nth = sa.select(*order.keys()).where(*bounded).order_by(*order.by())
+    last = session.execute(nth.limit(1).offset(plan.walk_limit - 1)).first()
+    return rows, None if last is None else order.value_of(last)
 
 
 def _by_owners_holding(
