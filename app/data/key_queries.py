@@ -127,6 +127,12 @@ SHORTEST_WALK = 250
 #: are the whole table's, and a walk that reads them all costs less (at 1,000,000 keys, a
 #: member's 1,331 keys walked in 6-7 ms; asking the index for "tickets to slack" 43 ms).
 WALK_ALL_UP_TO = 5_000
+#: PostgreSQL: a member with more keys walks the sort order for a term at least this share of
+#: a sample of their keys holds (a walk passes everyone else's keys too: at 24,495 of
+#: 1,000,000, 400 of theirs are 16,000 rows).
+MEMBER_WALKS_AT = 0.25
+#: ... judged from this many of their keys (read by owner: 2-3 ms).
+MEMBER_SAMPLE = 500
 #: SQLite, sorted by owner: the most distinct owner names read one by one for a search.
 OWNER_NAMES_LIMIT = 5_000
 #: SQLite, sorted by name: how far past a walk that fell short the name index is read for
@@ -218,6 +224,8 @@ class _SearchPlan:
     term: str = ""
     sample: str = "[]"
     matches: float = 0.0
+    #: Candidates read by another index than the sort's, then sorted (MariaDB's always).
+    sorted_apart: bool = False
 
 
 _TABLE = ApiKey.__table__.c
@@ -516,6 +524,69 @@ _PG_CANDIDATES = {
 }
 _PG_WALK = {**_PG_CUSTOM, "enable_seqscan": "off", "enable_bitmapscan": "off"}
 _PG_SCAN = {**_PG_CUSTOM, "enable_indexscan": "off", "enable_bitmapscan": "off"}
+#: A member's own keys, through the owner index.
+_PG_OWN = {**_PG_CUSTOM, "enable_seqscan": "off"}
+#: A member's walk: the filter on their own keys would have the planner read them all by
+#: owner and sort them (95 ms for 24,495 keys, where the walk takes 2).
+_PG_MEMBER_WALK = {**_PG_WALK, "enable_sort": "off"}
+
+
+def _pg_member_keys(session: Session) -> int | None:
+    """How many keys a member owns, counted no further than WALK_ALL_UP_TO + 1 (the owner
+    index alone); None for anyone else."""
+    mine = sa.select(sa.literal(1)).where(_TABLE.owner_id == sa.func.kw_my_user_id())
+    counted = sa.select(sa.func.count()).select_from(mine.limit(WALK_ALL_UP_TO + 1).subquery())
+    # CASE runs the count only for a member.
+    member = sa.func.kw_my_role() == "member"
+    owned = session.execute(sa.select(sa.case((member, counted.scalar_subquery())))).scalar()
+    return None if owned is None else int(owned)
+
+
+def _plan_pg_member(session: Session, term: str, owned: int) -> _SearchPlan | None:
+    """PostgreSQL, a member (who sees their own keys only, so the planner's estimate of every
+    key's matches says nothing of theirs: the function tells them 0).
+
+    Few keys (WALK_ALL_UP_TO): all of them through the owner index, filtered and sorted;
+    through the function the index of every key's text would hand back each key holding a
+    common term's trigrams, to be ANDed with theirs (40 ms for ``etl staging`` where their
+    1,100 keys take 2). More: a sample of their first MEMBER_SAMPLE keys tells a common term,
+    walked along the sort (which passes everyone else's keys: only a term that fills a page
+    within a few hundred of theirs), from a rarer one: through the function, planned as
+    anyone's (None), or, too short for trigrams, from all their keys by owner (75-100 ms for
+    24,495 keys, where a walk finished by a scan took 80-190).
+    """
+    like = _pg_filter(term)
+    mine = sa.and_(_TABLE.owner_id == sa.func.kw_my_user_id(type_=sa.Integer), like)
+    own = _SearchPlan(
+        PlanKind.CANDIDATES, predicate=mine, pg_page=_PG_OWN, pg_count=_PG_OWN, sorted_apart=True
+    )
+    if owned <= WALK_ALL_UP_TO:
+        return own
+    held = sa.case((like, 1), else_=0)
+    sample = (
+        sa.select(held.label("held"))
+        .where(_TABLE.owner_id == sa.func.kw_my_user_id())
+        .limit(MEMBER_SAMPLE)
+        .subquery()
+    )
+    sampled, holding = session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sample.c.held), 0))
+    ).one()
+    share = int(holding) / max(int(sampled), 1)
+    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)
+    indexed = _TABLE.id.in_(sa.select(found)) if pg_trgm_can_help(term) else None
+    if share < MEMBER_WALKS_AT:
+        return None if indexed is not None else own
+    return _SearchPlan(
+        PlanKind.WALK,
+        predicate=like,
+        count_predicate=mine,
+        fallback=mine if indexed is None else indexed,
+        walk_limit=min(WALK_LIMIT, max(SHORTEST_WALK, math.ceil(WALK_EXPECTS / share))),
+        pg_page=_PG_MEMBER_WALK,
+        pg_fallback=_PG_OWN if indexed is None else _PG_CANDIDATES,
+        pg_count=_PG_OWN,
+    )
 
 
 @contextmanager
@@ -621,6 +692,11 @@ def _plan_postgresql(
 ) -> _SearchPlan:
     predicate = _pg_filter(term, searched)
     whole = searched == _SEARCHED
+    if whole:
+        owned = _pg_member_keys(session)
+        planned = None if owned is None else _plan_pg_member(session, term, owned)
+        if planned is not None:
+            return planned
     if not pg_trgm_can_help(term):  # (only ever asked of every column: see _by_owners_holding)
         # A term none of whose pairs any key holds matches nothing; else walk (a common
         # term fills a page early), and scan the table when a rare one does not.
@@ -1081,9 +1157,10 @@ def _segment_rows(
         found = _by_names_holding(session, plan.term, order, where, start, wanted, NAME_FIRST_LIMIT)
         if found is not None:
             return found
-    if plan.kind is PlanKind.CANDIDATES and session.get_bind().dialect.name in MARIADB_DIALECTS:
-        # The candidates by primary key, then sorted: given an index in the sort's order,
-        # MariaDB would walk it for a LIMIT, testing every key against the candidates.
+    mariadb = session.get_bind().dialect.name in MARIADB_DIALECTS
+    if plan.kind is PlanKind.CANDIDATES and (mariadb or plan.sorted_apart):
+        # The candidates by primary key (or owner), then sorted: given an index in the
+        # sort's order, MariaDB (PostgreSQL) would walk it for a LIMIT, testing every key.
         assert plan.predicate is not None
         clauses = [*where, plan.predicate]
         if start is not None:
@@ -1091,7 +1168,8 @@ def _segment_rows(
         statement = (
             _page_select(session).where(*clauses).order_by(*order.by(indexed=False)).limit(wanted)
         )
-        return list(session.execute(statement))
+        with _pg_settings(session, plan.pg_page):
+            return list(session.execute(statement))
     clauses = list(where)
     if start is not None:
         clauses.append(order.past(start))

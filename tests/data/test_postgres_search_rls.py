@@ -484,3 +484,45 @@ def test_the_column_search_functions_keep_the_reading_rule_against_direct_calls(
             assert who == "stranger"  # may not even connect
         finally:
             engine.dispose()
+
+
+def test_a_member_s_search_reads_their_own_keys_by_owner_or_walks_a_common_term(
+    world: World, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member sees only their keys, so PostgreSQL's estimate of every key's matches says
+    nothing of theirs: a member with few keys has them read by owner; one with more (the
+    limit lowered to 0 here) walks a term their sample says is common, and otherwise goes
+    through the function (a term of trigrams) or their keys by owner (a shorter one). Every
+    way, the page and the count are exactly the member's matching keys."""
+    plans: list[str] = []
+    plan = key_queries._plan_pg_member
+
+    def spied(session: Session, term: str, owned: int) -> Any:
+        planned = plan(session, term, owned)
+        plans.append("anyone's" if planned is None else planned.kind.value)
+        return planned
+
+    monkeypatch.setattr(key_queries, "_plan_pg_member", spied)
+    url = make_url(world.url).set(username=world.logins["member"], password=PASSWORD)
+    services = open_services(url.render_as_string(hide_password=False), hasher=fast_hasher)
+    own = {pk: name for name, pk in world.member_keys.items()}
+    try:
+        for few in (True, False):
+            monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 5000 if few else 0)
+            for term in ("heron", "sync", "ledger", "no such words", "e", "%", "mb"):
+                for sort in (SortField.CREATED, SortField.NAME, SortField.OWNER):
+                    query = KeyQuery(search=term, sort=sort, limit=1)
+                    got = []
+                    page = services.keys.page(query)
+                    got.extend(row.name for row in page.rows)
+                    while page.next_cursor is not None:
+                        page = services.keys.page(query, page.next_cursor)
+                        got.extend(row.name for row in page.rows)
+                    want = {pk for pk in _reference(world, term) if pk in own}
+                    assert sorted(got) == sorted(own[pk] for pk in want), (few, term, sort)
+                    assert services.keys.count(KeyQuery(search=term)) == len(want)
+    finally:
+        services.close()
+    # Read by owner (few keys; a rare short term), walked (common in their sample), and
+    # through the function (a rare term of trigrams).
+    assert {"candidates", "walk", "anyone's"} <= set(plans)
