@@ -380,6 +380,7 @@ def test_a_plain_list_is_read_from_the_file_as_the_services_read_it(
 
 
 def test_a_plain_list_of_a_file_loads_no_database_library(tmp_path: Path) -> None:
+    """Nor the DTOs a list does not show (people, audit events…: 4-5 ms of dataclasses)."""
     url = f"sqlite:///{tmp_path / 'keyward.db'}"
     assert main(["--database", url, "keys", "create", "--name", "Some key"]) == 0
     code = (
@@ -387,7 +388,8 @@ def test_a_plain_list_of_a_file_loads_no_database_library(tmp_path: Path) -> Non
         "from app.main import main\n"
         f"status = main(['--database', {url!r}, 'keys', 'list'])\n"
         "print(status, sorted(m for m in sys.modules if m.split('.')[0] in "
-        "{'sqlalchemy', 'alembic', 'argon2'}), file=sys.stderr)\n"
+        "{'sqlalchemy', 'alembic', 'argon2'} or m == 'app.services.dto_others'), "
+        "file=sys.stderr)\n"
     )
     probe = subprocess.run(
         [sys.executable, "-c", code],
