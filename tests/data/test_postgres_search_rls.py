@@ -37,6 +37,7 @@ from app.services import open_services
 from app.services.dto import KeyQuery
 from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
 from tests.data.test_search_index import _indexed as every_page
+from tests.data.test_search_plans import _spied
 from tests.support import drop_postgres_logins, postgres_index_scans
 
 PASSWORD = "kw-Search-Pw-5678"
@@ -304,21 +305,6 @@ def test_a_short_term_no_key_holds_is_answered_from_the_pairs_and_tells_others_n
         verifier.dispose()
     with world.owner.connect() as connection:
         assert connection.exec_driver_sql("SELECT count(*) FROM kw_search_pairs").scalar_one() > 100
-
-
-def _spied(monkeypatch: pytest.MonkeyPatch, name: str) -> list[bool]:
-    """Record, for each call of key_queries' ``name``, whether it answered (not None; for a
-    question, its answer)."""
-    answered: list[bool] = []
-    original = getattr(key_queries, name)
-
-    def spy(*args: Any) -> Any:
-        result = original(*args)
-        answered.append(result if isinstance(result, bool) else result is not None)
-        return result
-
-    monkeypatch.setattr(key_queries, name, spy)
-    return answered
 
 
 def _database_order(
