@@ -347,13 +347,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--tokens", type=Path, help="the seeder's token file")
     parser.add_argument("--json", type=Path, help="write the figures here as JSON")
+    parser.add_argument(
+        "--operator",
+        default=BENCH_ADMIN,
+        help=f"the Keyward login the run acts as (default {BENCH_ADMIN}); on a server, the "
+        "database login of --database (a member's, say, to measure as that member)",
+    )
     args = parser.parse_args(argv)
     path = args.tokens or tokens_path_for(args.database)
     tokens = path.read_text(encoding="ascii").split() if path.exists() else []
     if not tokens:
         print(f"no tokens at {path}: verification is skipped", file=sys.stderr)
     services = open_services(
-        args.database, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=BENCH_ADMIN
+        args.database, hasher=TokenHasher(FAST_FOR_TESTS), operator_login=args.operator
     )
     try:
         figures = bench(
