@@ -1233,21 +1233,27 @@ def _pg_walk(
     """
     bounded = [*where, order.past(start)] if start is not None else list(where)
     ahead = _page_select(session).where(*bounded).order_by(*order.by())
-    window = ahead.limit(plan.walk_limit).subquery()
-    on_window = ClauseAdapter(window).traverse
     assert plan.predicate is not None
-    statement = (
-        sa.select(*window.c)
-        .where(on_window(plan.predicate))
-        .order_by(*(on_window(key) for key in order.by()))
-        .limit(wanted)
-    )
+    statement = _on_window(ahead, plan.walk_limit, order, plan.predicate).limit(wanted)
     rows = list(session.execute(statement))
     if len(rows) == wanted:
         return rows, None
     nth = sa.select(*order.keys()).where(*bounded).order_by(*order.by())
     last = session.execute(nth.limit(1).offset(plan.walk_limit - 1)).first()
     return rows, None if last is None else order.value_of(last)
+
+
+def _on_window(
+    ahead: sa.Select[Any], size: int, order: _Order, predicate: sa.ColumnElement[bool]
+) -> sa.Select[Any]:
+    """PostgreSQL: the rows of ``predicate`` among the first ``size`` of ``ahead`` (a select
+    in ``order``), in that order. The window is a subquery's LIMIT, so a LIMIT on the result
+    stops the read where it is met, and the read never goes past the window."""
+    window = ahead.limit(size).subquery()
+    adapt = ClauseAdapter(window).traverse
+    return (
+        sa.select(*window.c).where(adapt(predicate)).order_by(*(adapt(key) for key in order.by()))
+    )
 
 
 def _by_owners_holding(
@@ -1389,10 +1395,7 @@ def _names_step(
         return list(session.execute(named.limit(wanted))), last
     # PostgreSQL reads the step from the index alone (it holds the reading rule's owner)
     # and stops where the page fills; the step's end only when it does not.
-    window = ahead.limit(step).subquery()
-    by = [_dir(window.c[str(key.key)], order.descending) for key in order.keys(indexed=True)]
-    named = sa.select(*window.c).where(_name_holds(session, term, window.c.name))
-    named = named.order_by(*by)
+    named = _on_window(ahead, step, order, _name_holds(session, term, _TABLE.name))
     if where:
         # The other filters need the keys: every name of the step that holds the term,
         # then the filters on those keys.
