@@ -26,6 +26,7 @@ from app.ui.errors import ErrorPresenter
 from app.ui.first_window import FirstWindow
 from app.ui.main_window import MainWindow
 from app.ui.schema_update import update_behind_window
+from app.ui.start import run_behind
 from app.ui.tasks import WORKER_NICENESS, TaskRunner, favour_the_window
 from app.ui.widgets.lifetime import wait_until_finished
 
@@ -39,14 +40,19 @@ def open_console(
     hasher: TokenHasher | None = None,
     operator_login: str | None = None,
     clock: Callable[[], datetime] | None = None,
+    behind: bool = False,
 ) -> MainWindow:
-    """Build the console for ``database_url`` (default: the local SQLite file); not shown."""
+    """Build the console for ``database_url`` (default: the local SQLite file); not shown.
+
+    ``behind``: open the database on a background thread while the windows already shown
+    stay live (the first window), unless a password has to be asked for.
+    """
     ensure_application()
     options: dict[str, Any] = {"hasher": hasher, "operator_login": operator_login}
     if clock is not None:
         options["clock"] = clock
     services, notice = _connect(
-        default_database_url() if database_url is None else database_url, options
+        default_database_url() if database_url is None else database_url, options, behind
     )
     embedded = services.engine.dialect.name == "sqlite"
     tasks = TaskRunner(niceness=WORKER_NICENESS if embedded else 0)
@@ -72,13 +78,17 @@ def open_console(
     return window
 
 
-def _connect(url_text: str, options: dict[str, Any]) -> tuple[Services, str | None]:
+def _connect(
+    url_text: str, options: dict[str, Any], behind: bool = False
+) -> tuple[Services, str | None]:
     """Open the services, asking for a server login's password at most once.
 
     Returns the services and, if remembering the password failed, a sentence to show.
     """
     url = parse_address(url_text)
     if not url.needs_login:
+        if behind:
+            return run_behind(lambda: open_services(url_text, **options)), None
         return open_services(url_text, **options), None
     password = url.password
     asked: db_login.PasswordAnswer | None = None
@@ -145,7 +155,7 @@ def run_console(database_url: str | None = None, *, first: FirstWindow | None = 
             if first is not None and first.closed_early:
                 first.deleteLater()  # closed while the database was being updated
                 return 0
-        window = open_console(database_url)
+        window = open_console(database_url, behind=first is not None)
     except KeywardError as error:
         if first is not None:
             first.close()

@@ -287,7 +287,7 @@ def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperati
 
     def changed(dtos: list[KeyDTO]) -> None:
         model = screen.model
-        shown = screen.panel.key
+        shown = screen.shown_key
         for dto in dtos:
             if shown is not None and dto.key_id == shown.key_id and latest:
                 screen.panel.note_changed_elsewhere(dto, latest[0].last_change_of(dto.key_id))

@@ -8,8 +8,13 @@ database went away); bugs go to the error presenter's report.
 Workspaces (Keys, Audit, People, Policy, Needs attention, Reviews) sit in one stack, reached
 from the side bar, the View menu and Ctrl+1…6; each is registered once with
 :meth:`MainWindow.register_workspace`
-(its name, icon, widget, shortcut and which operators see it). The one open when the window
+(its name, icon, page, shortcut and which operators see it). The one open when the window
 closed opens again next time, if the operator's role still shows it.
+
+Only the Keys page (without its detail panel) is built with the window: the panel and the
+other pages are built one per event-loop turn once the first page of keys is there (or at
+once when something needs one sooner), so neither the first window nor the console freezes
+for all of them at start.
 """
 
 from __future__ import annotations
@@ -19,9 +24,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
 from importlib.metadata import PackageNotFoundError, version
+from typing import cast
 
 from PySide6 import __version__ as pyside_version
-from PySide6.QtCore import QSize, Qt, Signal, Slot, qVersion
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot, qVersion
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -79,14 +85,25 @@ def _people_of_the_console(operator: Operator | None) -> bool:
 
 @dataclass(eq=False)
 class Workspace:
-    """One page of the window: its side-bar item, its View-menu action, who sees it."""
+    """One page of the window: its side-bar item, its View-menu action, who sees it.
+
+    ``widget`` is the page, built by ``make`` the first time it is asked for; ``built`` is
+    it, or None while it has not been.
+    """
 
     name: str
     title: str
-    widget: QWidget
     action: QAction
     visible: Callable[[Operator | None], bool]
+    make: Callable[[], QWidget]
     started: bool = False
+    built: QWidget | None = None
+
+    @property
+    def widget(self) -> QWidget:
+        if self.built is None:
+            self.built = self.make()
+        return self.built
 
 
 def keyward_version() -> str:
@@ -168,6 +185,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.nav)
         layout.addWidget(content, 1)
         self.setCentralWidget(central)
+        self.live = LiveUpdates(self._services, self._tasks, self)
         self._build_workspaces()
         self._build_live()
         self._build_status_bar()
@@ -185,50 +203,114 @@ class MainWindow(QMainWindow):
         self.register_workspace(
             KEYS, self.tr("Keys"), "key", self.keys, "Ctrl+1", _everyone, started=True
         )
-        self.audit = AuditScreen(self._services, self._tasks, self.stack)
-        self.register_workspace(AUDIT, self.tr("Audit"), "audit", self.audit, "Ctrl+2", sees_audit)
-        self.keys.panel.activity.show_in_audit_log.connect(self.show_audit_for_key)
-        # Changes made in this window add events; the live feed (app/ui/live.py) can connect
-        # its ``changes_seen`` to ``self.audit.trail_changed`` for everyone else's.
-        for signal in (
-            self.operations.key_changed,
-            self.operations.key_created,
-            self.operations.key_removed,
-        ):
-            signal.connect(self.audit.trail_changed)
-        people = PeopleScreen(self._services, self._tasks, self.operations, self.stack)
+        self.keys.show_in_audit_log.connect(self.show_audit_for_key)
         self.register_workspace(
-            PEOPLE, self.tr("People"), "user", people, "Ctrl+3", _people_of_the_console
+            AUDIT, self.tr("Audit"), "audit", self._make_audit, "Ctrl+2", sees_audit
         )
-        policy = PolicyScreen(self._services, self._tasks, self.stack)
         self.register_workspace(
-            POLICY, self.tr("Policy"), "policy", policy, "Ctrl+4", _people_of_the_console
+            PEOPLE,
+            self.tr("People"),
+            "user",
+            lambda: PeopleScreen(self._services, self._tasks, self.operations, self.stack),
+            "Ctrl+3",
+            _people_of_the_console,
         )
-        self.attention = AttentionScreen(self._services, self._tasks, self.stack)
+        self.register_workspace(
+            POLICY,
+            self.tr("Policy"),
+            "policy",
+            lambda: PolicyScreen(self._services, self._tasks, self.stack),
+            "Ctrl+4",
+            _people_of_the_console,
+        )
         self.register_workspace(
             ATTENTION,
             self.tr("Needs attention"),
             "warning",
-            self.attention,
+            self._make_attention,
             "Ctrl+5",
             _people_of_the_console,
         )
-        self.attention.count_changed.connect(lambda count: self.nav.set_badge(ATTENTION, count))
-        self.attention.keys_changed.connect(self.keys.announce_many_changed)
-        self.reviews = ReviewsScreen(self._services, self._tasks, self.stack)
         self.register_workspace(
-            REVIEWS, self.tr("Reviews"), "enable", self.reviews, "Ctrl+6", _people_of_the_console
+            REVIEWS,
+            self.tr("Reviews"),
+            "enable",
+            self._make_reviews,
+            "Ctrl+6",
+            _people_of_the_console,
         )
-        self.reviews.waiting_changed.connect(lambda count: self.nav.set_badge(REVIEWS, count))
+        # The other pages once the first page of keys is there (or could not be read).
+        self.keys.model.query_loaded.connect(self._build_pages_soon)
+        self.keys.model.load_failed.connect(self._build_pages_soon)
+
+    def _make_audit(self) -> AuditScreen:
+        audit = AuditScreen(self._services, self._tasks, self.stack)
+        # Changes made in this window add events; the live feed brings everyone else's.
+        for signal in (
+            self.operations.key_changed,
+            self.operations.key_created,
+            self.operations.key_removed,
+            self.live.changes_seen,
+        ):
+            signal.connect(audit.trail_changed)
+        return audit
+
+    def _make_attention(self) -> AttentionScreen:
+        attention = AttentionScreen(self._services, self._tasks, self.stack)
+        attention.count_changed.connect(lambda count: self.nav.set_badge(ATTENTION, count))
+        attention.keys_changed.connect(self.keys.announce_many_changed)
+        self.live.changes_seen.connect(lambda _changes: attention.refresh_counts())
+        return attention
+
+    def _make_reviews(self) -> ReviewsScreen:
+        reviews = ReviewsScreen(self._services, self._tasks, self.stack)
+        reviews.waiting_changed.connect(lambda count: self.nav.set_badge(REVIEWS, count))
+        reviews.keys_changed.connect(lambda _ids: self.live.poll())
+        return reviews
+
+    @property
+    def audit(self) -> AuditScreen:
+        return cast(AuditScreen, self.workspaces[AUDIT].widget)
+
+    @property
+    def attention(self) -> AttentionScreen:
+        return cast(AttentionScreen, self.workspaces[ATTENTION].widget)
+
+    @property
+    def reviews(self) -> ReviewsScreen:
+        return cast(ReviewsScreen, self.workspaces[REVIEWS].widget)
+
+    @property
+    def pages_built(self) -> bool:
+        """Every workspace's page and the keys' detail panel have been built (they are, one
+        per event-loop turn, soon after the first page)."""
+        return self.keys.panel_built and all(
+            workspace.built is not None for workspace in self.workspaces.values()
+        )
+
+    @Slot()
+    def _build_pages_soon(self) -> None:
+        QTimer.singleShot(0, self, self._build_next_page)
+
+    @Slot()
+    def _build_next_page(self) -> None:
+        """Build one page not built yet, then come back on the next turn for another."""
+        if self._is_closed:
+            return
+        if not self.keys.panel_built:
+            self.keys.panel  # noqa: B018 - asking for it builds it
+            self._build_pages_soon()
+            return
+        for workspace in self.workspaces.values():
+            if workspace.built is None:
+                workspace.widget  # noqa: B018 - asking for it builds it
+                self._build_pages_soon()
+                return
 
     def _build_live(self) -> None:
         """Others' changes appear by themselves; reminders say what waits on the operator."""
-        self.live = LiveUpdates(self._services, self._tasks, self)
         follow_in_keys(self.live, self.keys, self.operations)
-        self.live.changes_seen.connect(self.audit.trail_changed)
-        self.live.changes_seen.connect(lambda _changes: self.attention.refresh_counts())
         self.live.people_changed.connect(self._refresh_started(PEOPLE))
-        self.reviews.keys_changed.connect(lambda _ids: self.live.poll())
         self.reminder_banner = Banner(
             "reminderBanner", tone=Tone.INFO, accessible_name=self.tr("Reminder"), parent=self
         )
@@ -256,7 +338,7 @@ class MainWindow(QMainWindow):
         name: str,
         title: str,
         icon_name: str,
-        widget: QWidget,
+        page: QWidget | Callable[[], QWidget],
         shortcut: str,
         visible: Callable[[Operator | None], bool],
         *,
@@ -264,9 +346,10 @@ class MainWindow(QMainWindow):
     ) -> Workspace:
         """Add a workspace: a side-bar item ``nav<Name>``, a View-menu action, a shortcut.
 
-        ``visible(operator)`` says who sees it (None while the role is being read). The
-        widget's ``set_operator``, ``status_message`` and ``error_occurred`` are used when it
-        has them; the first time it is shown its ``activate()`` (or ``refresh()``) runs.
+        ``page`` is the widget, or what builds it when it is first needed (see the module's
+        notes). ``visible(operator)`` says who sees it (None while the role is being read).
+        The page's ``set_operator``, ``status_message`` and ``error_occurred`` are used when
+        it has them; the first time it is shown its ``activate()`` (or ``refresh()``) runs.
         """
         object_name = "nav" + name[:1].upper() + name[1:]
         self.nav.add_item(name, object_name, icon(icon_name), title, shortcut)
@@ -277,19 +360,39 @@ class MainWindow(QMainWindow):
         action.triggered.connect(lambda _checked=False: self.switch_to(name))
         self._view_group.addAction(action)
         self._view_menu.addAction(action)
-        self.stack.addWidget(widget)
-        workspace = Workspace(name, title, widget, action, visible, started)
+        build = page if not isinstance(page, QWidget) else (lambda: page)
+        workspace = Workspace(name, title, action, visible, lambda: self._adopt(build()), started)
         self.workspaces[name] = workspace
+        if isinstance(page, QWidget):
+            workspace.widget  # noqa: B018 - asking for it adopts it now
+        if self.stack.count() == 1 and workspace.built is not None:
+            self._show_workspace(workspace)
+        self._apply_visibility(workspace)
+        return workspace
+
+    def _adopt(self, widget: QWidget) -> QWidget:
+        """A workspace's page joins the stack and the window's messages, errors and role."""
+        self.stack.addWidget(widget)
         status_message = getattr(widget, "status_message", None)
         if status_message is not None:
             status_message.connect(self.show_status)
         error_occurred = getattr(widget, "error_occurred", None)
         if error_occurred is not None and widget is not self.keys:
             error_occurred.connect(self.report_error)
-        if self.stack.count() == 1:
-            self._show_workspace(workspace)
-        self._apply_visibility(workspace)
-        return workspace
+        set_operator = getattr(widget, "set_operator", None)
+        if set_operator is not None and widget is not self.keys:
+            set_operator(self._operator)
+            self._start_counts(widget)
+        return widget
+
+    def _start_counts(self, widget: QWidget) -> None:
+        """The side bar's badges: Needs attention's and Reviews' counts, once a role is known."""
+        if self._operator is None or self._operator.role is Role.VERIFIER or self._is_closed:
+            return
+        if isinstance(widget, AttentionScreen):
+            widget.refresh_counts()
+        elif isinstance(widget, ReviewsScreen):
+            widget.refresh()
 
     def _build_actions(self) -> None:
         self.create_action = self._action("add", self.tr("&Create API Key…"), "createKeyAction")
@@ -413,8 +516,9 @@ class MainWindow(QMainWindow):
         self._operator = operator
         self.keys.set_operator(operator)
         for workspace in self.workspaces.values():
-            set_operator = getattr(workspace.widget, "set_operator", None)
-            if workspace.widget is not self.keys and set_operator is not None:
+            # A page not built yet is given the operator when it is.
+            set_operator = getattr(workspace.built, "set_operator", None)
+            if workspace.built is not self.keys and set_operator is not None:
                 set_operator(operator)
         for workspace in self.workspaces.values():
             self._apply_visibility(workspace)
@@ -431,8 +535,9 @@ class MainWindow(QMainWindow):
         if operator.role is not Role.VERIFIER and not self._is_closed:
             self.live.start()
             self.reminders.start()
-            self.attention.refresh_counts()
-            self.reviews.refresh()
+            for workspace in self.workspaces.values():
+                if workspace.built is not None:
+                    self._start_counts(workspace.built)
         self._operator_label.setText(
             arg(self.tr("%1 · %2"), operator.login, role_label(operator.role))
         )
@@ -450,7 +555,7 @@ class MainWindow(QMainWindow):
     def current_workspace(self) -> Workspace | None:
         widget = self.stack.currentWidget()
         for workspace in self.workspaces.values():
-            if workspace.widget is widget:
+            if workspace.built is widget:
                 return workspace
         return None
 
@@ -528,7 +633,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def _find(self) -> None:
         current = self.current_workspace()
-        if current is not None and current.widget is self.audit:
+        if current is not None and current.name == AUDIT:
             self.audit.focus_search()
         else:
             self.switch_to(KEYS)

@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtGui import QIcon
 
 
+@cache
 def resources_dir() -> Path:
     """Where ``resources/`` is: in the bundle, next to the installed package, or the checkout."""
     bundle = getattr(sys, "_MEIPASS", None)  # set by PyInstaller's one-folder bundle

@@ -21,6 +21,7 @@ from PySide6.QtCore import QEventLoop, QObject, Qt, Signal
 
 from app.ui.application import ensure_application
 from app.ui.first_window import FirstWindow, open_first_window
+from app.ui.tasks import favour_the_window
 
 T = TypeVar("T")
 
@@ -35,6 +36,9 @@ def run_console(database_url: str | None = None) -> int:
     if first is None:
         console = importlib.import_module(CONSOLE_MODULE)
         return int(console.run_console(database_url))
+    # The first window answers while the console is imported and built behind it: the
+    # GIL's short switch interval from now on, not only once the console is shown.
+    favour_the_window()
     _show_when_ready(first)
     try:
         console = import_behind(CONSOLE_MODULE)
@@ -44,6 +48,7 @@ def run_console(database_url: str | None = None) -> int:
         first.close()
         first.deleteLater()
         raise
+    favour_the_window()  # the modules just imported leave the full collections too
     if first.closed_early:
         first.deleteLater()
         return 0

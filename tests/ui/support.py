@@ -23,13 +23,14 @@ def seed_keys(services: Services, count: int, stem: str = "Integration") -> list
 
 
 def wait_ready(qtbot: Any, window: Any) -> None:
-    """The first page, the operator and the summary have all arrived."""
+    """The first page, the operator and the summary have all arrived; every page is built."""
     qtbot.wait_until(
         lambda: (
             window.keys.model.has_loaded
             and window.operator is not None
             and window.keys.header.summary_active.value != "…"
             and not window.keys.model.is_loading
+            and window.pages_built
         ),
         timeout=WAIT_MS,
     )

@@ -117,3 +117,38 @@ def test_a_member_sees_audit_with_their_own_keys_only(
     assert not any(name and name.startswith("Admin key") for name in targets)
     assert not window.findChild(QWidget, "verifyChainButton").isVisible()
     assert not window.findChild(QWidget, "signCheckpointButton").isVisible()
+
+
+def test_the_other_pages_are_built_after_the_first_page_or_at_once_when_asked_for(
+    qtbot: Any, make_window: Any, ui_services: Services
+) -> None:
+    """Only the keys page is built with the window (issue 11: the start must not stall);
+    the rest follow by themselves after the first page, and a page asked for sooner is
+    built on the spot and works (its badge, its role, its contents)."""
+    seed_keys(ui_services, 3)
+    window = make_window(ui_services, wait=False)
+    pages = {name: workspace.built for name, workspace in window.workspaces.items()}
+    assert pages["keys"] is not None
+    assert [name for name, page in pages.items() if page is None] == [
+        "audit",
+        "people",
+        "policy",
+        "attention",
+        "reviews",
+    ]
+    assert window.findChild(QWidget, "keyDetailPanel") is None
+    # Asked for before its turn (no event has run yet): built on the spot, in the window.
+    policy = window.workspaces["policy"].widget
+    assert window.workspaces["policy"].built is policy
+    assert window.findChild(QWidget, "policyView") is policy
+    # The others arrive with no user action, the detail panel too.
+    qtbot.wait_until(lambda: window.pages_built and window.operator is not None, timeout=WAIT_MS)
+    assert window.findChild(QWidget, "keyDetailPanel") is not None
+    assert nav_item(window, "navAttention").isVisible()
+    for name, page in (("audit", "auditView"), ("people", "peopleView"), ("policy", "policyView")):
+        assert window.switch_to(name)
+        assert current_page(window) == page
+    # The panel built behind the first page opens on a row like any other.
+    window.switch_to("keys")
+    window.keys.table.selectRow(0)
+    qtbot.wait_until(window.keys.panel.isVisible, timeout=WAIT_MS)

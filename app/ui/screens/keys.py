@@ -57,6 +57,8 @@ class KeysScreen(QWidget):
     error_occurred = Signal(object)
     #: A query's first page arrived (the database answers again).
     loaded = Signal()
+    #: "Show in audit log" from a key's history in the detail panel: the key's id.
+    show_in_audit_log = Signal(str)
 
     def __init__(
         self,
@@ -88,6 +90,8 @@ class KeysScreen(QWidget):
         self._summary_soon.setInterval(200)
         self._summary_soon.timeout.connect(self.load_summary)
         self._panel_width = settings.panel_width(DEFAULT_PANEL_WIDTH)
+        #: The detail panel, built the first time a key is shown in it (``panel``).
+        self._panel: KeyDetailPanel | None = None
 
         self.model = KeysModel(services, tasks, parent=self)
         self.header = PageHeader(self)
@@ -122,13 +126,42 @@ class KeysScreen(QWidget):
         # The keys as of a past date, read-only (the toolbar's "As of" field).
         self.past_view = PastKeysView(self._services, self._tasks, self.stack)
         self.stack.addWidget(self.past_view)
-        self.panel = KeyDetailPanel(self._services, self._tasks, self._operations, self.splitter)
         self.splitter.addWidget(self.stack)
-        self.splitter.addWidget(self.panel)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 0)
-        self.panel.hide()
         return self.splitter
+
+    @property
+    def panel(self) -> KeyDetailPanel:
+        """The detail panel (hidden until a key is shown), built the first time it is needed:
+        the window's first page does not wait for a panel nobody has opened yet."""
+        if self._panel is None:
+            panel = KeyDetailPanel(self._services, self._tasks, self._operations, self.splitter)
+            panel.hide()
+            self.splitter.addWidget(panel)
+            self.splitter.setStretchFactor(1, 0)
+            panel.set_operator(self._operator)
+            panel.revoke_requested.connect(lambda dto: self.revoke_keys([dto]))
+            panel.delete_requested.connect(self.delete_key)
+            panel.rotate_requested.connect(self.rotate_key)
+            panel.key_link_activated.connect(self.show_key_by_id)
+            panel.close_requested.connect(self.close_details)
+            panel.status_message.connect(self.status_message)
+            panel.error_occurred.connect(self.error_occurred)
+            panel.activity.show_in_audit_log.connect(self.show_in_audit_log)
+            self._panel = panel
+        return self._panel
+
+    @property
+    def panel_built(self) -> bool:
+        return self._panel is not None
+
+    @property
+    def shown_key(self) -> KeyDTO | None:
+        """The key the detail panel shows (open or not), if any."""
+        return self._panel.key if self._panel is not None else None
+
+    def _panel_closed(self) -> bool:
+        return self._panel is None or self._panel.isHidden()
 
     def _connect(self) -> None:
         self.toolbar.search_changed.connect(self.model.set_search)
@@ -176,13 +209,6 @@ class KeysScreen(QWidget):
         self.toolbar.results_requested.connect(self._go_to_results)
         self.empty_state.create_requested.connect(self._create_action.trigger)
         self.empty_state.clear_search_requested.connect(self.toolbar.clear)
-        self.panel.revoke_requested.connect(lambda dto: self.revoke_keys([dto]))
-        self.panel.delete_requested.connect(self.delete_key)
-        self.panel.rotate_requested.connect(self.rotate_key)
-        self.panel.key_link_activated.connect(self.show_key_by_id)
-        self.panel.close_requested.connect(self.close_details)
-        self.panel.status_message.connect(self.status_message)
-        self.panel.error_occurred.connect(self.error_occurred)
         self.splitter.splitterMoved.connect(self._remember_panel_width)
         ops = self._operations
         ops.key_changed.connect(self._on_key_changed)
@@ -206,7 +232,8 @@ class KeysScreen(QWidget):
         state = settings.splitter_state()
         if state is not None:
             self.splitter.restoreState(state)
-        self.panel.hide()  # it opens on selection, whatever the splitter remembered
+        if self._panel is not None:
+            self._panel.hide()  # it opens on selection, whatever the splitter remembered
 
     def save_layout(self, settings: WindowSettings) -> None:
         self._remember_panel_width()
@@ -222,7 +249,7 @@ class KeysScreen(QWidget):
 
     def unsaved_key(self) -> KeyDTO | None:
         """The key whose edit in the panel is not saved, if any."""
-        shown = self.panel.key
+        shown = self.shown_key
         return shown if shown is not None and self.panel.is_dirty() else None
 
     # ================================================================== loading
@@ -233,7 +260,8 @@ class KeysScreen(QWidget):
         self.load_summary()
         self._load_filter_choices()  # people added or policy changed meanwhile
         if (
-            self.panel.isVisible()
+            self._panel is not None
+            and self.panel.isVisible()
             and self.panel.key is not None
             and (not self.panel.is_dirty() or self.panel.changed_elsewhere)
         ):
@@ -308,7 +336,7 @@ class KeysScreen(QWidget):
     @Slot(QModelIndex)
     def _on_row_clicked(self, index: QModelIndex) -> None:
         # A click on the row already current reopens closed details.
-        if index.isValid() and self.panel.isHidden():
+        if index.isValid() and self._panel_closed():
             self._show_in_panel(self.model.key_at(index.row()))
 
     def open_details(self) -> None:
@@ -326,7 +354,8 @@ class KeysScreen(QWidget):
         shown = self.unsaved_key()
         if shown is not None and shown.key_id != dto.key_id:
             return  # the "discard your changes?" question comes first; nothing is done
-        if self.panel.isHidden() or self.panel.key is None or self.panel.key.key_id != dto.key_id:
+        shown = self.shown_key
+        if self._panel_closed() or shown is None or shown.key_id != dto.key_id:
             self._show_in_panel(dto)
         act()
 
@@ -411,7 +440,7 @@ class KeysScreen(QWidget):
         key the table no longer lists), unless it holds an unsaved edit: typed text is never
         thrown away. The focus stays where it is (typically the search field).
         """
-        if not self.panel.isVisible() or self.panel.key is None:
+        if self._panel is None or not self.panel.isVisible() or self.panel.key is None:
             return
         if self.model.index_of(self.panel.key.key_id).isValid():
             self._select_key(self.panel.key.key_id)
@@ -430,7 +459,7 @@ class KeysScreen(QWidget):
 
     @Slot()
     def close_details(self) -> None:
-        if self.panel.isHidden():
+        if self._panel_closed():
             return
         shown = self.unsaved_key()
         if shown is not None:
@@ -453,7 +482,7 @@ class KeysScreen(QWidget):
 
     @Slot()
     def _remember_panel_width(self) -> None:
-        if self.panel.isVisible() and self.panel.width() > 0:
+        if self._panel is not None and self.panel.isVisible() and self.panel.width() > 0:
             self._panel_width = self.panel.width()
 
     # ================================================================== following changes
@@ -474,7 +503,8 @@ class KeysScreen(QWidget):
 
     @Slot(str)
     def _on_key_removed(self, key_id: str) -> None:
-        showing = self.panel.key is not None and self.panel.key.key_id == key_id
+        shown = self.shown_key
+        showing = shown is not None and shown.key_id == key_id
         # The selection moves to a neighbour when the row goes; after a delete the panel
         # closes instead of presenting another key to act on.
         self._following_selection = False
@@ -702,7 +732,7 @@ class KeysScreen(QWidget):
         """Keys changed by one bulk change: only the listed ones (and the key open in the
         panel) are repainted, then the summary is read once — not 10,000 signals and
         summaries for rows that are not even fetched."""
-        shown = self.panel.key
+        shown = self.shown_key
         self._operations.announce_changed(
             dto
             for dto in dtos
@@ -749,7 +779,8 @@ class KeysScreen(QWidget):
             self._operator = operator
             self._load_filter_choices()
         self._operator = operator
-        self.panel.set_operator(operator)
+        if self._panel is not None:
+            self._panel.set_operator(operator)
         self.table.actions_delegate.set_permission(
             self._can_change,
             read_only_reason(operator.role) if operator else self.tr("Checking your role…"),
@@ -794,7 +825,7 @@ class KeysScreen(QWidget):
 
     @Slot(object)
     def _enter_past_view(self, day: date) -> None:
-        if not self.panel.isHidden():
+        if not self._panel_closed():
             self._hide_panel()
         self.past_view.active = True
         self._filter_past_view()
