@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -27,6 +26,8 @@ def echo(text: str = "") -> None:
 
 
 def emit_json(data: Any) -> None:
+    import json  # only where JSON is asked for: every command's start pays for this module
+
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 

@@ -163,16 +163,37 @@ def test_the_count_is_the_services_count_and_an_older_file_is_not_current(
 
 
 def test_the_file_is_the_one_the_services_open(tmp_path: Path) -> None:
-    assert sqlite_file("sqlite:////srv/keys/k.db") == Path("/srv/keys/k.db")
-    assert sqlite_file("sqlite:///relative.db") == Path("relative.db")
+    assert sqlite_file("sqlite:////srv/keys/k.db") == "/srv/keys/k.db"
+    assert sqlite_file("sqlite:///relative.db") == "relative.db"
+    assert sqlite_file("sqlite:////srv/my%20keys/k.db") == "/srv/my keys/k.db"
     assert sqlite_file("sqlite:///") is None
     assert sqlite_file("mysql+pymysql://u@h/db") is None
-    assert sqlite_file(None, {"KEYWARD_DATABASE_URL": "sqlite:////x/y.db"}) == Path("/x/y.db")
+    assert sqlite_file(None, {"KEYWARD_DATABASE_URL": "sqlite:////x/y.db"}) == "/x/y.db"
     default = sqlite_file(None, {})
-    assert default is not None and default.name == "keyward.db"
     from app.services.database import default_sqlite_path
 
-    assert default == default_sqlite_path()
+    assert default is not None and Path(default) == default_sqlite_path()
+
+
+def test_a_file_whose_path_holds_uri_characters_is_read_as_the_services_read_it(
+    tmp_path: Path, fast_hasher: TokenHasher
+) -> None:
+    """The page opens the file by a ``file:`` URI: ``?``, ``#`` and ``%`` in its path are
+    that file's name, not a query, a fragment or an escape."""
+    folder = tmp_path / "odd ?#% folder"
+    folder.mkdir()
+    # As a URL spells it (the services unquote the path too); "#" needs no escape there.
+    url = "sqlite:///" + str(folder / "k%41.db").replace("%", "%25").replace("?", "%3F")
+    admin = open_services(url, hasher=fast_hasher, operator_login=ADMIN)
+    try:
+        admin.keys.create("Odd place", "a key")
+        source = open_first_page(url, ADMIN, clock=admin.clock)
+        assert source is not None
+        assert [row.name for row in source.keys.page(KeyQuery(limit=5)).rows] == ["Odd place"]
+        assert source.keys.count() == 1
+    finally:
+        admin.close()
+    assert sorted(os.listdir(folder)) == ["k%41.db"]  # and no other file was made
 
 
 def test_the_first_page_loads_neither_sqlalchemy_nor_the_services() -> None:
