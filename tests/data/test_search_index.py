@@ -377,6 +377,84 @@ def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: Toke
         services.close()
 
 
+def test_migration_0019_sort_indexes_carry_the_owner_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher
+) -> None:
+    """A login reads the keys through a view whose reading rule names ``owner_id``: with it
+    at the end of every sort index, a walk along the order reads the index alone (``Using
+    index``), where it read every key's row. The downgrade restores ``(column, id)``; the
+    pages are the same after the way back up."""
+    from alembic import command
+
+    sort_indexes = {
+        "ix_api_keys_name_id": ("name", "id"),
+        "ix_api_keys_owner_name_id": ("owner_name", "id"),
+        "ix_api_keys_state_id": ("state", "id"),
+        "ix_api_keys_last_used_at_id": ("last_used_at", "id"),
+        "ix_api_keys_expires_at_id": ("expires_at", "id"),
+        "ix_api_keys_created_at_id": ("created_at", "id"),
+        "ix_api_keys_updated_at_id": ("updated_at", "id"),
+        "ix_api_keys_created_at_id_state": ("created_at", "id", "state"),
+    }
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    try:
+        for n in range(40):
+            services.keys.create(f"Pelican Export {n:02}", "sorted by name")
+    finally:
+        services.close()
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def columns() -> dict[str, tuple[str, ...]]:
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS"
+                " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'api_keys_data'"
+                " ORDER BY INDEX_NAME, SEQ_IN_INDEX"
+            ).all()
+        found: dict[str, tuple[str, ...]] = {}
+        for index, column in rows:
+            found[str(index)] = (*found.get(str(index), ()), str(column))
+        return {index: found[index] for index in sort_indexes}
+
+    def walk_plan() -> str:
+        with engine.connect() as connection:
+            plan = (
+                connection.exec_driver_sql(
+                    "EXPLAIN SELECT name, id FROM api_keys ORDER BY name, id LIMIT 5 OFFSET 30"
+                )
+                .mappings()
+                .one()
+            )
+        return f"{plan['key']}: {plan['Extra']}"
+
+    def names() -> list[str]:
+        opened = open_services(maria_url, hasher=fast_hasher)
+        try:
+            query = KeyQuery(search="export 3", sort=SortField.NAME, descending=False, limit=3)
+            return [row.name for row in opened.keys.page(query).rows]
+        finally:
+            opened.close()
+
+    try:
+        assert columns() == {index: (*cols, "owner_id") for index, cols in sort_indexes.items()}
+        assert walk_plan() == "ix_api_keys_name_id: Using index"
+        assert names() == ["Pelican Export 30", "Pelican Export 31", "Pelican Export 32"]
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0018")
+        assert columns() == sort_indexes
+        assert "Using index" not in walk_plan()  # every key's row read
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        assert columns() == {index: (*cols, "owner_id") for index, cols in sort_indexes.items()}
+        assert walk_plan() == "ix_api_keys_name_id: Using index"
+        assert names() == ["Pelican Export 30", "Pelican Export 31", "Pelican Export 32"]
+    finally:
+        engine.dispose()
+
+
 def test_a_member_s_sample_holds_their_own_keys(
     maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
