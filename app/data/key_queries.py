@@ -757,14 +757,23 @@ def _plan_search(session: Session, term: str) -> _SearchPlan:
     return _plan_mariadb(session, term)
 
 
-def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
-    like = plain_search_predicate("mariadb", term)
+def _plan_mariadb(
+    session: Session, term: str, searched: tuple[sa.ColumnElement[Any], ...] = _SEARCHED
+) -> _SearchPlan:
+    """The plan for ``term`` in the ``searched`` columns (each column's words are apart in
+    the index since migration 0020)."""
+    columns = search_mariadb_sql.key_columns_for(term, [str(column.key) for column in searched])
+    if not columns:
+        return _SearchPlan(PlanKind.EMPTY)  # only a key id was searched, and it cannot be one
+    like = _mariadb_like(term, searched)
     data = term.lower().encode("utf-8")
     # A 1-2 byte term is its own piece: the sample counts the keys holding it, the index
-    # finds it as the start of words (every byte of the text starts one).
+    # finds it as the start of words (every byte of a field starts one).
     windows = search_mariadb_sql.windows(term) or [data]
-    chosen = search_mariadb_sql.words(term)  # a set that covers the whole term
+    chosen = search_mariadb_sql.key_pieces(term)  # a set that covers the whole term
     sample = _word_sample(session)
+    if sample is not None and len(searched) < len(_SEARCHED):
+        sample = sample.only(tuple(_SEARCHED.index(column) for column in searched))
     walk_limit = WALK_LIMIT
     if sample is not None and sample.total > WALK_ALL_UP_TO:
         ranked = sorted(windows, key=sample.keys_holding)
@@ -775,17 +784,18 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
             # Its rarest words: the sample cannot tell how few keys hold them all, and a
             # second or third short list often leaves none.
             held = [w for w in ranked if sample.keys_holding(w) <= RARE_LIMIT]
-            chosen = [search_mariadb_sql.word(w) for w in held[:MOST_WORDS]]
+            chosen = held[:MOST_WORDS]
         elif len(data) >= 3:
             cheapest = sample.cheapest_words(ranked)
-            chosen = [search_mariadb_sql.word(w) for w in cheapest]
+            chosen = cheapest
             # A phrase of common words that few keys hold: a walk would find too few of it.
             rare = (
                 holding_term <= walk_fills and sample.keys_holding_all(cheapest) <= MOST_CANDIDATES
             )
         if rare:
             # Read the keys holding those words rather than walk the sort order first.
-            ids = list(session.execute(_mariadb_matches(chosen).limit(MOST_CANDIDATES + 1)))
+            matches = _mariadb_matches(chosen, columns)
+            ids = list(session.execute(matches.limit(MOST_CANDIDATES + 1)))
             if not ids:
                 return _SearchPlan(PlanKind.EMPTY)  # no key holds all those words
             if len(ids) <= MOST_CANDIDATES:
@@ -797,14 +807,19 @@ def _plan_mariadb(session: Session, term: str) -> _SearchPlan:
         walk_limit = min(WALK_LIMIT, max(SHORTEST_WALK, math.ceil(expected)))
     # A common term fills a page early along the sort order; a walk that gives up asks the
     # index for the same words.
-    indexed = sa.and_(_TABLE.id.in_(_mariadb_matches(chosen)), like)
-    return _SearchPlan(PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=walk_limit)
+    indexed = sa.and_(_TABLE.id.in_(_mariadb_matches(chosen, columns)), like)
+    # Every column searched: the term, for a page sorted by name (see _segment_rows).
+    whole = term if len(searched) == len(_SEARCHED) else ""
+    return _SearchPlan(
+        PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=walk_limit, term=whole
+    )
 
 
-def _mariadb_matches(chosen: list[str]) -> sa.Select[Any]:
-    """The ids of the keys the caller may see whose index words include all of ``chosen``."""
+def _mariadb_matches(chosen: list[bytes], columns: list[str]) -> sa.Select[Any]:
+    """The ids of the keys the caller may see that hold all of ``chosen`` (3-byte windows,
+    or a 1-2 byte piece) in one of ``columns``, by the index's words."""
     holds = sa.text("MATCH (grams) AGAINST (:words IN BOOLEAN MODE)").bindparams(
-        words=search_mariadb_sql.all_of(chosen)
+        words=search_mariadb_sql.key_query(chosen, columns)
     )
     view = sa.table(search_mariadb_sql.VIEW, sa.column("key_ref"))
     return sa.select(view.c.key_ref).where(holds)
@@ -816,13 +831,16 @@ class _WordSample:
     piece, and how many keys the caller sees per sampled key. InnoDB's FULLTEXT keeps no
     such figure itself."""
 
-    held: Counter[bytes]
+    #: Each window's keys, counted once (None: counted as asked, through ``bits``).
+    held: Counter[bytes] | None
     #: The sampled keys' searched text, for a 1-2 byte piece (counted when asked).
     texts: tuple[bytes, ...]
     scale: float
     taken: float
     #: Each window's holders among the sampled keys (``_holders``), filled as asked.
     bits: dict[bytes, int] = field(default_factory=dict)
+    #: The same keys' text of some columns only (``only``), made once each.
+    parts: dict[tuple[int, ...], _WordSample] = field(default_factory=dict)
 
     @property
     def keys(self) -> int:
@@ -836,9 +854,32 @@ class _WordSample:
     def keys_holding(self, piece: bytes) -> float:
         """About how many keys hold ``piece`` (a 3-byte window, or any other text); one no
         sampled key holds counts half a key."""
-        windowed = len(piece) == 3
-        held = self.held[piece] if windowed else sum(piece in text for text in self.texts)
+        if len(piece) != 3:
+            held = sum(piece in text for text in self.texts)
+        elif self.held is not None:
+            held = self.held[piece]
+        else:
+            held = self._holders(piece).bit_count()
         return max(held, 0.5) * self.scale
+
+    def only(self, columns: tuple[int, ...]) -> _WordSample:
+        """The same keys, their text of ``columns`` (places in ``_SEARCHED``) alone."""
+        part = self.parts.get(columns)
+        if part is None:
+            fields = (text.split(b"\x1f") for text in self.texts)
+            texts = tuple(b"\x1f".join(each[n] for n in columns) + b"\x1f\x1f" for each in fields)
+            part = self.parts[columns] = _WordSample(None, texts, self.scale, self.taken)
+        return part
+
+    def share_in(self, term: str, column: int) -> float:
+        """Of the sampled keys that hold ``term``, the share holding it in ``column`` (a
+        place in ``_SEARCHED``); 0 when none holds it."""
+        data = term.lower().encode("utf-8")
+        holding = [text for text in self.texts if data in text]
+        if not holding:
+            return 0.0
+        inside = sum(data in text.split(b"\x1f")[column] for text in holding)
+        return inside / len(holding)
 
     def keys_holding_all(self, windows: list[bytes]) -> float:
         """About how many keys hold every one of ``windows`` (as :meth:`keys_holding`)."""
@@ -936,7 +977,9 @@ def _read_sample(session: Session, now: float) -> _WordSample:
     return _WordSample(held, texts, scale, now)
 
 
-def _mariadb_like(term: str) -> sa.ColumnElement[bool]:
+def _mariadb_like(
+    term: str, searched: tuple[sa.ColumnElement[Any], ...] = _SEARCHED
+) -> sa.ColumnElement[bool]:
     """LIKE that ignores case but not accents, as on SQLite and PostgreSQL: MariaDB's
     ``_ci`` collations would also find "Zürich" for "zurich", so lower-cased text is
     compared byte for byte."""
@@ -949,7 +992,7 @@ def _mariadb_like(term: str) -> sa.ColumnElement[bool]:
                 column.like(loose, escape="\\"),
                 sa.func.lower(column).collate("utf8mb4_bin").like(exact, escape="\\"),
             )
-            for column in _SEARCHED
+            for column in searched
         )
     )
 
@@ -1359,8 +1402,11 @@ def _by_names_holding(
     within = list(where)
     if len(found) == wanted:
         within.append(order.up_to(order.value_of(found[-1])))
-    if not order.sqlite:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
         elsewhere = _plan_postgresql(session, term, others)
+    elif dialect in MARIADB_DIALECTS:
+        elsewhere = _plan_mariadb(session, term, others)
     elif len(found) == wanted and _rows_within(session, [*past, within[-1]], WALK_LIMIT):
         elsewhere = _SearchPlan(PlanKind.WALK, predicate=_sqlite_filter(term, others))
     else:
@@ -1385,8 +1431,9 @@ def _names_step(
     page is not full (None: the order ends within the step)."""
     beyond = [order.past(here)] if here is not None else []
     ahead = sa.select(*order.keys()).where(*beyond).order_by(*order.by())
-    if order.sqlite:
-        # Finding the step's end costs SQLite as much as reading the step.
+    if session.get_bind().dialect.name != "postgresql":
+        # Finding the step's end costs SQLite as much as reading the step (MariaDB reads
+        # both from the name index alone, which carries the owner since 0019).
         last = session.execute(ahead.offset(step - 1).limit(1)).first()
         clauses = [*where, *beyond, _name_holds(session, term, _TABLE.name)]
         if last is not None:
@@ -1424,8 +1471,13 @@ def _owners_may_hold_most(session: Session, plan: _SearchPlan) -> bool:
     together along the owner order: read the owners' names first). SQLite always asks
     the owner index (2.5 ms); PostgreSQL, whose loose scan costs 4–6 ms, asks the planner's
     estimates first (owners against every column: under 1 ms)."""
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         return True
+    if dialect in MARIADB_DIALECTS:
+        # Its distinct owner names cannot be read one seek at a time: MariaDB does not
+        # optimise min() through the keys' view (one step read 100 ms at 1,000,000 keys).
+        return False
     owners = _pg_estimate(session, plan.term, (_TABLE.owner_name,))
     return plan.matches > 0 and 2 * owners > plan.matches
 
@@ -1433,7 +1485,11 @@ def _owners_may_hold_most(session: Session, plan: _SearchPlan) -> bool:
 def _names_hold_most(session: Session, plan: _SearchPlan) -> bool:
     """Whether names hold most of the term's matches (their keys then lie together along the
     name order: ask the name index first). SQLite: the names of the probe's first
-    NAME_SAMPLE matches; PostgreSQL: the planner's estimates, names against every column."""
+    NAME_SAMPLE matches; PostgreSQL: the planner's estimates, names against every column;
+    MariaDB: the keys of its word sample that hold the term."""
+    if session.get_bind().dialect.name in MARIADB_DIALECTS:
+        sample = _word_sample(session)
+        return sample is not None and 2 * sample.share_in(plan.term, 0) > 1
     if session.get_bind().dialect.name != "sqlite":
         names = _pg_estimate(session, plan.term, (_TABLE.name,))
         return plan.matches > 0 and 2 * names > plan.matches
@@ -1494,8 +1550,11 @@ def _name_holds(
     session: Session, term: str, column: sa.ColumnElement[Any]
 ) -> sa.ColumnElement[bool]:
     """``column`` (a name) holds ``term``, as the dialect's search compares."""
-    if session.get_bind().dialect.name == "sqlite":
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
         return _sqlite_filter(term, (column,))
+    if dialect in MARIADB_DIALECTS:
+        return _mariadb_like(term, (column,))
     return sa.func.lower(column).like(_pg_pattern(term), escape="\\")
 
 

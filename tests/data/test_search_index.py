@@ -179,7 +179,7 @@ def _indexed_keys(url: str, term: str) -> list[str]:
                     " LEFT JOIN api_keys k ON k.id = s.key_ref"
                     " WHERE MATCH (s.grams) AGAINST (:q IN BOOLEAN MODE) ORDER BY s.key_ref"
                 ),
-                {"q": search_mariadb_sql.match_query(term)},
+                {"q": search_mariadb_sql.key_match_query(term)},
             ).scalars()
             return [str(key_id) for key_id in found]
     finally:
@@ -301,7 +301,7 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
                 visible = connection.exec_driver_sql("SELECT id, key_id FROM api_keys").all()
                 assert [key_id for _, key_id in visible] == [mine.key.key_id]
                 assert list(rows) == [visible[0][0]]
-                heron = search_mariadb_sql.match_query("heron")
+                heron = search_mariadb_sql.key_match_query("heron")
                 hits = connection.execute(
                     sa.text(
                         f"SELECT COUNT(*) FROM `{search_mariadb_sql.VIEW}`"
@@ -453,6 +453,70 @@ def test_migration_0019_sort_indexes_carry_the_owner_on_mariadb(
         assert names() == ["Pelican Export 30", "Pelican Export 31", "Pelican Export 32"]
     finally:
         engine.dispose()
+
+
+def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher
+) -> None:
+    """Since 0020 a key's words say which column they come from (``n`` a name, ``t`` a
+    description, ``o`` an owner, ``k`` a key id), so a term can be asked of some columns
+    alone; the downgrade puts back one text of ``g`` words, and the way up again rebuilds
+    every key's words. A search finds the same key throughout."""
+    from alembic import command
+
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    try:
+        key = services.keys.create("Pelican Export", "nightly kestrel feed").key
+    finally:
+        services.close()
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def words() -> set[str]:
+        with engine.connect() as connection:
+            grams = connection.exec_driver_sql(
+                f"SELECT grams FROM `{search_mariadb_sql.TABLE}`"
+            ).scalar_one()
+        return set(str(grams).split())
+
+    def holding(query: str) -> list[int]:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    sa.text(
+                        f"SELECT key_ref FROM `{search_mariadb_sql.VIEW}`"
+                        " WHERE MATCH (grams) AGAINST (:q IN BOOLEAN MODE)"
+                    ),
+                    {"q": query},
+                ).scalars()
+            )
+
+    kes = b"kes".hex()
+    try:
+        assert {f"t{kes}", f"n{b'pel'.hex()}"} <= words()
+        assert not any(word.startswith("g") for word in words())
+        # In the description, not in the name: each column answers for itself.
+        assert len(holding(search_mariadb_sql.key_match_query("kestrel", ["description"]))) == 1
+        assert holding(search_mariadb_sql.key_match_query("kestrel", ["name"])) == []
+        assert holding(search_mariadb_sql.key_match_query("pelican", ["name", "owner_name"]))
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0019")
+        assert f"g{kes}" in words() and f"t{kes}" not in words()
+        assert len(holding(search_mariadb_sql.match_query("kestrel"))) == 1
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        assert f"t{kes}" in words() and f"g{kes}" not in words()
+    finally:
+        engine.dispose()
+    services = open_services(maria_url, hasher=fast_hasher)
+    try:
+        for term in ("KESTREL", "pelican", key.key_id.lower()):
+            found = services.keys.page(KeyQuery(search=term)).rows
+            assert [row.key_id for row in found] == [key.key_id], term
+    finally:
+        services.close()
 
 
 def test_a_member_s_sample_holds_their_own_keys(

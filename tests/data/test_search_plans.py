@@ -12,6 +12,7 @@ smallest, ties broken by id.
 
 from __future__ import annotations
 
+import contextlib
 import random
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -29,9 +30,11 @@ from app.data.engine import create_engine
 from app.data.key_queries import KeyFilter
 from app.data.models import ApiKey
 from app.data.schema import upgrade
+from app.data.server import search_mariadb_sql
 from app.domain.sorting import SortField
 from app.domain.status import KeyState, KeyStatus, derive_status
 from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
+from tests.support import fresh_server_database
 
 KEYS = 3000
 TERMS = (
@@ -418,3 +421,59 @@ def test_sqlite_sorted_by_name_finishes_a_short_walk_from_the_name_index(
         # Every page plans the term (2 arguments); the other columns get their own plan
         # (3) only on pages past the last name that holds it.
         assert planned.count(2) > 6 and planned.count(3) < planned.count(2) / 2, planned
+
+
+@pytest.fixture(scope="module")
+def odd_mariadb() -> Iterator[tuple[Engine, list[ApiKey]]]:
+    """A MariaDB database of KEYS keys, a quarter of them with odd names and sentences."""
+    databases = fresh_server_database("mariadb")
+    engine = create_engine(next(databases))
+    upgrade(engine)
+    rng = random.Random(11)
+    people = insert_users(engine, user_rows(60, rng, NOW), rng)
+    owners = [person for person in people if person.login != BENCH_ADMIN]
+    insert_keys(engine, owners, KEYS, rng, now=NOW, secret_hash="unused", odd_share=0.25)
+    analyze(engine)
+    with Session(engine) as session:
+        rows = list(session.execute(sa.select(ApiKey)).scalars())
+        session.expunge_all()
+    yield engine, rows
+    engine.dispose()
+    with contextlib.suppress(StopIteration):
+        next(databases)
+
+
+@pytest.mark.timeout(600)
+def test_mariadb_sorted_by_name_reads_the_names_along_the_name_index(
+    odd_mariadb: tuple[Engine, list[ApiKey]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """MariaDB (migrations 0019, 0020), sorted by name: the names that hold a term are read
+    along the name index (first, when the word sample says names hold most of its keys, or
+    once a walk fell short), and the keys that hold it in another column are asked of the
+    index for those columns alone. Every page is the Python result, both ways were taken,
+    and the other columns' search never names the name column's words."""
+    engine, rows = odd_mariadb
+    named = _spied(monkeypatch, "_by_names_holding")
+    names_first = _spied(monkeypatch, "_names_hold_most")
+    asked: list[str] = []
+    query = search_mariadb_sql.key_query
+
+    def noted(pieces: Any, columns: Any) -> str:
+        asked.append(",".join(columns))
+        return query(pieces, columns)
+
+    monkeypatch.setattr(search_mariadb_sql, "key_query", noted)
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
+    outcomes: set[bool] = set()
+    for walk_limit in (KEYS, 40):
+        monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", walk_limit)
+        for term in ("sync", "export", "reporting", "o'brien", "zürich", "ÄBC", "100%"):
+            for status in (None, KeyStatus.REVOKED):
+                named.clear()
+                _paged_as_python(engine, rows, term, SortField.NAME, status)
+                outcomes.update(named)
+    assert outcomes == {True, False}  # both ways were taken
+    assert set(names_first) == {True, False}  # names asked first, or after the walk
+    # Only the other columns, once the names were read apart.
+    assert "description,owner_name,key_id" in asked or "description,owner_name" in asked

@@ -4,14 +4,17 @@ MariaDB has no trigram index of its own (InnoDB FULLTEXT splits words; there is 
 parser as in MySQL), so Keyward builds one from parts it does have:
 
 * ``api_key_search_data`` holds one row per key: its id, its owner and ``grams``, the
-  key's searched text turned into words that InnoDB FULLTEXT indexes as they are. The text
-  is ``lower()`` of name, description, owner and key id, each followed by the unit separator
-  (two after the last), as UTF-8 bytes; every byte starts one word, ``g`` and the hex of
-  that byte and the next two (``g6b6573`` is "kes"). A term's bytes are then found as a
-  substring only in rows that hold the words of the term's own 3-byte windows; UTF-8 is
-  self-synchronising, so a byte substring of valid text is a character substring. The
-  padding puts every byte at the start of a word, so a 1-2 byte term is a prefix search
-  (``g25*`` finds "%"). The index is a superset: the plain ``LIKE`` still filters each row.
+  key's searched text turned into words that InnoDB FULLTEXT indexes as they are. Each
+  searched column (name, description, owner, key id) is taken apart (migration 0020):
+  ``lower()`` of it followed by two unit separators, as UTF-8 bytes; every byte starts one
+  word, the column's letter (:data:`KEY_COLUMNS`) and the hex of that byte and the next two
+  (``n6b6573`` is "kes" in a name). A term's bytes are then found as a substring of a column
+  only in rows that hold that column's words of the term's own 3-byte windows (one group of
+  required words per column searched); UTF-8 is self-synchronising, so a byte substring of
+  valid text is a character substring. The padding puts every byte at the start of a word,
+  so a 1-2 byte term is a prefix search (``n25*`` finds "%" in a name). The index is a
+  superset: the plain ``LIKE`` still filters each row. (Before 0020 the four columns were one
+  text of ``g`` words, as the audit trail's still are.)
 * Triggers on ``api_keys_data`` keep it: the definer routines are the only writers of that
   table, and a trigger runs on every change whoever makes it, so the index cannot fall out
   of step short of the schema owner dropping the triggers.
@@ -25,6 +28,8 @@ it reads again).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
 
@@ -41,70 +46,106 @@ READERS = ("auditor", "member", "manager", "admin")
 _TRIGGERS = ("kw_api_keys_search_insert", "kw_api_keys_search_update", "kw_api_keys_search_delete")
 
 _SEPARATOR = "CHAR(31 USING utf8mb4)"
-#: ``g\1\2 `` written without a backslash escape, which sql_mode NO_BACKSLASH_ESCAPES reads
-#: differently.
-_WORD = "CONCAT('g', CHAR(92 USING ascii), '1', CHAR(92 USING ascii), '2 ')"
+#: The keys' searched columns and the letter that starts each one's words (migration 0020).
+KEY_COLUMNS = {"name": "n", "description": "t", "owner_name": "o", "key_id": "k"}
+#: A key id holds only these (lower-cased), and no more than ID_LENGTH of them.
+_KEY_ID_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")
+_KEY_ID_LENGTH = 12
+
+
+def _word(tag: str) -> str:
+    """``<tag>\1\2 `` written without a backslash escape, which sql_mode
+    NO_BACKSLASH_ESCAPES reads differently."""
+    return f"CONCAT('{tag}', CHAR(92 USING ascii), '1', CHAR(92 USING ascii), '2 ')"
+
+
+def _words_of(text: str, tag: str) -> str:
+    """SQL for the words of ``text`` (SQL for its bytes, separators included): every byte
+    that two more follow starts the word ``<tag>`` + the hex of those three bytes."""
+    hexed = f"LOWER(HEX(CAST({text} AS BINARY)))"
+    return f"REGEXP_REPLACE({hexed}, '([0-9a-f]{{2}})(?=([0-9a-f]{{4}}))', {_word(tag)})"
 
 
 def _grams_of(fields: list[str]) -> str:
     """SQL for the words of ``fields`` (SQL text expressions), each lower-cased and followed
-    by the unit separator, with one more at the end (see the module doc)."""
+    by the unit separator, with one more at the end (see the module doc): the audit trail's
+    words, and the keys' before migration 0020."""
     text = ", ".join(f"LOWER({field}), {_SEPARATOR}" for field in fields)
-    hexed = f"LOWER(HEX(CAST(CONCAT({text}, {_SEPARATOR}) AS BINARY)))"
-    return f"REGEXP_REPLACE({hexed}, '([0-9a-f]{{2}})(?=([0-9a-f]{{4}}))', {_WORD})"
+    return _words_of(f"CONCAT({text}, {_SEPARATOR})", "g")
 
 
 def grams_sql(row: str) -> str:
-    """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD)."""
-    return _grams_of(
-        [f"{row}.`{column}`" for column in ("name", "description", "owner_name", "key_id")]
-    )
+    """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD): each
+    searched column's words apart, tagged by :data:`KEY_COLUMNS` (``n6b6573`` is "kes" in a
+    name), every field followed by two unit separators so that each of its bytes starts a
+    word. A search can then ask for a term in some of the columns only."""
+    parts = [
+        _words_of(f"CONCAT(LOWER(COALESCE({row}.`{column}`, '')), {_SEPARATOR}, {_SEPARATOR})", tag)
+        for column, tag in KEY_COLUMNS.items()
+    ]
+    return f"CONCAT_WS(' ', {', '.join(parts)})"
+
+
+def whole_text_grams_sql(row: str) -> str:
+    """The keys' words before migration 0020 (``g`` words of all four columns' text as one),
+    for its downgrade."""
+    return _grams_of([f"{row}.`{column}`" for column in KEY_COLUMNS])
 
 
 def _changed(column: str) -> str:
     return f"NOT (CAST(NEW.`{column}` AS BINARY) <=> CAST(OLD.`{column}` AS BINARY))"
 
 
-_UPSERT = f"""INSERT INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
-    VALUES (NEW.`id`, NEW.`owner_id`, {grams_sql("NEW")})
-    ON DUPLICATE KEY UPDATE `owner_id` = VALUES(`owner_id`), `grams` = VALUES(`grams`)"""  # noqa: S608
-
 _CHANGED = " OR ".join(
     _changed(column) for column in ("name", "description", "owner_name", "key_id", "owner_id")
 )
 
-INSTALL: list[str] = [
-    f"""CREATE TABLE IF NOT EXISTS `{TABLE}` (
+
+def _install_statements(grams: Callable[[str], str]) -> list[str]:
+    """The table, triggers, view and grants, the words made by ``grams``."""
+    upsert = f"""INSERT INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
+    VALUES (NEW.`id`, NEW.`owner_id`, {grams("NEW")})
+    ON DUPLICATE KEY UPDATE `owner_id` = VALUES(`owner_id`), `grams` = VALUES(`grams`)"""  # noqa: S608
+    return [
+        f"""CREATE TABLE IF NOT EXISTS `{TABLE}` (
     `key_ref` INT NOT NULL,
     `owner_id` INT NOT NULL,
     `grams` MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
     PRIMARY KEY (`key_ref`)
 ) ENGINE=InnoDB""",
-    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[0]}` AFTER INSERT ON `api_keys_data`
-FOR EACH ROW {_UPSERT}""",
-    # Usage recording updates last_used_at many times a second: only the searched text and
-    # the owner rewrite the row.
-    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[1]}` AFTER UPDATE ON `api_keys_data`
+        f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[0]}` AFTER INSERT ON `api_keys_data`
+FOR EACH ROW {upsert}""",
+        # Usage recording updates last_used_at many times a second: only the searched text and
+        # the owner rewrite the row.
+        f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[1]}` AFTER UPDATE ON `api_keys_data`
 FOR EACH ROW BEGIN
   IF {_CHANGED} THEN
-    {_UPSERT};
+    {upsert};
   END IF;
 END""",
-    f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[2]}` AFTER DELETE ON `api_keys_data`
+        f"""CREATE OR REPLACE TRIGGER `{_TRIGGERS[2]}` AFTER DELETE ON `api_keys_data`
 FOR EACH ROW DELETE FROM `{TABLE}` WHERE `key_ref` = OLD.`id`""",  # noqa: S608
-    f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{VIEW}` AS
+        f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{VIEW}` AS
 SELECT s.`key_ref`, s.`grams`
   FROM `{TABLE}` s LEFT JOIN `users_data` me ON {checkpoints_sql._ME}
  WHERE {checkpoints_sql._IS_OWNER}
     OR me.`role` IN ('auditor', 'manager', 'admin')
     OR (me.`role` = 'member' AND s.`owner_id` = me.`id`)""",  # noqa: S608
-    *[f"GRANT SELECT ON {{db_q}}.`{VIEW}` TO `{{db}}_{role}`" for role in READERS],
-]
+        *[f"GRANT SELECT ON {{db_q}}.`{VIEW}` TO `{{db}}_{role}`" for role in READERS],
+    ]
 
-#: Keys in ``(:after, :upto]`` not indexed yet (the triggers may have been first).
-BACKFILL = f"""INSERT IGNORE INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
-SELECT k.`id`, k.`owner_id`, {grams_sql("k")}
+
+INSTALL = _install_statements(grams_sql)
+
+
+def _backfill(grams: Callable[[str], str]) -> str:
+    """Keys in ``(:after, :upto]`` not indexed yet (the triggers may have been first)."""
+    return f"""INSERT IGNORE INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
+SELECT k.`id`, k.`owner_id`, {grams("k")}
   FROM `api_keys_data` k WHERE k.`id` > :after AND k.`id` <= :upto"""  # noqa: S608
+
+
+BACKFILL = _backfill(grams_sql)
 
 #: Added after the backfill: one sorted build is much faster than a million insertions.
 ADD_FULLTEXT = f"ALTER TABLE `{TABLE}` ADD FULLTEXT INDEX `{FULLTEXT_INDEX}` (`grams`)"
@@ -116,13 +157,18 @@ UNINSTALL: list[str] = [
 ]
 
 
-def install(connection: sa.Connection, batch: int = BACKFILL_BATCH) -> None:
+def install(
+    connection: sa.Connection, batch: int = BACKFILL_BATCH, *, whole_text: bool = False
+) -> None:
     """Create the table, triggers, view and grants, index every key, then add FULLTEXT.
 
     Run by the schema owner on a database whose tables are ``<name>_data`` (revision 0002+).
     The triggers come first, so a key changed while the backfill runs is indexed by them.
+    ``whole_text``: the words before migration 0020 (its downgrade).
     """
-    _install(connection, INSTALL, BACKFILL, "SELECT MAX(`id`) FROM `api_keys_data`", batch)
+    grams = whole_text_grams_sql if whole_text else grams_sql
+    top = "SELECT MAX(`id`) FROM `api_keys_data`"
+    _install(connection, _install_statements(grams), _backfill(grams), top, batch)
     connection.exec_driver_sql(ADD_FULLTEXT)
 
 
@@ -273,11 +319,6 @@ def windows(term: str) -> list[bytes]:
     return list(dict.fromkeys(data[start : start + 3] for start in range(len(data) - 2)))
 
 
-def word(window: bytes) -> str:
-    """The FULLTEXT word of a 3-byte window (``kes`` → ``g6b6573``)."""
-    return f"g{window.hex()}"
-
-
 def searched_bytes(name: str, description: str | None, owner: str, key_id: str) -> bytes:
     """A key's searched text as ``grams_sql`` turns it into words (Python's ``lower()`` for
     MariaDB's: near enough for counting how common a word is)."""
@@ -288,3 +329,46 @@ def searched_bytes(name: str, description: str | None, owner: str, key_id: str) 
 def searched_windows(data: bytes) -> set[bytes]:
     """The 3-byte windows of ``searched_bytes``: the index's words for that key."""
     return {data[start : start + 3] for start in range(len(data) - 2)}
+
+
+# --------------------------------------------------------------------------- the keys' words
+# (migration 0020: per column)
+
+
+def key_pieces(term: str) -> list[bytes]:
+    """Pieces of ``term`` every key holding it holds, in one column: a 3+ byte term's 3-byte
+    windows that cover it (every third one and the last: each word read costs its whole
+    posting list, and a few extra candidates are dropped by LIKE); a shorter term itself,
+    as the start of a word."""
+    data = term.lower().encode("utf-8")
+    if len(data) < 3:
+        return [data]
+    starts = list(range(0, len(data) - 2, 3))
+    if starts[-1] != len(data) - 3:
+        starts.append(len(data) - 3)
+    return [data[start : start + 3] for start in starts]
+
+
+def key_columns_for(term: str, columns: Sequence[str]) -> list[str]:
+    """Those of ``columns`` that may hold ``term``: a key id holds only lower-cased letters
+    and digits, twelve of them."""
+    data = term.lower().encode("utf-8")
+    fits_an_id = len(data) <= _KEY_ID_LENGTH and set(data) <= _KEY_ID_BYTES
+    return [column for column in columns if column != "key_id" or fits_an_id]
+
+
+def key_query(pieces: Sequence[bytes], columns: Sequence[str]) -> str:
+    """The boolean-mode FULLTEXT query for the keys that hold every one of ``pieces`` in one
+    of ``columns``: a group of required words per column, any group (``(+n… +n…) (+t… +t…)``)."""
+    unique = list(dict.fromkeys(pieces))
+    groups = []
+    for column in columns:
+        tag = KEY_COLUMNS[column]
+        words = " ".join(f"+{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}" for piece in unique)
+        groups.append(f"({words})")
+    return " ".join(groups)
+
+
+def key_match_query(term: str, columns: Sequence[str] = tuple(KEY_COLUMNS)) -> str:
+    """The query for the keys that may hold ``term`` in one of ``columns``."""
+    return key_query(key_pieces(term), key_columns_for(term, columns))
