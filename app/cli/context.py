@@ -45,9 +45,11 @@ class Context:
             services.close()
 
 
-#: Said before a SQLite file of an older schema is upgraded, which takes minutes when large.
+#: Said before a database of an older schema is upgraded (a SQLite file when a command opens
+#: it, any database by ``db upgrade``), which takes minutes when large.
 UPGRADING = (
-    "Updating the database to this version of Keyward; on a large file this takes a few minutes."
+    "Updating the database to this version of Keyward; on a large database this takes a few "
+    "minutes."
 )
 
 

@@ -68,8 +68,12 @@ def schema_state(engine: Engine) -> SchemaState:
     return SchemaState.NEWER
 
 
-def upgrade(engine: Engine) -> None:
-    """Bring the schema to this version's head (creating it in an empty database)."""
+def upgrade(engine: Engine, on_upgrade: Callable[[], None] | None = None) -> None:
+    """Bring the schema to this version's head (creating it in an empty database).
+
+    ``on_upgrade`` is called before an older schema is brought up to date (on a large
+    database that takes minutes: rebuilding a search index, say), not for a new one.
+    """
     state = schema_state(engine)
     if state is SchemaState.FOREIGN:
         raise DatabaseError(foreign_message(), DatabaseErrorKind.FOREIGN)
@@ -77,6 +81,8 @@ def upgrade(engine: Engine) -> None:
         raise DatabaseError(newer_message(), DatabaseErrorKind.NEWER)
     if state is SchemaState.CURRENT:
         return
+    if state is SchemaState.OLDER and on_upgrade is not None:
+        on_upgrade()
     from alembic import command
 
     config = _config()

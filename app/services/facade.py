@@ -161,13 +161,14 @@ def open_services(
     """Connect, check (or on SQLite upgrade) the schema, and build every service.
 
     ``operator_login`` exists for tests; people are identified by the OS or database login.
-    ``on_upgrade`` is called before a SQLite file of an older schema is brought up to date.
+    ``on_upgrade`` is called before a database of an older schema is brought up to date (a
+    SQLite file when opened; any database with ``create_schema``).
     """
     engine = create_engine(default_database_url() if database_url is None else database_url)
     try:
         with translate_errors(engine):
             if create_schema:
-                upgrade(engine)
+                upgrade(engine, on_upgrade)
             else:
                 ensure_usable(engine, on_upgrade)
         context = ServiceContext(engine, operator_login=operator_login, clock=clock)
