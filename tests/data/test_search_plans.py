@@ -343,6 +343,30 @@ def _paged_as_python(
         assert got == _expected(kept, sort, descending, text_key, {}), (term, status, descending)
 
 
+def _names_both_ways(
+    engine: Engine, rows: list[ApiKey], terms: tuple[str, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every page of each term sorted by name is the Python result, walks forced (and cut
+    short), with the name index read far enough to fill a page and not; both ways are taken
+    (the names read, or the candidates), and the names are asked first or after the walk."""
+    named = _spied(monkeypatch, "_by_names_holding")
+    names_first = _spied(monkeypatch, "_names_hold_most")
+    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
+    outcomes: set[bool] = set()
+    for walk_limit in (KEYS, 40):
+        monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", walk_limit)
+        for term in terms:
+            for status in (None, KeyStatus.REVOKED):
+                named.clear()
+                _paged_as_python(engine, rows, term, SortField.NAME, status)
+                outcomes.update(named)
+                if walk_limit < KEYS and not any(_held_in(term, row, ("name",)) for row in rows):
+                    assert not any(named), term  # no name to fill a page: the candidates
+    assert outcomes == {True, False}  # both ways were taken
+    assert set(names_first) == {True, False}  # names asked first, or after the walk
+
+
 @pytest.mark.timeout(300)
 def test_sqlite_sorted_by_owner_reads_the_keys_of_owners_holding_the_term_from_the_index(
     odd_sqlite: tuple[Engine, list[ApiKey]], monkeypatch: pytest.MonkeyPatch
@@ -387,22 +411,8 @@ def test_sqlite_sorted_by_name_finishes_a_short_walk_from_the_name_index(
     keys up to the last of them are searched apart); else from the candidates, as before.
     Either way every page is the Python result."""
     engine, rows = odd_sqlite
-    named = _spied(monkeypatch, "_by_names_holding")
-    names_first = _spied(monkeypatch, "_names_hold_most")
-    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
-    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
-    outcomes: set[bool] = set()
-    for walk_limit in (KEYS, 40):
-        monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", walk_limit)
-        for term in ("sync", "o'brien", "zürich", "ÄBC", "äbc", "100%", "kestrel"):
-            for status in (None, KeyStatus.REVOKED):
-                named.clear()
-                _paged_as_python(engine, rows, term, SortField.NAME, status)
-                outcomes.update(named)
-                if walk_limit < KEYS and not any(_held_in(term, row, ("name",)) for row in rows):
-                    assert not any(named), term  # no name to fill a page: the candidates
-    assert outcomes == {True, False}  # both ways were taken
-    assert set(names_first) == {True, False}  # names asked first, or after the walk
+    terms = ("sync", "o'brien", "zürich", "ÄBC", "äbc", "100%", "kestrel")
+    _names_both_ways(engine, rows, terms, monkeypatch)
     # The names fill the page within WALK_LIMIT rows: the other columns are walked up to
     # the last of them (no search of their own), and the pages are still the Python result.
     planned: list[int] = []
@@ -453,8 +463,6 @@ def test_mariadb_sorted_by_name_reads_the_names_along_the_name_index(
     index for those columns alone. Every page is the Python result, both ways were taken,
     and the other columns' search never names the name column's words."""
     engine, rows = odd_mariadb
-    named = _spied(monkeypatch, "_by_names_holding")
-    names_first = _spied(monkeypatch, "_names_hold_most")
     asked: list[str] = []
     query = search_mariadb_sql.key_query
 
@@ -463,17 +471,7 @@ def test_mariadb_sorted_by_name_reads_the_names_along_the_name_index(
         return query(pieces, columns)
 
     monkeypatch.setattr(search_mariadb_sql, "key_query", noted)
-    monkeypatch.setattr(key_queries, "WALK_LIMIT", 5)
-    monkeypatch.setattr(key_queries, "RARE_LIMIT", 0)
-    outcomes: set[bool] = set()
-    for walk_limit in (KEYS, 40):
-        monkeypatch.setattr(key_queries, "NAME_WALK_LIMIT", walk_limit)
-        for term in ("sync", "export", "reporting", "o'brien", "zürich", "ÄBC", "100%"):
-            for status in (None, KeyStatus.REVOKED):
-                named.clear()
-                _paged_as_python(engine, rows, term, SortField.NAME, status)
-                outcomes.update(named)
-    assert outcomes == {True, False}  # both ways were taken
-    assert set(names_first) == {True, False}  # names asked first, or after the walk
+    terms = ("sync", "export", "reporting", "o'brien", "zürich", "ÄBC", "100%")
+    _names_both_ways(engine, rows, terms, monkeypatch)
     # Only the other columns, once the names were read apart.
     assert "description,owner_name,key_id" in asked or "description,owner_name" in asked
