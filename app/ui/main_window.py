@@ -260,13 +260,27 @@ class MainWindow(QMainWindow):
         attention.count_changed.connect(lambda count: self.nav.set_badge(ATTENTION, count))
         attention.keys_changed.connect(self.keys.announce_many_changed)
         self.live.changes_seen.connect(lambda _changes: attention.refresh_counts())
+        self._count_for_badge(attention.refresh_counts)
         return attention
 
     def _make_reviews(self) -> ReviewsScreen:
         reviews = ReviewsScreen(self._services, self._tasks, self.stack)
         reviews.waiting_changed.connect(lambda count: self.nav.set_badge(REVIEWS, count))
         reviews.keys_changed.connect(lambda _ids: self.live.poll())
+        self._count_for_badge(reviews.refresh)
         return reviews
+
+    def _count_for_badge(self, count: Callable[[], None]) -> None:
+        """A side-bar badge's count: read once a person (not a verifier) is known to be at
+        the console, now if they already are, and again whenever the operator is loaded."""
+
+        def start(operator: Operator) -> None:
+            if operator.role is not Role.VERIFIER and not self._is_closed:
+                count()
+
+        if self._operator is not None:
+            start(self._operator)
+        self.operator_loaded.connect(start)
 
     @property
     def audit(self) -> AuditScreen:
@@ -297,15 +311,15 @@ class MainWindow(QMainWindow):
         """Build one page not built yet, then come back on the next turn for another."""
         if self._is_closed:
             return
+        waiting = [space for space in self.workspaces.values() if space.built is None]
+        # Asking for a page (or the panel) builds it.
         if not self.keys.panel_built:
-            self.keys.panel  # noqa: B018 - asking for it builds it
-            self._build_pages_soon()
+            self.keys.panel  # noqa: B018
+        elif waiting:
+            waiting[0].widget  # noqa: B018
+        else:
             return
-        for workspace in self.workspaces.values():
-            if workspace.built is None:
-                workspace.widget  # noqa: B018 - asking for it builds it
-                self._build_pages_soon()
-                return
+        self._build_pages_soon()
 
     def _build_live(self) -> None:
         """Others' changes appear by themselves; reminders say what waits on the operator."""
@@ -382,17 +396,7 @@ class MainWindow(QMainWindow):
         set_operator = getattr(widget, "set_operator", None)
         if set_operator is not None and widget is not self.keys:
             set_operator(self._operator)
-            self._start_counts(widget)
         return widget
-
-    def _start_counts(self, widget: QWidget) -> None:
-        """The side bar's badges: Needs attention's and Reviews' counts, once a role is known."""
-        if self._operator is None or self._operator.role is Role.VERIFIER or self._is_closed:
-            return
-        if isinstance(widget, AttentionScreen):
-            widget.refresh_counts()
-        elif isinstance(widget, ReviewsScreen):
-            widget.refresh()
 
     def _build_actions(self) -> None:
         self.create_action = self._action("add", self.tr("&Create API Key…"), "createKeyAction")
@@ -535,9 +539,6 @@ class MainWindow(QMainWindow):
         if operator.role is not Role.VERIFIER and not self._is_closed:
             self.live.start()
             self.reminders.start()
-            for workspace in self.workspaces.values():
-                if workspace.built is not None:
-                    self._start_counts(workspace.built)
         self._operator_label.setText(
             arg(self.tr("%1 · %2"), operator.login, role_label(operator.role))
         )

@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 import sqlalchemy as sa
 
 from app.data.server import checkpoints_sql
+from app.domain.key_format import BASE62, ID_LENGTH
 
 TABLE = "api_key_search_data"
 VIEW = "api_key_search"
@@ -49,8 +50,7 @@ _SEPARATOR = "CHAR(31 USING utf8mb4)"
 #: The keys' searched columns and the letter that starts each one's words (migration 0020).
 KEY_COLUMNS = {"name": "n", "description": "t", "owner_name": "o", "key_id": "k"}
 #: A key id holds only these (lower-cased), and no more than ID_LENGTH of them.
-_KEY_ID_BYTES = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyz")
-_KEY_ID_LENGTH = 12
+_KEY_ID_BYTES = frozenset(BASE62.lower().encode("ascii"))
 
 
 def _word(tag: str) -> str:
@@ -135,17 +135,12 @@ SELECT s.`key_ref`, s.`grams`
     ]
 
 
-INSTALL = _install_statements(grams_sql)
-
-
 def _backfill(grams: Callable[[str], str]) -> str:
     """Keys in ``(:after, :upto]`` not indexed yet (the triggers may have been first)."""
     return f"""INSERT IGNORE INTO `{TABLE}` (`key_ref`, `owner_id`, `grams`)
 SELECT k.`id`, k.`owner_id`, {grams("k")}
   FROM `api_keys_data` k WHERE k.`id` > :after AND k.`id` <= :upto"""  # noqa: S608
 
-
-BACKFILL = _backfill(grams_sql)
 
 #: Added after the backfill: one sorted build is much faster than a million insertions.
 ADD_FULLTEXT = f"ALTER TABLE `{TABLE}` ADD FULLTEXT INDEX `{FULLTEXT_INDEX}` (`grams`)"
@@ -293,13 +288,13 @@ def words(term: str) -> list[str]:
     third one and the last: each word read costs its whole posting list, and a few extra
     candidates are dropped by LIKE); a shorter one gives a prefix of a word.
     """
-    data = term.lower().encode("utf-8")
-    if len(data) < 3:
-        return [f"g{data.hex()}*"]
-    starts = list(range(0, len(data) - 2, 3))
-    if starts[-1] != len(data) - 3:
-        starts.append(len(data) - 3)
-    return [f"g{data[start : start + 3].hex()}" for start in starts]
+    return [_word_of("g", piece) for piece in key_pieces(term)]
+
+
+def _word_of(tag: str, piece: bytes) -> str:
+    """The FULLTEXT word of a 3-byte window (``kes`` in a name: ``n6b6573``), or the prefix
+    of the words a 1-2 byte piece starts (``n25*``)."""
+    return f"{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}"
 
 
 def match_query(term: str) -> str:
@@ -353,7 +348,7 @@ def key_columns_for(term: str, columns: Sequence[str]) -> list[str]:
     """Those of ``columns`` that may hold ``term``: a key id holds only lower-cased letters
     and digits, twelve of them."""
     data = term.lower().encode("utf-8")
-    fits_an_id = len(data) <= _KEY_ID_LENGTH and set(data) <= _KEY_ID_BYTES
+    fits_an_id = len(data) <= ID_LENGTH and set(data) <= _KEY_ID_BYTES
     return [column for column in columns if column != "key_id" or fits_an_id]
 
 
@@ -364,7 +359,7 @@ def key_query(pieces: Sequence[bytes], columns: Sequence[str]) -> str:
     groups = []
     for column in columns:
         tag = KEY_COLUMNS[column]
-        words = " ".join(f"+{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}" for piece in unique)
+        words = " ".join(f"+{_word_of(tag, piece)}" for piece in unique)
         groups.append(f"({words})")
     return " ".join(groups)
 
