@@ -22,6 +22,7 @@ from app.domain.errors import (
     PolicyConfirmationRequired,
     ValidationError,
 )
+from app.domain.key_format import MalformedToken, parse_token
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services.choices import SecretFileFormat
@@ -758,16 +759,25 @@ def read_token() -> str | None:
     return text.removesuffix("\n")
 
 
+def well_formed(token: str) -> bool:
+    """Whether ``token`` has a Keyward token's shape and checksum (the database not asked)."""
+    try:
+        parse_token(token)
+    except MalformedToken:
+        return False
+    return True
+
+
 def verify_key(args: argparse.Namespace, context: Context) -> int:
     token = read_token()
-    # Verifying reads keys only: it must not make the caller admin of an empty database.
-    services = context.services(bootstrap=False)
-    if token is None:
+    if token is None or not well_formed(token):
+        # Answered from the token alone, as a service would: no database is opened.
         from app.services.dto import VerifyResult
 
         result = VerifyResult(False, RejectReason.MALFORMED)
     else:
-        verifier = services.verifier()
+        # Verifying reads keys only: it must not make the caller admin of an empty database.
+        verifier = context.services(bootstrap=False).verifier()
         try:
             result = verifier.verify(token)
         finally:

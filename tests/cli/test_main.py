@@ -20,6 +20,7 @@ from app import _version
 from app.cli import keys as cli_keys
 from app.cli.main import COMMAND_GROUPS, build_parser, command_groups
 from app.domain.hashing import STANDARD
+from app.domain.key_format import generate_token
 from app.main import main
 from app.services.database import default_sqlite_path
 
@@ -405,8 +406,13 @@ def test_the_top_level_help_still_names_the_default_database(
     assert str(default_sqlite_path()) in capsys.readouterr().out
 
 
-def _modules_after(*argv: str) -> set[str]:
+def _modules_after(*argv: str, stdin: bytes = b"") -> set[str]:
     """The modules a real ``keyward`` process has imported by the time it exits."""
+    return _probed(*argv, stdin=stdin)[1]
+
+
+def _probed(*argv: str, stdin: bytes = b"") -> tuple[subprocess.CompletedProcess[bytes], set[str]]:
+    """A real ``keyward`` process and the modules it had imported by the time it exited."""
     code = (
         "import atexit, sys\n"
         "atexit.register(lambda: print(sorted(sys.modules), file=sys.stderr))\n"
@@ -414,10 +420,31 @@ def _modules_after(*argv: str) -> set[str]:
         f"raise SystemExit(main({list(argv)!r}))\n"
     )
     probe = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, cwd=ROOT, timeout=60, check=False
+        [sys.executable, "-c", code],
+        input=stdin,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
     )
     listing = probe.stderr.decode().strip().splitlines()[-1]
-    return set(ast.literal_eval(listing))
+    return probe, set(ast.literal_eval(listing))
+
+
+@pytest.mark.parametrize("stdin", [b"", b"not a token\n", b"kw_live_ABCDEFGHJKLM_0123456789"])
+def test_verify_answers_a_malformed_token_without_opening_the_database(stdin: bytes) -> None:
+    # As a service would: no database library is loaded, an unreachable database not tried.
+    probe, loaded = _probed("--database", UNREACHABLE, "keys", "verify", stdin=stdin)
+    assert (probe.returncode, probe.stdout) == (1, b"rejected: malformed\n")
+    assert not {name for name in loaded if name.split(".")[0] in HEAVY}
+
+
+def test_verify_of_a_well_formed_token_still_asks_the_database() -> None:
+    token = generate_token("kw", "live").token.reveal()
+    probe, _loaded = _probed("--database", UNREACHABLE, "keys", "verify", stdin=token.encode())
+    assert probe.returncode == 3
+    assert probe.stdout == b""
+    assert token not in probe.stderr.decode()
 
 
 @pytest.mark.parametrize(
