@@ -1328,16 +1328,20 @@ def _by_owners_holding(
         elsewhere = _plan_sqlite(session, term, others)
     else:
         # PostgreSQL 15 sorts every key of a list of owners (an index scan on ``= ANY`` keeps
-        # no order): one owner at a time, in the index's order.
+        # no order), MariaDB seeks each one: one owner at a time, in the index's order.
+        mariadb = session.get_bind().dialect.name in MARIADB_DIALECTS
+        # MariaDB's names are one per name the collation holds equal ("Zoe"/"Zoë"): each
+        # key's own name is asked (from the index, which holds it).
+        exact = [_mariadb_like(term, (_TABLE.owner_name,))] if mariadb else []
         ids = []
         with _pg_settings(session, _PG_WALK):
             for name in reversed(names) if order.descending else names:
-                clauses = [*where, *past, _TABLE.owner_name == name]
+                clauses = [*where, *past, _TABLE.owner_name == name, *exact]
                 owned = sa.select(_TABLE.id).where(*clauses).order_by(*order.by())
                 ids.extend(session.scalars(owned.limit(wanted - len(ids))))
                 if len(ids) == wanted:
                     break
-        elsewhere = _plan_postgresql(session, term, others)
+        elsewhere = (_plan_mariadb if mariadb else _plan_postgresql)(session, term, others)
     if elsewhere.kind is not PlanKind.EMPTY:
         rows = _segment_rows(session, elsewhere, order, where, start, wanted)
         ids.extend(row.id for row in rows)
@@ -1470,14 +1474,14 @@ def _owners_may_hold_most(session: Session, plan: _SearchPlan) -> bool:
     """Whether owners' names may hold most of the term's matches (then their keys lie
     together along the owner order: read the owners' names first). SQLite always asks
     the owner index (2.5 ms); PostgreSQL, whose loose scan costs 4–6 ms, asks the planner's
-    estimates first (owners against every column: under 1 ms)."""
+    estimates first (owners against every column: under 1 ms); MariaDB its word sample."""
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite":
         return True
     if dialect in MARIADB_DIALECTS:
-        # Its distinct owner names cannot be read one seek at a time: MariaDB does not
-        # optimise min() through the keys' view (one step read 100 ms at 1,000,000 keys).
-        return False
+        sample = _word_sample(session)
+        place = _SEARCHED.index(_TABLE.owner_name)
+        return sample is not None and 2 * sample.share_in(plan.term, place) > 1
     owners = _pg_estimate(session, plan.term, (_TABLE.owner_name,))
     return plan.matches > 0 and 2 * owners > plan.matches
 
@@ -1516,14 +1520,33 @@ def _owner_names_holding(session: Session, term: str) -> list[str] | None:
     read one by one).
 
     A loose scan of the owner index: each step seeks the next name (2.5 ms for 501 owners at
-    1,000,000 keys on SQLite, 4–6 ms on PostgreSQL).
+    1,000,000 keys on SQLite, 4–6 ms on PostgreSQL); MariaDB reads the names of those who
+    read every key from a definer view (migration 0021: none for a member).
     """
-    if session.get_bind().dialect.name == "sqlite":
-        # SQLite stops the recursion at its LIMIT; PostgreSQL makes the rows as the outer
-        # LIMIT reads them (and allows none in the recursion).
-        limits = (" LIMIT :most", "")
+    dialect = session.get_bind().dialect.name
+    if dialect in MARIADB_DIALECTS:
+        view = sa.table(search_mariadb_sql.OWNER_NAMES_VIEW, sa.column("name", sa.String))
+        # The collation's LIKE (case and accents ignored): a name it holds equal to one
+        # holding the term holds it too; each key's own name is asked afterwards.
+        loose = view.c.name.like(f"%{escape_like(term)}%", escape="\\")
+        listed = sa.select(view.c.name, loose).order_by(view.c.name)
+        rows = session.execute(listed.limit(OWNER_NAMES_LIMIT + 1)).all()
     else:
-        limits = ("", " LIMIT :most")
+        scan = _owner_names_scan(dialect)
+        holds = _name_holds(session, term, scan.c.name)
+        rows = session.execute(sa.select(scan.c.name, holds).order_by(scan.c.n)).all()
+    names = [str(value) for value, held in rows if held]
+    if len(rows) > OWNER_NAMES_LIMIT or not names:
+        return None
+    return names
+
+
+def _owner_names_scan(dialect: str) -> sa.Subquery:
+    """The loose scan of the owner index (SQLite, PostgreSQL): ``name`` and its place ``n``,
+    no more than OWNER_NAMES_LIMIT + 1 of them."""
+    # SQLite stops the recursion at its LIMIT; PostgreSQL makes the rows as the outer LIMIT
+    # reads them (and allows none in the recursion).
+    limits = (" LIMIT :most", "") if dialect == "sqlite" else ("", " LIMIT :most")
     distinct = sa.text(
         "WITH RECURSIVE owner_names(name, n) AS ("  # noqa: S608 - fixed text
         " SELECT min(owner_name), 1 FROM api_keys"
@@ -1532,18 +1555,11 @@ def _owner_names_holding(session: Session, term: str) -> list[str] | None:
         f" n + 1 FROM owner_names WHERE owner_names.name IS NOT NULL{limits[0]}"
         f") SELECT name, n FROM owner_names WHERE name IS NOT NULL{limits[1]}"
     )
-    listed = (
+    return (
         distinct.bindparams(most=OWNER_NAMES_LIMIT + 1)
         .columns(sa.column("name", sa.String), sa.column("n", sa.Integer))
         .subquery()
     )
-    name = listed.c.name
-    holds = _name_holds(session, term, name)
-    rows = session.execute(sa.select(name, holds).order_by(listed.c.n)).all()
-    names = [str(value) for value, held in rows if held]
-    if len(rows) > OWNER_NAMES_LIMIT or not names:
-        return None
-    return names
 
 
 def _name_holds(

@@ -550,6 +550,99 @@ def test_a_member_s_sample_holds_their_own_keys(
             member.dispose()
 
 
+def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_none(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0021: ``api_key_owner_names`` lists every owner's name for an auditor (and
+    the schema owner) and no row for a member, who still cannot read the table behind it;
+    a member's search sorted by owner, their own name holding the term, walks their own
+    keys instead. The view comes with 0021 and goes with its downgrade."""
+    from alembic import command
+
+    monkeypatch.setattr(key_queries, "SAMPLE_RUN", 5)
+    monkeypatch.setattr(key_queries, "SAMPLE_MIN", 10)
+    view = search_mariadb_sql.OWNER_NAMES_VIEW
+    with (
+        _member_login(maria_url) as (member, member_engine),
+        _member_login(maria_url) as (auditor, auditor_engine),
+    ):
+        services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+        try:
+            services.users.add(member, role="member", display_name="Quinn Quokka")
+            services.users.add(auditor, role="auditor", display_name="Ada Auditor")
+            for n in range(30):
+                services.keys.create(f"Heron Export {n}", "Quokka's neighbour")
+                services.keys.create(f"Own Sync {n}", "the member's", owner=member)
+            admin = services.users.me().display_name
+        finally:
+            services.close()
+
+        def names(engine: Engine) -> list[str]:
+            try:
+                with engine.connect() as connection:
+                    read = connection.exec_driver_sql(f"SELECT name FROM `{view}`")
+                    return sorted(map(str, read.scalars()))
+            finally:
+                engine.dispose()
+
+        assert names(auditor_engine()) == sorted([admin, "Quinn Quokka"])
+        assert names(sa.create_engine(maria_url, poolclass=NullPool)) == sorted(
+            [admin, "Quinn Quokka"]
+        )
+        assert names(member_engine()) == []
+        engine = member_engine()
+        split = []
+        holding = key_queries._owner_names_holding
+
+        def spied(*args: object) -> list[str] | None:
+            split.append(result := holding(*args))  # type: ignore[arg-type]
+            return result
+
+        monkeypatch.setattr(key_queries, "_owner_names_holding", spied)
+        try:
+            with Session(engine) as session:
+                with pytest.raises(exc.DBAPIError):
+                    session.execute(sa.text("SELECT DISTINCT owner_name FROM api_keys_data"))
+                session.rollback()
+                rows, _ = key_queries.fetch_page(
+                    session,
+                    KeyFilter(search="quokka"),
+                    sort=SortField.OWNER,
+                    descending=False,
+                    limit=50,
+                    now=datetime.now(UTC),
+                )
+        finally:
+            engine.dispose()
+        assert sorted(row.name for row in rows) == sorted(f"Own Sync {n}" for n in range(30))
+        assert split == [None]  # asked, and the view gave the member no name
+
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def present() -> bool:
+        with engine.connect() as connection:
+            return bool(
+                connection.exec_driver_sql(
+                    "SELECT COUNT(*) FROM information_schema.VIEWS"
+                    f" WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '{view}'"
+                ).scalar_one()
+            )
+
+    try:
+        assert present()
+        config = _config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0020")
+        assert not present()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+        assert present()
+    finally:
+        engine.dispose()
+
+
 # ----------------------------------------------------------------------- PostgreSQL only
 
 

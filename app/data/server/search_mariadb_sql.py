@@ -181,6 +181,45 @@ def uninstall(connection: sa.Connection) -> None:
     checkpoints_sql.apply(connection, UNINSTALL)
 
 
+# --------------------------------------------------------------------------- owners' names
+#
+# Sorted by owner, the keys of an owner whose name holds the term lie together, often far
+# along the order ("Alice O'Brien"): the search reads the owners' distinct names first and
+# their keys straight from the owner index (``app.data.key_queries``). MariaDB reads the
+# distinct names of an index in one loose scan (``Using index for group-by``: 2 ms for 359
+# names among 1,000,000 keys), but not through the ``api_keys`` view, whose join with the
+# caller's own row stops it (a recursive seek through the view: 17 s). This definer view
+# (migration 0021) gives those who read every key the distinct names straight from the
+# table; the caller's role is a condition on no column of it (a subquery run once), so the
+# scan stays loose. A member reads no row of it (their search walks their own keys).
+# Names equal in the column's collation (``_ci``: case and accents) are one row: the search
+# asks the collation's LIKE of each (a superset), and re-checks each key's own name.
+
+OWNER_NAMES_VIEW = "api_key_owner_names"
+
+OWNER_NAMES_INSTALL: list[str] = [
+    f"""CREATE OR REPLACE SQL SECURITY DEFINER VIEW `{OWNER_NAMES_VIEW}` AS
+SELECT DISTINCT k.`owner_name` AS `name`
+  FROM `api_keys_data` k
+ WHERE {checkpoints_sql._IS_OWNER}
+    OR EXISTS (SELECT 1 FROM `users_data` me
+                WHERE {checkpoints_sql._ME} AND me.`role` IN ('auditor', 'manager', 'admin'))""",  # noqa: S608
+    *[
+        f"GRANT SELECT ON {{db_q}}.`{OWNER_NAMES_VIEW}` TO `{{db}}_{role}`"
+        for role in READERS  # a member reads no row: their search asks the keys instead
+    ],
+]
+OWNER_NAMES_UNINSTALL: list[str] = [f"DROP VIEW IF EXISTS `{OWNER_NAMES_VIEW}`"]
+
+
+def install_owner_names(connection: sa.Connection) -> None:
+    checkpoints_sql.apply(connection, OWNER_NAMES_INSTALL)
+
+
+def uninstall_owner_names(connection: sa.Connection) -> None:
+    checkpoints_sql.apply(connection, OWNER_NAMES_UNINSTALL)
+
+
 # --------------------------------------------------------------------------- the audit trail
 #
 # The audit view's free text (an event's target id, its reason and the key's name in either
