@@ -1209,6 +1209,11 @@ def _segment_rows(
         clauses = [*where, plan.predicate]
         if start is not None:
             clauses.append(order.past(start, indexed=False))
+        if mariadb:
+            # The page's ids first, then its rows: sorting thousands of whole rows cost
+            # MariaDB 5-10 ms more than sorting their ids (`zürich`, 3,093 candidates).
+            ids = sa.select(_TABLE.id).where(*clauses).order_by(*order.by(indexed=False))
+            return _first_of(session, order, list(session.scalars(ids.limit(wanted))), wanted)
         statement = (
             _page_select(session).where(*clauses).order_by(*order.by(indexed=False)).limit(wanted)
         )
