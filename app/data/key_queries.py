@@ -71,7 +71,7 @@ import string
 import time
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -799,7 +799,7 @@ def _plan_mariadb(
             if not ids:
                 return _SearchPlan(PlanKind.EMPTY)  # no key holds all those words
             if len(ids) <= MOST_CANDIDATES:
-                found = _TABLE.id.in_([row[0] for row in ids])
+                found = _mariadb_ids(row[0] for row in ids)
                 return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(found, like))
         # The walk stops where it expects a page several times over: finding its last row
         # walks the sort order, which for a member passes everyone else's keys too.
@@ -813,6 +813,17 @@ def _plan_mariadb(
     return _SearchPlan(
         PlanKind.WALK, predicate=like, fallback=indexed, walk_limit=walk_limit, term=whole
     )
+
+
+def _mariadb_ids(ids: Iterable[int]) -> sa.ColumnElement[bool]:
+    """``api_keys.id`` among ``ids``, bound as one JSON array (MariaDB 10.6+): bound one by
+    one, a few thousand of them cost SQLAlchemy and the driver 4-10 ms a statement."""
+    listed = (
+        sa.text("SELECT j.id FROM JSON_TABLE(:ids, '$[*]' COLUMNS (id INT PATH '$')) AS j")
+        .bindparams(ids=json.dumps(list(ids)))
+        .columns(sa.column("id", sa.Integer))
+    )
+    return _TABLE.id.in_(listed)
 
 
 def _mariadb_matches(chosen: list[bytes], columns: list[str]) -> sa.Select[Any]:
