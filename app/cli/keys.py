@@ -22,7 +22,6 @@ from app.domain.errors import (
     PolicyConfirmationRequired,
     ValidationError,
 )
-from app.domain.key_format import MalformedToken, parse_token
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
 from app.services.choices import SecretFileFormat
@@ -761,6 +760,8 @@ def read_token() -> str | None:
 
 def well_formed(token: str) -> bool:
     """Whether ``token`` has a Keyward token's shape and checksum (the database not asked)."""
+    from app.domain.key_format import MalformedToken, parse_token  # not for the other commands
+
     try:
         parse_token(token)
     except MalformedToken:

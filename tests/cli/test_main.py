@@ -346,7 +346,8 @@ def test_another_applications_sqlite_file_is_left_byte_for_byte_unchanged(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    token = b"kw_live_AAAAAAAAAAAA_" + b"A" * 33
+    # Well formed: a malformed token is answered without opening the database.
+    token = generate_token("kw", "live").token.reveal().encode()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(token)))
     path = tmp_path / "invoices.db"
     content = _other_applications_file(path)
