@@ -231,6 +231,10 @@ _INDEX_PROBE = sa.text(
 )
 #: PostgreSQL: the same through the ``pg_trgm`` index (app.data.server.postgresql).
 _PG_INDEX_PROBE = sa.text("SELECT kw_search_events(:pattern, :json_pattern, :above, :below, :n)")
+#: The same for a term pg_trgm cannot index, through its two-character pieces (0022).
+_PG_PAIRS_PROBE = sa.text(
+    "SELECT kw_search_events_by_pairs(:term, :pattern, :json_pattern, :above, :below, :n)"
+)
 #: …and the rejected candidates after which the statement walks the events by itself.
 PG_INDEX_CANDIDATES_LIMIT = 100
 #: MariaDB: the newest events a free-text search reads before it asks the index (a common
@@ -625,9 +629,10 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     SQLite's FTS5 table takes a phrase of 3+ characters, and a 1-2 character ASCII term
     through the trigrams that start with it (its vocabulary: none, or a few); PostgreSQL's
     ``pg_trgm`` index is read through ``kw_search_events``, which serves those who read
-    every event (a member's own events are found the plain way), for 3+ characters, and a
-    term without a word of 3 letters or digits is first looked up among the two-character
-    pieces the events hold (``kw_events_may_hold``). MariaDB's FULLTEXT index of byte
+    every event (a member's own events are found the plain way), for a term with a word of
+    3 letters or digits; any other term of 2+ characters is first looked up among the
+    two-character pieces the events hold (``kw_events_may_hold``), then read through the
+    index of each event's pieces (``kw_search_events_by_pairs``). MariaDB's FULLTEXT index of byte
     trigrams is read through the definer view ``audit_event_search`` by the same readers,
     with the boolean query of the term's words. A term with the unit separator, which joins
     the indexed fields, reads the events.
@@ -646,7 +651,7 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
             held = sa.select(sa.func.kw_events_may_hold(free_text.lower()))
             if not session.execute(held).scalar():
                 return NOTHING
-        return None if len(free_text) < 3 else free_text
+        return None if len(free_text) < 2 else free_text
     if len(free_text) >= 3:
         return '"' + free_text.replace('"', '""') + '"'
     if not free_text.isascii():
@@ -692,11 +697,13 @@ def _through_the_index(
         return _mariadb_through_the_index(session, statement, text, seq_range, wanted, others)
     postgresql = dialect == "postgresql"
     if postgresql:
-        index_probe = _PG_INDEX_PROBE
+        index_probe = _PG_INDEX_PROBE if pg_trgm_can_help(text) else _PG_PAIRS_PROBE
         probe: dict[str, Any] = {
             "pattern": "%" + escape_like(text) + "%",
             "json_pattern": "%" + escape_like(_as_json(text)) + "%",
         }
+        if index_probe is _PG_PAIRS_PROBE:
+            probe["term"] = text
         below = 2**31 - 1 if below is None else below  # seq is a 32-bit integer there
         chunk, give_up = min(wanted, INDEX_CHUNK), PG_INDEX_CANDIDATES_LIMIT
     else:

@@ -25,7 +25,8 @@ The seeded trail: 200 users (one busy "bench-admin" with ~30 % of events, a few 
 ~150,000 keys created, edited (descriptions of ~120 characters), disabled/enabled, revoked
 with reasons and deleted, a few user events; one event every ~60 s on average from
 2024-01-01, so 1,000,000 events span about two years. Marker: the rare actor
-``rare-auditor`` acts 20 times; the reason ``zebrafinch`` appears once.
+``rare-auditor`` acts 20 times; the reason ``zebrafinch`` appears once; the reason
+``filed under #7`` 20 times (the only "#7": a short term pg_trgm cannot index).
 """
 
 from __future__ import annotations
@@ -63,6 +64,8 @@ from app.services.context import AUDIT_HEAD_ID
 BENCH_ADMIN = "bench-admin"
 RARE_ACTOR = "rare-auditor"
 RARE_REASON = "zebrafinch"
+#: A reason 20 events give, the only text with the piece "#7" (a term pg_trgm cannot index).
+RARE_PIECES_REASON = "filed under #7"
 BATCH = 50_000
 START = datetime(2024, 1, 1, tzinfo=UTC)
 PAGE_BUDGET_MS = 50
@@ -146,6 +149,8 @@ def event_rows(
             after = dict(before, role="manager")
         if n == count // 3:
             reason = RARE_REASON
+        elif n % rare_every == rare_every // 2:
+            reason = RARE_PIECES_REASON
         fields: dict[str, Any] = {
             "seq": seq,
             "occurred_at": moment.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
@@ -337,6 +342,7 @@ def cases(services: Services) -> list[tuple[str, AuditFilter, bool]]:
         # the index's words that start with them.
         ("free text: 2 characters absent 'q%'", AuditFilter(text="q%"), False),
         ("free text: 2 characters common 'le'", AuditFilter(text="le"), False),
+        ("free text: 2 characters rare '#7' (20 events)", AuditFilter(text="#7"), False),
     ]
 
 

@@ -42,6 +42,8 @@ TERMS = [
     # 1-2 ASCII characters: through the trigrams that start with them (SQLite), or read
     "ca",
     "Lo",
+    "Fé",  # PostgreSQL: its pieces, lower-cased by the server, from the index of pieces
+    "k0",
     "9",
     "'",
     "qz",  # nobody's

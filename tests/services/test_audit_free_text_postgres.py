@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 import app.services.audit as audit_module
-from app.data.search_schema import PG_AUDIT_INDEX
+from app.data.search_schema import PG_AUDIT_INDEX, PG_AUDIT_PAIRS_INDEX
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.audit import AuditFilter
@@ -63,8 +63,8 @@ def test_the_index_finds_what_reading_every_event_finds_on_every_page(
 # --------------------------------------------------------------------------- real logins
 
 
-def _index_scans(owner: sa.Engine) -> int:
-    return postgres_index_scans(owner, PG_AUDIT_INDEX)
+def _index_scans(owner: sa.Engine, index: str = PG_AUDIT_INDEX) -> int:
+    return postgres_index_scans(owner, index)
 
 
 @pytest.fixture
@@ -136,10 +136,10 @@ def test_an_auditor_login_reads_the_index_and_a_member_only_their_own_events(
         owner.dispose()
 
 
-def _wait_for_scans(owner: sa.Engine, before: int) -> bool:
+def _wait_for_scans(owner: sa.Engine, before: int, index: str = PG_AUDIT_INDEX) -> bool:
     """The closed backends' statistics reach shared memory as they exit: a short wait."""
     for _ in range(100):
-        if _index_scans(owner) > before:
+        if _index_scans(owner, index) > before:
             return True
         with owner.connect() as connection:
             connection.exec_driver_sql("SELECT pg_sleep(0.05)")
@@ -185,7 +185,8 @@ def test_short_terms_no_event_holds_are_answered_from_the_pairs_and_tell_others_
         with Session(auditor.engine) as session:
             assert audit_module._indexed(session, "#~", member=False) == audit_module.NOTHING
             assert audit_module._indexed(session, "%#~", member=False) == audit_module.NOTHING
-            assert audit_module._indexed(session, "qu", member=False) is None  # held: read
+            # Held: read through the index of each event's pieces (0022).
+            assert audit_module._indexed(session, "qu", member=False) == "qu"
         assert everything(auditor, AuditFilter(text="#~")) == []
         assert len(everything(auditor, AuditFilter(text="Qu"))) >= 2  # Quetzal's events
     finally:
@@ -215,3 +216,41 @@ def test_short_terms_no_event_holds_are_answered_from_the_pairs_and_tell_others_
                 _call(logins[who], statement)
     with pytest.raises(exc.ProgrammingError, match="permission denied"):
         _call(logins["verifier"], "SELECT kw_events_may_hold('~^')")
+
+
+def test_a_short_term_few_events_hold_is_read_from_the_index_of_pieces(
+    logins: dict[str, str], fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0022: a term without a word of three letters or digits that two events of
+    3,000 hold is read from the index of each event's two-character pieces (its scans
+    counted), the same events as reading them all; ``kw_search_events_by_pairs`` keeps the
+    reading rule against direct calls (a member gets nothing, the verifier is refused, the
+    term and patterns stay text)."""
+    owner_services = _open(logins["owner"], fast_hasher)
+    try:
+        made = owner_services.keys.create("Nightly #~ report", "")
+        owner_services.keys.revoke(made.key.key_id, reason="moved to the #~ vault")
+    finally:
+        owner_services.close()
+    owner = sa.create_engine(logins["owner"], poolclass=NullPool)
+    auditor = _open(logins["auditor"], fast_hasher)
+    try:
+        before = _index_scans(owner, PG_AUDIT_PAIRS_INDEX)
+        found = everything(auditor, AuditFilter(text="#~"))
+        assert [entry.event.action for entry in found] == ["key.revoked", "key.created"]
+        assert seqs(found) == seqs(scanned(auditor, AuditFilter(text="#~"), monkeypatch))
+        auditor.engine.dispose()
+        assert _wait_for_scans(owner, before, PG_AUDIT_PAIRS_INDEX)
+        rows = _call(logins["owner"], "SELECT count(*) FROM audit_events")
+    finally:
+        auditor.close()
+    pairs = "SELECT kw_search_events_by_pairs(:t, :p, :p, -1, 2147483647, 100)"
+    assert len(_call(logins["auditor"], pairs, t="#~", p="%#~%")) == 2
+    assert _call(logins["member"], pairs, t="#~", p="%#~%") == []
+    assert _call(logins["member"], pairs, t="", p="%") == []
+    with pytest.raises(exc.ProgrammingError, match="permission denied"):
+        _call(logins["verifier"], pairs, t="#~", p="%#~%")
+    for attack in ("'; DELETE FROM audit_events; --", "%' OR true --", "{}'::text[] OR true --"):
+        assert _call(logins["auditor"], pairs, t=attack, p=attack) == []
+    assert _call(logins["owner"], "SELECT count(*) FROM audit_events") == rows
+    owner.dispose()

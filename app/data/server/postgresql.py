@@ -919,6 +919,28 @@ BEGIN
       coalesce(p_above, -1), coalesce(p_below, 2147483647), coalesce(p_limit, 0));
   END IF;
 END $$;
+
+-- kw_search_events for a term without a word of three letters or digits, which pg_trgm
+-- cannot index ("7q", "q%"): the events whose free text holds each of the term's
+-- two-character pieces, from the GIN index of every event's pieces (migration 0022), then
+-- the same tests. The planner walks along seq for a piece many events hold.
+CREATE OR REPLACE FUNCTION kw_search_events_by_pairs(p_term text, p_pattern text,
+                                                     p_json_pattern text, p_above integer,
+                                                     p_below integer, p_limit integer)
+RETURNS SETOF integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROWS 100 AS $$
+BEGIN
+  IF kw_sees_every_key() THEN
+    RETURN QUERY EXECUTE format(
+      'SELECT seq FROM audit_events WHERE kw_text_pairs({audit_expression}) @> %L::text[]'
+      ' AND {audit_expression} LIKE lower(%L)'
+      ' AND (target_id ILIKE %L OR reason ILIKE %L OR before ILIKE %L OR after ILIKE %L)'
+      ' AND seq > %s AND seq < %s ORDER BY seq DESC LIMIT %s',
+      kw_text_pairs(lower(p_term)), p_pattern, p_pattern, p_pattern, p_json_pattern,
+      p_json_pattern, coalesce(p_above, -1), coalesce(p_below, 2147483647),
+      coalesce(p_limit, 0));
+  END IF;
+END $$;
 """.replace("{expression}", PG_SEARCH_EXPRESSION)
 # Inside a quoted literal of the function's body.
 _SEARCH_FUNCTIONS = _SEARCH_FUNCTIONS.replace(
@@ -946,6 +968,7 @@ _SEARCH_FUNCTION_NAMES = (
     "kw_search_may_hold(text)",
     "kw_events_may_hold(text)",
     "kw_search_events(text, text, integer, integer, integer)",
+    "kw_search_events_by_pairs(text, text, text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
     "kw_lookup_key(text)",
