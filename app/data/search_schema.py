@@ -347,15 +347,18 @@ def create_pg_audit_search(connection: sa.Connection) -> None:
     """PostgreSQL's audit free-text index (revision 0014), built over the existing events."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS {PG_AUDIT_INDEX} ON audit_events"
-            f" USING gin (({PG_AUDIT_EXPRESSION}) gin_trgm_ops)"
-        )
-        # As for the keys' index: a sample that tells a rare term from a common one.
-        connection.exec_driver_sql(
-            f"ALTER INDEX {PG_AUDIT_INDEX} ALTER COLUMN 1 SET STATISTICS 1000"
-        )
-        connection.exec_driver_sql("ANALYZE audit_events")
+        _create_pg_audit_index(connection, PG_AUDIT_INDEX, f"({PG_AUDIT_EXPRESSION}) gin_trgm_ops")
+
+
+def _create_pg_audit_index(connection: sa.Connection, name: str, column: str) -> None:
+    """A GIN index of the events over ``column`` (an expression and its operator class), and
+    as for the keys' index a sample of it that tells a rare term from a common one (the
+    planner then reads the index for the one and walks along ``seq`` for the other)."""
+    connection.exec_driver_sql(
+        f"CREATE INDEX IF NOT EXISTS {name} ON audit_events USING gin ({column})"
+    )
+    connection.exec_driver_sql(f"ALTER INDEX {name} ALTER COLUMN 1 SET STATISTICS 1000")
+    connection.exec_driver_sql("ANALYZE audit_events")
 
 
 def drop_pg_audit_search(connection: sa.Connection) -> None:
@@ -383,16 +386,7 @@ def create_pg_audit_pairs(connection: sa.Connection) -> None:
     """The pieces' function and index (PostgreSQL), built over the existing events."""
     if connection.dialect.name == "postgresql":
         connection.exec_driver_sql(PG_TEXT_PAIRS_FUNCTION)
-        connection.exec_driver_sql(
-            f"CREATE INDEX IF NOT EXISTS {PG_AUDIT_PAIRS_INDEX} ON audit_events"
-            f" USING gin (({PG_AUDIT_PAIRS_EXPRESSION}))"
-        )
-        # The planner's estimate of a piece's events comes from the sample of the indexed
-        # expression: walk for a common piece, read the index for a rare one.
-        connection.exec_driver_sql(
-            f"ALTER INDEX {PG_AUDIT_PAIRS_INDEX} ALTER COLUMN 1 SET STATISTICS 1000"
-        )
-        connection.exec_driver_sql("ANALYZE audit_events")
+        _create_pg_audit_index(connection, PG_AUDIT_PAIRS_INDEX, f"({PG_AUDIT_PAIRS_EXPRESSION})")
 
 
 def drop_pg_audit_pairs(connection: sa.Connection) -> None:

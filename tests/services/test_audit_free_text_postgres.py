@@ -146,6 +146,17 @@ def _wait_for_scans(owner: sa.Engine, before: int, index: str = PG_AUDIT_INDEX) 
     return False
 
 
+def _two_events_with_a_short_term(logins: dict[str, str], fast_hasher: TokenHasher) -> None:
+    """A key whose name holds "#~" (no word of three letters or digits), revoked with a
+    reason that holds it: two events."""
+    owner = _open(logins["owner"], fast_hasher)
+    try:
+        made = owner.keys.create("Nightly #~ report", "")
+        owner.keys.revoke(made.key.key_id, reason="moved to the #~ vault")
+    finally:
+        owner.close()
+
+
 def _call(url: str, statement: str, **params: Any) -> list[Any]:
     engine = sa.create_engine(url, poolclass=NullPool)
     try:
@@ -191,12 +202,7 @@ def test_short_terms_no_event_holds_are_answered_from_the_pairs_and_tell_others_
         assert len(everything(auditor, AuditFilter(text="Qu"))) >= 2  # Quetzal's events
     finally:
         auditor.close()
-    owner = _open(logins["owner"], fast_hasher)
-    try:
-        made = owner.keys.create("Nightly #~ report", "")
-        owner.keys.revoke(made.key.key_id, reason="moved to #~ vault")
-    finally:
-        owner.close()
+    _two_events_with_a_short_term(logins, fast_hasher)
     auditor = _open(logins["auditor"], fast_hasher)
     try:
         found = everything(auditor, AuditFilter(text="#~"))
@@ -226,12 +232,7 @@ def test_a_short_term_few_events_hold_is_read_from_the_index_of_pieces(
     counted), the same events as reading them all; ``kw_search_events_by_pairs`` keeps the
     reading rule against direct calls (a member gets nothing, the verifier is refused, the
     term and patterns stay text)."""
-    owner_services = _open(logins["owner"], fast_hasher)
-    try:
-        made = owner_services.keys.create("Nightly #~ report", "")
-        owner_services.keys.revoke(made.key.key_id, reason="moved to the #~ vault")
-    finally:
-        owner_services.close()
+    _two_events_with_a_short_term(logins, fast_hasher)
     owner = sa.create_engine(logins["owner"], poolclass=NullPool)
     auditor = _open(logins["auditor"], fast_hasher)
     try:
