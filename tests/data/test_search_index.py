@@ -328,9 +328,18 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
         assert theirs.key.key_id != mine.key.key_id
 
 
-def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: TokenHasher) -> None:
+def _migrate(engine: Engine, revision: str) -> None:
+    """Upgrade to ``revision`` ("head") or downgrade to it, as the schema owner."""
     from alembic import command
 
+    config = _config()
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        step = command.upgrade if revision == "head" else command.downgrade
+        step(config, revision)
+
+
+def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: TokenHasher) -> None:
     services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
     try:
         services.keys.create("Pelican Export", "before the downgrade")
@@ -355,14 +364,9 @@ def test_migration_0009_round_trips_on_mariadb(maria_url: str, fast_hasher: Toke
             "kw_api_keys_search_update",
             "kw_api_keys_search_delete",
         }
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0008")
+        _migrate(engine, "0008")
         assert objects() == set()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        _migrate(engine, "head")
         assert len(objects()) == 5
     finally:
         engine.dispose()
@@ -384,8 +388,6 @@ def test_migration_0019_sort_indexes_carry_the_owner_on_mariadb(
     at the end of every sort index, a walk along the order reads the index alone (``Using
     index``), where it read every key's row. The downgrade restores ``(column, id)``; the
     pages are the same after the way back up."""
-    from alembic import command
-
     sort_indexes = {
         "ix_api_keys_name_id": ("name", "id"),
         "ix_api_keys_owner_name_id": ("owner_name", "id"),
@@ -439,15 +441,10 @@ def test_migration_0019_sort_indexes_carry_the_owner_on_mariadb(
         assert columns() == {index: (*cols, "owner_id") for index, cols in sort_indexes.items()}
         assert walk_plan() == "ix_api_keys_name_id: Using index"
         assert names() == ["Pelican Export 30", "Pelican Export 31", "Pelican Export 32"]
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0018")
+        _migrate(engine, "0018")
         assert columns() == sort_indexes
         assert "Using index" not in walk_plan()  # every key's row read
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        _migrate(engine, "head")
         assert columns() == {index: (*cols, "owner_id") for index, cols in sort_indexes.items()}
         assert walk_plan() == "ix_api_keys_name_id: Using index"
         assert names() == ["Pelican Export 30", "Pelican Export 31", "Pelican Export 32"]
@@ -462,8 +459,6 @@ def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
     description, ``o`` an owner, ``k`` a key id), so a term can be asked of some columns
     alone; the downgrade puts back one text of ``g`` words, and the way up again rebuilds
     every key's words. A search finds the same key throughout."""
-    from alembic import command
-
     services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
     try:
         key = services.keys.create("Pelican Export", "nightly kestrel feed").key
@@ -498,15 +493,10 @@ def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
         assert len(holding(search_mariadb_sql.key_match_query("kestrel", ["description"]))) == 1
         assert holding(search_mariadb_sql.key_match_query("kestrel", ["name"])) == []
         assert holding(search_mariadb_sql.key_match_query("pelican", ["name", "owner_name"]))
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0019")
+        _migrate(engine, "0019")
         assert f"g{kes}" in words() and f"t{kes}" not in words()
         assert len(holding(search_mariadb_sql.match_query("kestrel"))) == 1
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        _migrate(engine, "head")
         assert f"t{kes}" in words() and f"g{kes}" not in words()
     finally:
         engine.dispose()
@@ -557,8 +547,6 @@ def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_
     the schema owner) and no row for a member, who still cannot read the table behind it;
     a member's search sorted by owner, their own name holding the term, walks their own
     keys instead. The view comes with 0021 and goes with its downgrade."""
-    from alembic import command
-
     monkeypatch.setattr(key_queries, "SAMPLE_RUN", 5)
     monkeypatch.setattr(key_queries, "SAMPLE_MIN", 10)
     view = search_mariadb_sql.OWNER_NAMES_VIEW
@@ -630,14 +618,9 @@ def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_
 
     try:
         assert present()
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0020")
+        _migrate(engine, "0020")
         assert not present()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        _migrate(engine, "head")
         assert present()
     finally:
         engine.dispose()
@@ -649,8 +632,6 @@ def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_
 def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> None:
     """The index of each column apart, its two functions and the sort indexes that carry
     the owner come with 0018 and go with its downgrade; a search finds the same either way."""
-    from alembic import command
-
     url = next(databases := fresh_server_database("postgresql"))
     engine = sa.create_engine(url, poolclass=NullPool)
 
@@ -683,14 +664,9 @@ def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> N
             "kw_search_key_columns_estimate",
         }
         assert objects() == new
-        config = _config()
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.downgrade(config, "0017")
+        _migrate(engine, "0017")
         assert objects() == {"ix_api_keys_name_id", "ix_api_keys_owner_name_id"}
-        with engine.begin() as connection:
-            config.attributes["connection"] = connection
-            command.upgrade(config, "head")
+        _migrate(engine, "head")
         assert objects() == new
         services = open_services(url, hasher=fast_hasher)
         try:
