@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from itertools import starmap
@@ -163,6 +164,8 @@ class _Query:
     text_condition: Any
     #: ``above < seq < below`` from a date range (None: open).
     seq_range: tuple[int | None, int | None]
+    #: The action and the person asked for (None: any).
+    narrowed: tuple[str | None, str | None] = (None, None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +240,18 @@ _PG_PAIRS_PROBE = sa.text(
 )
 #: …and the rejected candidates after which the statement walks the events by itself.
 PG_INDEX_CANDIDATES_LIMIT = 100
+#: …and among the events of one action or person (0023): the index that leads with both.
+_PG_WHERE_PROBE = sa.text(
+    "SELECT kw_search_events_where(:action, :actor, :term, :pattern, :json_pattern,"
+    " :above, :below, :n)"
+)
+#: …and where a walk of the newest events of an action and/or a person stops.
+_PG_NTH_PROBE = sa.text("SELECT kw_nth_event_where(:action, :actor, :above, :below, :count)")
+#: PostgreSQL, a term beside an action or a person: the newest events of theirs walked
+#: first, and how many candidates a call of ``kw_search_events_where`` returns (a page's
+#: worth of a term they seldom meet).
+PG_WALK = 1_000
+PG_WHERE_BATCH = 1_000
 #: MariaDB: the newest events a free-text search reads before it asks the index (a common
 #: term fills a page there, and InnoDB's FULLTEXT reads each word's whole list whatever the
 #: limit), the candidates it then takes from the index, newest first (all of them, short of
@@ -327,7 +342,13 @@ class AuditService:
                     below = after if below is None else min(below, after)
                 others = [c for c in conditions if c is not query.text_condition]
                 rows = _through_the_index(
-                    session, statement, indexed, (above, below), limit + 1, others
+                    session,
+                    statement,
+                    indexed,
+                    (above, below),
+                    limit + 1,
+                    others,
+                    narrowed=query.narrowed,
                 )
             more = len(rows) > limit
             events = [to_dto(AuditRecord(*row)) for row in rows[:limit]]
@@ -367,14 +388,12 @@ class AuditService:
         """The filter as conditions; None when nothing can match."""
         c = EVENTS.c
         conditions: list[Any] = []
-        if filter.actor:
-            conditions.append(c.actor == filter.actor.strip())
-        if filter.action is not None:
-            conditions.append(c.action == AuditAction(filter.action).value)
-        if filter.since is not None:
-            conditions.append(_at_or_after(c.occurred_at, filter.since))
-        if filter.until is not None:
-            conditions.append(_before(c.occurred_at, filter.until))
+        actor = filter.actor.strip() if filter.actor else None
+        action = None if filter.action is None else AuditAction(filter.action).value
+        if actor:
+            conditions.append(c.actor == actor)
+        if action is not None:
+            conditions.append(c.action == action)
         if (
             filter.since is not None
             and filter.until is not None
@@ -382,6 +401,16 @@ class AuditService:
         ):
             return None
         above, below = _seq_bounds(session, filter)
+        occurred_at: Any = c.occurred_at
+        if session.get_bind().dialect.name == "postgresql" and (above, below) != (None, None):
+            # PostgreSQL takes the times and the seqs for independent ranges (they are one),
+            # gathers a whole month from the time index and sorts it; within the seqs' range
+            # the exact times are only tested, on a value the time index does not hold.
+            occurred_at = c.occurred_at.concat(sa.literal_column("''", sa.String))
+        if filter.since is not None:
+            conditions.append(_at_or_after(occurred_at, filter.since))
+        if filter.until is not None:
+            conditions.append(_before(occurred_at, filter.until))
         if above is not None:
             conditions.append(c.seq > above)
         if below is not None:
@@ -400,7 +429,7 @@ class AuditService:
                 free_text = text[:MAX_TEXT]
                 text_condition = _free_text(session, free_text)
                 conditions.append(text_condition)
-        return _Query(conditions, free_text, text_condition, (above, below))
+        return _Query(conditions, free_text, text_condition, (above, below), (action, actor))
 
     # ----------------------------------------------------------------------- older readers
     def recent(self, *, key_id: str | None = None, limit: int = 100) -> list[AuditEventDTO]:
@@ -630,12 +659,12 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
     through the trigrams that start with it (its vocabulary: none, or a few); PostgreSQL's
     ``pg_trgm`` index is read through ``kw_search_events``, which serves those who read
     every event (a member's own events are found the plain way), for a term with a word of
-    3 letters or digits; any other term of 2+ characters is first looked up among the
-    two-character pieces the events hold (``kw_events_may_hold``), then read through the
-    index of each event's pieces (``kw_search_events_by_pairs``). MariaDB's FULLTEXT index of byte
-    trigrams is read through the definer view ``audit_event_search`` by the same readers,
-    with the boolean query of the term's words. A term with the unit separator, which joins
-    the indexed fields, reads the events.
+    3 letters or digits; any other term (one character too, since 0023) is first looked up
+    among the two-character pieces the events hold (``kw_events_may_hold``), then read
+    through the index of each event's pieces (``kw_search_events_by_pairs``). MariaDB's
+    FULLTEXT index of byte trigrams is read through the definer view ``audit_event_search``
+    by the same readers, with the boolean query of the term's words. A term with the unit
+    separator, which joins the indexed fields, reads the events.
     """
     dialect = session.get_bind().dialect.name
     indexed = {"sqlite", "postgresql", *MARIADB_DIALECTS}
@@ -651,7 +680,7 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
             held = sa.select(sa.func.kw_events_may_hold(free_text.lower()))
             if not session.execute(held).scalar():
                 return NOTHING
-        return None if len(free_text) < 2 else free_text
+        return free_text
     if len(free_text) >= 3:
         return '"' + free_text.replace('"', '""') + '"'
     if not free_text.isascii():
@@ -675,11 +704,13 @@ def _through_the_index(
     seq_range: tuple[int | None, int | None],
     wanted: int,
     others: list[Any],
+    *,
+    narrowed: tuple[str | None, str | None] = (None, None),
 ) -> list[Any]:
     """The first ``wanted`` rows of ``statement`` (newest first, free-text conditions and all)
     among the events the index finds for ``text`` (:func:`_indexed`'s answer: SQLite's FTS5
     query, PostgreSQL's term, MariaDB's FULLTEXT query), ``above < seq < below``; ``others``
-    are the statement's conditions but the free text's.
+    are the statement's conditions but the free text's, ``narrowed`` its action and person.
 
     The trigram index gives candidates newest first, a chunk at a time, and the statement
     checks each chunk exactly (the index folds more cases than SQLite's LIKE, so it may offer
@@ -689,7 +720,9 @@ def _through_the_index(
     SQLite reads ``INDEX_CHUNK`` ids a round trip from its FTS5 table. PostgreSQL's function
     walks the events itself when a term is common, so its cost grows with the chunk: the
     first asks for one page, the next four times as many, up to ``INDEX_CHUNK``, and the
-    statement takes over after ``PG_INDEX_CANDIDATES_LIMIT`` rejected candidates.
+    statement takes over after ``PG_INDEX_CANDIDATES_LIMIT`` rejected candidates. Beside an
+    action or a person, PostgreSQL starts from their side (:func:`_filter_first`), as
+    MariaDB always does.
     """
     above, below = seq_range
     dialect = session.get_bind().dialect.name
@@ -697,21 +730,39 @@ def _through_the_index(
         return _mariadb_through_the_index(session, statement, text, seq_range, wanted, others)
     postgresql = dialect == "postgresql"
     if postgresql:
-        index_probe = _PG_INDEX_PROBE if pg_trgm_can_help(text) else _PG_PAIRS_PROBE
+        pairs = not pg_trgm_can_help(text)
         probe: dict[str, Any] = {
             "pattern": "%" + escape_like(text) + "%",
             "json_pattern": "%" + escape_like(_as_json(text)) + "%",
+            "above": -1 if above is None else above,
         }
-        if index_probe is _PG_PAIRS_PROBE:
+        if any(narrowed):
+            action, actor = narrowed
+            where = {**probe, "action": action, "actor": actor, "term": text if pairs else None}
+            top = 2**31 - 1 if below is None else below
+
+            def nth(count: int, under: int | None) -> int | None:
+                asked = {**where, "below": top if under is None else under, "count": count}
+                return session.execute(_PG_NTH_PROBE, asked).scalar()
+
+            def candidates(under: int, n: int, lowest: int | None) -> list[int]:
+                asked = {**where, "below": under, "n": n}
+                if lowest is not None:
+                    asked["above"] = max(asked["above"], lowest - 1)
+                return list(session.execute(_PG_WHERE_PROBE, asked).scalars())
+
+            walk = _Walk(PG_WALK, 0, PG_WHERE_BATCH, PG_WHERE_BATCH, ask_again=True, window=True)
+            return _filter_first(session, statement, wanted, walk, nth, candidates)
+        index_probe = _PG_PAIRS_PROBE if pairs else _PG_INDEX_PROBE
+        if pairs:
             probe["term"] = text
         below = 2**31 - 1 if below is None else below  # seq is a 32-bit integer there
         chunk, give_up = min(wanted, INDEX_CHUNK), PG_INDEX_CANDIDATES_LIMIT
     else:
         index_probe = _INDEX_PROBE
-        probe = {"phrase": text}
+        probe = {"phrase": text, "above": -1 if above is None else above}
         below = 2**63 - 1 if below is None else below
         chunk, give_up = INDEX_CHUNK, INDEX_CANDIDATES_LIMIT
-    probe["above"] = -1 if above is None else above
     rows: list[Any] = []
     read = 0
     while len(rows) < wanted:
@@ -731,6 +782,75 @@ def _through_the_index(
     return rows
 
 
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """How :func:`_filter_first` reads: the newest ``first`` events past the other filters,
+    ``on`` more when the term was found often enough in them, then candidates from the
+    index ``batch`` at a time, checked ``check`` at a time; after a whole batch that did not
+    fill the page, the index is asked again below it (``ask_again``) or the events below it
+    are walked. With ``window``, the index is first asked only as far down as the term's
+    rate in the walk says the page is filled, twice over, then for the rest."""
+
+    first: int
+    on: int
+    batch: int
+    check: int
+    ask_again: bool
+    window: bool = False
+
+
+def _filter_first(
+    session: Session,
+    statement: sa.Select[Any],
+    wanted: int,
+    walk: _Walk,
+    nth: Callable[[int, int | None], int | None],
+    candidates: Callable[[int, int, int | None], Sequence[int]],
+) -> list[Any]:
+    """The first ``wanted`` rows of ``statement`` from the other filters' side: their newest
+    ``walk.first`` events are read first (all of them when there are no more: a rare person,
+    a day), and ``walk.on`` more when the term was found often enough there to fill the page
+    within them; the rest comes from ``candidates(below, n, lowest)``, the index's newest
+    ``n`` events below ``below`` (and from ``lowest`` up, if not None) that may hold the
+    term. ``nth(count, below)`` is the seq of the ``count``-th newest event past the other
+    filters (and below ``below``), or None."""
+    seq = EVENTS.c.seq
+    bound = nth(walk.first, None)
+    if bound is None:  # few events pass the other filters: read them
+        return list(session.execute(statement.limit(wanted)).all())
+    rows = list(session.execute(statement.where(seq >= bound).limit(wanted)).all())
+    if len(rows) == wanted:
+        return rows
+    if rows and (wanted - len(rows)) * walk.first / len(rows) <= walk.on:
+        # Common enough to fill the page a little further on: cheaper than the index.
+        further = nth(walk.on, bound)
+        stretch = statement.where(seq < bound, *([] if further is None else [seq >= further]))
+        rows += session.execute(stretch.limit(wanted - len(rows))).all()
+        if len(rows) == wanted or further is None:
+            return rows
+        bound = further
+    lowest = None
+    if walk.window and rows:  # the page's events are about as far apart below as above
+        lowest = nth(math.ceil(2 * (wanted - len(rows)) * walk.first / len(rows)), bound)
+    while True:
+        ids = candidates(bound, walk.batch, lowest)
+        for start in range(0, len(ids), walk.check):
+            chunk = ids[start : start + walk.check]
+            rows += session.execute(statement.where(seq.in_(chunk)).limit(wanted - len(rows))).all()
+            if len(rows) == wanted:
+                return rows
+        if len(ids) < walk.batch:
+            if lowest is None:
+                return rows
+            bound, lowest = lowest, None  # the window read: now the rest below it
+            continue
+        if walk.ask_again:
+            bound = ids[-1]
+            continue
+        rest = statement.where(seq < ids[-1]).limit(wanted - len(rows))
+        return rows + list(session.execute(rest).all())
+
+
 def _mariadb_through_the_index(
     session: Session,
     statement: sa.Select[Any],
@@ -739,45 +859,28 @@ def _mariadb_through_the_index(
     wanted: int,
     others: list[Any],
 ) -> list[Any]:
-    """MariaDB's :func:`_through_the_index`, ``words`` the FULLTEXT query: the newest
-    ``MARIADB_WALK`` events that pass the other filters are read first (all of them when
-    there are no more: a rare person, a day), and ``MARIADB_WALK_ON`` more when the term
-    was found often enough there to fill the page within them; the rest of the page comes
-    from the index's newest ``MARIADB_CANDIDATES`` candidates below them, checked by the
-    statement ``MARIADB_CHUNK`` at a time, and then from walking the events below those."""
+    """MariaDB's :func:`_through_the_index`, ``words`` the FULLTEXT query, always from the
+    other filters' side (:func:`_filter_first`): InnoDB's FULLTEXT reads each word's whole
+    list whatever the limit, so the newest ``MARIADB_WALK`` events are read first (a common
+    term fills a page there) and ``MARIADB_WALK_ON`` more for a term found often enough in
+    them; then the index's newest ``MARIADB_CANDIDATES`` candidates below them, checked
+    ``MARIADB_CHUNK`` at a time (all of them, short of a very common term, whose page the
+    walk below them fills)."""
     above, _ = seq_range
+    query = search_mariadb_sql.events_holding(words)
     seq = EVENTS.c.seq
 
-    def nth(count: int, *below: Any) -> int | None:
-        """The seq of the ``count``-th newest event past the other filters (and ``below``)."""
-        found = sa.select(seq).where(*others, *below).order_by(seq.desc())
+    def nth(count: int, below: int | None) -> int | None:
+        under = [] if below is None else [seq < below]
+        found = sa.select(seq).where(*others, *under).order_by(seq.desc())
         return session.execute(found.offset(count - 1).limit(1)).scalar()
 
-    bound = nth(MARIADB_WALK)
-    if bound is None:  # few events pass the other filters: read them
-        return list(session.execute(statement.limit(wanted)).all())
-    rows = list(session.execute(statement.where(seq >= bound).limit(wanted)).all())
-    if len(rows) == wanted:
-        return rows
-    if rows and (wanted - len(rows)) * MARIADB_WALK / len(rows) <= MARIADB_WALK_ON:
-        # Common enough to fill the page a little further on: cheaper than its words' lists.
-        further = nth(MARIADB_WALK_ON, seq < bound)
-        stretch = statement.where(seq < bound, *([] if further is None else [seq >= further]))
-        rows += session.execute(stretch.limit(wanted - len(rows))).all()
-        if len(rows) == wanted or further is None:
-            return rows
-        bound = further
-    probe = {"above": -1 if above is None else above, "below": bound, "n": MARIADB_CANDIDATES}
-    ids = session.execute(search_mariadb_sql.events_holding(words), probe).scalars().all()
-    for start in range(0, len(ids), MARIADB_CHUNK):
-        chunk = ids[start : start + MARIADB_CHUNK]
-        rows += session.execute(statement.where(seq.in_(chunk)).limit(wanted - len(rows))).all()
-        if len(rows) == wanted:
-            return rows
-    if len(ids) == MARIADB_CANDIDATES:
-        rest = statement.where(seq < ids[-1]).limit(wanted - len(rows))
-        rows += session.execute(rest).all()
-    return rows
+    def candidates(below: int, n: int, _lowest: int | None) -> list[int]:
+        probe = {"above": -1 if above is None else above, "below": below, "n": n}
+        return list(session.execute(query, probe).scalars())
+
+    walk = _Walk(MARIADB_WALK, MARIADB_WALK_ON, MARIADB_CANDIDATES, MARIADB_CHUNK, ask_again=False)
+    return _filter_first(session, statement, wanted, walk, nth, candidates)
 
 
 def _as_json(text: str) -> str:

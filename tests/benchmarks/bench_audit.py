@@ -26,7 +26,7 @@ The seeded trail: 200 users (one busy "bench-admin" with ~30 % of events, a few 
 with reasons and deleted, a few user events; one event every ~60 s on average from
 2024-01-01, so 1,000,000 events span about two years. Marker: the rare actor
 ``rare-auditor`` acts 20 times; the reason ``zebrafinch`` appears once; the reason
-``filed under #7`` 20 times (the only "#7": a short term pg_trgm cannot index).
+``filed under #7`` 20 times (the only "#7" and "#": short terms pg_trgm cannot index).
 """
 
 from __future__ import annotations
@@ -338,11 +338,30 @@ def cases(services: Services) -> list[tuple[str, AuditFilter, bool]]:
             AuditFilter(text="leaked", action=actions.KEY_EDITED),
             False,
         ),
+        # A term beside a filter it meets now and then: too far apart for a short walk.
+        ("free text: 'leaked' + busy actor", AuditFilter(text="leaked", actor=BENCH_ADMIN), True),
+        (
+            "free text: 'Salesforce' + key.deleted",
+            AuditFilter(text="Salesforce", action=actions.KEY_DELETED),
+            True,
+        ),
+        (
+            "free text: 'leaked' + key.edited + busy actor",
+            AuditFilter(text="leaked", action=actions.KEY_EDITED, actor=BENCH_ADMIN),
+            False,
+        ),
         # 1-2 characters: SQLite asks its index's vocabulary, PostgreSQL its pairs, MariaDB
         # the index's words that start with them.
         ("free text: 2 characters absent 'q%'", AuditFilter(text="q%"), False),
         ("free text: 2 characters common 'le'", AuditFilter(text="le"), False),
         ("free text: 2 characters rare '#7' (20 events)", AuditFilter(text="#7"), False),
+        ("free text: 1 character rare '#' (20 events)", AuditFilter(text="#"), False),
+        ("free text: 1 character common 'e'", AuditFilter(text="e"), False),
+        (
+            "free text: '#7' + key.edited",
+            AuditFilter(text="#7", action=actions.KEY_EDITED),
+            False,
+        ),
     ]
 
 

@@ -24,15 +24,19 @@ from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
+import app.services.audit as audit_module
 from app.data import key_queries
 from app.data.engine import create_engine
 from app.data.key_queries import KeyFilter
 from app.data.models import ApiKey
 from app.data.schema import _config, upgrade
+from app.data.search_schema import PG_AUDIT_INDEX, PG_AUDIT_PAIRS_INDEX
 from app.data.server import mariadb, search_mariadb_sql
+from app.domain.audit import AuditAction
 from app.domain.hashing import TokenHasher
 from app.domain.sorting import SortField
-from app.services import open_services
+from app.services import Services, open_services
+from app.services.audit import AuditFilter
 from app.services.dto import KeyQuery
 from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
 from tests.support import fresh_server_database
@@ -672,6 +676,63 @@ def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> N
         try:
             query = KeyQuery(search="PELICAN", sort=SortField.OWNER)
             assert [row.name for row in services.keys.page(query).rows] == ["Pelican Export"]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()
+        with contextlib.suppress(StopIteration):
+            next(databases)
+
+
+def test_migration_0023_round_trips_on_postgresql(
+    fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The audit trail's two free-text indexes lead with the action and the actor from 0023
+    (with its three functions) and not after its downgrade; a term beside an action is
+    found through them again after the upgrade (a walk of one event, then the function)."""
+    monkeypatch.setattr(audit_module, "PG_WALK", 1)
+    url = next(databases := fresh_server_database("postgresql"))
+    engine = sa.create_engine(url, poolclass=NullPool)
+
+    def objects() -> set[str]:
+        with engine.connect() as connection:
+            found = connection.exec_driver_sql(
+                "SELECT indexname || CASE WHEN indexdef LIKE '%%(lower((action)%%'"
+                " THEN ' +action' ELSE '' END FROM pg_indexes"
+                " WHERE tablename = 'audit_events' AND indexname IN (%(text)s, %(pairs)s)"
+                " UNION ALL SELECT proname FROM pg_proc"
+                " WHERE proname IN ('kw_search_events_where', 'kw_nth_event_where',"
+                " 'kw_where_event')",
+                {"text": PG_AUDIT_INDEX, "pairs": PG_AUDIT_PAIRS_INDEX},
+            ).scalars()
+            return set(map(str, found))
+
+    def revoked_pelican(services: Services) -> list[str]:
+        wanted = AuditFilter(text="PELICAN", action=AuditAction.KEY_REVOKED)
+        return [entry.event.action for entry in services.audit.page(wanted).entries]
+
+    try:
+        services = open_services(url, hasher=fast_hasher, create_schema=True)
+        try:
+            made = services.keys.create("Pelican Export", "before the downgrade")
+            services.keys.revoke(made.key.key_id, reason="rotated")
+        finally:
+            services.close()
+        new = {
+            f"{PG_AUDIT_INDEX} +action",
+            f"{PG_AUDIT_PAIRS_INDEX} +action",
+            "kw_search_events_where",
+            "kw_nth_event_where",
+            "kw_where_event",
+        }
+        assert objects() == new
+        _migrate(engine, "0022")
+        assert objects() == {PG_AUDIT_INDEX, PG_AUDIT_PAIRS_INDEX}
+        _migrate(engine, "head")
+        assert objects() == new
+        services = open_services(url, hasher=fast_hasher)
+        try:
+            assert revoked_pelican(services) == ["key.revoked"]
         finally:
             services.close()
     finally:

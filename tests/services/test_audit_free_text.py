@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 import app.services.audit as audit_module
 from app.data.schema import _config
 from app.data.search_schema import AUDIT_FTS
+from app.domain.audit import AuditAction
 from app.services import Services
 from app.services.audit import AuditEntry, AuditFilter
 from tests.services.test_audit_trail import Story, everything, seqs
@@ -82,6 +83,9 @@ def assert_the_index_finds_what_a_scan_finds(
     monkeypatch.setattr(audit_module, "INDEX_CHUNK", 9)
     monkeypatch.setattr(audit_module, "INDEX_CANDIDATES_LIMIT", 40)
     monkeypatch.setattr(audit_module, "PG_INDEX_CANDIDATES_LIMIT", 40)
+    # PostgreSQL beside an action or a person: a short walk, then the index a few at a time.
+    monkeypatch.setattr(audit_module, "PG_WALK", 5)
+    monkeypatch.setattr(audit_module, "PG_WHERE_BATCH", 3)
     # The chain's times only grow: a date range becomes a range of seqs without the margin.
     monkeypatch.setattr(audit_module, "TIME_SKEW", timedelta(0))
     found_any = 0
@@ -90,6 +94,9 @@ def assert_the_index_finds_what_a_scan_finds(
             AuditFilter(text=term),
             AuditFilter(text=term, actor="ci"),  # rare beside the term: the walk finishes
             AuditFilter(text=term, actor="ci-ünïcode"),
+            # The chain's one action (common), and one it never has (the story's revokes).
+            AuditFilter(text=term, action=AuditAction.KEY_EDITED),
+            AuditFilter(text=term, action=AuditAction.KEY_REVOKED),
             # Events 40-339 of the chain: the index is read within the range's seqs.
             AuditFilter(text=term, since=START + timedelta(seconds=40), until=START + MINUTES_5_40),
         ):

@@ -22,6 +22,7 @@ from sqlalchemy.pool import NullPool
 
 import app.services.audit as audit_module
 from app.data.search_schema import PG_AUDIT_INDEX, PG_AUDIT_PAIRS_INDEX
+from app.domain.audit import AuditAction
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.audit import AuditFilter
@@ -229,24 +230,27 @@ def test_a_short_term_few_events_hold_is_read_from_the_index_of_pieces(
 ) -> None:
     """Migration 0022: a term without a word of three letters or digits that two events of
     3,000 hold is read from the index of each event's two-character pieces (its scans
-    counted), the same events as reading them all; ``kw_search_events_by_pairs`` keeps the
-    reading rule against direct calls (a member gets nothing, the verifier is refused, the
-    term and patterns stay text)."""
+    counted), the same events as reading them all, and since 0023 one character too;
+    ``kw_search_events_by_pairs`` keeps the reading rule against direct calls (a member gets
+    nothing, the verifier is refused, the term and patterns stay text)."""
     _two_events_with_a_short_term(logins, fast_hasher)
     owner = sa.create_engine(logins["owner"], poolclass=NullPool)
     auditor = _open(logins["auditor"], fast_hasher)
     try:
-        before = _index_scans(owner, PG_AUDIT_PAIRS_INDEX)
-        found = everything(auditor, AuditFilter(text="#~"))
-        assert [entry.event.action for entry in found] == ["key.revoked", "key.created"]
-        assert seqs(found) == seqs(scanned(auditor, AuditFilter(text="#~"), monkeypatch))
-        auditor.engine.dispose()
-        assert _wait_for_scans(owner, before, PG_AUDIT_PAIRS_INDEX)
+        for term in ("#~", "~"):  # one character (0023): the pieces with it that events hold
+            before = _index_scans(owner, PG_AUDIT_PAIRS_INDEX)
+            found = everything(auditor, AuditFilter(text=term))
+            assert [entry.event.action for entry in found] == ["key.revoked", "key.created"]
+            assert seqs(found) == seqs(scanned(auditor, AuditFilter(text=term), monkeypatch))
+            auditor.engine.dispose()
+            assert _wait_for_scans(owner, before, PG_AUDIT_PAIRS_INDEX), term
         rows = _call(logins["owner"], "SELECT count(*) FROM audit_events")
     finally:
         auditor.close()
     pairs = "SELECT kw_search_events_by_pairs(:t, :p, :p, -1, 2147483647, 100)"
     assert len(_call(logins["auditor"], pairs, t="#~", p="%#~%")) == 2
+    assert len(_call(logins["auditor"], pairs, t="~", p="%~%")) == 2
+    assert _call(logins["member"], pairs, t="~", p="%~%") == []
     assert _call(logins["member"], pairs, t="#~", p="%#~%") == []
     assert _call(logins["member"], pairs, t="", p="%") == []
     with pytest.raises(exc.ProgrammingError, match="permission denied"):
@@ -255,3 +259,53 @@ def test_a_short_term_few_events_hold_is_read_from_the_index_of_pieces(
         assert _call(logins["auditor"], pairs, t=attack, p=attack) == []
     assert _call(logins["owner"], "SELECT count(*) FROM audit_events") == rows
     owner.dispose()
+
+
+def test_a_term_beside_an_action_it_never_meets_is_read_from_the_index_that_leads_with_both(
+    logins: dict[str, str], fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migration 0023: after a walk of the action's newest events (shortened here), a term
+    none of them holds is looked for through ``kw_search_events_where``, from the indexes
+    that lead with the action and the person (each one's scans counted), and the answer is
+    what reading every event gives; the function keeps the reading rule against direct calls
+    (a member gets nothing, the verifier is refused, quotes in any argument stay text)."""
+    _two_events_with_a_short_term(logins, fast_hasher)
+    monkeypatch.setattr(audit_module, "PG_WALK", 50)
+    owner = sa.create_engine(logins["owner"], poolclass=NullPool)
+    edited = AuditAction.KEY_EDITED  # the 3,000 inserted events' action
+    try:
+        for term, index in (("quetzal", PG_AUDIT_INDEX), ("#~", PG_AUDIT_PAIRS_INDEX)):
+            auditor = _open(logins["auditor"], fast_hasher)
+            try:
+                before = _index_scans(owner, index)
+                assert everything(auditor, AuditFilter(text=term, action=edited)) == []
+                assert everything(auditor, AuditFilter(text=term, actor="ci")) == []
+                auditor.engine.dispose()
+                assert _wait_for_scans(owner, before, index), term
+                for wanted, held in (
+                    (AuditFilter(text=term, action=AuditAction.KEY_REVOKED), 1),
+                    (AuditFilter(text=term, action=edited, actor="ci"), 0),
+                    # The oldest 100 of the chain, far below the walk: from the index.
+                    (AuditFilter(text="k000000000", action=edited), 100),
+                    (AuditFilter(text="K000000000", actor="ci-ünïcode"), 66),
+                ):
+                    found = everything(auditor, wanted)
+                    assert seqs(found) == seqs(scanned(auditor, wanted, monkeypatch)), wanted
+                    assert len(found) == held, wanted
+            finally:
+                auditor.close()
+        rows = _call(logins["owner"], "SELECT count(*) FROM audit_events")
+    finally:
+        owner.dispose()
+    where = "SELECT kw_search_events_where(:a, :u, :t, :p, :p, -1, 2147483647, 100)"
+    revoked = {"a": "key.revoked", "u": None, "t": None, "p": "%quetzal%"}
+    assert len(_call(logins["auditor"], where, **revoked)) == 1
+    assert len(_call(logins["auditor"], where, **(revoked | {"t": "#~", "p": "%#~%"}))) == 1
+    assert _call(logins["auditor"], where, **(revoked | {"a": "key.edited"})) == []
+    assert _call(logins["member"], where, **revoked) == []
+    with pytest.raises(exc.ProgrammingError, match="permission denied"):
+        _call(logins["verifier"], where, **revoked)
+    for attack in ("'; DELETE FROM audit_events; --", "x' OR true --", "{}'::text[] OR true --"):
+        for argument in ("a", "u", "t"):
+            assert _call(logins["auditor"], where, **(revoked | {argument: attack})) == []
+    assert _call(logins["owner"], "SELECT count(*) FROM audit_events") == rows

@@ -923,7 +923,8 @@ END $$;
 -- kw_search_events for a term without a word of three letters or digits, which pg_trgm
 -- cannot index ("7q", "q%"): the events whose free text holds each of the term's
 -- two-character pieces, from the GIN index of every event's pieces (migration 0022), then
--- the same tests. The planner walks along seq for a piece many events hold.
+-- the same tests; a one-character term (0023) through the pieces with it that some event
+-- holds. The planner walks along seq for a piece many events hold.
 CREATE OR REPLACE FUNCTION kw_search_events_by_pairs(p_term text, p_pattern text,
                                                      p_json_pattern text, p_above integer,
                                                      p_below integer, p_limit integer)
@@ -932,15 +933,95 @@ LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp ROW
 BEGIN
   IF kw_sees_every_key() THEN
     RETURN QUERY EXECUTE format(
-      'SELECT seq FROM audit_events WHERE kw_text_pairs({audit_expression}) @> %L::text[]'
+      'SELECT seq FROM audit_events WHERE %s'
       ' AND {audit_expression} LIKE lower(%L)'
       ' AND (target_id ILIKE %L OR reason ILIKE %L OR before ILIKE %L OR after ILIKE %L)'
       ' AND seq > %s AND seq < %s ORDER BY seq DESC LIMIT %s',
-      kw_text_pairs(lower(p_term)), p_pattern, p_pattern, p_pattern, p_json_pattern,
-      p_json_pattern, coalesce(p_above, -1), coalesce(p_below, 2147483647),
+      kw_event_pairs_condition(lower(p_term)), p_pattern, p_pattern, p_pattern,
+      p_json_pattern, p_json_pattern, coalesce(p_above, -1), coalesce(p_below, 2147483647),
       coalesce(p_limit, 0));
   END IF;
 END $$;
+
+-- The two functions' test of an event's pieces for p_term (lower case): every one of its
+-- two-character pieces, or for one character, any piece with it that some event holds
+-- (kw_event_search_pairs). Run only inside them: it reads that table as its owner.
+CREATE OR REPLACE FUNCTION kw_event_pairs_condition(p_term text) RETURNS text
+LANGUAGE plpgsql STABLE SET search_path = {schema}, pg_temp AS $$
+BEGIN
+  IF length(p_term) = 1 THEN
+    RETURN format('kw_text_pairs({audit_expression}) && %L::text[]',
+                  (SELECT coalesce(array_agg(pair), '{}') FROM kw_event_search_pairs
+                    WHERE strpos(pair, p_term) > 0));
+  END IF;
+  RETURN format('kw_text_pairs({audit_expression}) @> %L::text[]', kw_text_pairs(p_term));
+END $$;
+
+-- kw_search_events (or kw_search_events_by_pairs, given p_term) among the events of one
+-- action and/or one person (NULL: any), from one GIN scan of the index that leads with both
+-- (migration 0023): the audit view asks it for what its walk of the filter's own newest
+-- events did not find, a term that seldom meets them. Index scans along seq are off here:
+-- the planner, which takes a term and an action for independent, would walk along seq
+-- through every event of the action ("leaked" beside 450,000 edits) for what few hold both.
+CREATE OR REPLACE FUNCTION kw_search_events_where(p_action text, p_actor text, p_term text,
+                                                  p_pattern text, p_json_pattern text,
+                                                  p_above integer, p_below integer,
+                                                  p_limit integer)
+RETURNS SETOF integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp
+SET enable_indexscan = off SET jit = off ROWS 100 AS $$
+BEGIN
+  IF kw_sees_every_key() THEN
+    RETURN QUERY EXECUTE format(
+      'SELECT seq FROM audit_events WHERE %s AND %s'
+      ' AND (target_id ILIKE %L OR reason ILIKE %L OR before ILIKE %L OR after ILIKE %L)'
+      ' AND seq > %s AND seq < %s ORDER BY seq DESC LIMIT %s',
+      kw_where_event(p_action, p_actor, true),
+      -- A term of pieces: its LIKE kept from the trigram index, which cannot narrow it.
+      CASE WHEN p_term IS NULL THEN format('{audit_expression} LIKE lower(%L)', p_pattern)
+           ELSE format('%s AND ({audit_expression} || '''') LIKE lower(%L)',
+                       kw_event_pairs_condition(lower(p_term)), p_pattern) END,
+      p_pattern, p_pattern, p_json_pattern, p_json_pattern,
+      coalesce(p_above, -1), coalesce(p_below, 2147483647), coalesce(p_limit, 0));
+  END IF;
+END $$;
+
+-- Where the audit view's walk of the newest events of an action and/or a person (NULL: any)
+-- stops: the seq of the p_count-th newest with p_above < seq < p_below, for those who read
+-- every event (under row-level security the planner takes the reading rule for selective
+-- and sorts every event of the action instead of walking its index).
+CREATE OR REPLACE FUNCTION kw_nth_event_where(p_action text, p_actor text, p_above integer,
+                                              p_below integer, p_count integer)
+RETURNS integer
+LANGUAGE plpgsql STABLE SECURITY DEFINER SET search_path = {schema}, pg_temp AS $$
+DECLARE
+  v_seq integer;
+BEGIN
+  IF kw_sees_every_key() THEN
+    EXECUTE format(
+      'SELECT seq FROM audit_events WHERE %s AND seq > %s AND seq < %s'
+      ' ORDER BY seq DESC OFFSET %s LIMIT 1',
+      kw_where_event(p_action, p_actor, false), coalesce(p_above, -1),
+      coalesce(p_below, 2147483647), greatest(coalesce(p_count, 1) - 1, 0)) INTO v_seq;
+  END IF;
+  RETURN v_seq;
+END $$;
+
+-- The two functions' condition on an event's action and person, each quoted (NULL: any);
+-- p_indexed adds the same lower-cased, as the free-text indexes of 0023 lead with them.
+CREATE OR REPLACE FUNCTION kw_where_event(p_action text, p_actor text, p_indexed boolean)
+RETURNS text
+LANGUAGE sql STABLE SET search_path = {schema}, pg_temp AS $$
+  SELECT CASE WHEN p_action IS NULL THEN 'true'
+              WHEN p_indexed THEN format('lower(action) = lower(%L) AND action = %L',
+                                         p_action, p_action)
+              ELSE format('action = %L', p_action) END
+         || ' AND '
+         || CASE WHEN p_actor IS NULL THEN 'true'
+                 WHEN p_indexed THEN format('lower(actor) = lower(%L) AND actor = %L',
+                                            p_actor, p_actor)
+                 ELSE format('actor = %L', p_actor) END
+$$;
 """.replace("{expression}", PG_SEARCH_EXPRESSION)
 # Inside a quoted literal of the function's body.
 _SEARCH_FUNCTIONS = _SEARCH_FUNCTIONS.replace(
@@ -969,6 +1050,8 @@ _SEARCH_FUNCTION_NAMES = (
     "kw_events_may_hold(text)",
     "kw_search_events(text, text, integer, integer, integer)",
     "kw_search_events_by_pairs(text, text, text, integer, integer, integer)",
+    "kw_search_events_where(text, text, text, text, text, integer, integer, integer)",
+    "kw_nth_event_where(text, text, integer, integer, integer)",
 )
 _VERIFY_FUNCTIONS = (
     "kw_lookup_key(text)",

@@ -43,4 +43,6 @@ def downgrade() -> None:
             "DROP FUNCTION IF EXISTS"
             " kw_search_events_by_pairs(text, text, text, integer, integer, integer)"
         )
+        # Asked by that function since 0023.
+        connection.exec_driver_sql("DROP FUNCTION IF EXISTS kw_event_pairs_condition(text)")
         drop_pg_audit_pairs(connection)
