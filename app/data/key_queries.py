@@ -88,7 +88,7 @@ from app.data.search_schema import (
     KEY_FTS_VOCAB,
     PG_SEARCH_EXPRESSION,
     any_of,
-    grams_starting_with,
+    grams_of_forms,
 )
 from app.data.server import search_mariadb_sql
 from app.domain.sorting import SortField
@@ -406,29 +406,29 @@ def _plan_sqlite_short(session: Session, term: str) -> _SearchPlan:
     walk = _SearchPlan(
         PlanKind.WALK, predicate=predicate, fallback=predicate, walk_limit=SHORT_WALK_LIMIT
     )
-    if term.isascii():
-        # A common term shows in the table's first rows: walk (a page fills early). Else the
-        # trigrams that start with it, from the index's vocabulary: none (nothing holds it),
-        # a few (their rows are the candidates) or too many to read that way.
-        edge = sa.select(_TABLE.id).order_by(_TABLE.id).offset(SHORT_SAMPLE - 1).limit(1)
-        last = sa.func.coalesce(edge.scalar_subquery(), 2**63 - 1)  # a smaller table: all
-        sampled = sa.select(_TABLE.id).where(_TABLE.id <= last, predicate)
-        if _probe(session, sampled, SHORT_PROBE_LIMIT)[0] > SHORT_PROBE_LIMIT:
-            return walk
-        grams = grams_starting_with(
-            session,
-            KEY_FTS_VOCAB,
-            term.lower(),
-            most_grams=SHORT_GRAMS_LIMIT,
-            most_rows=RARE_LIMIT,
+    # A common term shows in the table's first rows: walk (a page fills early). Else the
+    # trigrams that start with it (any form the tokenizer may have folded it to), from
+    # the index's vocabulary: none (nothing holds it), a few (their rows are the
+    # candidates) or too many to read that way.
+    edge = sa.select(_TABLE.id).order_by(_TABLE.id).offset(SHORT_SAMPLE - 1).limit(1)
+    last = sa.func.coalesce(edge.scalar_subquery(), 2**63 - 1)  # a smaller table: all
+    sampled = sa.select(_TABLE.id).where(_TABLE.id <= last, predicate)
+    if _probe(session, sampled, SHORT_PROBE_LIMIT)[0] > SHORT_PROBE_LIMIT:
+        return walk
+    # Compared by full case folding ("ſſ" finds "ß"), no trigram's first letters tell.
+    folded = not term.isascii() and _case_variants(term) is None
+    grams = None
+    if not folded:
+        grams = grams_of_forms(
+            session, KEY_FTS_VOCAB, term, most_grams=SHORT_GRAMS_LIMIT, most_rows=RARE_LIMIT
         )
-        if grams == []:
+    if grams == []:
+        return _SearchPlan(PlanKind.EMPTY)
+    if grams is not None:
+        found, ids = _probe(session, _fts_rowids(any_of(grams)), RARE_LIMIT)
+        if not found:
             return _SearchPlan(PlanKind.EMPTY)
-        if grams is not None:
-            found, ids = _probe(session, _fts_rowids(any_of(grams)), RARE_LIMIT)
-            if not found:
-                return _SearchPlan(PlanKind.EMPTY)
-            return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(_id_list(ids), predicate))
+        return _SearchPlan(PlanKind.CANDIDATES, predicate=sa.and_(_id_list(ids), predicate))
     # Read the table in storage order until the matches run over the limit (a common term
     # stops early).
     found, ids = _probe(session, sa.select(_TABLE.id).where(predicate), SHORT_PROBE_LIMIT)

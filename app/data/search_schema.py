@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,8 +72,8 @@ _SQLITE = [
 def grams_starting_with(
     session: Session, vocabulary: str, prefix: str, *, most_grams: int, most_rows: int
 ) -> list[str] | None:
-    """The indexed trigrams that start with ``prefix`` (an ASCII 1-2 character term, lower
-    case as the trigram tokenizer folds it), read from ``vocabulary`` in term order.
+    """The indexed trigrams that start with ``prefix`` (a 1-2 character term as the trigram
+    tokenizer folds it: :func:`case_forms`), read from ``vocabulary`` in term order.
 
     With the fields padded (:data:`PAD`), a row holds the term exactly when it holds one of
     these trigrams, so none means no row holds it. None: more than ``most_grams`` trigrams or
@@ -92,6 +93,47 @@ def grams_starting_with(
         if len(grams) > most_grams or rows > most_rows:
             result.close()
             return None
+    return grams
+
+
+def case_forms(term: str) -> list[str]:
+    """The forms SQLite's trigram tokenizer may have folded a 1-2 character ``term`` to, as
+    the vocabulary holds them, also where the search compares letters' case: an ASCII
+    character lower-cased (as the tokenizer folds it); any other as it is, lower-, upper-
+    and title-cased and case-folded, and so again for each of those (the tokenizer folds one
+    character to one: "İ" to itself, "ẞ" to "ß"; a form of more characters is left out)."""
+
+    def cased(char: str) -> set[str]:
+        forms = {char, char.lower(), char.upper(), char.title(), char.casefold()}
+        return {form for form in forms if len(form) == 1}
+
+    choices = []
+    for char in term:
+        if char.isascii():
+            choices.append([char.lower()])
+        else:
+            choices.append(sorted(set().union(*map(cased, cased(char)))))
+    return ["".join(form) for form in itertools.product(*choices)]
+
+
+def grams_of_forms(
+    session: Session, vocabulary: str, term: str, *, most_grams: int, most_rows: int
+) -> list[str] | None:
+    """:func:`grams_starting_with` for every form of ``term`` (:func:`case_forms`): the
+    indexed trigrams a row holding ``term`` holds one of (none: no row holds it); None when
+    they run over ``most_grams`` in all or one form's rows over ``most_rows``."""
+    grams: list[str] = []
+    for form in case_forms(term):
+        found = grams_starting_with(
+            session,
+            vocabulary,
+            form,
+            most_grams=most_grams - len(grams),
+            most_rows=most_rows,
+        )
+        if found is None:
+            return None
+        grams += found
     return grams
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.sql.functions import FunctionElement
 
 from app.data.key_queries import MARIADB_DIALECTS, escape_like, pg_trgm_can_help
 from app.data.models import ApiKey, AuditEvent, AuditHead, User
-from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_starting_with
+from app.data.search_schema import AUDIT_FTS, AUDIT_FTS_VOCAB, any_of, grams_of_forms
 from app.data.server import search_mariadb_sql
 from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
@@ -228,6 +228,9 @@ INDEX_CHUNK = 500
 #: …and how many candidates the other filters may reject before the rest of the page is
 #: found by walking the events instead (a rare person or action with a common word).
 INDEX_CANDIDATES_LIMIT = 2_000
+#: …unless that action or person has at least this many events left to walk: then the
+#: rest of the term's events are checked against them through their indexes.
+SQLITE_WALK = 5_000
 _INDEX_PROBE = sa.text(
     f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase"  # noqa: S608 - fixed text
     " AND rowid < :below AND rowid > :above ORDER BY rowid DESC LIMIT :n"
@@ -683,12 +686,10 @@ def _indexed(session: Session, free_text: str, *, member: bool) -> str | None:
         return free_text
     if len(free_text) >= 3:
         return '"' + free_text.replace('"', '""') + '"'
-    if not free_text.isascii():
-        return None
-    grams = grams_starting_with(
+    grams = grams_of_forms(
         session,
         AUDIT_FTS_VOCAB,
-        free_text.lower(),
+        free_text,
         most_grams=SHORT_GRAMS_LIMIT,
         most_rows=SHORT_ROWS_LIMIT,
     )
@@ -774,12 +775,52 @@ def _through_the_index(
             break
         below, read = ids[-1], read + len(ids)
         if read >= give_up and len(rows) < wanted:
-            rest = statement.where(EVENTS.c.seq < below).limit(wanted - len(rows))
-            rows += session.execute(rest).all()
+            rest = statement.where(EVENTS.c.seq < below)
+            if not postgresql and _busy(session, narrowed, below):
+                # Many events of that action or person, seldom with the term: the term's
+                # other events, kept by the filters' (column, seq) indexes, not a walk.
+                held = _held_beside(text, narrowed, probe["above"], below)
+                rest = rest.where(EVENTS.c.seq.in_(held))
+            rows += session.execute(rest.limit(wanted - len(rows))).all()
             break
         if postgresql:
             chunk = min(chunk * 4, INDEX_CHUNK)
     return rows
+
+
+def _busy(session: Session, narrowed: tuple[str | None, str | None], below: int) -> bool:
+    """Whether the person asked for (or else the action) has ``SQLITE_WALK`` events below
+    ``below``: one probe of the (actor, seq) or (action, seq) index."""
+    action, actor = narrowed
+    if actor is None and action is None:
+        return False
+    seq = EVENTS.c.seq
+    column, value = (EVENTS.c.actor, actor) if actor is not None else (EVENTS.c.action, action)
+    nth = sa.select(seq).where(column == value, seq < below).order_by(seq.desc())
+    return session.execute(nth.offset(SQLITE_WALK - 1).limit(1)).scalar() is not None
+
+
+def _held_beside(
+    phrase: str, narrowed: tuple[str | None, str | None], above: int, below: int
+) -> Any:
+    """SQLite: the events ``above < seq < below`` that SQLite's FTS5 table finds for
+    ``phrase``, kept to the action and the person asked for (``narrowed``) by probing the
+    (action, seq) and (actor, seq) indexes with each: a term that seldom meets a busy filter
+    costs its own events, not the filter's."""
+    found: Any = (
+        sa.text(
+            f"SELECT rowid FROM {AUDIT_FTS} WHERE {AUDIT_FTS} MATCH :phrase"  # noqa: S608 - fixed text
+            " AND rowid < :below AND rowid > :above"
+        )
+        .bindparams(phrase=phrase, below=below, above=above)
+        .columns(sa.column("rowid", sa.Integer))
+    )
+    action, actor = narrowed
+    for name, value in (("actor", actor), ("action", action)):
+        if value is not None:
+            events = EVENTS.alias()
+            found = sa.select(events.c.seq).where(events.c[name] == value, events.c.seq.in_(found))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

@@ -357,6 +357,7 @@ def cases(services: Services) -> list[tuple[str, AuditFilter, bool]]:
         ("free text: 2 characters rare '#7' (20 events)", AuditFilter(text="#7"), False),
         ("free text: 1 character rare '#' (20 events)", AuditFilter(text="#"), False),
         ("free text: 1 character common 'e'", AuditFilter(text="e"), False),
+        ("free text: 1 character not ASCII 'ñ' (none)", AuditFilter(text="ñ"), False),
         (
             "free text: '#7' + key.edited",
             AuditFilter(text="#7", action=actions.KEY_EDITED),
