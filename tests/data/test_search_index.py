@@ -739,3 +739,46 @@ def test_migration_0023_round_trips_on_postgresql(
         engine.dispose()
         with contextlib.suppress(StopIteration):
             next(databases)
+
+
+def test_migration_0024_indexes_the_trail_by_actor_and_action_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The (actor, action, seq) index comes with 0024 and goes with its downgrade; a term
+    beside a person and an action, read after a walk of one event (where the walk ends is
+    asked with index-merge intersection off), finds the same event before and after."""
+    monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)
+    engine = create_engine(maria_url)
+
+    def indexed() -> bool:
+        with engine.connect() as connection:
+            found = sa.inspect(connection).get_indexes("audit_events_data")
+        return ("actor", "action", "seq") in {tuple(index["column_names"]) for index in found}
+
+    def found(services: Services) -> list[str]:
+        wanted = AuditFilter(text="PELICAN", action=AuditAction.KEY_REVOKED, actor="ci-admin")
+        return [entry.event.action for entry in services.audit.page(wanted).entries]
+
+    try:
+        services = open_services(
+            maria_url, hasher=fast_hasher, create_schema=True, operator_login="ci-admin"
+        )
+        try:
+            for name in ("Pelican Export", "Pelican Import"):
+                made = services.keys.create(name, "")
+                services.keys.revoke(made.key.key_id, reason="rotated")
+            assert indexed()
+            assert found(services) == ["key.revoked", "key.revoked"]
+        finally:
+            services.close()
+        _migrate(engine, "0023")
+        assert not indexed()
+        _migrate(engine, "head")
+        assert indexed()
+        services = open_services(maria_url, hasher=fast_hasher, operator_login="ci-admin")
+        try:
+            assert found(services) == ["key.revoked", "key.revoked"]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()
