@@ -10,7 +10,6 @@ characters long.
 
 from __future__ import annotations
 
-import contextlib
 import random
 import uuid
 from collections.abc import Callable, Iterator
@@ -633,10 +632,15 @@ def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_
 # ----------------------------------------------------------------------- PostgreSQL only
 
 
-def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> None:
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    yield from fresh_server_database("postgresql")
+
+
+def test_migration_0018_round_trips_on_postgresql(pg_url: str, fast_hasher: TokenHasher) -> None:
     """The index of each column apart, its two functions and the sort indexes that carry
     the owner come with 0018 and go with its downgrade; a search finds the same either way."""
-    url = next(databases := fresh_server_database("postgresql"))
+    url = pg_url
     engine = sa.create_engine(url, poolclass=NullPool)
 
     def objects() -> set[str]:
@@ -680,18 +684,16 @@ def test_migration_0018_round_trips_on_postgresql(fast_hasher: TokenHasher) -> N
             services.close()
     finally:
         engine.dispose()
-        with contextlib.suppress(StopIteration):
-            next(databases)
 
 
 def test_migration_0023_round_trips_on_postgresql(
-    fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+    pg_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The audit trail's two free-text indexes lead with the action and the actor from 0023
     (with its three functions) and not after its downgrade; a term beside an action is
     found through them again after the upgrade (a walk of one event, then the function)."""
     monkeypatch.setattr(audit_module, "PG_WALK", 1)
-    url = next(databases := fresh_server_database("postgresql"))
+    url = pg_url
     engine = sa.create_engine(url, poolclass=NullPool)
 
     def objects() -> set[str]:
@@ -737,8 +739,6 @@ def test_migration_0023_round_trips_on_postgresql(
             services.close()
     finally:
         engine.dispose()
-        with contextlib.suppress(StopIteration):
-            next(databases)
 
 
 def test_migration_0024_indexes_the_trail_by_actor_and_action_on_mariadb(
