@@ -796,10 +796,15 @@ def _busy(session: Session, narrowed: tuple[str | None, str | None], below: int)
     action, actor = narrowed
     if actor is None and action is None:
         return False
-    seq = EVENTS.c.seq
     column, value = (EVENTS.c.actor, actor) if actor is not None else (EVENTS.c.action, action)
-    nth = sa.select(seq).where(column == value, seq < below).order_by(seq.desc())
-    return session.execute(nth.offset(SQLITE_WALK - 1).limit(1)).scalar() is not None
+    nth = _nth_newest(SQLITE_WALK, column == value, EVENTS.c.seq < below)
+    return session.execute(nth).scalar() is not None
+
+
+def _nth_newest(count: int, *conditions: Any) -> sa.Select[Any]:
+    """The seq of the ``count``-th newest event that meets ``conditions``."""
+    seq = EVENTS.c.seq
+    return sa.select(seq).where(*conditions).order_by(seq.desc()).offset(count - 1).limit(1)
 
 
 def _held_beside(
@@ -915,8 +920,7 @@ def _mariadb_through_the_index(
 
     def nth(count: int, below: int | None) -> int | None:
         under = [] if below is None else [seq < below]
-        found = sa.select(seq).where(*others, *under).order_by(seq.desc())
-        compiled = found.offset(count - 1).limit(1).compile(session.get_bind())
+        compiled = _nth_newest(count, *others, *under).compile(session.get_bind())
         # Through the definer view, MariaDB would intersect the person's and the action's
         # indexes and sort every event of both rather than walk their index (0024).
         prefixed = f"{_MARIADB_NO_INTERSECTION} {compiled}"

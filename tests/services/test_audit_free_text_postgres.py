@@ -308,4 +308,16 @@ def test_a_term_beside_an_action_it_never_meets_is_read_from_the_index_that_lead
     for attack in ("'; DELETE FROM audit_events; --", "x' OR true --", "{}'::text[] OR true --"):
         for argument in ("a", "u", "t"):
             assert _call(logins["auditor"], where, **(revoked | {argument: attack})) == []
+    # Where a walk ends: for those who read every event only, quotes kept as text.
+    nth = "SELECT kw_nth_event_where(:a, :u, -1, 2147483647, 1)"
+    assert _call(logins["auditor"], nth, a="key.revoked", u=None) != [None]
+    assert _call(logins["member"], nth, a="key.revoked", u=None) == [None]
+    assert _call(logins["auditor"], nth, a="x' OR true --", u=None) == [None]
+    with pytest.raises(exc.ProgrammingError, match="permission denied"):
+        _call(logins["verifier"], nth, a="key.revoked", u=None)
+    # The helpers that build those statements run only inside them.
+    for helper in ("SELECT kw_where_event('a', 'b', true)", "SELECT kw_event_pairs_condition('a')"):
+        for who in ("member", "auditor"):
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                _call(logins[who], helper)
     assert _call(logins["owner"], "SELECT count(*) FROM audit_events") == rows
