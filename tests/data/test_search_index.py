@@ -782,3 +782,58 @@ def test_migration_0024_indexes_the_trail_by_actor_and_action_on_mariadb(
             services.close()
     finally:
         engine.dispose()
+
+
+def test_migration_0025_tags_the_trails_words_by_action_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every event's words are there tagged by its action with 0025 (the events already
+    there too) and only the plain words after its downgrade; a term beside an action, read
+    through the index after a walk of one event, finds the same events after the round trip."""
+    monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)
+    engine = create_engine(maria_url)
+    revoked_tag = search_mariadb_sql.action_tag("key.revoked")
+
+    def tagged() -> dict[str, int]:
+        """Per action, how many of its events hold a word tagged by it."""
+        with engine.connect() as connection:
+            rows = connection.exec_driver_sql(
+                "SELECT e.action, SUM(LOCATE(CONCAT(' ', %s), g.grams) > 0)"
+                " FROM audit_events_data e JOIN audit_event_search_data g"
+                " ON g.event_seq = e.seq WHERE e.action = 'key.revoked' GROUP BY e.action",
+                (revoked_tag,),
+            )
+            return {str(action): int(count) for action, count in rows}
+
+    def found(services: Services) -> list[str]:
+        wanted = AuditFilter(text="PELICAN", action=AuditAction.KEY_REVOKED)
+        return [entry.target_name or "" for entry in services.audit.page(wanted).entries]
+
+    try:
+        services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+        try:
+            for name in ("Pelican Export", "Pelican Import", "Heron Sync"):
+                made = services.keys.create(name, "")
+                services.keys.revoke(made.key.key_id, reason="rotated")
+            assert tagged() == {"key.revoked": 3}
+            assert found(services) == ["Pelican Import", "Pelican Export"]
+        finally:
+            services.close()
+        _migrate(engine, "0024")
+        assert tagged() == {"key.revoked": 0}
+        with engine.connect() as connection:  # the plain words are still there
+            holding = connection.exec_driver_sql(
+                "SELECT COUNT(*) FROM audit_event_search_data"
+                " WHERE MATCH (grams) AGAINST (%s IN BOOLEAN MODE)",
+                (search_mariadb_sql.match_query("pelican"),),
+            )
+            assert holding.scalar() == 4  # each Pelican created and revoked
+        _migrate(engine, "head")
+        assert tagged() == {"key.revoked": 3}
+        services = open_services(maria_url, hasher=fast_hasher)
+        try:
+            assert found(services) == ["Pelican Import", "Pelican Export"]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()

@@ -24,6 +24,7 @@ from sqlalchemy.pool import NullPool
 import app.services.audit as audit_module
 from app.data.schema import _config
 from app.data.server import search_mariadb_sql
+from app.domain.audit import AuditAction
 from app.domain.hashing import TokenHasher
 from app.services import Services, open_services
 from app.services.audit import AuditFilter
@@ -50,9 +51,10 @@ def database_url() -> Iterator[str]:
 
 @pytest.fixture
 def small_walk(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The newest 25 events walked, then 30 candidates from the index, 7 at a time: every
-    path runs."""
+    """The newest 25 events walked (beside an action, the first 10 alone when none holds
+    the term), then 30 candidates from the index, 7 at a time: every path runs."""
     monkeypatch.setattr(audit_module, "MARIADB_WALK", 25)
+    monkeypatch.setattr(audit_module, "MARIADB_SCOUT", 10)
     monkeypatch.setattr(audit_module, "MARIADB_CANDIDATES", 30)
     monkeypatch.setattr(audit_module, "MARIADB_CHUNK", 7)
 
@@ -109,6 +111,40 @@ def test_the_index_answers_below_the_walk_and_follows_the_trail(
     admin.keys.revoke(made.key.key_id, reason="pasted in chat")
     found = everything(auditor, AuditFilter(text="quokka"))
     assert [entry.event.action for entry in found] == ["key.revoked", "key.created"]
+
+
+def test_a_term_beside_an_action_is_read_from_that_actions_words(
+    trail: Team, small_walk: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside an action, the index is asked for the words tagged by it (0025): with an old
+    event's tagged words taken away, the search beside its action no longer finds it while
+    the plain search still does; an action changed by hand is followed (found beside the
+    new action, no longer beside the old)."""
+    monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)  # the newest revoke; then the index
+    auditor, admin = trail.auditor, trail.admin
+    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
+    seq = leaked.event.seq
+    revoked = AuditFilter(text="support ticket", action=AuditAction.KEY_REVOKED)
+    edited = AuditFilter(text="support ticket", action=AuditAction.KEY_EDITED)
+    newest_revoke = everything(auditor, AuditFilter(action=AuditAction.KEY_REVOKED), limit=1)
+    assert seqs(newest_revoke)[0] > seq  # the leaked event is not the walk's one event
+    assert seqs(everything(auditor, revoked)) == [seq]
+    assert everything(auditor, edited) == []
+    with Session(auditor.engine) as session:
+        words = audit_module._indexed(
+            session, "support ticket", member=False, action=AuditAction.KEY_REVOKED
+        )
+    assert words == search_mariadb_sql.match_query("support ticket", "key.revoked")
+    assert words.startswith("+" + search_mariadb_sql.action_tag("key.revoked"))
+
+    plain_words_only = f"UPDATE `{TABLE}` SET grams = SUBSTRING_INDEX(grams, ' a', 1)"
+    _owner_runs(admin, f"{plain_words_only} WHERE event_seq = :s", s=seq)
+    assert everything(auditor, revoked) == []  # the tagged words decided
+    assert seqs(everything(auditor, AuditFilter(text="support ticket"))) == [seq]
+
+    _owner_runs(admin, "UPDATE audit_events_data SET action = 'key.edited' WHERE seq = :s", s=seq)
+    assert seqs(everything(auditor, edited)) == [seq]
+    assert everything(auditor, revoked) == []
 
 
 def test_a_snapshot_that_is_not_json_is_indexed_without_its_name(trail: Team) -> None:

@@ -29,6 +29,7 @@ it reads again).
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Callable, Sequence
 
 import sqlalchemy as sa
@@ -229,6 +230,14 @@ def uninstall_owner_names(connection: sa.Connection) -> None:
 # integrity check is what tells them, and the search must still find the changed row).
 # Only those who read every event may read it, through the definer view; a member's own
 # events are found by reading them, as on PostgreSQL.
+#
+# Since migration 0025 every word is there twice: as a ``g`` word, and tagged by the event's
+# action (:func:`action_tag`: ``a`` and three digits of the action's CRC-32, ``a3546c6561``
+# is "lea" in an edit). InnoDB FULLTEXT cannot be combined with another index and reads each
+# word's whole list, so a term beside an action it never meets (``leaked`` among the edits)
+# read the term's every event and the action's every event; the tagged words' lists hold
+# only that action's events (PostgreSQL's index leads with the action for the same reason).
+# Two actions sharing a tag only widen a list: the statement still checks every event.
 
 EVENT_TABLE = "audit_event_search_data"
 EVENT_VIEW = "audit_event_search"
@@ -239,6 +248,8 @@ _EVENT_TRIGGERS = (
     "kw_audit_events_search_update",
     "kw_audit_events_search_delete",
 )
+#: Actions' tags: ``a`` and the CRC-32 of the action modulo this, in three digits.
+_TAGS = 1000
 
 
 def _snapshot_name(snapshot: str) -> str:
@@ -247,7 +258,7 @@ def _snapshot_name(snapshot: str) -> str:
 
 
 def event_grams_sql(row: str) -> str:
-    """SQL for the words of the ``audit_events_data`` row ``row`` (an alias, NEW or OLD)."""
+    """SQL for the ``g`` words of the ``audit_events_data`` row ``row`` (an alias, NEW or OLD)."""
     fields = [
         f"{row}.`target_id`",
         f"{row}.`reason`",
@@ -257,35 +268,59 @@ def event_grams_sql(row: str) -> str:
     return _grams_of([f"COALESCE({field}, '')" for field in fields])
 
 
-_EVENT_INSERT = f"""INSERT INTO `{EVENT_TABLE}` (`event_seq`, `grams`)
-    VALUES (NEW.`seq`, {event_grams_sql("NEW")})"""  # noqa: S608
+def action_tag(action: str) -> str:
+    """The first letters of the words of an event of ``action`` (see above), as
+    :func:`action_tag_sql` writes them: MariaDB's ``CRC32()`` is zlib's."""
+    return f"a{zlib.crc32(action.encode('utf-8')) % _TAGS:03d}"
 
-EVENT_INSTALL: list[str] = [
-    f"""CREATE TABLE IF NOT EXISTS `{EVENT_TABLE}` (
+
+def action_tag_sql(row: str) -> str:
+    return f"CONCAT('a', LPAD(CRC32({row}.`action`) MOD {_TAGS}, 3, '0'))"
+
+
+def _event_rows(row: str, source: str, *, by_action: bool) -> str:
+    """SELECT of the (seq, words) of the events ``row`` of ``source`` (a FROM clause, or
+    nothing for a trigger's NEW): ``g`` words, and with ``by_action`` the same words tagged
+    by the action (each ``g`` starts a word: the rest are hex digits and spaces)."""
+    if not by_action:
+        return f"SELECT {row}.`seq`, {event_grams_sql(row)} {source}"
+    return f"""SELECT w.`seq`, CONCAT(w.`g`, ' ', REPLACE(w.`g`, 'g', w.`tag`))
+  FROM (SELECT {row}.`seq` AS `seq`, {event_grams_sql(row)} AS `g`,
+               {action_tag_sql(row)} AS `tag` {source}) w"""  # noqa: S608 - fixed names
+
+
+def _event_install(*, by_action: bool) -> list[str]:
+    rows = _event_rows("NEW", "", by_action=by_action)
+    insert = f"INSERT INTO `{EVENT_TABLE}` (`event_seq`, `grams`) {rows}"
+    return [
+        f"""CREATE TABLE IF NOT EXISTS `{EVENT_TABLE}` (
     `event_seq` INT NOT NULL,
     `grams` MEDIUMTEXT CHARACTER SET ascii COLLATE ascii_general_ci NOT NULL,
     PRIMARY KEY (`event_seq`)
 ) ENGINE=InnoDB""",
-    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[0]}` AFTER INSERT ON `audit_events_data`
-FOR EACH ROW {_EVENT_INSERT}""",
-    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[1]}` AFTER UPDATE ON `audit_events_data`
+        f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[0]}` AFTER INSERT ON `audit_events_data`
+FOR EACH ROW {insert}""",
+        f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[1]}` AFTER UPDATE ON `audit_events_data`
 FOR EACH ROW BEGIN
   DELETE FROM `{EVENT_TABLE}` WHERE `event_seq` = OLD.`seq`;
-  {_EVENT_INSERT};
+  {insert};
 END""",  # noqa: S608
-    f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[2]}` AFTER DELETE ON `audit_events_data`
+        f"""CREATE OR REPLACE TRIGGER `{_EVENT_TRIGGERS[2]}` AFTER DELETE ON `audit_events_data`
 FOR EACH ROW DELETE FROM `{EVENT_TABLE}` WHERE `event_seq` = OLD.`seq`""",  # noqa: S608
-    f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{EVENT_VIEW}` AS
+        f"""CREATE OR REPLACE ALGORITHM=MERGE SQL SECURITY DEFINER VIEW `{EVENT_VIEW}` AS
 SELECT s.`event_seq`, s.`grams`
   FROM `{EVENT_TABLE}` s LEFT JOIN `users_data` me ON {checkpoints_sql._ME}
  WHERE {checkpoints_sql._IS_OWNER} OR me.`role` IN ('auditor', 'manager', 'admin')""",  # noqa: S608
-    *[f"GRANT SELECT ON {{db_q}}.`{EVENT_VIEW}` TO `{{db}}_{role}`" for role in EVENT_READERS],
-]
+        *[f"GRANT SELECT ON {{db_q}}.`{EVENT_VIEW}` TO `{{db}}_{role}`" for role in EVENT_READERS],
+    ]
 
-#: Events in ``(:after, :upto]`` not indexed yet (the triggers may have been first).
-EVENT_BACKFILL = f"""INSERT IGNORE INTO `{EVENT_TABLE}` (`event_seq`, `grams`)
-SELECT e.`seq`, {event_grams_sql("e")}
-  FROM `audit_events_data` e WHERE e.`seq` > :after AND e.`seq` <= :upto"""  # noqa: S608
+
+def _event_backfill(*, by_action: bool) -> str:
+    """Events in ``(:after, :upto]`` not indexed yet (the triggers may have been first)."""
+    source = "FROM `audit_events_data` e WHERE e.`seq` > :after AND e.`seq` <= :upto"
+    rows = _event_rows("e", source, by_action=by_action)
+    return f"INSERT IGNORE INTO `{EVENT_TABLE}` (`event_seq`, `grams`) {rows}"
+
 
 EVENT_UNINSTALL: list[str] = [
     f"DROP VIEW IF EXISTS `{EVENT_VIEW}`",
@@ -294,11 +329,15 @@ EVENT_UNINSTALL: list[str] = [
 ]
 
 
-def install_events(connection: sa.Connection, batch: int = BACKFILL_BATCH) -> None:
+def install_events(
+    connection: sa.Connection, batch: int = BACKFILL_BATCH, *, by_action: bool = True
+) -> None:
     """The audit trail's table, triggers, view and grants; every event indexed, then FULLTEXT
-    added (as :func:`install` does for the keys)."""
+    added (as :func:`install` does for the keys). ``by_action=False``: the words before
+    migration 0025 (its downgrade)."""
     top = "SELECT MAX(`seq`) FROM `audit_events_data`"
-    _install(connection, EVENT_INSTALL, EVENT_BACKFILL, top, batch)
+    statements = _event_install(by_action=by_action)
+    _install(connection, statements, _event_backfill(by_action=by_action), top, batch)
     connection.exec_driver_sql(
         f"ALTER TABLE `{EVENT_TABLE}` ADD FULLTEXT INDEX `{EVENT_FULLTEXT_INDEX}` (`grams`)"
     )
@@ -320,25 +359,23 @@ def events_holding(query: str) -> sa.TextClause:
     ).bindparams(words=query)
 
 
-def words(term: str) -> list[str]:
-    """The FULLTEXT words that every key containing ``term`` holds (see the module doc).
-
-    A term of 3+ bytes gives the words of a set of its 3-byte windows that covers it (every
-    third one and the last: each word read costs its whole posting list, and a few extra
-    candidates are dropped by LIKE); a shorter one gives a prefix of a word.
-    """
-    return [_word_of("g", piece) for piece in key_pieces(term)]
-
-
 def _word_of(tag: str, piece: bytes) -> str:
     """The FULLTEXT word of a 3-byte window (``kes`` in a name: ``n6b6573``), or the prefix
     of the words a 1-2 byte piece starts (``n25*``)."""
     return f"{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}"
 
 
-def match_query(term: str) -> str:
-    """The boolean-mode FULLTEXT query for the keys that may contain ``term``."""
-    return all_of(words(term))
+def match_query(term: str, action: str | None = None) -> str:
+    """The boolean-mode FULLTEXT query for the events (or the ``g`` words of keys before
+    0020) that may contain ``term``; with ``action``, the events of that action only (their
+    tagged words, migration 0025).
+
+    A term of 3+ bytes gives the words of a set of its 3-byte windows that covers it (every
+    third one and the last: each word read costs its whole posting list, and a few extra
+    candidates are dropped by LIKE); a shorter one gives a prefix of a word.
+    """
+    tag = "g" if action is None else action_tag(action)
+    return all_of([_word_of(tag, piece) for piece in key_pieces(term)])
 
 
 def all_of(chosen: list[str]) -> str:
