@@ -23,7 +23,6 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session
 from app.data.models import AuditEvent, User
 from app.domain.audit import AuditAction
 from app.domain.errors import Cancelled, Progress
+from app.domain.key_format import BASE62
 from app.domain.roles import Action, can, require
 from app.services.context import ServiceContext
 from app.services.dto import Operator
@@ -49,9 +49,10 @@ from app.services.inventory_worker import (
     CREATED,
     CSV_COLUMNS,
     DELETED,
+    EVERY_KEY,
     NOT_A_KEY,
-    SHARES,
     SNAPSHOT_FIELDS,
+    IdRange,
     InventoryFiles,
     InventoryRow,
     Latest,
@@ -113,11 +114,15 @@ OWN_PART_WEIGHT = 1.45
 _WHOSE = "The inventory's"
 
 
-def part_shares(parts: int) -> list[tuple[int, int]]:
-    """The shares of the keys (first, last, inclusive) each part reads; the caller's first."""
+def part_ranges(parts: int) -> list[IdRange]:
+    """The keys each part reads, by id, the caller's first: the key id alphabet cut by the
+    parts' weights (ids are random in it; an id outside it still falls in one part)."""
     weights = [OWN_PART_WEIGHT, *([1.0] * (parts - 1))]
-    bounds = [round(SHARES * sum(weights[:n]) / sum(weights)) for n in range(parts + 1)]
-    return [(low, high - 1) for low, high in pairwise(bounds)]
+    alphabet = sorted(BASE62)
+    cuts = [
+        alphabet[round(len(alphabet) * sum(weights[:n]) / sum(weights))] for n in range(1, parts)
+    ]
+    return list(zip([EVERY_KEY[0], *cuts], [*cuts, EVERY_KEY[1]], strict=True))
 
 
 def _snapshot_fields(dialect: str) -> Any:
@@ -368,7 +373,7 @@ def _inventories(
             url.render_as_string(hide_password=False),
             str(url.database),
             up_to,
-            (0, SHARES - 1),
+            EVERY_KEY,
             tuple(instants),
             names,
             only_owner,
@@ -398,21 +403,21 @@ def _in_parts(
     """Part 0 here, the others in spawned workers; the parts merged in order. With
     ``writing``, the first worker writes the first instant's inventory (see
     :func:`inventories_writing_first`)."""
-    shares = part_shares(MAX_PARTS)
-    total = request.up_to * len(shares)
-    reached = [0] * len(shares)
-    answers: list[list[list[Values]] | None] = [None] * len(shares)
+    ranges = part_ranges(MAX_PARTS)
+    total = request.up_to * len(ranges)
+    reached = [0] * len(ranges)
+    answers: list[list[list[Values]] | None] = [None] * len(ranges)
     workers: list[tuple[Connection, BaseProcess]] = []
     #: Set once this process's part is read: progress stays at the end from then on.
     finishing: list[bool] = []
     if progress is not None and not progress(0, total):
         raise Cancelled(done=0, total=total)
     try:
-        for part in range(1, len(shares)):
+        for part in range(1, len(ranges)):
             ours, worker = start_worker(worker_main, "keyward-inventory")
             workers.append((ours, worker))
             files = writing[0] if writing is not None and part == 1 else None
-            ours.send(dataclasses.replace(request, shares=shares[part], files=files))
+            ours.send(dataclasses.replace(request, ids=ranges[part], files=files))
 
         def report(seq: int) -> bool:
             reached[0] = seq
@@ -420,7 +425,7 @@ def _in_parts(
             if progress is None:
                 return True
             if seq >= request.up_to:
-                # This part is read (the workers' shares are sized to end about now): what
+                # This part is read (the workers' parts are sized to end about now): what
                 # is left is building and merging the rows, shown as busy, not as a number.
                 finishing.append(True)
             return progress(total if finishing else sum(reached), total)
@@ -428,7 +433,7 @@ def _in_parts(
         # Rows merged here are sorted once, with the workers' (each row's sort key made once).
         own = _own_part(
             session,
-            dataclasses.replace(request, shares=shares[0]),
+            dataclasses.replace(request, ids=ranges[0]),
             report,
             sort=writing is not None,
         )

@@ -21,9 +21,10 @@ import pytest
 
 import app.services.inventory as inventory_module
 from app.domain.errors import Cancelled, DatabaseError
+from app.domain.key_format import new_key_id
 from app.services import Services
 from app.services.evidence import PACK_FILES
-from app.services.inventory_worker import SHARES, PartRequest
+from app.services.inventory_worker import EVERY_KEY, PartRequest
 from tests.services.test_inventory import _forge_event, _mixed_history, _random_history
 from tests.support import (
     Clock,
@@ -217,18 +218,28 @@ def test_a_worker_imports_neither_sqlalchemy_nor_the_services(tmp_path: Path) ->
     ]
 
 
-def test_the_shares_cover_every_key_once() -> None:
+def test_the_parts_hold_every_key_once() -> None:
+    """Every id falls in exactly one part's range, ids outside the key alphabet too, and the
+    caller's part holds the largest share of the alphabet."""
+    ids = [new_key_id() for _ in range(2_000)]
+    ids += ["", "0", "00", "A", "Zz", "a", "b", "zzzz", "~", "\x00", "é", "ключ", "\U0010ffff"]
     for parts in range(1, 6):
-        shares = inventory_module.part_shares(parts)
-        covered = [n for low, high in shares for n in range(low, high + 1)]
-        assert covered == list(range(SHARES))
-        assert shares[0][1] - shares[0][0] >= shares[-1][1] - shares[-1][0]
+        ranges = inventory_module.part_ranges(parts)
+        assert len(ranges) == parts
+        assert ranges[0][0] == "" and ranges[-1][1] is None
+        for key_id in ids:
+            holding = [r for r in ranges if r[0] <= key_id and (r[1] is None or key_id < r[1])]
+            assert len(holding) == 1, (parts, key_id)
+        share = [sum(low <= i and (high is None or i < high) for i in ids) for low, high in ranges]
+        assert share[0] == max(share)
+        assert min(share) > 0
 
 
 def test_a_request_never_shows_its_url() -> None:
-    request = PartRequest("postgresql://u:secret-xyzzy@h/db", "f", 1, (0, 99), (), {}, None, False)
+    url = "postgresql://u:secret-xyzzy@h/db"
+    request = PartRequest(url, "f", 1, EVERY_KEY, (), {}, None, False)
     assert "xyzzy" not in repr(request)
-    assert "xyzzy" not in repr(dataclasses.replace(request, shares=(1, 2)))
+    assert "xyzzy" not in repr(dataclasses.replace(request, ids=("a", "b")))
 
 
 @pytest.mark.usefixtures("in_parts")
