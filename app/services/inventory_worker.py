@@ -3,9 +3,10 @@
 :mod:`app.services.inventory` rebuilds the keys as they were at an instant from the audit
 trail. At 1,000,000 keys that is ~9 s of one core: SQLite reading each event's snapshot
 fields (``json_extract``), then Python keeping the newest event of each key, parsing the
-fields and sorting the rows. On a SQLite file it is split by key (the last character of its
-id, :func:`partition_sql`) between the caller and worker processes, each reading only its own
-keys' events and building their rows, sorted; the caller then merges the sorted parts.
+fields and sorting the rows. On a SQLite file it is split by key (a range of ids,
+:data:`IdRange`, :func:`partition_sql`) between the caller and worker processes, each
+reading only its own keys' events and building their rows, sorted; the caller then merges
+the sorted parts.
 
 Like :mod:`app.services.walk_worker`, this module imports only the standard library and the
 domain (and the walk worker's SQLite opening), so a worker starts without SQLAlchemy. A
