@@ -795,7 +795,7 @@ def test_migration_0025_tags_the_trails_words_by_action_on_mariadb(
     revoked_tag = search_mariadb_sql.action_tag("key.revoked")
 
     def tagged() -> dict[str, int]:
-        """Per action, how many of its events hold a word tagged by it."""
+        """How many revokes hold a word tagged by their action."""
         with engine.connect() as connection:
             rows = connection.exec_driver_sql(
                 "SELECT e.action, SUM(LOCATE(CONCAT(' ', %s), g.grams) > 0)"
