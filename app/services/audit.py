@@ -340,7 +340,7 @@ class AuditService:
                 conditions.append(EVENTS.c.seq < after)
             statement = sa.select(*_RECORD_COLUMNS).where(*conditions).order_by(EVENTS.c.seq.desc())
             member = operator.role is Role.MEMBER
-            indexed = _indexed(session, query.free_text, member=member, action=query.narrowed[0])
+            indexed = _indexed(session, query.free_text, member=member, narrowed=query.narrowed)
             if indexed == NOTHING:
                 rows = []
             elif indexed is None:
@@ -661,7 +661,11 @@ def _snapshot_name(session: Session, column: Any) -> Any:
 
 
 def _indexed(
-    session: Session, free_text: str, *, member: bool, action: str | None = None
+    session: Session,
+    free_text: str,
+    *,
+    member: bool,
+    narrowed: tuple[str | None, str | None] = (None, None),
 ) -> str | None:
     """How to ask the trigram index for ``free_text``, if it can answer: SQLite's FTS5
     query, or PostgreSQL's text; ``NOTHING`` when the index says no event holds it.
@@ -674,17 +678,18 @@ def _indexed(
     among the two-character pieces the events hold (``kw_events_may_hold``), then read
     through the index of each event's pieces (``kw_search_events_by_pairs``). MariaDB's
     FULLTEXT index of byte trigrams is read through the definer view ``audit_event_search``
-    by the same readers, with the boolean query of the term's words, tagged by ``action``
-    when one is asked for (0025: those words' lists hold that action's events only; the
-    other dialects' indexes take the action as a condition). A term with the unit
-    separator, which joins the indexed fields, reads the events.
+    by the same readers, with the boolean query of the term's words, tagged by the action
+    or else the person asked for (``narrowed``; 0025, 0026: those words' lists hold that
+    action's or person's events only; the other dialects' indexes take them as a
+    condition). A term with the unit separator, which joins the indexed fields, reads the
+    events.
     """
     dialect = session.get_bind().dialect.name
     indexed = {"sqlite", "postgresql", *MARIADB_DIALECTS}
     if dialect not in indexed or not free_text or "\x1f" in free_text:
         return None
     if dialect in MARIADB_DIALECTS:
-        return None if member else search_mariadb_sql.match_query(free_text, action)
+        return None if member else search_mariadb_sql.match_query(free_text, *narrowed)
     if dialect == "postgresql":
         if member:
             return None
@@ -934,11 +939,11 @@ def _mariadb_through_the_index(
     term fills a page there) and ``MARIADB_WALK_ON`` more for a term found often enough in
     them; then the index's newest ``MARIADB_CANDIDATES`` candidates below them, checked
     ``MARIADB_CHUNK`` at a time (all of them, short of a very common term, whose page the
-    walk below them fills). Beside an action, ``words`` are its tagged words (0025), whose
-    lists hold only its events: when none of its newest ``MARIADB_SCOUT`` events holds the
-    term, the index is asked from there (a term it never meets: 441 -> ~25 ms)."""
+    walk below them fills). Beside an action or a person, ``words`` are their tagged words
+    (0025, 0026), whose lists hold only their events: when none of the newest
+    ``MARIADB_SCOUT`` events holds the term, the index is asked from there (a term an action
+    never meets: 441 -> ~25 ms)."""
     above, _ = seq_range
-    action, _actor = narrowed
     query = search_mariadb_sql.events_holding(words)
     seq = EVENTS.c.seq
 
@@ -954,7 +959,7 @@ def _mariadb_through_the_index(
         probe = {"above": -1 if above is None else above, "below": below, "n": n}
         return list(session.execute(query, probe).scalars())
 
-    scout = MARIADB_SCOUT if action is not None and MARIADB_SCOUT < MARIADB_WALK else 0
+    scout = MARIADB_SCOUT if any(narrowed) and MARIADB_SCOUT < MARIADB_WALK else 0
     walk = _Walk(
         MARIADB_WALK, MARIADB_WALK_ON, MARIADB_CANDIDATES, MARIADB_CHUNK, False, scout=scout
     )

@@ -26,7 +26,8 @@ The seeded trail: 200 users (one busy "bench-admin" with ~30 % of events, a few 
 with reasons and deleted, a few user events; one event every ~60 s on average from
 2024-01-01, so 1,000,000 events span about two years. Marker: the rare actor
 ``rare-auditor`` acts 20 times; the reason ``zebrafinch`` appears once; the reason
-``filed under #7`` 20 times (the only "#7" and "#": short terms pg_trgm cannot index).
+``filed under #7`` 20 times (the only "#7" and "#": short terms pg_trgm cannot index); the
+busy person never revokes a key as ``integration retired`` (a common term it never meets).
 """
 
 from __future__ import annotations
@@ -75,6 +76,8 @@ SYSTEMS = ("Salesforce", "Snowflake", "HubSpot", "Looker", "Airflow", "Zapier", 
            "BigQuery", "Stripe", "Okta", "Jira", "Slack", "Segment", "Workday")  # fmt: skip
 PURPOSES = ("Data Sync", "ETL", "Reporting", "Webhook", "Export", "Backfill", "Alerts")
 REASONS = ("no longer used", "integration retired", "rotated", "leaked in a support ticket")
+#: A reason ~1.8 % of events give, never the busy person's.
+NEVER_BUSY_REASON = "integration retired"
 
 
 def _key_id(rng: random.Random) -> str:
@@ -135,6 +138,8 @@ def event_rows(
             elif kind < 0.93:
                 action = AuditAction.KEY_REVOKED
                 reason = rng.choice(REASONS)
+                if actor == BENCH_ADMIN and reason == NEVER_BUSY_REASON:
+                    reason = "rotated"  # a common term the busy person never meets
                 after.update(state="revoked", revoked_at=moment.isoformat(), revoked_reason=reason)
             else:
                 action, after = AuditAction.KEY_DELETED, None
@@ -336,6 +341,11 @@ def cases(services: Services) -> list[tuple[str, AuditFilter, bool]]:
         (
             "free text: 'leaked' + key.edited (none)",
             AuditFilter(text="leaked", action=actions.KEY_EDITED),
+            False,
+        ),
+        (
+            "free text: 'retired' + busy actor (none)",
+            AuditFilter(text="retired", actor=BENCH_ADMIN),
             False,
         ),
         # A term beside a filter it meets now and then: too far apart for a short walk.

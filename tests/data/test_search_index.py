@@ -792,7 +792,7 @@ def test_migration_0025_tags_the_trails_words_by_action_on_mariadb(
     through the index after a walk of one event, finds the same events after the round trip."""
     monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)
     engine = create_engine(maria_url)
-    revoked_tag = search_mariadb_sql.action_tag("key.revoked")
+    revoked_tag = search_mariadb_sql.tag("action", "key.revoked")
 
     def tagged() -> dict[str, int]:
         """How many revokes hold a word tagged by their action."""
@@ -833,6 +833,61 @@ def test_migration_0025_tags_the_trails_words_by_action_on_mariadb(
         services = open_services(maria_url, hasher=fast_hasher)
         try:
             assert found(services) == ["Pelican Import", "Pelican Export"]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()
+
+
+def test_migration_0026_tags_the_trails_words_by_person_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every event's words are there tagged by its person with 0026 (the events already
+    there too) and only by its action after the downgrade to 0025; a term beside a person,
+    read through the index after a walk of one event, finds the same events after the
+    round trip."""
+    monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)
+    engine = create_engine(maria_url)
+    person_tag = search_mariadb_sql.tag("actor", "ci-admin")
+    action_tag = search_mariadb_sql.tag("action", "key.revoked")
+
+    def tagged(tag: str) -> int:
+        """How many of the person's revokes hold a word tagged ``tag``."""
+        with engine.connect() as connection:
+            return int(
+                connection.exec_driver_sql(
+                    "SELECT COALESCE(SUM(LOCATE(CONCAT(' ', %s), g.grams) > 0), 0)"
+                    " FROM audit_events_data e JOIN audit_event_search_data g"
+                    " ON g.event_seq = e.seq"
+                    " WHERE e.action = 'key.revoked' AND e.actor = 'ci-admin'",
+                    (tag,),
+                ).scalar_one()
+            )
+
+    def found(services: Services) -> list[str]:
+        wanted = AuditFilter(text="OSPREY", actor="ci-admin")
+        return [entry.target_name or "" for entry in services.audit.page(wanted).entries]
+
+    try:
+        services = open_services(
+            maria_url, hasher=fast_hasher, create_schema=True, operator_login="ci-admin"
+        )
+        try:
+            for name in ("Osprey Export", "Osprey Import", "Heron Sync"):
+                made = services.keys.create(name, "")
+                services.keys.revoke(made.key.key_id, reason="rotated")
+            assert (tagged(person_tag), tagged(action_tag)) == (3, 3)
+            expected = ["Osprey Import", "Osprey Import", "Osprey Export", "Osprey Export"]
+            assert found(services) == expected
+        finally:
+            services.close()
+        _migrate(engine, "0025")
+        assert (tagged(person_tag), tagged(action_tag)) == (0, 3)
+        _migrate(engine, "head")
+        assert (tagged(person_tag), tagged(action_tag)) == (3, 3)
+        services = open_services(maria_url, hasher=fast_hasher, operator_login="ci-admin")
+        try:
+            assert found(services) == expected
         finally:
             services.close()
     finally:

@@ -132,10 +132,10 @@ def test_a_term_beside_an_action_is_read_from_that_actions_words(
     assert everything(auditor, edited) == []
     with Session(auditor.engine) as session:
         words = audit_module._indexed(
-            session, "support ticket", member=False, action=AuditAction.KEY_REVOKED
+            session, "support ticket", member=False, narrowed=(AuditAction.KEY_REVOKED, None)
         )
     assert words == search_mariadb_sql.match_query("support ticket", "key.revoked")
-    assert words.startswith("+" + search_mariadb_sql.action_tag("key.revoked"))
+    assert words.startswith("+" + search_mariadb_sql.tag("action", "key.revoked"))
 
     plain_words_only = f"UPDATE `{TABLE}` SET grams = SUBSTRING_INDEX(grams, ' a', 1)"
     _owner_runs(admin, f"{plain_words_only} WHERE event_seq = :s", s=seq)
@@ -145,6 +145,43 @@ def test_a_term_beside_an_action_is_read_from_that_actions_words(
     _owner_runs(admin, "UPDATE audit_events_data SET action = 'key.edited' WHERE seq = :s", s=seq)
     assert seqs(everything(auditor, edited)) == [seq]
     assert everything(auditor, revoked) == []
+
+
+def test_a_term_beside_a_person_is_read_from_that_persons_words(
+    trail: Team, small_walk: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Beside a person and no action, the index is asked for the words tagged by the person
+    (0026), whose login's CRC-32 MariaDB and Python agree on (a login not in ASCII): with an
+    old event's person-tagged words taken away, the search beside its person no longer
+    finds it while the plain search and the search beside its action still do; a person
+    changed by hand is followed."""
+    monkeypatch.setattr(audit_module, "MARIADB_WALK", 1)  # the person's newest; then the index
+    auditor, admin = trail.auditor, trail.admin
+    (leaked,) = everything(auditor, AuditFilter(text="support ticket"))
+    seq, person = leaked.event.seq, "ci-ünïcode"
+    _owner_runs(admin, "UPDATE audit_events_data SET actor = :a WHERE seq = :s", a=person, s=seq)
+    theirs = AuditFilter(text="support ticket", actor=person)
+    newest = everything(auditor, AuditFilter(actor=person), limit=1)
+    assert seqs(newest)[0] > seq  # the leaked event is not the walk's one event
+    assert seqs(everything(auditor, theirs)) == [seq]
+    assert everything(auditor, AuditFilter(text="support ticket", actor="ci")) == []
+    with Session(auditor.engine) as session:
+        words = audit_module._indexed(
+            session, "support ticket", member=False, narrowed=(None, person)
+        )
+    assert words == search_mariadb_sql.match_query("support ticket", actor=person)
+    assert words.startswith("+" + search_mariadb_sql.tag("actor", person))
+
+    without_persons_words = f"UPDATE `{TABLE}` SET grams = SUBSTRING_INDEX(grams, ' p', 1)"
+    _owner_runs(admin, f"{without_persons_words} WHERE event_seq = :s", s=seq)
+    assert everything(auditor, theirs) == []  # the person's words decided
+    assert seqs(everything(auditor, AuditFilter(text="support ticket"))) == [seq]
+    revoked = AuditFilter(text="support ticket", action=AuditAction.KEY_REVOKED, actor=person)
+    assert seqs(everything(auditor, revoked)) == [seq]  # beside an action: the action's words
+
+    _owner_runs(admin, "UPDATE audit_events_data SET actor = 'ci' WHERE seq = :s", s=seq)
+    assert seqs(everything(auditor, AuditFilter(text="support ticket", actor="ci"))) == [seq]
+    assert everything(auditor, theirs) == []
 
 
 def test_a_snapshot_that_is_not_json_is_indexed_without_its_name(trail: Team) -> None:

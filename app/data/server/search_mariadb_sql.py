@@ -232,12 +232,14 @@ def uninstall_owner_names(connection: sa.Connection) -> None:
 # events are found by reading them, as on PostgreSQL.
 #
 # Since migration 0025 every word is there twice: as a ``g`` word, and tagged by the event's
-# action (:func:`action_tag`: ``a`` and three digits of the action's CRC-32, ``a3546c6561``
-# is "lea" in an edit). InnoDB FULLTEXT cannot be combined with another index and reads each
-# word's whole list, so a term beside an action it never meets (``leaked`` among the edits)
-# read the term's every event and the action's every event; the tagged words' lists hold
-# only that action's events (PostgreSQL's index leads with the action for the same reason).
-# Two actions sharing a tag only widen a list: the statement still checks every event.
+# action (:func:`tag`: ``a`` and three digits of the action's CRC-32, ``a3546c6561`` is "lea"
+# in an edit); since 0026 a third time, tagged by its person (``p`` and three digits of the
+# login's CRC-32). InnoDB FULLTEXT cannot be combined with another index and reads each
+# word's whole list, so a term beside an action or a busy person it never meets (``leaked``
+# among the edits) read the term's every event and the filter's every event; the tagged
+# words' lists hold only that action's, or that person's, events (PostgreSQL's index leads
+# with them for the same reason). Two actions or persons sharing a tag only widen a list:
+# the statement still checks every event.
 
 EVENT_TABLE = "audit_event_search_data"
 EVENT_VIEW = "audit_event_search"
@@ -248,8 +250,12 @@ _EVENT_TRIGGERS = (
     "kw_audit_events_search_update",
     "kw_audit_events_search_delete",
 )
-#: Actions' tags: ``a`` and the CRC-32 of the action modulo this, in three digits.
+#: Tags: a letter for the column, then the CRC-32 of its value modulo this, in three digits.
 _TAGS = 1000
+_TAG_LETTERS = {"action": "a", "actor": "p"}
+#: The columns an event's words are also written tagged by: its action (0025), its person
+#: (0026).
+TAGGED_BY = ("action", "actor")
 
 
 def _snapshot_name(snapshot: str) -> str:
@@ -268,30 +274,33 @@ def event_grams_sql(row: str) -> str:
     return _grams_of([f"COALESCE({field}, '')" for field in fields])
 
 
-def action_tag(action: str) -> str:
-    """The first letters of the words of an event of ``action`` (see above), as
-    :func:`action_tag_sql` writes them: MariaDB's ``CRC32()`` is zlib's."""
-    return f"a{zlib.crc32(action.encode('utf-8')) % _TAGS:03d}"
+def tag(column: str, value: str) -> str:
+    """The first letters of the words of an event whose ``column`` (``action`` or ``actor``)
+    is ``value`` (see above), as :func:`tag_sql` writes them: MariaDB's ``CRC32()`` is
+    zlib's, of the value's UTF-8 bytes (the columns are ``utf8mb4``)."""
+    return f"{_TAG_LETTERS[column]}{zlib.crc32(value.encode('utf-8')) % _TAGS:03d}"
 
 
-def action_tag_sql(row: str) -> str:
-    return f"CONCAT('a', LPAD(CRC32({row}.`action`) MOD {_TAGS}, 3, '0'))"
+def tag_sql(row: str, column: str) -> str:
+    letter = _TAG_LETTERS[column]
+    return f"CONCAT('{letter}', LPAD(CRC32({row}.`{column}`) MOD {_TAGS}, 3, '0'))"
 
 
-def _event_rows(row: str, source: str, *, by_action: bool) -> str:
+def _event_rows(row: str, source: str, *, tagged_by: Sequence[str]) -> str:
     """SELECT of the (seq, words) of the events ``row`` of ``source`` (a FROM clause, or
-    nothing for a trigger's NEW): ``g`` words, and with ``by_action`` the same words tagged
-    by the action (each ``g`` starts a word: the rest are hex digits and spaces). The words
-    are built twice there: MariaDB merges a derived table into the SELECT, so naming them
+    nothing for a trigger's NEW): ``g`` words, then the same words tagged by each column of
+    ``tagged_by`` (each ``g`` starts a word: the rest are hex digits and spaces). The words
+    are built once per copy: MariaDB merges a derived table into the SELECT, so naming them
     once in one was measured no cheaper (~18 µs an event either way)."""
     words = event_grams_sql(row)
-    if by_action:
-        words = f"CONCAT({words}, ' ', REPLACE({words}, 'g', {action_tag_sql(row)}))"
+    copies = [words, *(f"REPLACE({words}, 'g', {tag_sql(row, column)})" for column in tagged_by)]
+    if len(copies) > 1:
+        words = f"CONCAT_WS(' ', {', '.join(copies)})"
     return f"SELECT {row}.`seq`, {words} {source}"
 
 
-def _event_install(*, by_action: bool) -> list[str]:
-    rows = _event_rows("NEW", "", by_action=by_action)
+def _event_install(*, tagged_by: Sequence[str]) -> list[str]:
+    rows = _event_rows("NEW", "", tagged_by=tagged_by)
     insert = f"INSERT INTO `{EVENT_TABLE}` (`event_seq`, `grams`) {rows}"
     return [
         f"""CREATE TABLE IF NOT EXISTS `{EVENT_TABLE}` (
@@ -316,10 +325,10 @@ SELECT s.`event_seq`, s.`grams`
     ]
 
 
-def _event_backfill(*, by_action: bool) -> str:
+def _event_backfill(*, tagged_by: Sequence[str]) -> str:
     """Events in ``(:after, :upto]`` not indexed yet (the triggers may have been first)."""
     source = "FROM `audit_events_data` e WHERE e.`seq` > :after AND e.`seq` <= :upto"
-    rows = _event_rows("e", source, by_action=by_action)
+    rows = _event_rows("e", source, tagged_by=tagged_by)
     return f"INSERT IGNORE INTO `{EVENT_TABLE}` (`event_seq`, `grams`) {rows}"
 
 
@@ -331,14 +340,17 @@ EVENT_UNINSTALL: list[str] = [
 
 
 def install_events(
-    connection: sa.Connection, batch: int = BACKFILL_BATCH, *, by_action: bool = True
+    connection: sa.Connection,
+    batch: int = BACKFILL_BATCH,
+    *,
+    tagged_by: Sequence[str] = TAGGED_BY,
 ) -> None:
     """The audit trail's table, triggers, view and grants; every event indexed, then FULLTEXT
-    added (as :func:`install` does for the keys). ``by_action=False``: the words before
-    migration 0025 (its downgrade)."""
+    added (as :func:`install` does for the keys). ``tagged_by``: the columns the words are
+    also tagged by (fewer: the words of an earlier migration, for its downgrade)."""
     top = "SELECT MAX(`seq`) FROM `audit_events_data`"
-    statements = _event_install(by_action=by_action)
-    _install(connection, statements, _event_backfill(by_action=by_action), top, batch)
+    statements = _event_install(tagged_by=tagged_by)
+    _install(connection, statements, _event_backfill(tagged_by=tagged_by), top, batch)
     connection.exec_driver_sql(
         f"ALTER TABLE `{EVENT_TABLE}` ADD FULLTEXT INDEX `{EVENT_FULLTEXT_INDEX}` (`grams`)"
     )
@@ -366,17 +378,19 @@ def _word_of(tag: str, piece: bytes) -> str:
     return f"{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}"
 
 
-def match_query(term: str, action: str | None = None) -> str:
+def match_query(term: str, action: str | None = None, actor: str | None = None) -> str:
     """The boolean-mode FULLTEXT query for the events (or the ``g`` words of keys before
     0020) that may contain ``term``; with ``action``, the events of that action only (their
-    tagged words, migration 0025).
+    tagged words, migration 0025), else with ``actor``, that person's only (0026).
 
     A term of 3+ bytes gives the words of a set of its 3-byte windows that covers it (every
     third one and the last: each word read costs its whole posting list, and a few extra
     candidates are dropped by LIKE); a shorter one gives a prefix of a word.
     """
-    tag = "g" if action is None else action_tag(action)
-    return all_of([_word_of(tag, piece) for piece in key_pieces(term)])
+    first = "g" if action is None else tag("action", action)
+    if action is None and actor is not None:
+        first = tag("actor", actor)
+    return all_of([_word_of(first, piece) for piece in key_pieces(term)])
 
 
 def all_of(chosen: list[str]) -> str:

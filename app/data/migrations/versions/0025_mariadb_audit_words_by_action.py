@@ -6,7 +6,7 @@ each word's whole list and cannot be combined with the action's index, so a term
 action it never meets ("leaked" among the edits) read every event holding the term and
 walked the action's (441 ms at 1,000,000 events). Every event's words are now written a
 second time, tagged by its action (``a`` and three digits of the action's CRC-32:
-``search_mariadb_sql.action_tag``), and a term beside an action asks for those: their lists
+``search_mariadb_sql.tag``), and a term beside an action asks for those: their lists
 hold that action's events only. The table is rebuilt with every event; the downgrade
 rebuilds it with the plain words. SQLite and PostgreSQL are unchanged (their indexes take
 the action as a condition: PostgreSQL's lead with it since 0023).
@@ -30,7 +30,7 @@ depends_on: str | Sequence[str] | None = None
 _MARIADB = {"mysql", "mariadb"}
 
 
-def _reinstall(*, by_action: bool) -> None:
+def _reinstall(tagged_by: tuple[str, ...]) -> None:
     connection = op.get_bind()
     if connection.dialect.name not in _MARIADB:
         return
@@ -38,12 +38,12 @@ def _reinstall(*, by_action: bool) -> None:
     from app.data.server import search_mariadb_sql
 
     search_mariadb_sql.uninstall_events(connection)
-    search_mariadb_sql.install_events(connection, by_action=by_action)
+    search_mariadb_sql.install_events(connection, tagged_by=tagged_by)
 
 
 def upgrade() -> None:
-    _reinstall(by_action=True)
+    _reinstall(("action",))
 
 
 def downgrade() -> None:
-    _reinstall(by_action=False)
+    _reinstall(())
