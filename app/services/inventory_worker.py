@@ -488,11 +488,17 @@ def _built(
         )
         return answer
 
+    creations = _creations(created, time_of)
+    nothing = _NOTHING
     result: list[Any] = []
     with collector_paused():
         for start in range(0, len(items), _PARSE_BATCH):
             chunk = items[start : start + _PARSE_BATCH]
-            parsed = _parsed([fields for _key_id, fields in chunk])
+            keys = [key_id for key_id, _ in chunk]
+            parsed = _parsed([fields for _, fields in chunk])
+            # The owner, and the status and expiry (judged once per pair), are named by
+            # assignments in the condition: with nested one-item loops for them, and a call
+            # per key for its creation, 594,000 rows took 1.64 s instead of 1.40.
             result += [
                 new(
                     kind,
@@ -501,32 +507,50 @@ def _built(
                         str(name or ""),
                         owner,
                         names(owner, owner),
-                        status,
+                        pair[0],
                         shared[str(environment or "")],
-                        time_of(created(key_id)),
-                        expires_at,
+                        born,
+                        pair[1],
                         None if revoked is None else time_once(revoked),
                         str(text or ""),
                     ),
                 )
                 if only_owner is None or owner == only_owner
                 else None
-                for (key_id, _), (
+                for key_id, born, (
                     the_id,
                     name,
-                    owner,
+                    login,
                     environment,
                     stored,
                     expires,
                     revoked,
                     text,
-                ) in zip(chunk, parsed, strict=True)
-                for owner in (shared[str(owner or "")],)
-                for status, expires_at in (
-                    judged.get(expires, _NOTHING).get(stored) or judge(stored, expires),
-                )
+                ) in zip(keys, creations(keys), parsed, strict=True)
+                if (owner := shared[str(login or "")]) is not None
+                and (pair := judged.get(expires, nothing).get(stored) or judge(stored, expires))
             ]
     return result
+
+
+def _creations(
+    created: Callable[[str], str | None], time_of: Callable[[Any], Any]
+) -> Callable[[list[str]], list[Any]]:
+    """The creation times of a list of keys, as ``time_of`` gives them; for :func:`_moment`,
+    read by ``fromisoformat`` itself in one comprehension (the stored form ends in ``Z``,
+    which it reads as UTC; any other offset as :func:`_moment` reads it) rather than by a
+    call per key."""
+    if time_of is not _moment:
+        return lambda keys: list(map(time_of, map(created, keys)))
+    read, utc = datetime.fromisoformat, UTC
+
+    def creations(keys: list[str]) -> list[Any]:
+        return [
+            None if not text else at if (at := read(text)).tzinfo is utc else _moment(text)
+            for text in map(created, keys)
+        ]
+
+    return creations
 
 
 _NOTHING: dict[Any, Any] = {}
