@@ -64,6 +64,7 @@ from app.services.inventory_worker import (
     instant_text,
     order,
     part_values,
+    period_parameters,
     period_sql,
     replay,
     rows_from_values,
@@ -513,9 +514,10 @@ def _own_part(
 
 def _scan_period(session: Session, period: PeriodScan, up_to: int) -> None:
     first, last, before, head = session.execute(
-        sa.text(period_sql()), {"low": period.low, "high": period.high, "up_to": up_to}
+        sa.text(period_sql()), period_parameters(period.low, period.high, up_to)
     ).one()
-    period.first, period.last, period.before, period.head = first, last, before, head or 0
+    period.first, period.last, period.head = first, last, head or 0
+    period.before = None if before is None or before < 0 else before
 
 
 def _read_messages(

@@ -718,14 +718,54 @@ class PartCancelled(Exception):
 
 def period_sql() -> str:
     """For an evidence pack: the first and last event in [low, high), the last before low,
-    and the newest event (each seq or NULL), up to a seq."""
+    and the newest event (each seq or NULL), up to a seq (:func:`period_parameters`).
+
+    Read along the time index rather than every event (0.5 s at 1,100,000): a stored time
+    and its :func:`comparable` form share their first 19 characters (to the second), so
+    an event in [low, high) has a stored time from low's second up to the one after
+    high's; one before low has a stored time before low's second, or in that second
+    (checked exactly there). ``+seq`` keeps SQLite on the time index (``INDEXED BY``
+    for the last before low: the index of migration 0004).
+    """
     time = COMPARABLE_SQL
-    return (
-        f"SELECT min(CASE WHEN {time} >= :low AND {time} < :high THEN seq END), "  # noqa: S608
-        f"max(CASE WHEN {time} >= :low AND {time} < :high THEN seq END), "
-        f"max(CASE WHEN {time} < :low THEN seq END), max(seq) "
-        "FROM audit_events WHERE seq <= :up_to"
+    events = "FROM audit_events WHERE +seq <= :up_to AND "
+    in_period = (
+        f"{events}occurred_at >= :low_second AND occurred_at < :after_high_second "
+        f"AND {time} >= :low AND {time} < :high"
     )
+    # Else SQLite looks for the newest such event from the newest event down, reading
+    # every event of the period and after it.
+    before = (
+        "FROM audit_events INDEXED BY ix_audit_events_occurred_at_seq "
+        "WHERE +seq <= :up_to AND occurred_at < :low_second"
+    )
+    in_low_second = (
+        f"{events}occurred_at >= :low_second AND occurred_at < :after_low_second AND {time} < :low"
+    )
+    return (
+        f"SELECT (SELECT min(seq) {in_period}), (SELECT max(seq) {in_period}), "  # noqa: S608
+        f"max(coalesce((SELECT max(seq) {before}), -1), "
+        f"coalesce((SELECT max(seq) {in_low_second}), -1)), "
+        "(SELECT max(seq) FROM audit_events WHERE seq <= :up_to)"
+    )
+
+
+def period_parameters(low: str, high: str, up_to: int) -> dict[str, Any]:
+    """:func:`period_sql`'s parameters for [low, high) (:func:`instant_text` forms). The
+    texts that start with a second's 19 characters are those from it up to the same with
+    its last digit one higher (code point order, SQLite's)."""
+
+    def after(second: str) -> str:
+        return second[:-1] + chr(ord(second[-1]) + 1)
+
+    return {
+        "low": low,
+        "high": high,
+        "up_to": up_to,
+        "low_second": low[:19],
+        "after_low_second": after(low[:19]),
+        "after_high_second": after(high[:19]),
+    }
 
 
 # --------------------------------------------------------------------------- the worker

@@ -18,12 +18,16 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 import app.services.inventory as inventory_module
+from app.data.models import AuditEvent
 from app.domain.errors import Cancelled, DatabaseError
 from app.domain.key_format import new_key_id
 from app.services import Services
 from app.services.evidence import PACK_FILES
+from app.services.inventory import PeriodScan, comparable, instant_text
 from app.services.inventory_worker import EVERY_KEY, PartRequest
 from tests.services.test_inventory import _forge_event, _mixed_history, _random_history
 from tests.support import (
@@ -263,3 +267,79 @@ def test_cancel_while_the_worker_writes_leaves_no_pack_and_no_process(
     assert os.listdir(out) == []  # neither the pack nor its temporary folder
     assert _inventory_workers() == []
     assert multiprocessing.active_children() == []
+
+
+def test_the_period_read_along_the_time_index_is_the_period_read_event_by_event(
+    services: Services,
+) -> None:
+    """An evidence pack's period on a SQLite file in parts (its first and last event, the
+    last before it) is read along the time index: the same seqs as noting every event in
+    order (the one-pass path), for stored times in both forms, out of seq order, at the
+    bounds' very seconds, and written by hand."""
+    seconds = ["2026-03-01T00:00:00", "2026-03-31T23:59:59", "2026-04-01T00:00:00"]
+    stored = [
+        "2026-02-28T23:59:59Z",
+        "2026-02-28T23:59:59.999999Z",
+        *(second + "Z" for second in seconds),
+        *(second + ".000000Z" for second in seconds),
+        *(second + ".500000Z" for second in seconds),
+        "2026-03-15T12:00:00.000001Z",
+        "2026-03-01T00:00:00+00:00",  # by hand: no Z
+        "2026-03-01T00:00:0",  # by hand: cut short
+        "2026-03-01T00:00:00é",
+        "2026-03-01T00:00:01",
+        "not a time",
+        "",
+    ]
+    rng = random.Random(11)
+    rows: list[tuple[int, str]] = []
+    events = AuditEvent.__table__
+    with services.engine.begin() as connection:
+        newest = connection.execute(sa.select(sa.func.max(events.c.seq))).scalar_one() or 0
+        # The newest: in the period's first second, but before its start (compared whole).
+        times = [*(rng.choice(stored) for _ in range(400)), "2026-03-01T00:00:00+00:00"]
+        for number, occurred in enumerate(times):
+            seq = newest + 1 + number
+            rows.append((seq, occurred))
+            connection.execute(
+                sa.insert(events).values(
+                    seq=seq,
+                    occurred_at=occurred,
+                    actor="mallory",
+                    action="key.edited",
+                    target_type="key",
+                    target_id="Forged000001",
+                    before=None,
+                    after=None,
+                    reason=None,
+                    host="forged",
+                    prev_hash="0" * 64,
+                    hash="f" * 64,
+                )
+            )
+        everything = connection.execute(
+            sa.select(events.c.seq, events.c.occurred_at).order_by(events.c.seq)
+        ).all()
+    up_to = everything[-1][0]
+    periods = [
+        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)),
+        (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 1, 0, 0, 0, 500000, tzinfo=UTC)),
+        (datetime(2026, 3, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)),
+        (datetime(2020, 1, 1, tzinfo=UTC), datetime(2020, 2, 1, tzinfo=UTC)),
+    ]
+    seen = []
+    for low, high in periods:
+        for below in (up_to, up_to - 150):
+            expected = PeriodScan(instant_text(low), instant_text(high))
+            expected.observe(
+                [(seq, comparable(occurred)) for seq, occurred in everything if seq <= below]
+            )
+            indexed = PeriodScan(instant_text(low), instant_text(high))
+            with services.engine.connect() as connection, Session(connection) as session:
+                inventory_module._scan_period(session, indexed, below)
+            found = (indexed.first, indexed.last, indexed.before, indexed.head)
+            assert found == (expected.first, expected.last, expected.before, expected.head)
+            seen.append(found)
+    # Periods with events and without, with events before them and without.
+    assert {first is None for first, *_ in seen} == {True, False}
+    assert any(before is not None for _, _, before, _ in seen)
