@@ -137,14 +137,6 @@ def check_target(target: Path) -> None:
         raise OutputError(f"The folder {folder} does not exist.")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        while chunk := stream.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _publish_folder(temporary: Path, target: Path) -> None:
     if target.is_dir():
         target.rmdir()  # empty (checked), so the rename may take its place
@@ -249,17 +241,21 @@ class EvidenceService:
         before_end = period_end - timedelta(microseconds=1)
         scan = PeriodScan(instant_text(period_start), instant_text(period_end))
         found: dict[str, Any] = {}
+        #: Each file's SHA-256, taken as it was written (by whichever process wrote it).
+        digests: dict[str, str] = {}
 
         def meanwhile(others: list[list[Values]]) -> None:
             """The rest of the pack, while a worker may write the start inventory."""
             [inventory_end] = others
             steps.offset = steps.total
-            found["end_keys"] = InventoryFiles(
+            end = InventoryFiles(
                 str(folder),
                 f"{INVENTORY_END}.csv",
                 f"{INVENTORY_END}.json",
                 str(isoformat_utc(period_end)),
             ).write(inventory_end)
+            found["end_keys"] = end.keys
+            digests.update(end.digests)
             first, last = self._range(session, scan)
             found["first"], found["last"] = first, last
             found["database_id"] = database_id = session.execute(
@@ -271,8 +267,8 @@ class EvidenceService:
             def write_events(stream: IO[str]) -> None:
                 found["events"] = self._events(session, stream, first, last, steps)
 
-            write_file(folder, EVENTS, write_events)
-            write_file(
+            digests[EVENTS] = write_file(folder, EVENTS, write_events)
+            digests[CHECKPOINTS] = write_file(
                 folder,
                 CHECKPOINTS,
                 lambda stream: stream.write(
@@ -284,7 +280,7 @@ class EvidenceService:
                     + "\n"
                 ),
             )
-            write_file(folder, README, lambda stream: stream.write(readme_text()))
+            digests[README] = write_file(folder, README, lambda stream: stream.write(readme_text()))
 
         start_files = InventoryFiles(
             str(folder),
@@ -292,9 +288,10 @@ class EvidenceService:
             f"{INVENTORY_START}.json",
             str(isoformat_utc(period_start)),
         )
-        start_keys = inventories_writing_first(
+        start = inventories_writing_first(
             session, [before_start, before_end], start_files, meanwhile, steps.report, scan
         )
+        digests.update(start.digests)
         first, last, events = found["first"], found["last"], found["events"]
         database_id, checkpoints = found["database_id"], found["checkpoints"]
         manifest = {
@@ -316,9 +313,9 @@ class EvidenceService:
                 "period_first_seq": scan.first,
                 "period_last_seq": scan.last,
             },
-            "inventory": {"start_keys": start_keys, "end_keys": found["end_keys"]},
+            "inventory": {"start_keys": start.keys, "end_keys": found["end_keys"]},
             "checkpoints": len(checkpoints),
-            "files": {name: _sha256(folder / name) for name in PACK_FILES},
+            "files": {name: digests[name] for name in PACK_FILES},
         }
         write_file(
             folder,

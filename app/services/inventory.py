@@ -59,6 +59,7 @@ from app.services.inventory_worker import (
     PartCancelled,
     PartRequest,
     Values,
+    Written,
     collector_paused,
     comparable,
     instant_text,
@@ -89,6 +90,7 @@ __all__ = [
     "InventoryService",
     "PeriodScan",
     "Values",
+    "Written",
     "comparable",
     "instant_text",
     "inventories",
@@ -335,11 +337,11 @@ def inventories_writing_first(
     meanwhile: Callable[[list[list[Values]]], None],
     progress: Progress | None = None,
     period: PeriodScan | None = None,
-) -> int:
+) -> Written:
     """:func:`inventories` as :data:`Values` for an evidence pack: the first instant's
     inventory is written to ``files`` (by a worker, when there are parts) while
-    ``meanwhile`` gets the other instants' values here. The keys written."""
-    written: list[int] = []
+    ``meanwhile`` gets the other instants' values here. The keys and the files' digests."""
+    written: list[Written] = []
     with collector_paused():
         _inventories(
             session, instants, None, progress, True, period, (files, meanwhile, written.append)
@@ -348,8 +350,8 @@ def inventories_writing_first(
 
 
 #: What :func:`inventories_writing_first` asks of a rebuild: the files, the work meanwhile
-#: and where the count of keys written goes.
-_Writing = tuple[InventoryFiles, Callable[[list[list[Values]]], None], Callable[[int], None]]
+#: and where what was written goes.
+_Writing = tuple[InventoryFiles, Callable[[list[list[Values]]], None], Callable[[Written], None]]
 
 
 def _inventories(
@@ -487,14 +489,14 @@ def _merged(
     return merged
 
 
-def _written(pipe: Connection, worker: BaseProcess, files: InventoryFiles) -> int:
-    """The writing worker's answer: the keys it wrote (its failure raised here)."""
+def _written(pipe: Connection, worker: BaseProcess, files: InventoryFiles) -> Written:
+    """The writing worker's answer: what it wrote (its failure raised here)."""
     try:
         message = marshal.loads(pipe.recv_bytes())  # noqa: S302 - our own worker
     except (EOFError, OSError):
         raise worker_died(worker, _WHOSE) from None
     if message[0] == "written":
-        return int(message[1])
+        return Written(int(message[1]), dict(message[2]))
     if message[0] == "oserror":
         raise OSError(message[1], message[2], str(Path(files.folder) / files.csv_name))
     raise worker_failure(message, _WHOSE)

@@ -20,6 +20,8 @@ from __future__ import annotations
 import csv
 import functools
 import gc
+import hashlib
+import io
 import json
 import marshal
 import os
@@ -568,13 +570,43 @@ class _Shared(dict[str, str]):
 # --------------------------------------------------------------------------- the files
 
 
-def write_file(folder: Path, name: str, write: Callable[[IO[str]], Any]) -> None:
-    """A new 0600 file in a (private, temporary) folder, flushed to disk."""
+class _Hashed(io.RawIOBase):
+    """A file's writes, each also given to SHA-256: an evidence pack's manifest needs no
+    second reading of its half a gigabyte (0.35 s), and a worker hashes what it wrote."""
+
+    def __init__(self, descriptor: int) -> None:
+        super().__init__()
+        self._file = io.FileIO(descriptor, "w")
+        self.sha256 = hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        written = self._file.write(data) or 0
+        self.sha256.update(memoryview(data)[:written])
+        return written
+
+    def fileno(self) -> int:
+        return self._file.fileno()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
+
+
+def write_file(folder: Path, name: str, write: Callable[[IO[str]], Any]) -> str:
+    """A new 0600 file in a (private, temporary) folder, flushed to disk; the SHA-256 (hex)
+    of its bytes, taken as they were written."""
     descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as stream:
+    hashed = _Hashed(descriptor)
+    buffered = io.BufferedWriter(hashed, 1 << 16)
+    with io.TextIOWrapper(buffered, encoding="utf-8", newline="") as stream:
         write(stream)
         stream.flush()
-        os.fsync(stream.fileno())
+        os.fsync(hashed.fileno())
+    return hashed.sha256.hexdigest()
 
 
 def inventory_csv(stream: IO[str], values: list[Values]) -> None:
@@ -617,16 +649,25 @@ class InventoryFiles:
     #: The JSON file's ``as_of`` (ISO 8601).
     as_of: str
 
-    def write(self, values: list[Values]) -> int:
-        """Write both files; the number of keys."""
+    def write(self, values: list[Values]) -> Written:
+        """Write both files."""
         folder = Path(self.folder)
-        write_file(folder, self.csv_name, functools.partial(inventory_csv, values=values))
-        write_file(
+        csv_digest = write_file(
+            folder, self.csv_name, functools.partial(inventory_csv, values=values)
+        )
+        json_digest = write_file(
             folder,
             self.json_name,
             functools.partial(inventory_json, values=values, as_of=self.as_of),
         )
-        return len(values)
+        return Written(len(values), {self.csv_name: csv_digest, self.json_name: json_digest})
+
+
+class Written(NamedTuple):
+    """An inventory's files written: its keys, and each file's SHA-256 (hex) by name."""
+
+    keys: int
+    digests: dict[str, str]
 
 
 # --------------------------------------------------------------------------- one part
@@ -825,11 +866,11 @@ def _write_merged(pipe: Connection, files: InventoryFiles, mine: list[Values]) -
             mine.extend(part)
         mine.sort(key=order)  # sorted runs: merged, not sorted anew
     try:
-        keys = files.write(mine)
+        written = files.write(mine)
     except OSError as error:
         pipe.send_bytes(marshal.dumps(("oserror", error.errno or 0, error.strerror or "")))
     else:
-        pipe.send_bytes(marshal.dumps(("written", keys)))
+        pipe.send_bytes(marshal.dumps(("written", written.keys, written.digests)))
 
 
 def worker_main(pipe: Connection) -> None:
@@ -839,7 +880,7 @@ def worker_main(pipe: Connection) -> None:
     or ``("error", kind or None, sentence)``. With ``request.files`` the first instant's
     values stay here: ``("done", the others)``, then the caller sends ``("parts", the other
     parts of the first instant)`` and this worker writes them merged with its own, answering
-    ``("written", keys)`` or ``("oserror", errno, strerror)``.
+    ``("written", keys, digests)`` (:class:`Written`) or ``("oserror", errno, strerror)``.
     """
     import sqlite3
 
