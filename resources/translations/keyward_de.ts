@@ -1472,8 +1472,24 @@ Ereignis #%3</translation>
         <translation>Das Nachweispaket für %1 bis %2 wird geschrieben …</translation>
     </message>
     <message>
-        <source>Exported %1 events and the inventory of %2 keys to %3</source>
-        <translation>%1 Ereignisse und der Bestand von %2 Schlüsseln wurden nach %3 exportiert</translation>
+        <source>1 event</source>
+        <translation>1 Ereignis</translation>
+    </message>
+    <message>
+        <source>%1 events</source>
+        <translation>%1 Ereignisse</translation>
+    </message>
+    <message>
+        <source>1 key</source>
+        <translation>1 Schlüssel</translation>
+    </message>
+    <message>
+        <source>%1 keys</source>
+        <translation>%1 Schlüsseln</translation>
+    </message>
+    <message>
+        <source>Exported %1 and the inventory of %2 to %3</source>
+        <translation>%1 und der Bestand von %2 wurden nach %3 exportiert</translation>
     </message>
     <message>
         <source>Cancelled: no evidence pack was written.</source>
@@ -1525,7 +1541,7 @@ Ereignis #%3</translation>
     </message>
     <message>
         <source>API Keys</source>
-        <extracomment>The person closed it before the console was ready: Keyward ends.</extracomment>
+        <extracomment>The person closed it before the console was ready: Keyward ends. Whether the file it shows is of this version&apos;s schema (read with its first page).</extracomment>
         <translation>API-Schlüssel</translation>
     </message>
     <message>
@@ -2251,7 +2267,7 @@ Ereignis #%3</translation>
     <name>KeysScreen</name>
     <message>
         <source>Unsaved changes</source>
-        <extracomment>While keys keep changing, the summary (a count over every key) is asked for again at most this long after the last answer. A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). Down from the search field arrived before its results: select their first row.</extracomment>
+        <extracomment>While keys keep changing, the summary (a count over every key) is asked for again at most this long after the last answer. A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). &quot;Show in audit log&quot; from a key&apos;s history in the detail panel: the key&apos;s id. Down from the search field arrived before its results: select their first row. The detail panel, built the first time a key is shown in it (``panel``).</extracomment>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>

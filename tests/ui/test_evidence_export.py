@@ -99,7 +99,13 @@ def test_an_evidence_pack_exported_in_the_window_checks_out_offline(
     assert pack.parent == folder and pack.is_dir()
     assert pack.name == f"keyward-evidence-{(today - timedelta(days=7)).isoformat()}_{today}"
     assert str(pack) in result.text()
-    assert result.text().startswith("Exported ")
+    exported = dialog.exported
+
+    def counted(count: int, noun: str) -> str:
+        return f"1 {noun}" if count == 1 else f"{count} {noun}s"
+
+    events, keys = counted(exported.events, "event"), counted(exported.keys, "key")
+    assert result.text().startswith(f"Exported {events} and the inventory of {keys} to ")
     assert (pack / MANIFEST).is_file()
     assert all(path.stat().st_mode & 0o077 == 0 for path in pack.iterdir())
     assert verify_evidence(pack).ok

@@ -358,10 +358,12 @@ class EvidenceExportDialog(FittingDialog):
     def _on_exported(self, result: EvidenceResult) -> None:
         self._set_busy(False)
         self._result = result
+        events = plural(result.events, self.tr("1 event"), self.tr("%1 events"))
+        keys = plural(result.keys, self.tr("1 key"), self.tr("%1 keys"))
         text = arg(
-            self.tr("Exported %1 events and the inventory of %2 keys to %3"),
-            count_text(result.events),
-            count_text(result.keys),
+            self.tr("Exported %1 and the inventory of %2 to %3"),
+            arg(events, count_text(result.events)),
+            arg(keys, count_text(result.keys)),
             str(result.directory),
         )
         self.result_banner.show_message(text)
