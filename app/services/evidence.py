@@ -104,7 +104,7 @@ class EvidenceVerdict:
         if self.ok:
             return (
                 f"The evidence pack is intact: every file matches the manifest, {self.events} "
-                f"event{'s' if self.events != 1 else ''} form an unbroken chain and "
+                f"{'event forms' if self.events == 1 else 'events form'} an unbroken chain and "
                 f"{self.checkpoints} signed checkpoint{'s' if self.checkpoints != 1 else ''} "
                 f"hold{'s' if self.checkpoints == 1 else ''}."
             )

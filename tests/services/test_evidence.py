@@ -26,6 +26,7 @@ from app.services.evidence import (
     PACK_FILES,
     STDLIB_CHECK,
     EvidenceResult,
+    EvidenceVerdict,
     verify_evidence,
 )
 from tests.support import Clock, MemoryKeyring, OpenServices, Team, make_team
@@ -294,3 +295,10 @@ def test_a_period_without_events_still_links_into_the_chain(
 def test_the_readme_shows_the_lines_the_tests_run() -> None:
     readme = (Path(__file__).parents[2] / "README.md").read_text("utf-8")
     assert f"```python\n{STDLIB_CHECK}```" in readme
+
+
+def test_the_verdict_reads_as_a_sentence_for_one_and_for_many() -> None:
+    one = EvidenceVerdict(ok=True, problem=None, events=1, checkpoints=1).sentence()
+    many = EvidenceVerdict(ok=True, problem=None, events=3, checkpoints=0).sentence()
+    assert one.endswith("1 event forms an unbroken chain and 1 signed checkpoint holds.")
+    assert many.endswith("3 events form an unbroken chain and 0 signed checkpoints hold.")
