@@ -290,17 +290,18 @@ def test_as_of_matches_a_plain_replay_of_a_random_history(team: Team, clock: Clo
 
 
 def _forge_event(
-    services: Services, moment: datetime, key_id: str, action: str, after: str
+    services: Services, moment: datetime | str, key_id: str, action: str, after: str | None
 ) -> None:
     """An event written past the services, as the schema owner can (its ``after`` is not
-    a JSON snapshot): the chain check names it; the inventory must still be built."""
+    a JSON snapshot, its time maybe not one): the chain check names it; the inventory must
+    still be built."""
     events = AuditEvent.__table__
     with services.engine.begin() as connection:
         newest = connection.execute(sa.select(sa.func.max(events.c.seq))).scalar_one()
         connection.execute(
             sa.insert(stored_table(events, services.engine.dialect.name)).values(
                 seq=newest + 1,
-                occurred_at=instant_text(moment),
+                occurred_at=moment if isinstance(moment, str) else instant_text(moment),
                 actor="mallory",
                 action=action,
                 target_type="key",

@@ -292,31 +292,11 @@ def test_the_period_read_along_the_time_index_is_the_period_read_event_by_event(
         "",
     ]
     rng = random.Random(11)
-    rows: list[tuple[int, str]] = []
+    # The newest: in the period's first second, but before its start (compared whole).
+    for occurred in [*(rng.choice(stored) for _ in range(400)), "2026-03-01T00:00:00+00:00"]:
+        _forge_event(services, occurred, "Forged000001", "key.edited", None)
     events = AuditEvent.__table__
-    with services.engine.begin() as connection:
-        newest = connection.execute(sa.select(sa.func.max(events.c.seq))).scalar_one() or 0
-        # The newest: in the period's first second, but before its start (compared whole).
-        times = [*(rng.choice(stored) for _ in range(400)), "2026-03-01T00:00:00+00:00"]
-        for number, occurred in enumerate(times):
-            seq = newest + 1 + number
-            rows.append((seq, occurred))
-            connection.execute(
-                sa.insert(events).values(
-                    seq=seq,
-                    occurred_at=occurred,
-                    actor="mallory",
-                    action="key.edited",
-                    target_type="key",
-                    target_id="Forged000001",
-                    before=None,
-                    after=None,
-                    reason=None,
-                    host="forged",
-                    prev_hash="0" * 64,
-                    hash="f" * 64,
-                )
-            )
+    with services.engine.connect() as connection:
         everything = connection.execute(
             sa.select(events.c.seq, events.c.occurred_at).order_by(events.c.seq)
         ).all()
