@@ -387,10 +387,13 @@ def match_query(term: str, action: str | None = None, actor: str | None = None) 
     third one and the last: each word read costs its whole posting list, and a few extra
     candidates are dropped by LIKE); a shorter one gives a prefix of a word.
     """
-    first = "g" if action is None else tag("action", action)
-    if action is None and actor is not None:
-        first = tag("actor", actor)
-    return all_of([_word_of(first, piece) for piece in key_pieces(term)])
+    if action is not None:
+        prefix = tag("action", action)
+    elif actor is not None:
+        prefix = tag("actor", actor)
+    else:
+        prefix = "g"
+    return all_of([_word_of(prefix, piece) for piece in key_pieces(term)])
 
 
 def all_of(chosen: list[str]) -> str:
