@@ -186,7 +186,9 @@ class ChainReport:
     @property
     def message(self) -> str:
         if self.ok:
-            return f"The audit trail is intact: {self.events_checked} events, chain unbroken."
+            events = self.events_checked
+            noun = "event" if events == 1 else "events"
+            return f"The audit trail is intact: {events} {noun}, chain unbroken."
         return f"The audit trail was tampered with at event #{self.first_bad_seq}: {self.problem}"
 
 

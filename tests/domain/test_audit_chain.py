@@ -59,6 +59,11 @@ def test_an_intact_chain_passes_with_and_without_a_head() -> None:
         assert report.message == "The audit trail is intact: 6 events, chain unbroken."
 
 
+def test_a_trail_of_one_event_is_counted_in_the_singular() -> None:
+    report = verify_chain(_chain()[:1])
+    assert report.message == "The audit trail is intact: 1 event, chain unbroken."
+
+
 def test_an_empty_trail_is_intact() -> None:
     assert verify_chain([]).ok
 
