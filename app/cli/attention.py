@@ -12,6 +12,7 @@ from collections.abc import Callable
 from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
+from app.domain.wording import counted
 from app.services.choices import AttentionGroup
 
 #: Exit status of ``--fail-on-findings`` when something needs attention.
@@ -94,7 +95,7 @@ def list_attention(args: argparse.Namespace, context: Context) -> int:
             "Nothing needs attention."
             if not total
             else f"{total} finding{'s' if total != 1 else ''} "
-            f"(stale after {rules.stale_after_days} days, expiry warnings at "
+            f"(stale after {counted(rules.stale_after_days, 'day')}, expiry warnings at "
             f"{', '.join(str(day) for day in rules.expiry_warning_days)} days)"
         )
     return EXIT_FINDINGS if args.fail_on_findings and total else 0

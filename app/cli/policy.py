@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from app.cli.context import Context, UsageError
 from app.cli.output import echo, emit_json
+from app.domain.wording import counted
 
 if TYPE_CHECKING:
     from app.services.settings import PolicyDTO, PolicyPreview
@@ -92,8 +93,8 @@ def _print(context: Context, policy: PolicyDTO) -> None:
     limit = policy.max_active_keys_per_user
     lifetime = policy.max_lifetime_days
     echo(f"Active keys per user: {'unlimited' if limit is None else limit}")
-    echo(f"Maximum lifetime:     {'none' if lifetime is None else f'{lifetime} days'}")
-    echo(f"Stale after:          {policy.stale_after_days} days without use")
+    echo(f"Maximum lifetime:     {'none' if lifetime is None else counted(lifetime, 'day')}")
+    echo(f"Stale after:          {counted(policy.stale_after_days, 'day')} without use")
     echo(
         "Expiry warnings:      "
         f"{', '.join(str(day) for day in policy.expiry_warning_days)} days before"

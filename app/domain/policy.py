@@ -18,6 +18,7 @@ from datetime import date, datetime, timedelta
 
 from app.domain.errors import Field, ValidationError
 from app.domain.validation import end_of_day
+from app.domain.wording import counted
 
 REASON_POLICY_LIMIT = "replaced under the active-key limit"
 REASON_OWNER_DEACTIVATED = "owner deactivated"
@@ -67,18 +68,18 @@ class KeyPolicy:
         latest = self.latest_expiry(now)
         if latest is None:
             return
-        days = self.max_lifetime_days
+        days = self.max_lifetime_days or 0
         last_day = (latest - timedelta(days=1)).date()
         if expires_at is None:
             raise ValidationError(
                 Field.EXPIRES,
-                f"The policy limits keys to {days} days; give an expiry date up to "
+                f"The policy limits keys to {counted(days, 'day')}; give an expiry date up to "
                 f"{last_day.isoformat()}.",
             )
         if expires_at > latest:
             raise ValidationError(
                 Field.EXPIRES,
-                f"The policy limits keys to {days} days; pick an expiry date up to "
+                f"The policy limits keys to {counted(days, 'day')}; pick an expiry date up to "
                 f"{last_day.isoformat()}.",
             )
 

@@ -30,6 +30,7 @@ from app.domain.errors import Field, ValidationError
 from app.domain.policy import DEFAULT_EXPIRY_WARNING_DAYS, DEFAULT_STALE_AFTER_DAYS
 from app.domain.roles import Action, can, require
 from app.domain.status import KeyState
+from app.domain.wording import counted
 from app.services.choices import AttentionGroup
 from app.services.context import ServiceContext
 from app.services.dto import KeyDTO
@@ -119,10 +120,6 @@ def _days(delta: timedelta) -> int:
     return max(0, delta.days)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _at(moment: datetime) -> str:
     return f"{moment:%d %b %Y %H:%M} UTC"
 
@@ -173,13 +170,13 @@ class AttentionService:
             left = key.expires_at - now
             if left < timedelta(days=1):
                 hours = max(1, round(left.total_seconds() / 3600))
-                return f"expires in {_plural(hours, 'hour')}, {_at(key.expires_at)}"
-            return f"expires in {_plural(left.days, 'day')}, {_at(key.expires_at)}"
+                return f"expires in {counted(hours, 'hour')}, {_at(key.expires_at)}"
+            return f"expires in {counted(left.days, 'day')}, {_at(key.expires_at)}"
         if group is AttentionGroup.STALE:
             if key.last_used_at is None:
                 age = _days(now - key.created_at)
-                return f"never used in the {_plural(age, 'day')} since it was created"
-            return f"last used {_plural(_days(now - key.last_used_at), 'day')} ago"
+                return f"never used in the {counted(age, 'day')} since it was created"
+            return f"last used {counted(_days(now - key.last_used_at), 'day')} ago"
         if group is AttentionGroup.ORPHANED:
             return (
                 f"its owner {key.owner_name} ({key.owner_login}) is deactivated, "
@@ -188,7 +185,7 @@ class AttentionService:
         if group is AttentionGroup.UNDOCUMENTED:
             return "no description: nobody can tell what it is for"
         age = _days(now - key.created_at)
-        return f"created {_plural(age, 'day')} ago; the policy allows {rules.max_lifetime_days}"
+        return f"created {counted(age, 'day')} ago; the policy allows {rules.max_lifetime_days}"
 
     # ----------------------------------------------------------------- reading
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
     from multiprocessing.process import BaseProcess
 from app.domain.errors import Cancelled, DatabaseError, DatabaseErrorKind, Progress
+from app.domain.wording import counted
 from app.services.walk_worker import (
     PROGRESS_EVERY,
     WORKER_BATCH,
@@ -122,7 +123,9 @@ def shareable(url: URL) -> bool:
 
 def _cancelled(done: int, total: int) -> Cancelled:
     total = max(total, done)
-    return Cancelled(f"Cancelled after {done} of {total} events.", done=done, total=total)
+    return Cancelled(
+        f"Cancelled after {done} of {counted(total, 'event')}.", done=done, total=total
+    )
 
 
 # --------------------------------------------------------------------------- the workers

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
+from app.domain.wording import counted
 from app.services.dto import KeyDTO, KeyQuery
 from app.services.files import write_private_file
 from app.services.keys import KeyService
@@ -96,7 +97,8 @@ class KeyExportService:
                 total_now = max(total, done)
                 if progress is not None and not progress(done, total_now):
                     raise Cancelled(
-                        f"Export cancelled after {done} of {total_now} keys; no file was written.",
+                        f"Export cancelled after {done} of {counted(total_now, 'key')}; "
+                        "no file was written.",
                         done=done,
                         total=total_now,
                     )

@@ -27,6 +27,7 @@ from app.domain.policy import (
 )
 from app.domain.roles import Action, require
 from app.domain.status import KeyState
+from app.domain.wording import counted
 from app.services.context import ServiceContext, WriteTx
 
 if TYPE_CHECKING:
@@ -167,8 +168,8 @@ class PolicyPreview:
             )
         if "stale_after_days" in self.changed:
             lines.append(
-                f"Stale after: {before.stale_after_days} → {after.stale_after_days} days "
-                "without use."
+                f"Stale after: {before.stale_after_days} → "
+                f"{counted(after.stale_after_days, 'day')} without use."
             )
         if "expiry_warning_days" in self.changed:
             lines.append(
@@ -190,13 +191,14 @@ class PolicyPreview:
         if "max_lifetime_days" in self.changed and days is not None:
             total = self.over_lifetime_total
             if not total:
-                lines.append(f"Every usable key already ends within {days} days.")
+                lines.append(f"Every usable key already ends within {counted(days, 'day')}.")
             else:
                 shown = _and([f"“{key.name}” ({key.key_id})" for key in self.over_lifetime[:5]])
                 more = f" and {total - 5} more" if total > 5 else ""
                 lines.append(
                     f"{total} existing {_keys(total)} would exceed the new maximum lifetime of "
-                    f"{days} days: {shown}{more}; they keep working unchanged, but are flagged."
+                    f"{counted(days, 'day')}: {shown}{more}; they keep working unchanged, but "
+                    "are flagged."
                 )
         return lines
 
@@ -206,7 +208,7 @@ def _limit(value: int | None) -> str:
 
 
 def _lifetime(value: int | None) -> str:
-    return "none" if value is None else f"{value} days"
+    return "none" if value is None else counted(value, "day")
 
 
 def _days(values: Sequence[int]) -> str:

@@ -239,3 +239,31 @@ def test_an_older_sqlite_file_is_updated_first_and_the_command_says_so(
     engine.dispose()
     assert revision == SCHEMA_REVISION
     assert UPGRADING not in sqlite_run("keys", "list").err
+
+
+def test_a_one_day_policy_is_worded_in_the_singular(sqlite_run: Run, sqlite_peek: Peek) -> None:
+    empty = sqlite_run("policy", "set", "--max-lifetime", "1", "--dry-run").out
+    assert "Every usable key already ends within 1 day." in empty, empty
+    key_id, _ = create(sqlite_run, "--name", "Snowflake ETL")
+    dry = sqlite_run(
+        "policy", "set", "--max-lifetime", "1", "--stale-after", "1", "--dry-run"
+    )  # fmt: skip
+    assert "Maximum lifetime of new keys: none → 1 day." in dry.out, dry.out
+    assert "Stale after: 90 → 1 day without use." in dry.out, dry.out
+    assert (
+        f"1 existing key would exceed the new maximum lifetime of 1 day: “Snowflake ETL” ({key_id})"
+        in dry.out
+    )
+    assert " 1 days" not in dry.out
+
+    assert sqlite_run("policy", "set", "--max-lifetime", "1", "--stale-after", "1").code == 0
+    shown = sqlite_run("policy", "show").out
+    assert (
+        "Maximum lifetime:     1 day\n" in shown and "Stale after:          1 day without" in shown
+    )
+    before = sqlite_peek.counts()
+    refused = sqlite_run("keys", "create", "--name", "Too long", "--expires", "2099-12-31")
+    assert refused.code == 1 and "The policy limits keys to 1 day; pick" in refused.err
+    assert sqlite_peek.counts() == before
+    attention = sqlite_run("keys", "attention").out
+    assert "(stale after 1 day, expiry warnings at 30, 7, 1 days)" in attention, attention
