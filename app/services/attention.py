@@ -121,7 +121,8 @@ def _days(delta: timedelta) -> int:
 
 
 def _at(moment: datetime) -> str:
-    return f"{moment:%d %b %Y %H:%M} UTC"
+    # "7 Dec 2026", as the console's tables write a day (no leading zero).
+    return f"{moment.day} {moment:%b %Y %H:%M} UTC"
 
 
 class AttentionService:

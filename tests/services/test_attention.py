@@ -5,7 +5,7 @@ The clock is the test's; usage is recorded the real way, by verifying the key's 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 
@@ -79,8 +79,8 @@ def test_expiring_keys_say_when(team: Team, clock: Clock) -> None:
     admin.keys.create("Contractor feed", "For the contractor", expires=expires)
     clock.advance(days=1)
     (item,) = admin.attention.page(AttentionGroup.EXPIRING).items
-    assert item.why.startswith("expires in 6 days, ")
-    assert item.why.endswith(" UTC")
+    end = datetime.combine(expires, time(), UTC) + timedelta(days=1)
+    assert item.why == f"expires in 6 days, {end.day} {end:%b %Y} 00:00 UTC"
 
 
 def test_a_deactivated_owners_working_key_shows(team: Team, clock: Clock) -> None:

@@ -81,6 +81,15 @@ def test_the_open_workspace_is_remembered_between_runs(
     assert nav_item(second, "navAudit").isChecked()
 
 
+def test_a_side_bar_count_is_grouped_as_every_other_count(window: MainWindow) -> None:
+    window.nav.set_badge("attention", 629_577)
+    button = nav_item(window, "navAttention")
+    assert button.text() == "Needs attention (629,577)"
+    assert button.accessibleName() == "Needs attention (629,577)"
+    window.nav.set_badge("attention", 0)
+    assert button.text() == "Needs attention"
+
+
 def test_a_narrow_window_keeps_the_side_bar_as_icons(qtbot: Any, window: MainWindow) -> None:
     window.resize(800, 600)
     qtbot.wait_until(lambda: window.nav.compact, timeout=WAIT_MS)

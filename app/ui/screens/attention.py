@@ -42,6 +42,7 @@ from app.services.choices import AttentionGroup, BulkAction
 from app.services.dto import Operator
 from app.ui.dialogs.common import hint_label, named, title_label
 from app.ui.labels import status_label
+from app.ui.models.formatting import count_text
 from app.ui.tasks import LatestTask, RefreshTask, TaskRunner
 from app.ui.text import QT_TRANSLATE_NOOP, arg
 
@@ -288,7 +289,8 @@ class AttentionScreen(QWidget):
         for row in range(self.groups.count()):
             item = self.groups.item(row)
             group = AttentionGroup(item.data(Qt.ItemDataRole.UserRole))
-            item.setText(arg(self.tr("%1 (%2)"), self.tr(GROUP_LABELS[group]), counts[group]))
+            count = count_text(counts[group])
+            item.setText(arg(self.tr("%1 (%2)"), self.tr(GROUP_LABELS[group]), count))
         self.count_changed.emit(sum(counts.values()))
 
     def _on_group(self, _row: int) -> None:

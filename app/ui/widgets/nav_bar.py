@@ -13,6 +13,8 @@ from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QIcon, QKeyEvent
 from PySide6.QtWidgets import QButtonGroup, QFrame, QPushButton, QSizePolicy, QVBoxLayout, QWidget
 
+from app.ui.models.formatting import count_text
+
 
 class NavBar(QFrame):
     """``add_item(name, object_name, icon, text)``; emits ``activated(name)`` on a choice."""
@@ -112,7 +114,7 @@ class NavBar(QFrame):
         title = self._titles[name]
         count = self._badges.get(name, 0)
         if count:
-            title = f"{title} ({count})"
+            title = f"{title} ({count_text(count)})"
         button.setToolTip(f"{title} ({shortcut})" if shortcut else title)
         button.setText("" if self._compact else title)
         button.setAccessibleName(title)
