@@ -94,7 +94,7 @@ def list_attention(args: argparse.Namespace, context: Context) -> int:
         echo(
             "Nothing needs attention."
             if not total
-            else f"{total} finding{'s' if total != 1 else ''} "
+            else f"{counted(total, 'finding')} "
             f"(stale after {counted(rules.stale_after_days, 'day')}, expiry warnings at "
             f"{', '.join(str(day) for day in rules.expiry_warning_days)} days)"
         )

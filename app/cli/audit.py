@@ -13,6 +13,7 @@ from app.cli.context import Context, key_id_argument
 from app.cli.output import echo, emit_json
 from app.domain.audit import AuditAction
 from app.domain.errors import OutputError
+from app.domain.wording import counted
 
 # The services are imported where a command runs, not here: `keyward audit --help` and the
 # other groups' commands must not load SQLAlchemy, argon2 or cryptography to build a parser.
@@ -348,7 +349,7 @@ def export_events(args: argparse.Namespace, context: Context) -> int:
     if context.json:
         emit_json({"exported": count, "format": args.format, "output": str(target)})
     else:
-        echo(f"Exported {count} event{'s' if count != 1 else ''} to {target}.")
+        echo(f"Exported {counted(count, 'event')} to {target}.")
     return 0
 
 
@@ -382,8 +383,8 @@ def export_evidence(args: argparse.Namespace, context: Context) -> int:
         return 0
     echo(
         f"Wrote the evidence pack for {args.start.isoformat()} to {args.end.isoformat()} "
-        f"to {result.directory}: {result.events} event{'s' if result.events != 1 else ''}, "
-        f"{result.keys} key{'s' if result.keys != 1 else ''} at the end of the period."
+        f"to {result.directory}: {counted(result.events, 'event')}, "
+        f"{counted(result.keys, 'key')} at the end of the period."
     )
     echo(f"Check it anywhere with `keyward audit verify-evidence {result.directory}`.")
     return 0

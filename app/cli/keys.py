@@ -24,6 +24,7 @@ from app.domain.errors import (
 )
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus, RejectReason
+from app.domain.wording import counted
 from app.services.choices import SecretFileFormat
 
 if TYPE_CHECKING:
@@ -599,7 +600,7 @@ def list_keys(args: argparse.Namespace, context: Context) -> int:
         return 0
     if rows:
         output.table(output.KEY_HEADERS, [output.key_row(key) for key in rows])
-    echo(f"{len(rows)} of {total} key{'s' if total != 1 else ''}")
+    echo(f"{len(rows)} of {counted(total, 'key')}")
     return 0
 
 
@@ -641,7 +642,7 @@ def export_keys(args: argparse.Namespace, context: Context) -> int:
     if context.json:
         emit_json({"exported": count, "format": args.format, "output": str(target)})
     else:
-        echo(f"Exported {count} key{'s' if count != 1 else ''} to {target}.")
+        echo(f"Exported {counted(count, 'key')} to {target}.")
     return 0
 
 
@@ -871,7 +872,7 @@ def list_as_of(args: argparse.Namespace, context: Context) -> int:
         )
     total = len(rows)
     echo(
-        f"{len(shown)} of {total} key{'s' if total != 1 else ''} as of "
+        f"{len(shown)} of {counted(total, 'key')} as of "
         f"{output.when(instant)}, rebuilt from the audit trail (a past view)"
     )
     return 0
@@ -949,12 +950,12 @@ def triage_keys(args: argparse.Namespace, context: Context) -> int:
     ]
     if revoked:
         echo(
-            f"Revoked {len(revoked)} key{'s' if len(revoked) != 1 else ''} with the reason "
+            f"Revoked {counted(len(revoked), 'key')} with the reason "
             f"“leaked”: {', '.join(key.key_id for key in revoked)}."
         )
     elif live:
         echo(
-            f"{len(live)} key{'s' if len(live) != 1 else ''} with a matching secret "
+            f"{counted(len(live), 'key')} with a matching secret "
             f"{'is' if len(live) == 1 else 'are'} not revoked; run again with --revoke --yes "
             "to revoke them."
         )

@@ -17,6 +17,7 @@ from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
 from app.domain.errors import Field, ValidationError
+from app.domain.wording import counted
 
 if TYPE_CHECKING:
     from app.services.reviews import Review
@@ -163,7 +164,7 @@ def list_reviews(args: argparse.Namespace, context: Context) -> int:
                 ["Review", "Key", "Name"],
                 [[f"#{item.review_id}", item.key_id, item.key_name] for item in items],
             )
-        echo(f"{len(items)} key{'s' if len(items) != 1 else ''} waiting for your answer")
+        echo(f"{counted(len(items), 'key')} waiting for your answer")
         return 0
     reviews = services.reviews.all()
     if context.json:
@@ -171,7 +172,7 @@ def list_reviews(args: argparse.Namespace, context: Context) -> int:
         return 0
     if reviews:
         output.table(["Review", "Title", "Scope", "Due", "Status", "Answered"], map(_line, reviews))
-    echo(f"{len(reviews)} review{'s' if len(reviews) != 1 else ''}")
+    echo(f"{counted(len(reviews), 'review')}")
     return 0
 
 

@@ -9,6 +9,7 @@ from app.cli import output
 from app.cli.context import Context
 from app.cli.output import echo, emit_json
 from app.domain.roles import Role
+from app.domain.wording import counted
 
 if TYPE_CHECKING:
     from app.services.dto import UserDTO
@@ -159,8 +160,7 @@ def deactivate_user(args: argparse.Namespace, context: Context) -> int:
         emit_json({**user.to_json(), "keys_revoked": revoked})
     else:
         echo(
-            f"Deactivated {_describe(user)}; {revoked} key{'s' if revoked != 1 else ''} revoked "
-            "(owner deactivated)."
+            f"Deactivated {_describe(user)}; {counted(revoked, 'key')} revoked (owner deactivated)."
         )
     return 0
 

@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.domain.wording import counted
+
 GENESIS_HASH = "0" * 64
 
 
@@ -186,9 +188,8 @@ class ChainReport:
     @property
     def message(self) -> str:
         if self.ok:
-            events = self.events_checked
-            noun = "event" if events == 1 else "events"
-            return f"The audit trail is intact: {events} {noun}, chain unbroken."
+            events = counted(self.events_checked, "event")
+            return f"The audit trail is intact: {events}, chain unbroken."
         return f"The audit trail was tampered with at event #{self.first_bad_seq}: {self.problem}"
 
 

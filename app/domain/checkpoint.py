@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 from app.domain.audit import AuditRecord, ChainReport, verify_chain
 from app.domain.errors import KeywardError
+from app.domain.wording import counted
 
 FILE_FORMAT = "keyward-checkpoint"
 FILE_VERSION = 1
@@ -445,9 +446,7 @@ class AuditVerdict:
         count = len(self.checkpoints)
         if not count:
             return self.chain.message
-        return (
-            f"{self.chain.message[:-1]}; {count} signed checkpoint{'s' if count != 1 else ''} hold."
-        )
+        return f"{self.chain.message[:-1]}; {counted(count, 'signed checkpoint')} hold."
 
 
 class _Tap:

@@ -26,6 +26,7 @@ from app.domain.audit import EVENT_FIELDS, AuditAction, AuditRecord, ChainReport
 from app.domain.errors import Cancelled, Field, Progress, ValidationError
 from app.domain.key_format import could_be_key_id, key_id_of, looks_like_key_id
 from app.domain.roles import Action, Role, can, require
+from app.domain.wording import counted
 from app.services.context import AUDIT_HEAD_ID, ServiceContext
 from app.services.dto import AuditEventDTO, Operator, snapshot_json
 from app.services.integrity_walk import walk_chain
@@ -193,7 +194,7 @@ class IntegrityReport:
 
     def sentence(self) -> str:
         """One sentence for a person (English; the console may build its own translation)."""
-        count = f"{self.events} event{'s' if self.events != 1 else ''}"
+        count = counted(self.events, "event")
         if not self.intact:
             where = f" at event #{self.first_bad_seq}" if self.first_bad_seq is not None else ""
             return f"The audit trail was tampered with{where}: {self.problem or 'unknown.'}"

@@ -36,6 +36,7 @@ from app.domain.policy import KeyPolicy
 from app.domain.roles import Action, can, can_manage_key, require
 from app.domain.status import KeyState, KeyStatus, derive_status
 from app.domain.validation import clean_description, clean_reason, expiry_day, parse_expiry
+from app.domain.wording import counted
 from app.services.choices import BulkAction
 from app.services.context import ServiceContext
 from app.services.dto import BulkRequest, KeyDTO, KeyQuery, Operator
@@ -108,7 +109,7 @@ class BulkPlan:
     def summary(self) -> str:
         """For example "Disable: 3 keys change, 1 skipped."."""
         count = len(self.changes)
-        text = f"{self.request.action.label}: {count} key{'s' if count != 1 else ''} change"
+        text = f"{self.request.action.label}: {counted(count, 'key')} change"
         if self.skipped:
             text += f", {len(self.skipped)} skipped"
         return text + "."

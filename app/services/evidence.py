@@ -51,6 +51,7 @@ from app.domain.errors import (
     ValidationError,
 )
 from app.domain.roles import Action, require
+from app.domain.wording import counted
 from app.services.context import ServiceContext
 from app.services.inventory import (
     InventoryFiles,
@@ -105,7 +106,7 @@ class EvidenceVerdict:
             return (
                 f"The evidence pack is intact: every file matches the manifest, {self.events} "
                 f"{'event forms' if self.events == 1 else 'events form'} an unbroken chain and "
-                f"{self.checkpoints} signed checkpoint{'s' if self.checkpoints != 1 else ''} "
+                f"{counted(self.checkpoints, 'signed checkpoint')} "
                 f"hold{'s' if self.checkpoints == 1 else ''}."
             )
         return f"The evidence pack does not hold: {self.problem}"

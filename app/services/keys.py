@@ -40,6 +40,7 @@ from app.domain.validation import (
     clean_search,
     parse_expiry,
 )
+from app.domain.wording import counted
 from app.services.audit import AuditService
 from app.services.context import ServiceContext, WriteTx
 from app.services.dto import (
@@ -573,7 +574,7 @@ class KeyService:
         listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         which = "the oldest" if len(victims) == 1 else f"the {len(victims)} oldest"
         return PolicyConfirmationRequired(
-            f"{owner.display_name} already has {count} active key{'s' if count != 1 else ''} "
+            f"{owner.display_name} already has {counted(count, 'active key')} "
             f"(the limit is {limit}); creating this key will revoke {which}, {listed}.",
             key_to_revoke=victims[0].key_id,
             key_name=victims[0].name,

@@ -14,6 +14,7 @@ from app.domain.policy import REASON_OWNER_DEACTIVATED
 from app.domain.roles import Action, Role, can, parse_role, require
 from app.domain.status import KeyState
 from app.domain.validation import clean_display_name, clean_email, clean_login, clean_reason
+from app.domain.wording import counted
 from app.services.context import ServiceContext, WriteTx
 from app.services.dto import Operator, UserDTO
 from app.services.keys import revoke_locally
@@ -222,5 +223,5 @@ def deactivation_key_reason(reason: str | None) -> str:
 
 def deactivation_reason(reason: str | None, revoked: int) -> str:
     """The deactivation event's reason: the person's reason and how many keys it revoked."""
-    count = f"{revoked} key{'s' if revoked != 1 else ''} revoked"
+    count = f"{counted(revoked, 'key')} revoked"
     return count if not reason else f"{reason} ({count})"[:500]
