@@ -103,14 +103,21 @@ def drop_postgres_logins(names: list[str], url: str | None = None) -> None:
 def postgres_index_scans(owner: sa.Engine, index: str) -> int:
     """How many scans PostgreSQL's statistics have counted on ``index`` so far (a fresh read:
     this connection's statistics snapshot is cleared first)."""
+    return postgres_index_reads(owner, index)[0]
+
+
+def postgres_index_reads(owner: sa.Engine, index: str) -> tuple[int, int]:
+    """The scans of ``index`` and the entries they returned (``idx_tup_read``: for a bitmap
+    scan, the rows it handed to the table), as counted so far."""
     with owner.connect() as connection:
         connection.exec_driver_sql("SELECT pg_stat_clear_snapshot()")
-        return int(
-            connection.execute(
-                sa.text("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = :name"),
-                {"name": index},
-            ).scalar_one()
-        )
+        scans, read = connection.execute(
+            sa.text(
+                "SELECT idx_scan, idx_tup_read FROM pg_stat_user_indexes WHERE indexrelname = :name"
+            ),
+            {"name": index},
+        ).one()
+        return int(scans), int(read)
 
 
 # --------------------------------------------------------------------------- a team and a clock

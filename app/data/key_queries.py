@@ -547,14 +547,14 @@ def _plan_pg_member(session: Session, term: str, owned: int) -> _SearchPlan | No
     """PostgreSQL, a member (who sees their own keys only, so the planner's estimate of every
     key's matches says nothing of theirs: the function tells them 0).
 
-    Few keys (WALK_ALL_UP_TO): all of them through the owner index, filtered and sorted;
-    through the function the index of every key's text would hand back each key holding a
-    common term's trigrams, to be ANDed with theirs (40 ms for ``etl staging`` where their
-    1,100 keys take 2). More: a sample of their first MEMBER_SAMPLE keys tells a common term,
-    walked along the sort (which passes everyone else's keys: only a term that fills a page
-    within a few hundred of theirs), from a rarer one: through the function, planned as
-    anyone's (None), or, too short for trigrams, from all their keys by owner (75-100 ms for
-    24,495 keys, where a walk finished by a scan took 80-190).
+    Few keys (WALK_ALL_UP_TO): all of them through the owner index, filtered and sorted
+    (2 ms for 1,100 keys). More: a sample of their first MEMBER_SAMPLE keys tells a common
+    term, walked along the sort (which passes everyone else's keys: only a term that fills a
+    page within a few hundred of theirs), from a rarer one, found among their keys inside an
+    index that holds each key's owner: its trigrams through ``kw_search_keys``, planned as
+    anyone's (None; migration 0027), or, too short for trigrams, its two-character pieces
+    through ``kw_search_keys_by_pairs`` (0028; all their keys by owner took 90-130 ms for
+    24,495 keys).
     """
     like = _pg_filter(term)
     mine = sa.and_(_TABLE.owner_id == sa.func.kw_my_user_id(type_=sa.Integer), like)
@@ -574,18 +574,33 @@ def _plan_pg_member(session: Session, term: str, owned: int) -> _SearchPlan | No
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(sample.c.held), 0))
     ).one()
     share = int(holding) / max(int(sampled), 1)
-    found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)
-    indexed = _TABLE.id.in_(sa.select(found)) if pg_trgm_can_help(term) else None
+    trigrams = pg_trgm_can_help(term)
+    if trigrams:
+        found = sa.func.kw_search_keys(_pg_pattern(term), type_=sa.Integer)
+    else:
+        found = sa.func.kw_search_keys_by_pairs(term.lower(), _pg_pattern(term), type_=sa.Integer)
+    indexed = _TABLE.id.in_(sa.select(found))
     if share < MEMBER_WALKS_AT:
-        return None if indexed is not None else own
+        if trigrams:
+            return None
+        # The function applies the reading rule: counting its rows is the count.
+        counted = sa.select(sa.func.count()).select_from(found.alias("found"))
+        return _SearchPlan(
+            PlanKind.CANDIDATES,
+            predicate=indexed,
+            count_alone=counted,
+            pg_page=_PG_CANDIDATES,
+            pg_count=_PG_CUSTOM,
+        )
     return _SearchPlan(
         PlanKind.WALK,
         predicate=like,
         count_predicate=mine,
-        fallback=mine if indexed is None else indexed,
+        # A common short term's pieces are in most of their keys: those by owner instead.
+        fallback=indexed if trigrams else mine,
         walk_limit=min(WALK_LIMIT, max(SHORTEST_WALK, math.ceil(WALK_EXPECTS / share))),
         pg_page=_PG_MEMBER_WALK,
-        pg_fallback=_PG_OWN if indexed is None else _PG_CANDIDATES,
+        pg_fallback=_PG_CANDIDATES if trigrams else _PG_OWN,
         pg_count=_PG_OWN,
     )
 

@@ -28,17 +28,25 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from app.data import key_queries, search_schema
-from app.data.key_queries import KeyFilter
+from app.data.key_queries import _PG_CANDIDATES, KeyFilter
 from app.data.models import ApiKey
 from app.domain.hashing import TokenHasher
 from app.domain.sorting import SortField
 from app.domain.status import KeyStatus
 from app.services import open_services
 from app.services.dto import KeyQuery
-from tests.benchmarks.seed import BENCH_ADMIN, analyze, insert_keys, insert_users, user_rows
+from tests.benchmarks.seed import (
+    BENCH_ADMIN,
+    SYSTEMS,
+    SeedUser,
+    analyze,
+    insert_keys,
+    insert_users,
+    user_rows,
+)
 from tests.data.test_search_index import _indexed as every_page
 from tests.data.test_search_plans import _spied
-from tests.support import drop_postgres_logins, postgres_index_scans
+from tests.support import drop_postgres_logins, postgres_index_reads, postgres_index_scans
 
 PASSWORD = "kw-Search-Pw-5678"
 KEYS = 2000
@@ -512,3 +520,181 @@ def test_a_member_s_search_reads_their_own_keys_by_owner_or_walks_a_common_term(
     # Read by owner (few keys; a rare short term), walked (common in their sample), and
     # through the function (a rare term of trigrams).
     assert {"candidates", "walk", "anyone's"} <= set(plans)
+
+
+def test_a_member_s_search_reads_only_their_own_entries_of_the_trigram_index(
+    world: World,
+) -> None:
+    """The searched text's trigram index also holds each key's owner (migration 0027): a
+    member's search through ``kw_search_keys`` is narrowed to their keys inside the index,
+    which hands the table only their keys that hold the term's trigrams, where it handed
+    every such key in the database, to be ANDed with theirs. The member finds exactly their
+    own matches."""
+    with world.owner.connect() as connection:
+        member_id = connection.execute(
+            sa.text("SELECT id FROM users WHERE login = :login"), {"login": world.logins["member"]}
+        ).scalar_one()
+    member = SeedUser(member_id, world.logins["member"], "Member", True, 1.0)
+    rng = random.Random(27)
+    insert_keys(world.owner, [member], 1500, rng, now=NOW, secret_hash="unused")
+    analyze(world.owner)
+    with world.owner.connect() as connection:
+        mine = set(
+            connection.execute(
+                sa.text("SELECT id FROM api_keys WHERE owner_id = :id"), {"id": member_id}
+            ).scalars()
+        )
+    # A system some of theirs and many of everyone else's name.
+    term, want, others = next(
+        (term, found & mine, found - mine)
+        for term in (system.lower() for system in SYSTEMS)
+        for found in [_reference(world, term)]
+        if 20 <= len(found & mine) <= 150 and len(found - mine) >= 50
+    )
+    before = postgres_index_reads(world.owner, INDEX)
+    engine = world.engine("member")
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.select(*(sa.func.set_config(k, v, True) for k, v in _PG_CANDIDATES.items()))
+            )
+            connection.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+            got = set(
+                connection.execute(
+                    sa.text("SELECT * FROM kw_search_keys(:pattern)"), {"pattern": _pattern(term)}
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    assert got == want
+    scans, read = postgres_index_reads(world.owner, INDEX)
+    assert scans > before[0], f"{term!r} did not read {INDEX}"
+    # Their keys holding the term (and any holding its trigrams apart), not everyone's.
+    assert len(want) <= read - before[1] < len(want) + len(others)
+
+
+def test_the_pieces_search_function_keeps_the_reading_rule_against_direct_calls(
+    world: World,
+) -> None:
+    """kw_search_keys_by_pairs, a short term through each key's pieces (migration 0028): an
+    auditor gets exactly what the plain LIKE finds; a member their own keys alone, whatever
+    the term; the deactivated admin nothing; the verifier and a stranger may not call it; an
+    empty term (which every key's pieces would hold) is refused; the term is data."""
+
+    def by_pairs(engine: Engine, term: str) -> set[int]:
+        found = _call(
+            engine,
+            "SELECT kw_search_keys_by_pairs(:term, :pattern)",
+            term=term.lower(),
+            pattern=key_queries._pg_pattern(term),
+        )
+        return set(found)
+
+    terms = ("mb", "e", "%", "7q", "w_e", "'", "%_%", "q%", "He", "#~")
+    auditor = world.engine("auditor")
+    try:
+        for term in terms:
+            assert by_pairs(auditor, term) == _reference(world, term), term
+        assert by_pairs(auditor, "mb")  # not all empty
+    finally:
+        auditor.dispose()
+    own = set(world.member_keys.values())
+    member = world.engine("member")
+    try:
+        for term in terms:
+            assert by_pairs(member, term) == _reference(world, term) & own, term
+        assert by_pairs(member, "le") == {world.member_keys["Member Ledger"]}
+        assert len(_reference(world, "le")) > 1  # others' keys hold it, unseen
+        for attack in ("' OR true --", "'); SELECT 1; --"):
+            assert by_pairs(member, attack) <= own
+        with pytest.raises(exc.DatabaseError, match="A search term is needed"):
+            by_pairs(member, "")
+        # Nor may the member reach the helpers that read the pieces' table.
+        for statement in (
+            "SELECT kw_pairs_condition('kw_search_pairs', 'name', 'mb')",
+            "SELECT count(*) FROM kw_search_pairs",
+        ):
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                _call(member, statement)
+    finally:
+        member.dispose()
+    gone = world.engine("gone")
+    try:
+        assert by_pairs(gone, "e") == set()
+    finally:
+        gone.dispose()
+    for who in ("verifier", "stranger"):
+        engine = world.engine(who)
+        try:
+            with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                by_pairs(engine, "e")
+        except exc.OperationalError:
+            assert who == "stranger"  # may not even connect
+        finally:
+            engine.dispose()
+
+
+def test_a_member_s_short_term_reads_only_their_own_entries_of_the_pieces_index(
+    world: World,
+) -> None:
+    """A member's term too short for trigrams, which few of their keys hold, is found inside
+    the index of every key's pieces beside its owner (migration 0028): it hands the table
+    only their keys holding the term's pieces, where before every one of their keys was read.
+    Through the services, the member's page and count are exactly their matching keys."""
+    with world.owner.connect() as connection:
+        member_id = connection.execute(
+            sa.text("SELECT id FROM users WHERE login = :login"), {"login": world.logins["member"]}
+        ).scalar_one()
+    member = SeedUser(member_id, world.logins["member"], "Member", True, 1.0)
+    insert_keys(world.owner, [member], 1500, random.Random(28), now=NOW, secret_hash="unused")
+    analyze(world.owner)
+    with world.owner.connect() as connection:
+        mine = set(
+            connection.execute(
+                sa.text("SELECT id FROM api_keys WHERE owner_id = :id"), {"id": member_id}
+            ).scalars()
+        )
+    # Two digits some of theirs and many of everyone else's names end with.
+    term, want = next(
+        (term, found & mine)
+        for term in (f"{n}7" for n in range(10, 100))
+        for found in [_reference(world, term)]
+        if 5 <= len(found & mine) <= 60 and len(found - mine) >= 5
+    )
+    before = postgres_index_reads(world.owner, search_schema.PG_PAIRS_INDEX)
+    engine = world.engine("member")
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.select(*(sa.func.set_config(k, v, True) for k, v in _PG_CANDIDATES.items()))
+            )
+            connection.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+            got = set(
+                connection.execute(
+                    sa.text("SELECT * FROM kw_search_keys_by_pairs(:term, :pattern)"),
+                    {"term": term, "pattern": _pattern(term)},
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+    assert got == want
+    scans, read = postgres_index_reads(world.owner, search_schema.PG_PAIRS_INDEX)
+    assert scans > before[0], f"{term!r} did not read {search_schema.PG_PAIRS_INDEX}"
+    assert len(want) <= read - before[1] < len(mine)
+    url = make_url(world.url).set(username=world.logins["member"], password=PASSWORD)
+    services = open_services(url.render_as_string(hide_password=False))
+    try:
+        query = KeyQuery(search=term, limit=1000)
+        with world.owner.connect() as connection:
+            names = set(
+                connection.execute(
+                    sa.text("SELECT key_id FROM api_keys WHERE id IN :ids").bindparams(
+                        sa.bindparam("ids", expanding=True)
+                    ),
+                    {"ids": sorted(want)},
+                ).scalars()
+            )
+        assert {row.key_id for row in services.keys.page(query).rows} == names
+        assert services.keys.count(KeyQuery(search=term)) == len(want)
+    finally:
+        services.close()

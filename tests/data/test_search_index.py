@@ -29,7 +29,12 @@ from app.data.engine import create_engine
 from app.data.key_queries import KeyFilter
 from app.data.models import ApiKey
 from app.data.schema import _config, upgrade
-from app.data.search_schema import PG_AUDIT_INDEX, PG_AUDIT_PAIRS_INDEX
+from app.data.search_schema import (
+    PG_AUDIT_INDEX,
+    PG_AUDIT_PAIRS_INDEX,
+    PG_PAIRS_INDEX,
+    PG_TEXT_INDEX,
+)
 from app.data.server import mariadb, search_mariadb_sql
 from app.domain.audit import AuditAction
 from app.domain.hashing import TokenHasher
@@ -747,6 +752,106 @@ def test_migration_0023_round_trips_on_postgresql(
             assert revoked_pelican(services) == ["key.revoked"]
         finally:
             services.close()
+    finally:
+        engine.dispose()
+
+
+def test_migration_0027_puts_the_owner_in_the_text_index_on_postgresql(
+    pg_url: str, fast_hasher: TokenHasher
+) -> None:
+    """From 0027 the searched text's trigram index also holds each key's owner (not after its
+    downgrade); upgrading as Keyward does analyses the table after the migrations' commit, so
+    the rebuilt index's expression has its full sample (the statistics target of 1000: more
+    bounds than the default 100 gives) and a common term is not mistaken for a rare one."""
+    engine = sa.create_engine(pg_url, poolclass=NullPool)
+
+    def shape() -> tuple[str, int | None]:
+        with engine.connect() as connection:
+            definition = connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %(name)s",
+                {"name": PG_TEXT_INDEX},
+            ).scalar_one()
+            bounds = connection.exec_driver_sql(
+                "SELECT array_length(histogram_bounds::text::text[], 1) FROM pg_stats"
+                " WHERE tablename = %(name)s",
+                {"name": PG_TEXT_INDEX},
+            ).scalar()
+        columns = str(definition).split("USING gin (", 1)[1]
+        return ("owner, text" if columns.startswith("owner_id,") else "text"), bounds
+
+    try:
+        open_services(pg_url, hasher=fast_hasher, create_schema=True).close()
+        rng = random.Random(27)
+        people = insert_users(engine, user_rows(12, rng, NOW), rng)
+        others = [person for person in people if person.login != BENCH_ADMIN]
+        insert_keys(engine, others, 400, rng, now=NOW, secret_hash="unused")
+        analyze(engine)
+        kind, bounds = shape()
+        assert kind == "owner, text" and bounds is not None and bounds > 101
+        _migrate(engine, "0026")
+        assert shape()[0] == "text"
+        upgrade(engine)
+        kind, bounds = shape()
+        assert kind == "owner, text"
+        # All 400 texts differ: the default target would keep 101 bounds, none at all
+        # without the ANALYZE after the commit.
+        assert bounds is not None and bounds > 101
+        services = open_services(pg_url, hasher=fast_hasher)
+        try:
+            everyone = services.keys.count(KeyQuery())
+            assert services.keys.count(KeyQuery(search="e")) > everyone / 2
+            term = "zebrafinch-0027"
+            services.keys.create(f"Export {term}", "after the upgrade")
+            assert [row.name for row in services.keys.page(KeyQuery(search=term)).rows] == [
+                f"Export {term}"
+            ]
+        finally:
+            services.close()
+    finally:
+        engine.dispose()
+
+
+def test_migration_0028_round_trips_on_postgresql(pg_url: str, fast_hasher: TokenHasher) -> None:
+    """The index of each key's pieces beside its owner and its function come with 0028 and
+    go with its downgrade, where the audit trail's short terms (which share the pieces' test)
+    are still found; after the upgrade a short term is found through them again."""
+    engine = sa.create_engine(pg_url, poolclass=NullPool)
+    new = {PG_PAIRS_INDEX, "kw_search_keys_by_pairs"}
+
+    def objects() -> set[str]:
+        with engine.connect() as connection:
+            found = connection.execute(
+                sa.text(
+                    "SELECT indexname FROM pg_indexes WHERE indexname = :name UNION ALL"
+                    " SELECT proname FROM pg_proc WHERE proname = 'kw_search_keys_by_pairs'"
+                ),
+                {"name": PG_PAIRS_INDEX},
+            ).scalars()
+            return set(map(str, found))
+
+    def found(statement: str) -> list[int]:
+        pattern = "%#7%"
+        with engine.connect() as connection:
+            return list(connection.execute(sa.text(statement), {"p": pattern}).scalars())
+
+    try:
+        services = open_services(pg_url, hasher=fast_hasher, create_schema=True)
+        try:
+            made = services.keys.create("Pelican #7 Export", "before the downgrade")
+            services.keys.revoke(made.key.key_id, reason="moved to the #7 queue")
+        finally:
+            services.close()
+        by_pairs = "SELECT * FROM kw_search_keys_by_pairs('#7', :p)"
+        (key,) = found(by_pairs)
+        assert objects() == new
+        _migrate(engine, "0027")
+        assert objects() == set()
+        events = "SELECT * FROM kw_search_events_by_pairs('#7', :p, :p, NULL, NULL, 10)"
+        assert len(found(events)) == 2  # created (its name) and revoked (its reason)
+        upgrade(engine)
+        assert objects() == new
+        assert found(by_pairs) == [key]
+        assert len(found(events)) == 2
     finally:
         engine.dispose()
 
