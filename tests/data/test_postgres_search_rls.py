@@ -203,6 +203,21 @@ def _call(engine: Engine, statement: str, **params: Any) -> list[Any]:
         return list(connection.execute(sa.text(statement), params).scalars())
 
 
+def _refused_to_outsiders(world: World, *statements: str) -> None:
+    """Each of ``statements`` is refused ("permission denied") to the verifier, who reads no
+    key, and to a login that is no Keyward user (if it may connect at all)."""
+    for who in ("verifier", "stranger"):
+        engine = world.engine(who)
+        try:
+            for statement in statements:
+                with pytest.raises(exc.ProgrammingError, match="permission denied"):
+                    _call(engine, statement)
+        except exc.OperationalError:
+            assert who == "stranger"  # may not even connect
+        finally:
+            engine.dispose()
+
+
 def test_the_search_functions_keep_the_reading_rule_against_direct_calls(world: World) -> None:
     everything = _reference(world, "")
     assert len(everything) == KEYS + 2
@@ -232,19 +247,9 @@ def test_the_search_functions_keep_the_reading_rule_against_direct_calls(world: 
         assert _call(gone, "SELECT kw_search_keys_estimate('%')") == [0]
     finally:
         gone.dispose()
-    for who in ("verifier", "stranger"):
-        engine = world.engine(who)
-        try:
-            for statement in (
-                "SELECT kw_search_keys('%')",
-                "SELECT kw_search_keys_estimate('%')",
-            ):
-                with pytest.raises(exc.ProgrammingError, match="permission denied"):
-                    _call(engine, statement)
-        except exc.OperationalError:
-            assert who == "stranger"  # may not even connect
-        finally:
-            engine.dispose()
+    _refused_to_outsiders(
+        world, "SELECT kw_search_keys('%')", "SELECT kw_search_keys_estimate('%')"
+    )
     auditor = world.engine("auditor")
     try:
         assert set(_call(auditor, "SELECT kw_search_keys('%')")) == everything
@@ -467,17 +472,11 @@ def test_the_column_search_functions_keep_the_reading_rule_against_direct_calls(
         assert _call(gone, "SELECT kw_search_key_columns_estimate('%', ARRAY['name'])") == [0]
     finally:
         gone.dispose()
-    for who in ("verifier", "stranger"):
-        engine = world.engine(who)
-        try:
-            with pytest.raises(exc.ProgrammingError, match="permission denied"):
-                _call(engine, "SELECT kw_search_key_columns('%', ARRAY['name'])")
-            with pytest.raises(exc.ProgrammingError, match="permission denied"):
-                _call(engine, "SELECT kw_columns_like('%', ARRAY['name'])")
-        except exc.OperationalError:
-            assert who == "stranger"  # may not even connect
-        finally:
-            engine.dispose()
+    _refused_to_outsiders(
+        world,
+        "SELECT kw_search_key_columns('%', ARRAY['name'])",
+        "SELECT kw_columns_like('%', ARRAY['name'])",
+    )
 
 
 def test_a_member_s_search_reads_their_own_keys_by_owner_or_walks_a_common_term(
@@ -522,6 +521,38 @@ def test_a_member_s_search_reads_their_own_keys_by_owner_or_walks_a_common_term(
     assert {"candidates", "walk", "anyone's"} <= set(plans)
 
 
+def _more_keys_for_the_member(world: World, count: int, *, seed: int) -> set[int]:
+    """``count`` more keys owned by the member (analysed); the ids of all of theirs."""
+    with world.owner.connect() as connection:
+        member_id = connection.execute(
+            sa.text("SELECT id FROM users WHERE login = :login"), {"login": world.logins["member"]}
+        ).scalar_one()
+    member = SeedUser(member_id, world.logins["member"], "Member", True, 1.0)
+    insert_keys(world.owner, [member], count, random.Random(seed), now=NOW, secret_hash="unused")
+    analyze(world.owner)
+    with world.owner.connect() as connection:
+        return set(
+            connection.execute(
+                sa.text("SELECT id FROM api_keys WHERE owner_id = :id"), {"id": member_id}
+            ).scalars()
+        )
+
+
+def _candidates_as_member(world: World, statement: str, **params: Any) -> set[int]:
+    """``statement``'s ids as the member's login, under the candidates' planner settings
+    (as a search runs it); the server's statistics flushed at the commit."""
+    engine = world.engine("member")
+    try:
+        with engine.begin() as connection:
+            connection.execute(
+                sa.select(*(sa.func.set_config(k, v, True) for k, v in _PG_CANDIDATES.items()))
+            )
+            connection.execute(sa.text("SELECT pg_stat_force_next_flush()"))
+            return set(connection.execute(sa.text(statement), params).scalars())
+    finally:
+        engine.dispose()
+
+
 def test_a_member_s_search_reads_only_their_own_entries_of_the_trigram_index(
     world: World,
 ) -> None:
@@ -530,20 +561,7 @@ def test_a_member_s_search_reads_only_their_own_entries_of_the_trigram_index(
     which hands the table only their keys that hold the term's trigrams, where it handed
     every such key in the database, to be ANDed with theirs. The member finds exactly their
     own matches."""
-    with world.owner.connect() as connection:
-        member_id = connection.execute(
-            sa.text("SELECT id FROM users WHERE login = :login"), {"login": world.logins["member"]}
-        ).scalar_one()
-    member = SeedUser(member_id, world.logins["member"], "Member", True, 1.0)
-    rng = random.Random(27)
-    insert_keys(world.owner, [member], 1500, rng, now=NOW, secret_hash="unused")
-    analyze(world.owner)
-    with world.owner.connect() as connection:
-        mine = set(
-            connection.execute(
-                sa.text("SELECT id FROM api_keys WHERE owner_id = :id"), {"id": member_id}
-            ).scalars()
-        )
+    mine = _more_keys_for_the_member(world, 1500, seed=27)
     # A system some of theirs and many of everyone else's name.
     term, want, others = next(
         (term, found & mine, found - mine)
@@ -552,20 +570,9 @@ def test_a_member_s_search_reads_only_their_own_entries_of_the_trigram_index(
         if 20 <= len(found & mine) <= 150 and len(found - mine) >= 50
     )
     before = postgres_index_reads(world.owner, INDEX)
-    engine = world.engine("member")
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                sa.select(*(sa.func.set_config(k, v, True) for k, v in _PG_CANDIDATES.items()))
-            )
-            connection.execute(sa.text("SELECT pg_stat_force_next_flush()"))
-            got = set(
-                connection.execute(
-                    sa.text("SELECT * FROM kw_search_keys(:pattern)"), {"pattern": _pattern(term)}
-                ).scalars()
-            )
-    finally:
-        engine.dispose()
+    got = _candidates_as_member(
+        world, "SELECT * FROM kw_search_keys(:pattern)", pattern=_pattern(term)
+    )
     assert got == want
     scans, read = postgres_index_reads(world.owner, INDEX)
     assert scans > before[0], f"{term!r} did not read {INDEX}"
@@ -623,15 +630,7 @@ def test_the_pieces_search_function_keeps_the_reading_rule_against_direct_calls(
         assert by_pairs(gone, "e") == set()
     finally:
         gone.dispose()
-    for who in ("verifier", "stranger"):
-        engine = world.engine(who)
-        try:
-            with pytest.raises(exc.ProgrammingError, match="permission denied"):
-                by_pairs(engine, "e")
-        except exc.OperationalError:
-            assert who == "stranger"  # may not even connect
-        finally:
-            engine.dispose()
+    _refused_to_outsiders(world, "SELECT kw_search_keys_by_pairs('e', '%e%')")
 
 
 def test_a_member_s_short_term_reads_only_their_own_entries_of_the_pieces_index(
@@ -641,19 +640,7 @@ def test_a_member_s_short_term_reads_only_their_own_entries_of_the_pieces_index(
     the index of every key's pieces beside its owner (migration 0028): it hands the table
     only their keys holding the term's pieces, where before every one of their keys was read.
     Through the services, the member's page and count are exactly their matching keys."""
-    with world.owner.connect() as connection:
-        member_id = connection.execute(
-            sa.text("SELECT id FROM users WHERE login = :login"), {"login": world.logins["member"]}
-        ).scalar_one()
-    member = SeedUser(member_id, world.logins["member"], "Member", True, 1.0)
-    insert_keys(world.owner, [member], 1500, random.Random(28), now=NOW, secret_hash="unused")
-    analyze(world.owner)
-    with world.owner.connect() as connection:
-        mine = set(
-            connection.execute(
-                sa.text("SELECT id FROM api_keys WHERE owner_id = :id"), {"id": member_id}
-            ).scalars()
-        )
+    mine = _more_keys_for_the_member(world, 1500, seed=28)
     # Two digits some of theirs and many of everyone else's names end with.
     term, want = next(
         (term, found & mine)
@@ -662,21 +649,12 @@ def test_a_member_s_short_term_reads_only_their_own_entries_of_the_pieces_index(
         if 5 <= len(found & mine) <= 60 and len(found - mine) >= 5
     )
     before = postgres_index_reads(world.owner, search_schema.PG_PAIRS_INDEX)
-    engine = world.engine("member")
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                sa.select(*(sa.func.set_config(k, v, True) for k, v in _PG_CANDIDATES.items()))
-            )
-            connection.execute(sa.text("SELECT pg_stat_force_next_flush()"))
-            got = set(
-                connection.execute(
-                    sa.text("SELECT * FROM kw_search_keys_by_pairs(:term, :pattern)"),
-                    {"term": term, "pattern": _pattern(term)},
-                ).scalars()
-            )
-    finally:
-        engine.dispose()
+    got = _candidates_as_member(
+        world,
+        "SELECT * FROM kw_search_keys_by_pairs(:term, :pattern)",
+        term=term,
+        pattern=_pattern(term),
+    )
     assert got == want
     scans, read = postgres_index_reads(world.owner, search_schema.PG_PAIRS_INDEX)
     assert scans > before[0], f"{term!r} did not read {search_schema.PG_PAIRS_INDEX}"
