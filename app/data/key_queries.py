@@ -581,17 +581,7 @@ def _plan_pg_member(session: Session, term: str, owned: int) -> _SearchPlan | No
         found = sa.func.kw_search_keys_by_pairs(term.lower(), _pg_pattern(term), type_=sa.Integer)
     indexed = _TABLE.id.in_(sa.select(found))
     if share < MEMBER_WALKS_AT:
-        if trigrams:
-            return None
-        # The function applies the reading rule: counting its rows is the count.
-        counted = sa.select(sa.func.count()).select_from(found.alias("found"))
-        return _SearchPlan(
-            PlanKind.CANDIDATES,
-            predicate=indexed,
-            count_alone=counted,
-            pg_page=_PG_CANDIDATES,
-            pg_count=_PG_CUSTOM,
-        )
+        return None if trigrams else _pg_function_candidates(found)
     return _SearchPlan(
         PlanKind.WALK,
         predicate=like,
@@ -733,31 +723,36 @@ def _plan_postgresql(
         found = sa.func.kw_search_keys(pattern, type_=sa.Integer)
     else:  # a search of the other columns than a sort's (pages only, never counted)
         found = sa.func.kw_search_key_columns(pattern, _pg_column_names(searched), type_=sa.Integer)
-    matches = _TABLE.id.in_(sa.select(found))
-    # The function applies the reading rule itself: with no other filter, counting its rows
-    # is the count (a common term's ids, joined back to the keys, cost three times as much).
-    counted = sa.select(sa.func.count()).select_from(found.alias("found"))
+    candidates = _pg_function_candidates(found)
     estimate = _pg_estimate(session, term, searched)
     if estimate <= RARE_LIMIT:
-        return _SearchPlan(
-            PlanKind.CANDIDATES,
-            predicate=matches,
-            count_alone=counted,
-            pg_page=_PG_CANDIDATES,
-            pg_count=_PG_CUSTOM,
-        )
+        return candidates
     # With other filters, a common term is counted by reading the keys with both.
     return _SearchPlan(
         PlanKind.WALK,
         predicate=predicate,
-        count_alone=counted,
-        fallback=matches,
+        count_alone=candidates.count_alone,
+        fallback=candidates.predicate,
         walk_limit=WALK_LIMIT,
         pg_page=_PG_WALK,
         pg_fallback=_PG_CANDIDATES,
         pg_count=_PG_CUSTOM,
         term=term if whole else "",
         matches=estimate if whole else 0.0,
+    )
+
+
+def _pg_function_candidates(found: sa.FunctionElement[Any]) -> _SearchPlan:
+    """The keys among the ids a definer search function returns (``found``), each looked up
+    by primary key. The function applies the reading rule itself: with no other filter,
+    counting its rows is the count (a common term's ids, joined back to the keys, cost three
+    times as much)."""
+    return _SearchPlan(
+        PlanKind.CANDIDATES,
+        predicate=_TABLE.id.in_(sa.select(found)),
+        count_alone=sa.select(sa.func.count()).select_from(found.alias("found")),
+        pg_page=_PG_CANDIDATES,
+        pg_count=_PG_CUSTOM,
     )
 
 

@@ -7,7 +7,7 @@ of 1,000,000 keys, ``etl staging`` read 45,304 keys' entries to keep a few hundr
 ``ix_api_keys_search_trgm`` is built again as a multicolumn GIN index on ``owner_id`` (through
 the trusted ``btree_gin`` extension) and the same expression: the owner narrows the search
 inside the index, and a search of every key (an admin's, an auditor's) reads the text's part
-as before. It is about the same size (238 MB against 227 at 1,000,000 keys) and is built
+as before. It is about the same size (232 MB against 227 at 1,000,000 keys) and is built
 again from the keys already there (50 s at 1,000,000); ``app.data.schema.upgrade`` then
 analyses the table in a transaction of its own, so that the planner's estimate of a term has
 its sample again. SQLite and MariaDB are unchanged.
