@@ -14,6 +14,10 @@ from collections.abc import Iterator
 
 import pytest
 
+# No command starts the command line's resident helper, in this process or a child: one
+# would outlive the test. tests/cli/test_helper.py turns it on where it is the subject.
+os.environ["KEYWARD_CLI_HELPER"] = "off"
+
 # Without a display, Qt must not try to open one (pytest would abort).
 if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

@@ -64,6 +64,11 @@ database:
   (sqlite:///PATH, postgresql+psycopg://USER@HOST/DB or mysql+pymysql://USER@HOST/DB).
   On SQLite you act as your OS login, on a server as your database login.
 
+helper:
+  A command that reads the database starts a helper process for the next ones (yours
+  alone, in $XDG_RUNTIME_DIR/keyward; it leaves after 10 idle minutes), which runs them
+  without loading the database libraries again. KEYWARD_CLI_HELPER=off runs each alone.
+
 exit status:
   0 done, 1 refused, 2 usage error, 3 database unreachable or schema out of date."""
 
@@ -147,6 +152,11 @@ def command_groups(argv: Sequence[str]) -> set[str]:
     time, one too few would make argparse refuse a valid command.
     """
     return {word for word in argv if word in COMMAND_GROUPS}
+
+
+#: The whole parser, built once by the command line's helper (:mod:`app.cli.helper_server`)
+#: for every command it runs; None: each command builds the part it needs.
+BUILT: Parser | None = None
 
 
 def build_parser(groups: Collection[str] | None = None) -> Parser:
@@ -273,6 +283,11 @@ def _run(args: argparse.Namespace, console: Console | None) -> int:
         return int(handler(args, context))
     finally:
         context.close()
+        # Run here although a helper could have run it (app.main asked first): start one
+        # for the next command.
+        from app.cli import helper
+
+        helper.start_if_wanted()
 
 
 def main(argv: list[str] | None = None, *, console: Console | None = None) -> int:
@@ -281,8 +296,9 @@ def main(argv: list[str] | None = None, *, console: Console | None = None) -> in
     Without a command, ``console`` runs (when there is none, that is refused).
     """
     arguments = sys.argv[1:] if argv is None else argv
+    parser = BUILT if BUILT is not None else build_parser(command_groups(arguments))
     try:
-        args = build_parser(command_groups(arguments)).parse_args(arguments)
+        args = parser.parse_args(arguments)
     except SystemExit as stop:  # --help, --version and usage errors
         return stop.code if isinstance(stop.code, int) else 0 if stop.code is None else 2
     try:

@@ -49,6 +49,7 @@ def keyward(
 
 def test_real_entry_point_with_the_default_argon2_profile(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("KEYWARD_")}
+    env["KEYWARD_CLI_HELPER"] = "off"  # no resident helper left behind (test_helper.py)
     url = f"sqlite:///{tmp_path / 'keyward.db'}"
     created = keyward("--database", url, "keys", "create", "--name", "Snowflake ETL", env=env)
     assert created.returncode == 0, created.stderr

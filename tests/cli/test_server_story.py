@@ -114,6 +114,7 @@ class Stage:
             # The cheapest argon2 profile: two shared cores (the entry-point test checks
             # the real default).
             "KEYWARD_ARGON2_PROFILE": "fast-for-tests",
+            "KEYWARD_CLI_HELPER": "off",  # its own test (test_helper.py) starts and stops one
         }
 
     @property

@@ -1,0 +1,528 @@
+"""The command line's resident helper (app.cli.helper, app.cli.helper_server): a real helper
+process on a real socket, real commands, compared with the same commands run in their own
+process; a second login that tries to reach it; signals, a stale helper, a broken one."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import pwd
+import shutil
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.cli import helper
+from app.cli.main import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _serving(path: str) -> list[int]:
+    """The helper processes started for the socket ``path``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"app.cli.helper_server" in words and os.fsencode(path) in words:
+                found.append(int(entry.name))
+    return found
+
+
+def _wait_for(condition: object, what: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():  # type: ignore[operator]
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting for {what}")
+        time.sleep(0.05)
+
+
+class Helper:
+    """A runtime folder of the test's own, and the helpers started in it (stopped after)."""
+
+    def __init__(self, runtime: Path) -> None:
+        self.runtime = runtime
+        self.env = {
+            **{k: v for k, v in os.environ.items() if k != helper.ENV},
+            "XDG_RUNTIME_DIR": str(runtime),
+            "KEYWARD_ARGON2_PROFILE": "fast-for-tests",
+        }
+        self.env.pop("KEYWARD_DATABASE_URL", None)
+        self.folder = str(runtime / "keyward")
+        self.socket = helper.socket_path(self.folder)
+        self.started: list[subprocess.Popen[bytes]] = []
+
+    def start(self, *extra: str, env: dict[str, str] | None = None) -> None:
+        """Start a helper as a command would, and wait until it answers."""
+        os.makedirs(self.folder, mode=0o700, exist_ok=True)
+        self.started.append(
+            subprocess.Popen(
+                [sys.executable, "-P", "-m", "app.cli.helper_server", self.socket, *extra],
+                env=env or self.env,
+                cwd="/",
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        _wait_for(lambda: os.path.exists(self.socket), "the helper's socket")
+
+    def keyward(
+        self, *argv: str, stdin: bytes = b"", cwd: Path | None = None, **env: str
+    ) -> subprocess.CompletedProcess[bytes]:
+        return subprocess.run(
+            [sys.executable, "-m", "app", *argv],
+            input=stdin,
+            capture_output=True,
+            env={**self.env, **env},
+            cwd=cwd or ROOT,
+            timeout=120,
+            check=False,
+        )
+
+    def stop(self) -> None:
+        for pid in _serving(self.socket):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+        for process in self.started:
+            process.wait(timeout=30)
+        _wait_for(lambda: not _serving(self.socket), "the helpers to leave", 30)
+
+
+@pytest.fixture
+def resident(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Helper]:
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    made = Helper(runtime)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    monkeypatch.setenv("KEYWARD_ARGON2_PROFILE", "fast-for-tests")
+    monkeypatch.delenv(helper.ENV)
+    monkeypatch.delenv("KEYWARD_DATABASE_URL", raising=False)
+    try:
+        yield made
+    finally:
+        made.stop()
+        monkeypatch.setattr(helper, "_start_after", False)
+
+
+def _local(argv: list[str], capfd: pytest.CaptureFixture[str], stdin: str = "") -> tuple:
+    """``argv`` run in this process: its exit status, output and errors."""
+    capfd.readouterr()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(helper.ENV, "off")
+        patch.setattr(sys, "stdin", io.StringIO(stdin))
+        status = main(argv)
+    done = capfd.readouterr()
+    return status, done.out, done.err
+
+
+def _delegated(argv: list[str], capfd: pytest.CaptureFixture[str]) -> tuple:
+    """``argv`` run by the helper (over this process's descriptors 0, 1 and 2)."""
+    capfd.readouterr()
+    status = helper.delegate(argv)
+    assert status is not None, "the helper did not take the command"
+    done = capfd.readouterr()
+    return status, done.out, done.err
+
+
+def test_words_that_go_to_the_helper_before_the_parser_is_loaded() -> None:
+    goes = helper.reads_the_database
+    assert goes(["keys", "show", "ABC"])
+    assert goes(["--database", "sqlite:///x.db", "users", "list"])
+    assert goes(["db", "upgrade"])
+    assert goes(["reviews", "list"])
+    assert not goes([])  # the console
+    assert not goes(["--database", "sqlite:///x.db"])  # the console on a file
+    assert not goes(["--version"])
+    assert not goes(["keys", "show", "--help"])
+    assert not goes(["-h"])
+    assert goes(["keys", "list"])  # a running helper lists quicker than the file read alone
+
+
+def test_the_first_command_starts_the_helper_and_the_next_ones_run_in_it(
+    resident: Helper, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    created = resident.keyward(
+        "--database", url, "keys", "create", "--name", "Snowflake ETL", "--json",
+        "--output", str(tmp_path / "etl.key"),
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    key_id = json.loads(created.stdout)["id"]
+    # It ran by itself (there was no helper) and left one starting for the next command.
+    _wait_for(lambda: os.path.exists(resident.socket), "the helper started by the command")
+    assert stat.S_IMODE(os.stat(resident.folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(resident.socket).st_mode) == 0o600
+    (server,) = _serving(resident.socket)
+
+    # A command waiting on its standard input: it is the helper's child, reading our pipe.
+    reader, writer = os.pipe()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "app", "--database", url, "keys", "verify"],
+        stdin=reader,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=resident.env,
+        cwd=ROOT,
+    )
+    os.close(reader)
+    ours = os.fstat(writer).st_ino
+
+    def its_process() -> list[int]:
+        found = []
+        for entry in Path("/proc").iterdir():
+            with contextlib.suppress(OSError, ValueError):
+                status = (entry / "status").read_text()
+                parent = int(status.split("PPid:")[1].split()[0])
+                if parent == server and os.stat(entry / "fd" / "0").st_ino == ours:
+                    found.append(int(entry.name))
+        return found
+
+    _wait_for(its_process, "the command in the helper")
+    os.write(writer, (tmp_path / "etl.key").read_bytes())
+    os.close(writer)
+    out, err = command.communicate(timeout=60)
+    assert command.returncode == 0, err
+    assert out.decode().startswith(f"valid: {key_id} (Snowflake ETL")
+    assert _serving(resident.socket) == [server]  # still there for the next one
+
+    # What a person sees is what the command in its own process shows.
+    through = resident.keyward("--database", url, "keys", "show", key_id)
+    alone = resident.keyward("--database", url, "keys", "show", key_id, KEYWARD_CLI_HELPER="off")
+    assert through.returncode == alone.returncode == 0
+    assert through.stdout == alone.stdout
+    assert b"Snowflake ETL" in through.stdout
+    assert through.stderr == alone.stderr == b""
+
+
+def test_commands_in_the_helper_answer_exactly_as_in_their_own_process(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+    status, out, _ = _local([*database, "keys", "create", "--name", "Jira Alerts", "--json",
+                             "--output", str(tmp_path / "jira.key")], capfd)  # fmt: skip
+    assert status == 0
+    key_id = json.loads(out)["id"]
+    resident.start()
+    for argv in (
+        ["keys", "show", key_id],
+        ["keys", "show", key_id, "--json"],
+        ["keys", "show", "NoSuchKey123"],  # refused: exit 1, one sentence
+        ["keys", "show"],  # usage: exit 2
+        ["keys", "list", "--search", "jira"],
+        ["users", "list"],
+        ["policy", "show"],
+        ["audit", "list", "--limit", "5"],
+        ["audit", "verify"],
+        ["keys", "rotate", "--help"],
+    ):
+        assert _delegated([*database, *argv], capfd) == _local([*database, *argv], capfd), argv
+
+
+def _only_key(database: list[str], capfd: pytest.CaptureFixture[str]) -> str:
+    status, out, _ = _local([*database, "keys", "list", "--json"], capfd)
+    assert status == 0
+    (key,) = json.loads(out)
+    return str(key["id"])
+
+
+def test_a_refused_change_in_the_helper_changes_nothing(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+    _local([*database, "keys", "create", "--name", "HubSpot Sync", "--output",
+            str(tmp_path / "hub.key")], capfd)  # fmt: skip
+    key_id = _only_key(database, capfd)
+    before = _local([*database, "keys", "show", key_id, "--json"], capfd)
+    resident.start()
+    status, out, err = _delegated([*database, "keys", "edit", key_id, "--name", " "], capfd)
+    assert status == 1
+    assert out == ""
+    assert err.startswith("keyward: ") and err.count("\n") == 1  # one sentence
+    assert _local([*database, "keys", "show", key_id, "--json"], capfd) == before
+    status, _, err = _delegated([*database, "keys", "revoke", key_id], capfd)  # no --yes
+    assert status != 0 and "--yes" in err
+    assert _local([*database, "keys", "show", key_id, "--json"], capfd) == before
+
+
+def test_the_command_gets_the_callers_folder_umask_and_environment(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    resident.start()
+    work = tmp_path / "work folder"
+    work.mkdir()
+    url = f"sqlite:///{tmp_path / 'from-env.db'}"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(work)
+        patch.setenv("KEYWARD_DATABASE_URL", url)  # after the helper started: the caller's
+        previous = os.umask(0o027)
+        try:
+            status, out, err = _delegated(
+                ["keys", "create", "--name", "Relative", "--output", "relative.key"], capfd
+            )
+        finally:
+            os.umask(previous)
+    assert status == 0, err
+    secret = work / "relative.key"
+    assert secret.read_text().startswith("kw_live_")
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert secret.read_text().strip() not in out + err  # the secret went to the file only
+    assert (tmp_path / "from-env.db").exists()
+
+
+def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_path: Path) -> None:
+    resident.start()
+    (server,) = _serving(resident.socket)
+    reader, writer = os.pipe()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path / 'k.db'}",
+         "keys", "verify"],
+        stdin=reader, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        env=resident.env, cwd=ROOT,
+    )  # fmt: skip
+    os.close(reader)
+    try:
+        _wait_for(lambda: _children(server), "the command in the helper")
+        (child,) = _children(server)
+        command.send_signal(signal.SIGINT)
+        command.communicate(timeout=60)
+        assert command.returncode == 130  # as when interrupted in its own process
+        _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the interrupted command")
+        assert _serving(resident.socket) == [server]
+    finally:
+        os.close(writer)
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            status = (entry / "status").read_text()
+            if int(status.split("PPid:")[1].split()[0]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def test_a_helper_whose_code_changed_leaves_and_the_command_runs_anyway(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    library = tmp_path / "libraries"
+    library.mkdir()
+    env = {**resident.env, "PYTHONPATH": os.pathsep.join([str(library), str(ROOT)])}
+    resident.start(env=env)
+    database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+    assert _delegated([*database, "users", "list"], capfd)[0] == 0
+    (library / "installed.dist-info").mkdir()  # an upgrade: its folder changed
+    capfd.readouterr()
+    assert helper.delegate([*database, "users", "list"]) is None  # run it here instead
+    _wait_for(lambda: not _serving(resident.socket), "the stale helper to leave")
+    assert not os.path.exists(resident.socket)
+
+
+def test_it_leaves_when_idle(resident: Helper) -> None:
+    resident.start("1")
+    _wait_for(lambda: not _serving(resident.socket), "the idle helper to leave", 60)
+    assert not os.path.exists(resident.socket)
+
+
+def test_no_helper_where_the_runtime_folder_is_not_ours_alone(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    resident.start()
+    database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+    os.chmod(resident.folder, 0o755)  # another login could now reach the socket
+    try:
+        capfd.readouterr()
+        assert helper.delegate([*database, "users", "list"]) is None
+        helper.start_if_wanted()  # nor is one started there
+        time.sleep(1)
+        assert len(_serving(resident.socket)) == 1
+    finally:
+        os.chmod(resident.folder, 0o700)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(helper.ENV, "off")
+        assert helper.delegate([*database, "users", "list"]) is None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_RUNTIME_DIR", "relative/run")
+        assert helper.delegate([*database, "users", "list"]) is None
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs root to act as a second login")
+def test_another_login_cannot_run_commands_through_the_helper(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A second login on the machine tries the socket — first as it is, then with every
+    folder on the way and the socket itself opened to all (a careless chmod): the helper
+    still runs nothing for it, since it checks who is at the other end."""
+    runtime = Path(tempfile.mkdtemp(prefix="kw-run-", dir="/tmp"))
+    made = Helper(runtime)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    nobody = pwd.getpwnam("nobody").pw_uid
+    target = runtime / "made-by-nobody.db"
+    try:
+        made.start()
+        assert _as_login(nobody, made.socket, target) == "refused"
+        for folder in (runtime, Path(made.folder)):
+            os.chmod(folder, 0o711)
+        os.chmod(made.socket, 0o666)
+        assert _as_login(nobody, made.socket, target) == "no answer"
+        assert not target.exists()
+        assert _serving(made.socket)  # and it still serves its own login
+    finally:
+        made.stop()
+        shutil.rmtree(runtime)
+
+
+def _as_login(uid: int, path: str, target: Path) -> str:
+    """In a child process that is ``uid``: connect to ``path`` and ask for a command that
+    would create ``target``; what happened."""
+    reply_read, reply_write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child reports through the pipe
+        outcome = "no answer"
+        try:
+            os.setgid(uid)
+            os.setuid(uid)
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as attacker:
+                attacker.connect(path)
+                argv = ["--database", f"sqlite:///{target}", "users", "list"]
+                helper._send(attacker, helper._request(argv))
+                if attacker.recv(64):
+                    outcome = "answered"
+        except PermissionError:
+            outcome = "refused"
+        except (BrokenPipeError, ConnectionResetError):
+            outcome = "no answer"  # it hung up
+        except OSError as other:
+            outcome = type(other).__name__
+        os.write(reply_write, outcome.encode())
+        os._exit(0)
+    os.close(reply_write)
+    os.waitpid(child, 0)
+    with os.fdopen(reply_read, "rb") as reading:
+        return reading.read().decode()
+
+
+def test_a_broken_helper_costs_nothing_but_time(
+    resident: Helper, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """A socket that accepts and hangs up (a helper that crashed mid-way): the command
+    runs in its own process, once."""
+    os.makedirs(resident.folder, mode=0o700)
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as fake:
+        fake.bind(resident.socket)
+        fake.listen(1)
+        database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+
+        def hang_up() -> None:
+            connection, _ = fake.accept()
+            connection.close()
+
+        import threading
+
+        answering = threading.Thread(target=hang_up)
+        answering.start()
+        capfd.readouterr()
+        assert helper.delegate([*database, "users", "list"]) is None
+        answering.join(timeout=30)
+    done = resident.keyward(
+        *database, "keys", "create", "--name", "Once", "--output", str(tmp_path / "o.key")
+    )
+    assert done.returncode == 0, done.stderr
+    listed = resident.keyward(*database, "keys", "list", "--json", KEYWARD_CLI_HELPER="off")
+    assert [key["name"] for key in json.loads(listed.stdout)] == ["Once"]
+
+
+def test_a_secret_goes_from_the_helper_into_the_callers_os_keyring(
+    secret_service: str,
+    os_keyring: object,
+    resident: Helper,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    """The real Secret Service, reached from the command's process with the caller's
+    session bus (the helper was started without one)."""
+    import keyring
+
+    resident.start(env={k: v for k, v in resident.env.items() if k != "DBUS_SESSION_BUS_ADDRESS"})
+    database = ["--database", f"sqlite:///{tmp_path / 'keyward.db'}"]
+    status, out, err = _delegated(
+        [*database, "keys", "create", "--name", "Looker", "--keyring", "keyward-helper", "--json"],
+        capfd,
+    )
+    assert status == 0, err
+    key_id = json.loads(out)["id"]
+    secret = keyring.get_password("keyward-helper", f"Looker ({key_id})")
+    assert secret is not None and secret.startswith(f"kw_live_{key_id}_")
+    assert secret not in out + err
+
+
+def test_commands_on_a_server_database_through_the_helper(
+    resident: Helper, server_url: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """PostgreSQL and MariaDB over TCP: the helper loaded their drivers; each command logs
+    in afresh, as the caller's login."""
+    database = ["--database", server_url]
+    assert _local([*database, "db", "upgrade"], capfd)[0] == 0
+    resident.start()
+    status, out, err = _delegated(
+        [*database, "keys", "create", "--name", "Kafka Bridge", "--output",
+         str(resident.runtime / "kafka.key"), "--json"],
+        capfd,
+    )  # fmt: skip
+    assert status == 0, err
+    key_id = json.loads(out)["id"]
+    for argv in (["keys", "show", key_id], ["users", "list"], ["audit", "verify"]):
+        assert _delegated([*database, *argv], capfd) == _local([*database, *argv], capfd), argv
+
+
+def test_commands_at_the_same_time_each_get_their_own_answer(
+    resident: Helper, tmp_path: Path
+) -> None:
+    url = f"sqlite:///{tmp_path / 'keyward.db'}"
+    assert (
+        resident.keyward("--database", url, "db", "upgrade", KEYWARD_CLI_HELPER="off").returncode
+        == 0
+    )
+    resident.start()
+    names = [f"Parallel {n}" for n in range(4)]
+    commands = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "app",
+                "--database",
+                url,
+                "keys",
+                "create",
+                "--name",
+                name,
+                "--output",
+                str(tmp_path / f"{n}.key"),
+                "--json",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=resident.env,
+            cwd=ROOT,
+        )
+        for n, name in enumerate(names)
+    ]
+    answers = [command.communicate(timeout=120) for command in commands]
+    assert [command.returncode for command in commands] == [0, 0, 0, 0], answers
+    assert [json.loads(out)["name"] for out, _ in answers] == names  # each its own output
+    listed = resident.keyward("--database", url, "keys", "list", "--json", KEYWARD_CLI_HELPER="off")
+    assert sorted(key["name"] for key in json.loads(listed.stdout)) == names
