@@ -133,9 +133,14 @@ def delegate(arguments: list[str]) -> int | None:
                 return None
             _send(connection, _request(arguments))
             replies = _Replies(connection)
+            # No time limit: a helper that is slow to answer may still run the command, and
+            # running it here as well could make two keys. Ctrl-C ends the wait (and, once
+            # the helper sees this end close, the command it may have started).
             first = replies.line()
         except (OSError, ValueError):
             return None
+        except KeyboardInterrupt:
+            return 130  # as an interrupted command exits
         if first is None or first == "stale" or not first.startswith("pid "):
             _start_after = first == "stale"  # that helper has left: start a current one
             return None

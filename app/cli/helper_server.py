@@ -200,10 +200,16 @@ def _serve(
                 _report(descriptor, running, callers)
             elif descriptor in callers:
                 caller, child = running[callers[descriptor]]
-                with contextlib.suppress(OSError):
-                    if not caller.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT):
+                try:
+                    said = caller.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT)
+                except BlockingIOError:
+                    continue
+                except OSError:
+                    said = b""
+                if not said:
+                    with contextlib.suppress(ProcessLookupError):
                         os.kill(child, signal.SIGHUP)
-                        del callers[descriptor]
+                del callers[descriptor]  # gone, or saying more than a caller does: unwatched
 
 
 def _accept(

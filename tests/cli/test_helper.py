@@ -305,6 +305,30 @@ def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_p
         os.close(writer)
 
 
+def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
+    """The caller killed outright (no signal to pass on): the helper sees its end of the
+    socket close and hangs up on the command, as a closed terminal would."""
+    resident.start()
+    (server,) = _serving(resident.socket)
+    reader, writer = os.pipe()
+    command = subprocess.Popen(
+        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path / 'k.db'}",
+         "keys", "verify"],
+        stdin=reader, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=resident.env, cwd=ROOT,
+    )  # fmt: skip
+    os.close(reader)
+    try:
+        _wait_for(lambda: _children(server), "the command in the helper")
+        (child,) = _children(server)
+        command.kill()
+        command.wait(timeout=30)
+        _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the command to end with it")
+        assert _serving(resident.socket) == [server]
+    finally:
+        os.close(writer)
+
+
 def _children(pid: int) -> list[int]:
     found = []
     for entry in Path("/proc").iterdir():
