@@ -19,6 +19,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import Popen
 
 import pytest
 
@@ -117,7 +118,11 @@ def resident(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Helper
         monkeypatch.setattr(helper, "_start_after", False)
 
 
-def _local(argv: list[str], capfd: pytest.CaptureFixture[str], stdin: str = "") -> tuple:
+#: A command's exit status, output and errors.
+Answer = tuple[int, str, str]
+
+
+def _local(argv: list[str], capfd: pytest.CaptureFixture[str], stdin: str = "") -> Answer:
     """``argv`` run in this process: its exit status, output and errors."""
     capfd.readouterr()
     with pytest.MonkeyPatch.context() as patch:
@@ -128,7 +133,7 @@ def _local(argv: list[str], capfd: pytest.CaptureFixture[str], stdin: str = "") 
     return status, done.out, done.err
 
 
-def _delegated(argv: list[str], capfd: pytest.CaptureFixture[str]) -> tuple:
+def _delegated(argv: list[str], capfd: pytest.CaptureFixture[str]) -> Answer:
     """``argv`` run by the helper (over this process's descriptors 0, 1 and 2)."""
     capfd.readouterr()
     status = helper.delegate(argv)
@@ -282,32 +287,10 @@ def test_the_command_gets_the_callers_folder_umask_and_environment(
     assert (tmp_path / "from-env.db").exists()
 
 
-def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_path: Path) -> None:
-    resident.start()
-    (server,) = _serving(resident.socket)
-    reader, writer = os.pipe()
-    command = subprocess.Popen(
-        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path / 'k.db'}",
-         "keys", "verify"],
-        stdin=reader, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        env=resident.env, cwd=ROOT,
-    )  # fmt: skip
-    os.close(reader)
-    try:
-        _wait_for(lambda: _children(server), "the command in the helper")
-        (child,) = _children(server)
-        command.send_signal(signal.SIGINT)
-        command.communicate(timeout=60)
-        assert command.returncode == 130  # as when interrupted in its own process
-        _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the interrupted command")
-        assert _serving(resident.socket) == [server]
-    finally:
-        os.close(writer)
-
-
-def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
-    """The caller killed outright (no signal to pass on): the helper sees its end of the
-    socket close and hangs up on the command, as a closed terminal would."""
+@contextlib.contextmanager
+def _waiting_command(resident: Helper, tmp_path: Path) -> Iterator[tuple[Popen[bytes], int, int]]:
+    """``keys verify`` through a helper, waiting on a pipe the test holds open: the calling
+    process, the command's process in the helper, and the helper's."""
     resident.start()
     (server,) = _serving(resident.socket)
     reader, writer = os.pipe()
@@ -321,12 +304,28 @@ def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: P
     try:
         _wait_for(lambda: _children(server), "the command in the helper")
         (child,) = _children(server)
+        yield command, child, server
+    finally:
+        os.close(writer)
+        command.wait(timeout=60)
+
+
+def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_path: Path) -> None:
+    with _waiting_command(resident, tmp_path) as (command, child, server):
+        command.send_signal(signal.SIGINT)
+        assert command.wait(timeout=60) == 130  # as when interrupted in its own process
+        _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the interrupted command")
+        assert _serving(resident.socket) == [server]
+
+
+def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
+    """The caller killed outright (no signal to pass on): the helper sees its end of the
+    socket close and hangs up on the command, as a closed terminal would."""
+    with _waiting_command(resident, tmp_path) as (command, child, server):
         command.kill()
         command.wait(timeout=30)
         _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the command to end with it")
         assert _serving(resident.socket) == [server]
-    finally:
-        os.close(writer)
 
 
 def _children(pid: int) -> list[int]:
