@@ -28,6 +28,9 @@ Per dialect:
 * PostgreSQL: the probe is the planner's own estimate of the matches (EXPLAIN), from the
   sample ANALYZE keeps of the ``pg_trgm`` index's expression (search_schema enlarges it).
   Counting matches through the GIN index instead would build a common term's whole bitmap.
+  Near the candidates' limit its histogram steps are too coarse (1,000 keys at 1,000,000),
+  so for those who see every key a term it puts in few enough keys is measured again on a
+  sample of the keys' text (``_TextSample``, PG_SAMPLE_KEYS).
   Row-level security keeps a login's ``LIKE`` from reading that index (LIKE is not
   leakproof, so the policy is checked first, row by row), so the estimate and the
   candidates come from the definer functions ``kw_search_keys_estimate`` and
@@ -71,12 +74,12 @@ import string
 import time
 import weakref
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -162,6 +165,27 @@ SAMPLE_RUN = 100
 SAMPLE_AGE = 600.0
 SAMPLE_MIN = 200
 SAMPLE_TIME_S = 0.25
+#: PostgreSQL, for those who see every key: about this many keys' searched text, taken
+#: with ``TABLESAMPLE SYSTEM`` and read again after SAMPLE_AGE seconds, tell a term's
+#: matches from the candidates' limit. ANALYZE's 1,001 histogram bounds are 1,000 keys
+#: apart at 1,000,000: a term near the limit was put on either side of it by one ANALYZE in
+#: three (``müller``, 7,570 keys: 5,005-12,013; ``kestrel``, 2,000: 2,002-6,007), and a
+#: wrong side cost 52-63 ms where the right one takes 15-26. 20,000 keys put 7,570 at
+#: 7,570 ± 600 (read in 45-70 ms at 1,000,000 keys; counted in about 2 ms a search).
+PG_SAMPLE_KEYS = 20_000
+#: …and a term that sample puts in more keys than ``sqrt(PG_CROSSOVER × keys)`` (and than
+#: RARE_LIMIT) is walked: candidates cost about 10 µs each (4,542 of them 45-54 ms at
+#: 1,000,000 keys), a walk 2.4 µs a row for the 50 × keys / matches rows that hold a page
+#: (that term's 27 ms), so the two meet where matches² = 50 × 2.4 / 10 × keys (3,464 at
+#: 1,000,000 keys; 155 at 2,000, where both take no time). The walk reads until it expects
+#: PG_WALK_EXPECTS matches, WALK_LIMIT rows at the least and PG_LONGEST_WALK at the most.
+PG_CROSSOVER = 12.0
+#: The sample is asked (about 2 ms at 1,000,000 keys) only of a term the planner puts in at
+#: most this many keys: its estimate is off by a few of its histogram's steps (1,000 keys
+#: each at 1,000,000), never by the 20 that would put a term near the crossover above this.
+PG_SAMPLED_UP_TO = 4 * RARE_LIMIT
+PG_WALK_EXPECTS = 100
+PG_LONGEST_WALK = 24_000
 
 
 SORT_COLUMNS: dict[SortField, sa.ColumnElement[Any]] = {
@@ -698,8 +722,10 @@ def _plan_postgresql(
 ) -> _SearchPlan:
     predicate = _pg_filter(term, searched)
     whole = searched == _SEARCHED
+    member = False
     if whole:
         owned = _pg_member_keys(session)
+        member = owned is not None
         planned = None if owned is None else _plan_pg_member(session, term, owned)
         if planned is not None:
             return planned
@@ -725,21 +751,82 @@ def _plan_postgresql(
         found = sa.func.kw_search_key_columns(pattern, _pg_column_names(searched), type_=sa.Integer)
     candidates = _pg_function_candidates(found)
     estimate = _pg_estimate(session, term, searched)
-    if estimate <= RARE_LIMIT:
-        return candidates
+    # (A member's sample would be their keys, scaled as if they were everyone's.)
+    asks = whole and not member and estimate <= PG_SAMPLED_UP_TO
+    sample = _pg_text_sample(session) if asks else None
+    walk_limit = WALK_LIMIT
+    if sample is None:
+        if estimate <= RARE_LIMIT:
+            return candidates
+    else:
+        matches = sample.matches(term)
+        if matches <= min(RARE_LIMIT, math.sqrt(PG_CROSSOVER * sample.total)):
+            return candidates
+        share = matches / sample.total
+        # Far enough to meet PG_WALK_EXPECTS matches by the sample: a term it puts a little
+        # above the line is still walked to a full page rather than given up on.
+        expected = math.ceil(PG_WALK_EXPECTS / share)
+        walk_limit = min(PG_LONGEST_WALK, max(WALK_LIMIT, expected))
     # With other filters, a common term is counted by reading the keys with both.
     return _SearchPlan(
         PlanKind.WALK,
         predicate=predicate,
         count_alone=candidates.count_alone,
         fallback=candidates.predicate,
-        walk_limit=WALK_LIMIT,
+        walk_limit=walk_limit,
         pg_page=_PG_WALK,
         pg_fallback=_PG_CANDIDATES,
         pg_count=_PG_CUSTOM,
         term=term if whole else "",
         matches=estimate if whole else 0.0,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _TextSample:
+    """PostgreSQL: the searched text (``PG_SEARCH_EXPRESSION``) of a sample of every key,
+    one per line, and how many keys the table holds per sampled key."""
+
+    text: str
+    keys: int
+    scale: float
+    taken: float
+
+    @property
+    def total(self) -> float:
+        return self.keys * self.scale
+
+    def matches(self, term: str) -> float:
+        """About how many keys hold ``term`` (counting its places in the sample: a key
+        that holds a rare term twice is rare)."""
+        return self.text.count(term.lower()) * self.scale
+
+
+_PG_SAMPLES: weakref.WeakKeyDictionary[sa.Engine, _TextSample] = weakref.WeakKeyDictionary()
+
+
+def _pg_text_sample(session: Session) -> _TextSample | None:
+    """The sample of the keys' text, read again once SAMPLE_AGE seconds old (asked only for
+    someone who sees every key: the rows are those row-level security lets the caller
+    read); None while the table is too small to need one, or has not been analysed (its
+    size is unknown)."""
+    return _fresh_sample(session, _PG_SAMPLES, _read_pg_text_sample)
+
+
+def _read_pg_text_sample(session: Session, now: float) -> _TextSample:
+    size = sa.text("SELECT reltuples FROM pg_class WHERE oid = 'api_keys'::regclass")
+    keys = float(session.execute(size).scalar() or -1)
+    if keys < SAMPLE_MIN:
+        return _TextSample("", 0, 0.0, now)
+    share = min(100.0, 100.0 * PG_SAMPLE_KEYS / keys)
+    # The unit separator between fields is kept: a term never holds one (validation).
+    sampled = ApiKey.__table__.tablesample(sa.func.system(share), name="sampled")
+    texts = session.execute(
+        sa.select(sa.literal_column(PG_SEARCH_EXPRESSION, sa.Text)).select_from(sampled)
+    ).scalars()
+    lines = [text.replace("\n", " ") for text in texts]
+    scale = keys / len(lines) if lines else 0.0
+    return _TextSample("\n".join(lines), len(lines), scale, now)
 
 
 def _pg_function_candidates(found: sa.FunctionElement[Any]) -> _SearchPlan:
@@ -962,12 +1049,33 @@ _SAMPLES: weakref.WeakKeyDictionary[sa.Engine, _WordSample] = weakref.WeakKeyDic
 def _word_sample(session: Session) -> _WordSample | None:
     """The caller's sample, read again once it is SAMPLE_AGE seconds old; None while it
     holds fewer than SAMPLE_MIN keys (a few keys are walked in no time)."""
+    return _fresh_sample(session, _SAMPLES, _read_sample)
+
+
+class _Sample(Protocol):
+    @property
+    def keys(self) -> int: ...
+
+    @property
+    def taken(self) -> float: ...
+
+
+_S = TypeVar("_S", bound=_Sample)
+
+
+def _fresh_sample(
+    session: Session,
+    samples: weakref.WeakKeyDictionary[sa.Engine, _S],
+    read: Callable[[Session, float], _S],
+) -> _S | None:
+    """The sample ``samples`` keeps for the session's engine, ``read`` again once it is
+    SAMPLE_AGE seconds old; None while it holds fewer than SAMPLE_MIN keys."""
     engine = session.get_bind().engine
     now = time.monotonic()
-    sample = _SAMPLES.get(engine)
+    sample = samples.get(engine)
     if sample is None or now - sample.taken > SAMPLE_AGE:
-        sample = _read_sample(session, now)
-        _SAMPLES[engine] = sample
+        sample = read(session, now)
+        samples[engine] = sample
     return sample if sample.keys >= SAMPLE_MIN else None
 
 

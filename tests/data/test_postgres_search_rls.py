@@ -676,3 +676,61 @@ def test_a_member_s_short_term_reads_only_their_own_entries_of_the_pieces_index(
         assert services.keys.count(KeyQuery(search=term)) == len(want)
     finally:
         services.close()
+
+
+def test_only_those_who_see_every_key_read_the_sample_of_the_keys(
+    world: World, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The plan measures a term on a sample of the keys (key_queries._pg_text_sample). A
+    member's would be their own keys scaled as if they were everyone's (a rare term of theirs
+    then walked past everyone else's keys): their searches never read one. An admin's first
+    search reads it, the next ones use it."""
+    _more_keys_for_the_member(world, 400, seed=5)
+    monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 100)  # past their keys by owner
+    reads: list[str | None] = []
+    original = key_queries._read_pg_text_sample
+
+    def spied(session: Session, now: float) -> Any:
+        reads.append(session.get_bind().engine.url.username)
+        return original(session, now)
+
+    monkeypatch.setattr(key_queries, "_read_pg_text_sample", spied)
+    for who in ("member", "admin"):
+        url = make_url(world.url).set(username=world.logins[who], password=PASSWORD)
+        services = open_services(url.render_as_string(hide_password=False), hasher=fast_hasher)
+        try:
+            for term in ("zebrafinch", "kestrel", "member ledger"):
+                page = services.keys.page(KeyQuery(search=term))
+                want = _reference(world, term)
+                if who == "member":
+                    want &= set(world.member_keys.values()) | _member_ids(world)
+                assert len(want) < 50  # one page holds them all
+                assert {row.key_id for row in page.rows} == _key_ids(world, want), (who, term)
+        finally:
+            services.close()
+    assert reads == [world.logins["admin"]]
+
+
+def _member_ids(world: World) -> set[int]:
+    with world.owner.connect() as connection:
+        return set(
+            connection.execute(
+                sa.text(
+                    "SELECT k.id FROM api_keys k JOIN users u ON u.id = k.owner_id "
+                    "WHERE u.login = :login"
+                ),
+                {"login": world.logins["member"]},
+            ).scalars()
+        )
+
+
+def _key_ids(world: World, ids: set[int]) -> set[str]:
+    with world.owner.connect() as connection:
+        return set(
+            connection.execute(
+                sa.text("SELECT key_id FROM api_keys WHERE id IN :ids").bindparams(
+                    sa.bindparam("ids", expanding=True)
+                ),
+                {"ids": sorted(ids) or [0]},
+            ).scalars()
+        )

@@ -168,10 +168,13 @@ def _forced(plan: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         limit = 10**9 if plan == "candidates" else 0
         patch.setattr(key_queries, "RARE_LIMIT", limit)
         patch.setattr(key_queries, "SHORT_PROBE_LIMIT", limit)
+        # PostgreSQL's sample of the keys decides by share too.
+        patch.setattr(key_queries, "PG_CROSSOVER", 1e18 if plan == "candidates" else 0.0)
         if plan == "walk+candidates":
             # Walks give up after a few rows and finish from the candidates.
             patch.setattr(key_queries, "WALK_LIMIT", 5)
             patch.setattr(key_queries, "SHORT_WALK_LIMIT", 5)
+            patch.setattr(key_queries, "PG_LONGEST_WALK", 5)
         yield
 
 
@@ -522,3 +525,40 @@ def test_mariadb_sorted_by_owner_reads_the_keys_of_owners_holding_the_term_from_
     terms = ("o'brien", "müller", "MÜLLER", "jürgen", "smith", "sync", "ängström", "angstrom")
     _owners_both_ways(engine, rows, terms, monkeypatch, general_ci)
     assert {"Zoe Angstrom", "ZOË ÄNGSTRÖM"} <= {row.owner_name for row in rows}
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    yield from fresh_server_database("postgresql")
+
+
+def test_postgresql_plans_by_a_sample_of_the_keys_not_the_planners_statistics(
+    postgres_url: str,
+) -> None:
+    """ANALYZE's statistics were taken before three keys in four came to hold "quokka", so
+    the planner puts it among a few keys (as its histogram put a term near the candidates'
+    limit on either side of it, one ANALYZE in three at 1,000,000 keys). The sample of the
+    keys read at the first search says where it is: in most, walked; a term it holds in
+    none of them is still found among the candidates."""
+    engine = create_engine(postgres_url)
+    try:
+        upgrade(engine)
+        rng = random.Random(11)
+        people = insert_users(engine, user_rows(10, rng, NOW), rng)
+        owners = [person for person in people if person.login != BENCH_ADMIN]
+        insert_keys(engine, owners, 1200, rng, now=NOW, secret_hash="unused")
+        analyze(engine)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("ALTER TABLE api_keys SET (autovacuum_enabled = false)")
+            connection.exec_driver_sql(
+                "UPDATE api_keys SET name = left(name, 80) || ' quokka' WHERE mod(id, 4) <> 0"
+            )
+        with Session(engine) as session, session.begin():
+            estimate = key_queries._pg_estimate(session, "quokka")
+            assert estimate <= key_queries.RARE_LIMIT  # the statistics' word: rare
+            assert key_queries.describe_search_plan(session, "quokka") == "walk"
+            assert key_queries.describe_search_plan(session, "zebrafinch") == "candidates"
+            found = key_queries.count_keys(session, KeyFilter(search="quokka"), NOW)
+            assert found == 900
+    finally:
+        engine.dispose()
