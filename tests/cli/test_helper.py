@@ -103,9 +103,9 @@ class Helper:
 
 
 @pytest.fixture
-def resident(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Helper]:
-    runtime = tmp_path / "run"
-    runtime.mkdir(mode=0o700)
+def resident(monkeypatch: pytest.MonkeyPatch) -> Iterator[Helper]:
+    # A short folder of its own: a Unix socket's path holds at most 107 bytes.
+    runtime = Path(tempfile.mkdtemp(prefix="kw-run-", dir="/tmp"))
     made = Helper(runtime)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
     monkeypatch.setenv("KEYWARD_ARGON2_PROFILE", "fast-for-tests")
@@ -116,6 +116,7 @@ def resident(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Helper
     finally:
         made.stop()
         monkeypatch.setattr(helper, "_start_after", False)
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
 #: A command's exit status, output and errors.
