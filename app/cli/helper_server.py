@@ -239,7 +239,13 @@ def _accept(
             for descriptor in descriptors:
                 os.close(descriptor)
             return False
-        child = os.fork()
+        try:
+            child = os.fork()
+        except OSError:  # no process to be had: the caller, told nothing, runs it itself
+            for descriptor in descriptors:
+                os.close(descriptor)
+            caller.close()
+            return True
         if child == 0:
             status = 70
             try:
@@ -260,11 +266,15 @@ def _accept(
     del request  # its environment may hold a password: this process keeps none of it
     for descriptor in descriptors:
         os.close(descriptor)
-    pidfd = os.pidfd_open(child)
-    running[pidfd] = (caller, child)
-    callers[caller.fileno()] = pidfd
     with contextlib.suppress(OSError):
         caller.sendall(b"pid %d\n" % child)
+    try:
+        pidfd = os.pidfd_open(child)
+    except OSError:  # no descriptor to watch it by (too many open): wait for it here
+        _tell_how_it_ended(caller, child)
+        return True
+    running[pidfd] = (caller, child)
+    callers[caller.fileno()] = pidfd
     return True
 
 
@@ -275,6 +285,11 @@ def _report(
     caller, child = running.pop(pidfd)
     callers.pop(caller.fileno(), None)
     os.close(pidfd)
+    _tell_how_it_ended(caller, child)
+
+
+def _tell_how_it_ended(caller: socket.socket, child: int) -> None:
+    """Wait for the command's process; its exit status (128 + N for signal N) to the caller."""
     _, status = os.waitpid(child, 0)
     code = os.waitstatus_to_exitcode(status)
     with contextlib.suppress(OSError):

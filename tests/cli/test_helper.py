@@ -550,3 +550,32 @@ def test_commands_at_the_same_time_each_get_their_own_answer(
     assert [json.loads(out)["name"] for out, _ in answers] == names  # each its own output
     listed = resident.keyward("--database", url, "keys", "list", "--json", KEYWARD_CLI_HELPER="off")
     assert sorted(key["name"] for key in json.loads(listed.stdout)) == names
+
+
+def test_a_helper_that_cannot_fork_hangs_up_and_keeps_nothing_open(
+    resident: Helper, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No process to be had (fork fails): the caller hears nothing before the hang-up, so it
+    runs the command itself; the helper closes the caller's descriptors it was given."""
+    from app.cli import helper_server
+
+    os.makedirs(resident.folder, mode=0o700)
+    path = os.path.join(resident.folder, "in-process.sock")
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(path)
+        listener.listen(1)
+        open_before = len(os.listdir("/proc/self/fd"))
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as caller:
+            caller.connect(path)
+            helper._send(caller, helper._request(["users", "list"]))
+
+            def no_fork() -> int:
+                raise BlockingIOError(11, "Resource temporarily unavailable")
+
+            monkeypatch.setattr(os, "fork", no_fork)
+            running: dict[int, tuple[socket.socket, int]] = {}
+            code = helper_server._fingerprint()
+            assert helper_server._accept(listener, code, running, {}) is True
+            assert running == {}
+            assert caller.recv(64) == b""  # hung up: no "pid", so the caller runs it
+        assert len(os.listdir("/proc/self/fd")) == open_before
