@@ -16,6 +16,7 @@ import gc
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any, TypeVar
 
@@ -300,6 +301,13 @@ class LatestTask:
         return self._handle is not None and self._handle.active
 
 
+def _rest_over(rests: weakref.ref[RefreshTask]) -> None:
+    """A refresh's pause ended: its waiting request may start (if the refresh still is)."""
+    task = rests()
+    if task is not None:
+        task._rested()
+
+
 class RefreshTask:
     """A question asked again and again as things change (a count, a summary): at most one
     job of it runs at a time.
@@ -312,7 +320,7 @@ class RefreshTask:
     wait; the newest starts when the hold ends.
     """
 
-    __slots__ = ("_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
+    __slots__ = ("__weakref__", "_handle", "_resting", "_spacing_ms", "_tasks", "_waiting")
 
     def __init__(self, tasks: TaskRunner, *, spacing_ms: int = 0) -> None:
         """``spacing_ms``: how long a waiting request waits after the previous answer (a
@@ -363,7 +371,11 @@ class RefreshTask:
             return
         if self._spacing_ms and not refreshes_held.holding:
             self._resting = True
-            QTimer.singleShot(self._spacing_ms, self._rested)
+            # A plain function holding a weak reference, not the bound method: PySide keeps
+            # a plain object's bound method without keeping the object, and the timer of a
+            # task dropped meanwhile called `_rested` on whatever took its memory.
+            rests = weakref.ref(self)
+            QTimer.singleShot(self._spacing_ms, lambda: _rest_over(rests))
             return
         self._resume()
 

@@ -182,6 +182,36 @@ def test_a_refresh_runs_one_job_at_a_time_then_the_newest(qtbot, tasks: TaskRunn
     assert "waiting" not in running
 
 
+def test_a_refresh_dropped_during_its_pause_is_left_alone(qtbot, tasks: TaskRunner) -> None:  # type: ignore[no-untyped-def]
+    """A refresh whose pause (spacing) is running when its owner drops it: the pause's end
+    finds nothing to resume, and nothing else is called in its place (the timer used to
+    call the dropped refresh's method on whatever object took its memory)."""
+    running: list[str] = []
+    delivered: list[str] = []
+    job = _jobs_noted_in(running)
+    counts = RefreshTask(tasks, spacing_ms=50)
+    first = threading.Event()
+    counts.submit(job("first", first), delivered.append)
+    qtbot.wait_until(lambda: running == ["first"])
+    counts.submit(job("second"), delivered.append)
+    first.set()
+    qtbot.wait_until(lambda: delivered == ["first"])  # the pause has begun
+    del counts
+    gc.collect()
+    # Objects of its size to take its memory (a freed object's memory goes to the next of
+    # its size first): a call meant for it would reach one of these and raise.
+    filler = [_SameSize() for _ in range(10_000)]
+    qtbot.wait(200)  # the pause ends: an exception here would fail the test
+    assert running == ["first"] and delivered == ["first"]
+    assert len(filler) == 10_000
+
+
+class _SameSize:
+    """As large as a RefreshTask (as many slots), and not one."""
+
+    __slots__ = ("__weakref__", "a", "b", "c", "d", "e")
+
+
 def test_refreshes_wait_while_held_and_the_newest_runs_once_at_the_end(
     qtbot, tasks: TaskRunner
 ) -> None:  # type: ignore[no-untyped-def]
