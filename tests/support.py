@@ -6,6 +6,7 @@ Test modules import from here, never from one another or from a conftest.
 from __future__ import annotations
 
 import ast
+import contextlib
 import os
 import re
 import time
@@ -404,3 +405,37 @@ def services_modules_loaded_by(module: str, cwd: os.PathLike[str]) -> list[str]:
         env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])},
     ).stdout.strip()
     return list(ast.literal_eval(loaded))
+
+
+# --------------------------------------------------------------------------- processes
+
+
+def helper_processes(socket: str) -> list[int]:
+    """The command line's helper processes (``app.cli.helper_server``) whose socket is
+    ``socket`` or lies under it (a runtime folder)."""
+    from pathlib import Path
+
+    prefix = os.fsencode(socket)
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError):
+            words = (entry / "cmdline").read_bytes().split(b"\0")
+            if b"app.cli.helper_server" in words and any(w.startswith(prefix) for w in words):
+                found.append(int(entry.name))
+    return found
+
+
+def child_processes(pid: int, *, stdin_inode: int | None = None) -> list[int]:
+    """The processes whose parent is ``pid`` (those reading the pipe ``stdin_inode`` only,
+    if given)."""
+    from pathlib import Path
+
+    found = []
+    for entry in Path("/proc").iterdir():
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            status = (entry / "status").read_text()
+            if int(status.split("PPid:")[1].split()[0]) != pid:
+                continue
+            if stdin_inode is None or os.stat(entry / "fd" / "0").st_ino == stdin_inode:
+                found.append(int(entry.name))
+    return found

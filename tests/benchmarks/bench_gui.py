@@ -47,7 +47,6 @@ Seed first with ``tests.benchmarks.seed`` (its operator is ``bench-admin``).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import resource
 import signal
@@ -673,21 +672,10 @@ def command_starts(
         try:
             return _command_starts(database, runs, labels, env, key_id, helper)
         finally:
-            for pid in _helpers_in(runtime):
+            from tests.support import helper_processes  # after the timed runs
+
+            for pid in helper_processes(runtime):
                 os.kill(pid, signal.SIGTERM)
-
-
-def _helpers_in(runtime: str) -> list[int]:
-    """The helper processes serving a socket in ``runtime``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError):
-            words = (entry / "cmdline").read_bytes().split(b"\0")
-            if b"app.cli.helper_server" in words and any(
-                word.startswith(os.fsencode(runtime)) for word in words
-            ):
-                found.append(int(entry.name))
-    return found
 
 
 def _command_starts(

@@ -25,21 +25,9 @@ import pytest
 
 from app.cli import helper
 from app.cli.main import main
+from tests.support import child_processes, helper_processes
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _serving(path: str) -> list[int]:
-    """The helper processes started for the socket ``path``."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        with contextlib.suppress(OSError):
-            words = (entry / "cmdline").read_bytes().split(b"\0")
-            if b"app.cli.helper_server" in words and os.fsencode(path) in words:
-                found.append(int(entry.name))
-    return found
 
 
 def _wait_for(condition: object, what: str, seconds: float = 60) -> None:
@@ -94,12 +82,12 @@ class Helper:
         )
 
     def stop(self) -> None:
-        for pid in _serving(self.socket):
+        for pid in helper_processes(self.socket):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
         for process in self.started:
             process.wait(timeout=30)
-        _wait_for(lambda: not _serving(self.socket), "the helpers to leave", 30)
+        _wait_for(lambda: not helper_processes(self.socket), "the helpers to leave", 30)
 
 
 @pytest.fixture
@@ -171,7 +159,7 @@ def test_the_first_command_starts_the_helper_and_the_next_ones_run_in_it(
     _wait_for(lambda: os.path.exists(resident.socket), "the helper started by the command")
     assert stat.S_IMODE(os.stat(resident.folder).st_mode) == 0o700
     assert stat.S_IMODE(os.stat(resident.socket).st_mode) == 0o600
-    (server,) = _serving(resident.socket)
+    (server,) = helper_processes(resident.socket)
 
     # A command waiting on its standard input: it is the helper's child, reading our pipe.
     reader, writer = os.pipe()
@@ -186,23 +174,13 @@ def test_the_first_command_starts_the_helper_and_the_next_ones_run_in_it(
     os.close(reader)
     ours = os.fstat(writer).st_ino
 
-    def its_process() -> list[int]:
-        found = []
-        for entry in Path("/proc").iterdir():
-            with contextlib.suppress(OSError, ValueError):
-                status = (entry / "status").read_text()
-                parent = int(status.split("PPid:")[1].split()[0])
-                if parent == server and os.stat(entry / "fd" / "0").st_ino == ours:
-                    found.append(int(entry.name))
-        return found
-
-    _wait_for(its_process, "the command in the helper")
+    _wait_for(lambda: child_processes(server, stdin_inode=ours), "the command in the helper")
     os.write(writer, (tmp_path / "etl.key").read_bytes())
     os.close(writer)
     out, err = command.communicate(timeout=60)
     assert command.returncode == 0, err
     assert out.decode().startswith(f"valid: {key_id} (Snowflake ETL")
-    assert _serving(resident.socket) == [server]  # still there for the next one
+    assert helper_processes(resident.socket) == [server]  # still there for the next one
 
     # What a person sees is what the command in its own process shows.
     through = resident.keyward("--database", url, "keys", "show", key_id)
@@ -293,7 +271,7 @@ def _waiting_command(resident: Helper, tmp_path: Path) -> Iterator[tuple[Popen[b
     """``keys verify`` through a helper, waiting on a pipe the test holds open: the calling
     process, the command's process in the helper, and the helper's."""
     resident.start()
-    (server,) = _serving(resident.socket)
+    (server,) = helper_processes(resident.socket)
     reader, writer = os.pipe()
     command = subprocess.Popen(
         [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path / 'k.db'}",
@@ -303,8 +281,8 @@ def _waiting_command(resident: Helper, tmp_path: Path) -> Iterator[tuple[Popen[b
     )  # fmt: skip
     os.close(reader)
     try:
-        _wait_for(lambda: _children(server), "the command in the helper")
-        (child,) = _children(server)
+        _wait_for(lambda: child_processes(server), "the command in the helper")
+        (child,) = child_processes(server)
         yield command, child, server
     finally:
         os.close(writer)
@@ -316,7 +294,7 @@ def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_p
         command.send_signal(signal.SIGINT)
         assert command.wait(timeout=60) == 130  # as when interrupted in its own process
         _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the interrupted command")
-        assert _serving(resident.socket) == [server]
+        assert helper_processes(resident.socket) == [server]
 
 
 def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
@@ -326,17 +304,7 @@ def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: P
         command.kill()
         command.wait(timeout=30)
         _wait_for(lambda: not Path(f"/proc/{child}").exists(), "the command to end with it")
-        assert _serving(resident.socket) == [server]
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        with contextlib.suppress(OSError, ValueError, IndexError):
-            status = (entry / "status").read_text()
-            if int(status.split("PPid:")[1].split()[0]) == pid:
-                found.append(int(entry.name))
-    return found
+        assert helper_processes(resident.socket) == [server]
 
 
 def test_a_helper_whose_code_changed_leaves_and_the_command_runs_anyway(
@@ -351,13 +319,13 @@ def test_a_helper_whose_code_changed_leaves_and_the_command_runs_anyway(
     (library / "installed.dist-info").mkdir()  # an upgrade: its folder changed
     capfd.readouterr()
     assert helper.delegate([*database, "users", "list"]) is None  # run it here instead
-    _wait_for(lambda: not _serving(resident.socket), "the stale helper to leave")
+    _wait_for(lambda: not helper_processes(resident.socket), "the stale helper to leave")
     assert not os.path.exists(resident.socket)
 
 
 def test_it_leaves_when_idle(resident: Helper) -> None:
     resident.start("1")
-    _wait_for(lambda: not _serving(resident.socket), "the idle helper to leave", 60)
+    _wait_for(lambda: not helper_processes(resident.socket), "the idle helper to leave", 60)
     assert not os.path.exists(resident.socket)
 
 
@@ -369,10 +337,10 @@ def test_no_helper_where_the_runtime_folder_is_not_ours_alone(
     os.chmod(resident.folder, 0o755)  # another login could now reach the socket
     try:
         capfd.readouterr()
+        helper._start_after = True  # as a command that found no helper would have left it
         assert helper.delegate([*database, "users", "list"]) is None
-        helper.start_if_wanted()  # nor is one started there
-        time.sleep(1)
-        assert len(_serving(resident.socket)) == 1
+        assert helper._start_after is False  # nor would one be started there
+        assert len(helper_processes(resident.socket)) == 1
     finally:
         os.chmod(resident.folder, 0o700)
     with pytest.MonkeyPatch.context() as patch:
@@ -403,7 +371,7 @@ def test_another_login_cannot_run_commands_through_the_helper(
         os.chmod(made.socket, 0o666)
         assert _as_login(nobody, made.socket, target) == "no answer"
         assert not target.exists()
-        assert _serving(made.socket)  # and it still serves its own login
+        assert helper_processes(made.socket)  # and it still serves its own login
     finally:
         made.stop()
         shutil.rmtree(runtime)
