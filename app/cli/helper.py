@@ -217,7 +217,8 @@ class _Replies:
 
 
 def _wait(replies: _Replies, pid: int) -> int:
-    """The command's exit status; meanwhile Ctrl-C and the ending signals go to it."""
+    """The command's exit status; meanwhile Ctrl-C and the ending signals go to it, and
+    Ctrl-Z (then ``fg`` or ``bg``) stops and continues it with this process."""
     import _signal  # type: ignore[import-not-found]  # `signal` is `_signal` and an enum
 
     def forward(signum: int, _frame: object) -> None:
@@ -226,8 +227,16 @@ def _wait(replies: _Replies, pid: int) -> int:
         except ProcessLookupError:
             return  # it has just ended: its status is on its way
 
+    def suspend(_signum: int, _frame: object) -> None:
+        # SIGSTOP, not the terminal's SIGTSTP: the command's process group (the helper's,
+        # whose parent has left) is orphaned, and the kernel drops SIGTSTP sent to one.
+        forward(_signal.SIGSTOP, None)
+        os.kill(os.getpid(), _signal.SIGSTOP)  # as the shell expects of a job: stopped
+        forward(_signal.SIGCONT, None)  # continued (fg or bg): so is the command
+
     caught = (_signal.SIGINT, _signal.SIGTERM, _signal.SIGHUP, _signal.SIGQUIT)
     previous = {signum: _signal.signal(signum, forward) for signum in caught}
+    previous[_signal.SIGTSTP] = _signal.signal(_signal.SIGTSTP, suspend)
     try:
         try:
             last = replies.line()

@@ -297,6 +297,30 @@ def test_ctrl_c_reaches_the_command_and_the_helper_stays(resident: Helper, tmp_p
         assert helper_processes(resident.socket) == [server]
 
 
+def _state(pid: int) -> str:
+    """The process's state letter in /proc (T: stopped)."""
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_ctrl_z_stops_the_command_with_its_caller_and_fg_continues_both(
+    resident: Helper, tmp_path: Path
+) -> None:
+    """The terminal's Ctrl-Z stops only the caller's process group: the command in the
+    helper must stop with it (a command left running while its job shows "Stopped" would
+    go on writing to the terminal), and continue when the shell continues the job."""
+    with _waiting_command(resident, tmp_path) as (command, child, server):
+        assert _state(child) != "T"
+        command.send_signal(signal.SIGTSTP)
+        _wait_for(lambda: _state(command.pid) == "T", "the caller to stop")
+        _wait_for(lambda: _state(child) == "T", "the command to stop with it")
+        command.send_signal(signal.SIGCONT)  # fg
+        _wait_for(lambda: _state(command.pid) != "T", "the caller to continue")
+        _wait_for(lambda: _state(child) != "T", "the command to continue with it")
+        command.send_signal(signal.SIGINT)  # and it still answers as a running command
+        assert command.wait(timeout=60) == 130
+        assert helper_processes(resident.socket) == [server]
+
+
 def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
     """The caller killed outright (no signal to pass on): the helper sees its end of the
     socket close and hangs up on the command, as a closed terminal would."""
