@@ -7,7 +7,9 @@ installation, gone after ten idle minutes), and the next ones hand it their argu
 environment, working folder and umask, and their own standard input, output and error (the
 descriptors themselves, over a Unix socket): a fresh process forked from the helper runs the
 command exactly as ``keyward`` would, writing to this terminal and reading from it, and its
-exit status becomes this process's. Ctrl-C and the other ending signals are passed on.
+exit status becomes this process's. Ctrl-C and the other ending signals are passed on,
+and Ctrl-Z stops the command with its job; a job started in the background on a terminal
+runs here, where reading the terminal stops it as the shell expects.
 
 Nothing here is a privilege: the helper runs as the same login and serves only it. The
 socket lives in ``$XDG_RUNTIME_DIR/keyward`` (the login's own, 0700), and both ends check
@@ -103,10 +105,21 @@ def peer_uid(connection: _socket.socket) -> int | None:
     return int(uid)
 
 
+def _in_the_background() -> bool:
+    """Standard input is this process's terminal, and another process group is in its
+    foreground: a job started with ``&``. Run here, reading the terminal stops the command
+    (SIGTTIN) as the shell expects; the helper's process, in no job of this terminal, would
+    read what the person types at the shell."""
+    try:
+        return os.tcgetpgrp(0) != os.getpgrp()
+    except OSError:
+        return False  # not a terminal, or not this process's
+
+
 def delegate(arguments: list[str]) -> int | None:
     """Run the command ``arguments`` in the helper; its exit status, or None: run it here."""
     global _start_after
-    if not _enabled():
+    if not _enabled() or _in_the_background():
         return None
     where = folder()
     if where is None:

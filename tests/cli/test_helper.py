@@ -5,10 +5,12 @@ process; a second login that tries to reach it; signals, a stale helper, a broke
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import io
 import json
 import os
 import pwd
+import shlex
 import shutil
 import signal
 import socket
@@ -16,6 +18,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import termios
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -319,6 +322,43 @@ def test_ctrl_z_stops_the_command_with_its_caller_and_fg_continues_both(
         command.send_signal(signal.SIGINT)  # and it still answers as a running command
         assert command.wait(timeout=60) == 130
         assert helper_processes(resident.socket) == [server]
+
+
+def test_a_command_started_in_the_background_on_a_terminal_stops_to_read_it(
+    resident: Helper, tmp_path: Path
+) -> None:
+    """``keyward keys verify &`` at a shell: run by the helper, the command would read what
+    the person types at the shell; run alone, as a job of that terminal, reading it stops
+    the job (SIGTTIN) and the shell says so."""
+    resident.start()
+    command = shlex.join(
+        [sys.executable, "-m", "app", "--database", f"sqlite:///{tmp_path / 'k.db'}",
+         "keys", "verify"]
+    )  # fmt: skip
+    script = (
+        f"set -m; {command} & "
+        "for i in $(seq 300); do jobs -l | grep -q Stopped && break; sleep 0.1; done; "
+        "jobs -l; kill -KILL %1; wait"
+    )
+    controller, terminal = os.openpty()
+
+    def own_terminal() -> None:  # the shell's session gets the terminal as its own
+        fcntl.ioctl(0, termios.TIOCSCTTY, 0)
+
+    shell = subprocess.Popen(
+        ["bash", "--norc", "--noprofile", "-c", script],
+        stdin=terminal, stdout=terminal, stderr=terminal, env=resident.env, cwd=ROOT,
+        start_new_session=True, preexec_fn=own_terminal,
+    )  # fmt: skip
+    os.close(terminal)
+    shown = b""
+    with contextlib.suppress(OSError):  # EIO once the shell has left
+        while chunk := os.read(controller, 4096):
+            shown += chunk
+    os.close(controller)
+    shell.wait(timeout=60)
+    assert b"Stopped" in shown, shown.decode(errors="replace")
+    assert not child_processes(helper_processes(resident.socket)[0])
 
 
 def test_a_command_whose_caller_is_killed_ends_too(resident: Helper, tmp_path: Path) -> None:
