@@ -538,7 +538,7 @@ class MainWindow(QMainWindow):
             return
         if operator.role is not Role.VERIFIER and not self._is_closed:
             self.live.start()
-            self.reminders.start()
+            self.keys.after_first_page(self._start_reminders)
         self._operator_label.setText(
             arg(self.tr("%1 · %2"), operator.login, role_label(operator.role))
         )
@@ -546,6 +546,11 @@ class MainWindow(QMainWindow):
             arg(self.tr("Signed in as %1 (%2)"), operator.display_name, role_label(operator.role))
         )
         self.operator_loaded.emit(operator)
+
+    def _start_reminders(self) -> None:
+        operator = self._operator
+        if operator is not None and operator.role is not Role.VERIFIER and not self._is_closed:
+            self.reminders.start()
 
     @property
     def operator(self) -> Operator | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -572,3 +573,32 @@ def test_confirm_asks_with_a_safe_default(
     assert box.defaultButton().objectName() == "confirmNoButton"
     box.reject()
     qtbot.wait_until(lambda: answers == ["no"])
+
+
+def test_the_first_page_comes_before_the_filters_choices_and_the_reminders(
+    qtbot: Any, make_window: Any, ui_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the first page does not need waits for it: read beside it, the owners and the
+    reminders took the GUI thread's turns while the console was built and shown."""
+    seed_keys(ui_services, 3)
+    order: list[str] = []
+
+    def noting(name: str, call: Any, pause: float = 0.0) -> Any:
+        def noted(*args: Any, **kwargs: Any) -> Any:
+            time.sleep(pause)  # a first page that takes a while, as at 1,000,000 keys
+            order.append(name)
+            return call(*args, **kwargs)
+
+        return noted
+
+    keys, users, reviews = ui_services.keys, ui_services.users, ui_services.reviews
+    monkeypatch.setattr(keys, "page", noting("page", keys.page, pause=0.5))
+    monkeypatch.setattr(users, "all", noting("owners", users.all))
+    monkeypatch.setattr(reviews, "waiting_on_me", noting("reminders", reviews.waiting_on_me))
+    window = make_window(ui_services)
+    qtbot.wait_until(lambda: {"owners", "reminders"} <= set(order), timeout=10_000)
+    assert order.index("page") < order.index("owners")
+    assert order.index("page") < order.index("reminders")
+    # And they still arrive: the owner filter offers the people.
+    owners = window.findChild(QComboBox, "ownerFilter")
+    qtbot.wait_until(lambda: owners.count() > 1, timeout=10_000)

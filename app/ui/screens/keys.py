@@ -46,6 +46,10 @@ MIN_TABLE_WIDTH = 320
 #: While keys keep changing, the summary (a count over every key) is asked for again at
 #: most this long after the last answer.
 SUMMARY_SPACING_MS = 3_000
+#: The jobs the first page does not need (the filters' choices; the window's reminders)
+#: start this long after it arrived. Started beside it, they took the GIL from the GUI
+#: thread while it built and showed the console: stalls of 50-80 ms at 1,000,000 keys.
+EXTRAS_AFTER_FIRST_PAGE_MS = 250
 
 
 class KeysScreen(QWidget):
@@ -92,6 +96,8 @@ class KeysScreen(QWidget):
         self._panel_width = settings.panel_width(DEFAULT_PANEL_WIDTH)
         #: The detail panel, built the first time a key is shown in it (``panel``).
         self._panel: KeyDetailPanel | None = None
+        #: What waits for the first page (``after_first_page``); None once it is shown.
+        self._waiting_for_first_page: list[Callable[[], None]] | None = []
 
         self.model = KeysModel(services, tasks, parent=self)
         self.header = PageHeader(self)
@@ -173,6 +179,7 @@ class KeysScreen(QWidget):
         self.model.count_changed.connect(self._on_count_changed)
         self.model.loading_changed.connect(self._on_loading_changed)
         self.model.load_failed.connect(self.error_occurred)
+        self.model.load_failed.connect(self._first_page_over_soon)
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
         table = self.table
@@ -279,10 +286,30 @@ class KeysScreen(QWidget):
     def _on_summary(self, summary: UsageSummary) -> None:
         self.header.set_summary(summary)
 
+    def after_first_page(self, start: Callable[[], None]) -> None:
+        """Call ``start`` once the first page is on screen (a moment after it arrived, or
+        failed to), or now if it is: for jobs the first page does not need."""
+        if self._waiting_for_first_page is None:
+            start()
+        else:
+            self._waiting_for_first_page.append(start)
+
+    @Slot()
+    def _first_page_over_soon(self) -> None:
+        if self._waiting_for_first_page is not None:
+            QTimer.singleShot(EXTRAS_AFTER_FIRST_PAGE_MS, self, self._first_page_over)
+
+    @Slot()
+    def _first_page_over(self) -> None:
+        waiting, self._waiting_for_first_page = self._waiting_for_first_page, None
+        for start in waiting or ():
+            start()
+
     @Slot()
     def _on_query_loaded(self) -> None:
         if not self._summary_requested:
             self.load_summary()
+        self._first_page_over_soon()
         self.loaded.emit()
         self._update_empty_state()
         if self._first_row_wanted:
@@ -777,7 +804,7 @@ class KeysScreen(QWidget):
         """Show what the operator's role allows; the services enforce it regardless."""
         if operator is not None and operator != self._operator:
             self._operator = operator
-            self._load_filter_choices()
+            self.after_first_page(self._load_filter_choices)
         self._operator = operator
         if self._panel is not None:
             self._panel.set_operator(operator)
