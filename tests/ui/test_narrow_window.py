@@ -145,3 +145,32 @@ def test_a_narrow_window_saves_the_user_s_widths_not_the_squeezed_ones(
     for column in KEPT:
         assert on_screen(window, column), column.name
     saved.deleteLater()
+
+
+def test_the_filters_row_keeps_the_count_whole_beside_a_long_owner_name(
+    qtbot: Any, make_window: Any, ui_services: Services
+) -> None:
+    """At 800×600 the owner filter is as wide as "Any owner", whoever the people are: sized
+    to its longest name it pushed the count until "2,000 matching keys" read "2,000
+    matching key", and the date of "As of" off the window's edge."""
+    long_name = "Ana Maria de los Santos Fernández-Oyarzábal"
+    ui_services.users.add("ana", display_name=long_name)
+    seed_keys(ui_services, 3)
+    window = make_window(ui_services)
+    toolbar = window.keys.toolbar
+    qtbot.wait_until(lambda: toolbar.owner_filter.count() > 1, timeout=WAIT_MS)
+    window.keys.table.selectRow(0)  # the detail panel open too
+    settle(qtbot, window, QSize(800, 600))
+    label = toolbar.count_label
+    toolbar.show_count(1_234_567, filtered=True)  # as many as a search may match
+    assert label.text() == "1,234,567 matching keys"
+    qtbot.wait_until(
+        lambda: label.width() >= label.fontMetrics().horizontalAdvance(label.text()),
+        timeout=WAIT_MS,
+    )
+    for widget in (label, toolbar.as_of_field, toolbar.owner_filter):
+        right = widget.mapTo(window, widget.rect().topRight()).x()
+        assert right < window.width(), widget.objectName()
+    # The long name is still offered in full in the list that drops down.
+    names = [toolbar.owner_filter.itemText(n) for n in range(toolbar.owner_filter.count())]
+    assert long_name in names

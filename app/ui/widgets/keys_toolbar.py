@@ -45,6 +45,8 @@ from app.ui.widgets.search_keys import SearchFieldKeys
 SEARCH_DEBOUNCE_MS = 200
 #: The platform's own file dialog where there is one; tests drive Qt's (set it False).
 NATIVE_FILE_DIALOG = True
+#: The count's least width (a longer count widens it: it is never cut short).
+COUNT_MIN_WIDTH = 120
 
 
 class KeysToolbar(QWidget):
@@ -83,7 +85,7 @@ class KeysToolbar(QWidget):
         self.count_label = QLabel(self.tr("Counting…"), self)
         self.count_label.setObjectName("matchCount")
         self.count_label.setAccessibleName(self.tr("Matching keys"))
-        self.count_label.setMinimumWidth(120)
+        self.count_label.setMinimumWidth(COUNT_MIN_WIDTH)
         refresh = QToolButton(self)
         refresh.setObjectName("refreshButton")
         refresh.setDefaultAction(refresh_action)
@@ -353,6 +355,9 @@ class KeysToolbar(QWidget):
         else:
             text = self.tr("%1 keys") if count != 1 else self.tr("%1 key")
         self.count_label.setText(arg(text, count_text(count)))
+        # Never cut short: "2,000 matching key" would say something else.
+        needed = self.count_label.fontMetrics().horizontalAdvance(self.count_label.text())
+        self.count_label.setMinimumWidth(max(COUNT_MIN_WIDTH, needed + 2))
         mark_error(self.count_label, False)
 
 
