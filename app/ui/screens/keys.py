@@ -893,4 +893,4 @@ class KeysScreen(QWidget):
             toolbar.owner_filter.currentData(),
             toolbar.environment_filter.currentData(),
         )
-        toolbar.count_label.setText(self.past_view.count_text())
+        toolbar.show_count_text(self.past_view.count_text())

@@ -354,9 +354,13 @@ class KeysToolbar(QWidget):
             text = self.tr("%1 matching keys") if count != 1 else self.tr("%1 matching key")
         else:
             text = self.tr("%1 keys") if count != 1 else self.tr("%1 key")
-        self.count_label.setText(arg(text, count_text(count)))
-        # Never cut short: "2,000 matching key" would say something else.
-        needed = self.count_label.fontMetrics().horizontalAdvance(self.count_label.text())
+        self.show_count_text(arg(text, count_text(count)))
+
+    def show_count_text(self, text: str) -> None:
+        """A count in words (the keys', or the past view's), never cut short: "2,000
+        matching key" would say something else."""
+        self.count_label.setText(text)
+        needed = self.count_label.fontMetrics().horizontalAdvance(text)
         self.count_label.setMinimumWidth(max(COUNT_MIN_WIDTH, needed + 2))
         mark_error(self.count_label, False)
 
