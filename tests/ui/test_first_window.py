@@ -222,6 +222,44 @@ def test_a_background_import_gives_the_module_or_its_error(qtbot: Any) -> None:
         start.import_behind("app.ui.no_such_module")
 
 
+def test_the_application_set_up_again_repolishes_nothing(qtbot: Any) -> None:
+    # keyward sets the application up three times on its way to the console; a style sheet
+    # set again re-polished every widget shown and repainted the first page's window.
+    app = ensure_application()
+    shown = QWidget()
+    qtbot.addWidget(shown)
+    shown.show()
+    qtbot.waitExposed(shown)
+    changes: list[QEvent.Type] = []
+
+    class Watch(QWidget):
+        def eventFilter(self, watched: Any, event: QEvent) -> bool:
+            if event.type() in (QEvent.Type.StyleChange, QEvent.Type.Polish):
+                changes.append(event.type())
+            return False
+
+    watch = Watch()
+    shown.installEventFilter(watch)
+    try:
+        sheet = app.styleSheet()
+        assert sheet  # the application's own style sheet is in place
+        ensure_application()
+        ensure_application()
+        QCoreApplication.processEvents()
+        assert changes == []
+        assert app.styleSheet() == sheet
+        # A sheet someone cleared is set again.
+        app.setStyleSheet("")
+        changes.clear()
+        ensure_application()
+        QCoreApplication.processEvents()
+        assert app.styleSheet() == sheet
+        assert changes  # re-polished once, as it must be
+    finally:
+        shown.removeEventFilter(watch)
+        app.setStyleSheet("")
+
+
 def test_the_start_loads_neither_sqlalchemy_nor_the_services() -> None:
     loaded = services_modules_loaded_by("app.ui.start", Path(os.getcwd()))
     assert loaded == ["app.services.dto", "app.services.first_page"]
