@@ -2267,7 +2267,7 @@ Ereignis #%3</translation>
     <name>KeysScreen</name>
     <message>
         <source>Unsaved changes</source>
-        <extracomment>While keys keep changing, the summary (a count over every key) is asked for again at most this long after the last answer. A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). &quot;Show in audit log&quot; from a key&apos;s history in the detail panel: the key&apos;s id. Down from the search field arrived before its results: select their first row. The detail panel, built the first time a key is shown in it (``panel``).</extracomment>
+        <extracomment>While keys keep changing, the summary (a count over every key) is asked for again at most this long after the last answer. The jobs the first page does not need (the filters&apos; choices; the window&apos;s reminders) start this long after it arrived. Started beside it, they took the GIL from the GUI thread while it built and showed the console: stalls of 50-80 ms at 1,000,000 keys. A short confirmation for the status bar (&quot;Deleted “Billing”&quot;). A failure for the window&apos;s error handling (banner, Retry, bug report). A query&apos;s first page arrived (the database answers again). &quot;Show in audit log&quot; from a key&apos;s history in the detail panel: the key&apos;s id. Down from the search field arrived before its results: select their first row. The detail panel, built the first time a key is shown in it (``panel``). What waits for the first page (``after_first_page``); None once it is shown.</extracomment>
         <translation>Ungespeicherte Änderungen</translation>
     </message>
     <message>
@@ -2363,7 +2363,7 @@ Ereignis #%3</translation>
     <name>KeysToolbar</name>
     <message>
         <source>Owner filter</source>
-        <extracomment>Typing pauses shorter than this are one search, not one per keystroke. The platform&apos;s own file dialog where there is one; tests drive Qt&apos;s (set it False). The (trimmed) search text to apply, after a typing pause or Enter. The status to show (a KeyStatus), or None for all. The owner (a login) whose keys to show, or None for everyone&apos;s. The environment label to show, or None for all. The user chose where to export the current view: (path, &quot;csv&quot; or &quot;json&quot;). Down in the search field: move into the results (the search is applied first).</extracomment>
+        <extracomment>Typing pauses shorter than this are one search, not one per keystroke. The platform&apos;s own file dialog where there is one; tests drive Qt&apos;s (set it False). The count&apos;s least width (a longer count widens it: it is never cut short). The (trimmed) search text to apply, after a typing pause or Enter. The status to show (a KeyStatus), or None for all. The owner (a login) whose keys to show, or None for everyone&apos;s. The environment label to show, or None for all. The user chose where to export the current view: (path, &quot;csv&quot; or &quot;json&quot;). Down in the search field: move into the results (the search is applied first).</extracomment>
         <translation>Besitzerfilter</translation>
     </message>
     <message>
@@ -2474,6 +2474,10 @@ Ereignis #%3</translation>
     <message>
         <source>%1 key</source>
         <translation>%1 Schlüssel</translation>
+    </message>
+    <message>
+        <source>Not loaded</source>
+        <translation>Nicht geladen</translation>
     </message>
 </context>
 <context>
@@ -3087,6 +3091,10 @@ Ereignis #%3</translation>
     <message>
         <source>Successful verifications of the keys you can see, last 30 days</source>
         <translation>Erfolgreiche Prüfungen der für Sie sichtbaren Schlüssel, letzte 30 Tage</translation>
+    </message>
+    <message>
+        <source>Not loaded: the keys could not be read</source>
+        <translation>Nicht geladen: die Schlüssel konnten nicht gelesen werden</translation>
     </message>
 </context>
 <context>

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QLineEdit, QPlainTextEdit, QPus
 
 from app.domain.roles import Role
 from app.domain.status import KeyStatus
-from app.services import Services
+from app.services import Services, open_services
 from app.ui.main_window import MainWindow
 from app.ui.models.keys_model import Column
 from app.ui.resources import icon
 from app.ui.widgets.empty_state import PICTURE, PICTURE_SIZE, READ_ONLY_PICTURE
-from tests.ui.support import WAIT_MS, find_top_level, seed_keys
+from tests.ui.support import WAIT_MS, find_top_level, seed_keys, url_of
 
 READ_ONLY = "Your role (Auditor) can read keys but not change them"
 
@@ -68,6 +68,30 @@ def test_an_auditor_sees_every_key_and_can_change_none(
     assert find_top_level("revokeKeyDialog") is None
     assert "not yours to change" in window.statusBar().currentMessage()
     assert all(key.status is KeyStatus.ACTIVE for key in ui_services.keys.page().rows)
+
+
+def test_a_login_that_is_no_user_is_told_so_and_nothing_waits_for_ever(
+    qtbot: Any, make_window: Any, ui_services: Services, fast_hasher: Any
+) -> None:
+    seed_keys(ui_services, 3)
+    stranger = open_services(url_of(ui_services), hasher=fast_hasher, operator_login="zoe")
+    window = make_window(stranger, wait=False)
+    try:
+        banner = window.findChild(QLabel, "errorBannerText")
+        qtbot.wait_until(lambda: "is not a Keyward user" in banner.text(), timeout=WAIT_MS)
+        count = window.findChild(QLabel, "matchCount")
+        qtbot.wait_until(lambda: count.text() == "Not loaded", timeout=WAIT_MS)
+        header = window.keys.header
+        assert header.summary_active.value == "—"
+        assert header.summary_verifications.value == "—"
+        assert window.keys.model.rowCount() == 0
+        assert not window.findChild(QPushButton, "createKeyButton").isEnabled()
+        qtbot.wait(300)  # nothing comes later to say "Counting…" again
+        assert count.text() == "Not loaded"
+    finally:
+        window.discard_and_close()
+        stranger.close()
+    assert ui_services.keys.count() == 3  # nothing changed
 
 
 def test_an_auditor_on_an_empty_database_is_not_invited_to_create(

@@ -108,6 +108,9 @@ def test_a_lost_server_shows_retry_keeps_the_search_text_and_recovers(
         # What the user typed and what was on screen are still there; the window responds.
         assert search.text() == "Integration 001"
         assert len(names(window)) == 5
+        # The count does not say "Searching…" for ever.
+        count = window.findChild(QLabel, "matchCount")
+        qtbot.wait_until(lambda: count.text() == "Not loaded", timeout=WAIT_MS)
         qtbot.keyClicks(search, "0")
         assert search.text() == "Integration 0010"
         search.setText("Integration 001")
@@ -122,6 +125,7 @@ def test_a_lost_server_shows_retry_keeps_the_search_text_and_recovers(
         qtbot.mouseClick(retry, Qt.MouseButton.LeftButton)
     assert names(window) == ["Integration 001"]
     assert not window.findChild(QWidget, "errorBanner").isVisible()
+    qtbot.wait_until(lambda: count.text() == "1 matching key", timeout=WAIT_MS)
     assert search.text() == "Integration 001"
 
 

@@ -87,6 +87,7 @@ class KeysScreen(QWidget):
         self._first_row_wanted = False
         # The summary (a count over every key) waits for the first page: rows come first.
         self._summary_requested = False
+        self._summary_shown = False
         self._summary_task = RefreshTask(tasks, spacing_ms=SUMMARY_SPACING_MS)
         # A burst of changes (a bulk change, live updates) asks for one summary, not one each.
         self._summary_soon = QTimer(self)
@@ -179,6 +180,7 @@ class KeysScreen(QWidget):
         self.model.count_changed.connect(self._on_count_changed)
         self.model.loading_changed.connect(self._on_loading_changed)
         self.model.load_failed.connect(self.error_occurred)
+        self.model.load_failed.connect(self._on_load_failed)
         self.model.load_failed.connect(self._first_page_over_soon)
         self.model.rowsInserted.connect(self._update_empty_state)
         self.model.rowsRemoved.connect(self._update_empty_state)
@@ -279,12 +281,27 @@ class KeysScreen(QWidget):
         self._summary_task.submit(
             self._services.keys.usage_summary,
             self._on_summary,
-            self.error_occurred.emit,
+            self._on_summary_failed,
             owner=self,
         )
 
     def _on_summary(self, summary: UsageSummary) -> None:
+        self._summary_shown = True
         self.header.set_summary(summary)
+
+    def _on_summary_failed(self, error: BaseException) -> None:
+        if not self._summary_shown:
+            self.header.show_not_loaded()  # else the last figures stay, as the rows do
+        self.error_occurred.emit(error)
+
+    @Slot(object)
+    def _on_load_failed(self, _error: BaseException) -> None:
+        """The rows on screen stay as they were; the count and a summary never read say
+        they are not loaded (the banner says why) rather than wait for ever."""
+        if not self.past_view.active:
+            self.toolbar.show_not_loaded()
+        if not self._summary_requested:
+            self.header.show_not_loaded()
 
     def after_first_page(self, start: Callable[[], None]) -> None:
         """Call ``start`` once the first page is on screen (a moment after it arrived, or

@@ -356,6 +356,11 @@ class KeysToolbar(QWidget):
             text = self.tr("%1 keys") if count != 1 else self.tr("%1 key")
         self.show_count_text(arg(text, count_text(count)))
 
+    def show_not_loaded(self) -> None:
+        """The keys asked for could not be read (the banner says why): no count to show, and
+        "Counting…" or "Searching…" would wait for ever."""
+        self.show_count_text(self.tr("Not loaded"))
+
     def show_count_text(self, text: str) -> None:
         """A count in words (the keys', or the past view's), never cut short: "2,000
         matching key" would say something else."""

@@ -56,3 +56,9 @@ class PageHeader(QWidget):
             count_text(summary.verifications_30d),
             self.tr("Successful verifications of the keys you can see, last 30 days"),
         )
+
+    def show_not_loaded(self) -> None:
+        """No figures: the keys could not be read (the banner says why)."""
+        why = self.tr("Not loaded: the keys could not be read")
+        for tile in (self.summary_active, self.summary_verifications):
+            tile.set_value("—", why)
