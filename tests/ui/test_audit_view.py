@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -23,6 +23,7 @@ from app.domain.audit import AuditAction
 from app.domain.roles import Role
 from app.services import Services
 from app.ui.main_window import MainWindow
+from app.ui.models.audit_trail_model import AuditColumn
 from app.ui.screens.audit import AuditScreen
 from app.ui.widgets.change_view import ChangeView
 from tests.support import MemoryKeyring
@@ -459,3 +460,42 @@ def test_a_row_whose_stored_text_is_not_a_snapshot_is_listed_and_shown_whole(
 
     qtbot.wait_until(lambda: "rotated by hand {" in shown(), timeout=WAIT_MS)
     assert "Stored text (not a snapshot)" in shown()
+
+
+def _whole_on_screen(table: QTableView, index: int) -> bool:
+    header = table.horizontalHeader()
+    left = header.sectionViewportPosition(index)
+    return left >= 0 and left + header.sectionSize(index) <= table.viewport().width()
+
+
+@pytest.mark.parametrize(
+    ("size", "beside"),
+    [(QSize(800, 600), False), (QSize(1024, 700), False), (QSize(1280, 800), True)],
+    ids=["800x600", "1024x700", "1280x800"],
+)
+def test_who_did_what_to_which_key_is_on_screen_in_any_window(
+    qtbot: Any, window: MainWindow, story: dict[str, str], size: QSize, beside: bool
+) -> None:
+    # At 800x600 the event panel beside the table left it when, who and what: the key an
+    # event touched (the target) needed a sideways scroll. A narrow window puts the panel
+    # under the events instead.
+    window.resize(size)
+    qtbot.wait_until(lambda: window.size() == size, timeout=WAIT_MS)
+    screen = open_audit(qtbot, window)
+    table = child(window, QTableView, "auditTable")
+    side = child(window, QWidget, "auditSidePanel")
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() >= 4)
+    whole = [AuditColumn.WHEN, AuditColumn.WHO, AuditColumn.ACTION, AuditColumn.TARGET]
+    qtbot.wait_until(lambda: all(_whole_on_screen(table, column) for column in whole))
+    assert table.horizontalScrollBar().value() == 0
+    if beside:
+        assert side.x() >= table.x() + table.width()
+    else:
+        assert side.y() >= table.y() + table.height()
+    # The selected event still shows in the panel, whole in its width.
+    table.selectRow(0)
+    detail = child(window, QWidget, "auditEventDetail")
+    qtbot.wait_until(detail.isVisible)
+    title = child(detail, QLabel, "auditEventTitle")
+    assert story["salesforce"] in title.text()
+    assert side.width() >= 260 if beside else side.height() >= 160

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
+    QStyle,
     QTableView,
     QTabWidget,
     QTreeWidget,
@@ -78,6 +79,12 @@ SIGNING_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 NARROW_WIDTH = 900
 #: The side panel's comparison stacks before over after below this width.
 _SIDE_BY_SIDE_WIDTH = 460
+#: The event panel's least width beside the events, and its least height under them.
+SIDE_MIN_WIDTH = 260
+SIDE_MIN_HEIGHT = 160
+#: The columns that say who did what to which key: the events table shows them whole, or
+#: the event panel goes under the table rather than beside it.
+WHOLE_COLUMNS = ("WHEN", "WHO", "ACTION", "TARGET")
 
 
 def sees_audit(operator: Operator | None) -> bool:
@@ -467,7 +474,7 @@ class AuditScreen(QWidget):
 
         self.side = QTabWidget(self.splitter)
         self.side.setObjectName("auditSidePanel")
-        self.side.setMinimumWidth(260)
+        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
         self.detail = AuditEventDetail()
         scroll = QScrollArea()
         scroll.setObjectName("auditEventScroll")
@@ -503,6 +510,8 @@ class AuditScreen(QWidget):
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([700, 380])
+        #: Beside or under the events, once the screen has a width (``_arrange_body``).
+        self._arranged: Qt.Orientation | None = None
         return self.splitter
 
     def _connect(self) -> None:
@@ -535,6 +544,41 @@ class AuditScreen(QWidget):
         # In a narrow window the explanation would wrap into a tall column beside the
         # buttons; the table needs the height more (the title's tooltip keeps the text).
         self.subtitle.setVisible(self.width() >= NARROW_WIDTH)
+        self._arrange_body()
+
+    def table_width_needed(self) -> int:
+        """The events table's width that shows :data:`WHOLE_COLUMNS` whole."""
+        header = self.table.horizontalHeader()
+        columns = sum(header.sectionSize(AuditColumn[name]) for name in WHOLE_COLUMNS)
+        scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        return columns + scroll_bar + 2 * self.table.frameWidth()
+
+    def _arrange_body(self) -> None:
+        """The event panel beside the events where they fit whole, else under them.
+
+        At 800x600 the panel beside took 260 px of ~700 and the table showed when, who and
+        what, but not which key (the target) without scrolling sideways.
+        """
+        table = self.table_width_needed()
+        room = self.splitter.width() - self.splitter.handleWidth()
+        beside = room >= table + SIDE_MIN_WIDTH
+        wanted = Qt.Orientation.Horizontal if beside else Qt.Orientation.Vertical
+        if self._arranged == wanted:
+            if beside and self.splitter.sizes()[0] < table:
+                self.splitter.setSizes([table, room - table])  # narrowed, still beside
+            return
+        self._arranged = wanted
+        self.splitter.setOrientation(wanted)
+        if beside:
+            self.side.setMinimumSize(SIDE_MIN_WIDTH, 0)
+            self.table.setMinimumSize(300, 0)
+            width = max(table, room * 3 // 5)
+            self.splitter.setSizes([width, room - width])
+        else:
+            self.side.setMinimumSize(0, SIDE_MIN_HEIGHT)
+            self.table.setMinimumSize(0, 120)
+            height = self.splitter.height() - self.splitter.handleWidth()
+            self.splitter.setSizes([height * 3 // 5, height - height * 3 // 5])
 
     def activate(self) -> None:
         """Load the trail, the people in it and the checkpoints the first time it is shown."""
