@@ -12,7 +12,7 @@ from app.domain.status import KeyStatus
 from app.services import Services
 from app.services.choices import BulkAction
 from app.ui.dialogs.bulk_action import BulkActionDialog
-from app.ui.screens.attention import AttentionScreen
+from app.ui.screens.attention import WHY_LEAST_WIDTH, WIDTHS, AttentionScreen
 from app.ui.screens.reviews import ReviewsScreen
 from tests.ui.support import wait_closed, wait_for_top_level
 
@@ -198,3 +198,37 @@ def test_a_multi_selection_in_the_keys_table_offers_a_bulk_change(
 
     qtbot.wait_until(all_disabled, timeout=WAIT_MS)
     menu.close()
+
+
+def test_why_a_key_is_listed_stays_readable_in_a_narrow_window(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
+) -> None:
+    # At 800x600 the table beside the groups showed name, owner and status; the reason a
+    # key is listed ("no description: …") needed a sideways scroll.
+    ui_services.keys.create("Salesforce Data Sync for the EMEA sales team", "")
+    screen = AttentionScreen(ui_services, tasks, host)
+    screen.set_operator(ui_services.users.me())
+    screen.resize(700, 480)  # what an 800x600 window leaves the workspace
+    screen.show()
+    screen.refresh()
+    row = next(
+        r for r in range(screen.groups.count()) if _group_text(screen, r).startswith("No desc")
+    )
+    screen.groups.setCurrentRow(row)
+    qtbot.wait_until(lambda: screen.model.rowCount() == 1, timeout=WAIT_MS)
+    table = screen.table
+    header = table.horizontalHeader()
+
+    def why_on_screen() -> bool:
+        left = header.sectionViewportPosition(3)
+        return left >= 0 and left + WHY_LEAST_WIDTH <= table.viewport().width()
+
+    qtbot.wait_until(why_on_screen, timeout=WAIT_MS)
+    assert table.horizontalScrollBar().maximum() == 0
+    assert header.sectionSize(0) < WIDTHS[0]  # the name gave way, and elides
+    assert screen.model.index(0, 3).data(Qt.ItemDataRole.ToolTipRole).startswith("no description")
+    # A wide window gives the columns their usual widths back.
+    screen.resize(1200, 480)
+    qtbot.wait_until(lambda: header.sectionSize(0) == WIDTHS[0], timeout=WAIT_MS)
+    assert [header.sectionSize(section) for section in range(3)] == list(WIDTHS)
+    assert why_on_screen()

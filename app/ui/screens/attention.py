@@ -15,7 +15,9 @@ from typing import Any
 from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     Qt,
     Signal,
@@ -80,6 +82,12 @@ EMPTY = {
         "No key is older than the maximum lifetime (or the policy sets none).",
     ),
 }
+#: The table's columns at their usual widths (Why takes the rest), and the least each
+#: narrows to before the table scrolls sideways: Why, the reason a key is listed, stays
+#: readable in a narrow window (at 800x600 it was out of sight).
+WIDTHS = (220, 150, 90)
+LEAST_WIDTHS = (120, 90, 80)
+WHY_LEAST_WIDTH = 160
 HEADERS = (
     QT_TRANSLATE_NOOP("AttentionScreen", "Name"),
     QT_TRANSLATE_NOOP("AttentionScreen", "Owner"),
@@ -226,9 +234,9 @@ class AttentionScreen(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.resizeSection(0, 220)
-        header.resizeSection(1, 150)
-        header.resizeSection(2, 90)
+        for section, width in enumerate(WIDTHS):
+            header.resizeSection(section, width)
+        self.table.viewport().installEventFilter(self)
         column.addWidget(self.table, 1)
         self.empty = named(QLabel(self.tr("Nothing here."), right), "attentionEmpty", "")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -260,6 +268,28 @@ class AttentionScreen(QWidget):
         self.groups.setCurrentRow(0)
 
     # ----------------------------------------------------------------- loading
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self.fit_columns()
+        return super().eventFilter(watched, event)
+
+    def fit_columns(self) -> None:
+        """Name, Owner and Status at their usual widths where the table has room; in a
+        narrow one they narrow (Name first, their text elides) so that Why keeps
+        WHY_LEAST_WIDTH."""
+        header = self.table.horizontalHeader()
+        widths = list(WIDTHS)
+        excess = sum(widths) + WHY_LEAST_WIDTH - self.table.viewport().width()
+        for section in (0, 1, 2):
+            if excess <= 0:
+                break
+            take = min(excess, widths[section] - LEAST_WIDTHS[section])
+            widths[section] -= take
+            excess -= take
+        for section, width in enumerate(widths):
+            if header.sectionSize(section) != width:
+                header.resizeSection(section, width)
 
     def set_operator(self, operator: Operator | None) -> None:
         self._operator = operator
