@@ -157,6 +157,7 @@
     </message>
     <message>
         <source>Name</source>
+        <extracomment>The table&apos;s columns at their usual widths (Why takes the rest), and the least each narrows to before the table scrolls sideways: Why, the reason a key is listed, stays readable in a narrow window (at 800x600 it was out of sight).</extracomment>
         <translation>Name</translation>
     </message>
     <message>
@@ -409,6 +410,7 @@ Down in the search field asked for the first event of a search still loading.</e
     </message>
     <message>
         <source>Every change to keys, people and policy: who did what, when, where and why. The events are chained, so tampering shows.</source>
+        <extracomment>Beside or under the events, once the screen has a width (``_arrange_body``).</extracomment>
         <translation>Jede Änderung an Schlüsseln, Personen und Richtlinie: wer was wann, wo und warum getan hat. Die Ereignisse sind verkettet, daher fällt Manipulation auf.</translation>
     </message>
     <message>
@@ -1001,6 +1003,10 @@ Ereignis #%3</translation>
         <translation>Ältesten Schlüssel widerrufen und erstellen</translation>
     </message>
     <message>
+        <source>Ctrl+Enter creates from any field</source>
+        <translation>Strg+Eingabe erstellt aus jedem Feld</translation>
+    </message>
+    <message>
         <source>Loading your role and the key policy…</source>
         <translation>Ihre Rolle und die Schlüsselrichtlinie werden geladen …</translation>
     </message>
@@ -1150,7 +1156,7 @@ Ereignis #%3</translation>
     <name>DateFilterEdit</name>
     <message>
         <source>No date</source>
-        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width.</extracomment>
+        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width. The event panel&apos;s least width beside the events, and its least height under them. The columns that say who did what to which key: the events table shows them whole, or the event panel goes under the table rather than beside it.</extracomment>
         <translation>Kein Datum</translation>
     </message>
 </context>

@@ -120,6 +120,44 @@ def test_creates_the_key_and_hands_over_the_secret(qtbot, open_dialog, ui_servic
     assert created.token.reveal().startswith(f"kw_live_{created.key.key_id}_")
 
 
+def test_ctrl_enter_in_the_description_creates_the_key(qtbot, open_dialog, ui_services) -> None:
+    # Enter in the description starts a new line; Ctrl+Enter creates, as Enter does from the
+    # name field, and adds no line to the description.
+    dialog = open_dialog()
+    qtbot.keyClicks(child(dialog, QLineEdit, "nameField"), "Snowflake ETL")
+    description = child(dialog, QPlainTextEdit, "descriptionField")
+    qtbot.keyClicks(description, "Loads the warehouse nightly.")
+    qtbot.keyClick(description, Qt.Key.Key_Return)
+    qtbot.keyClicks(description, "Owner: Data team.")
+    assert key_count(ui_services) == 0  # Enter alone created nothing
+    with (
+        qtbot.waitSignal(dialog.accepted, timeout=10_000),
+        qtbot.waitSignal(dialog.key_created, timeout=10_000),
+    ):
+        qtbot.keyClick(description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    (row,) = ui_services.keys.page().rows
+    assert row.name == "Snowflake ETL"
+    assert row.description == "Loads the warehouse nightly.\nOwner: Data team."
+
+
+def test_ctrl_enter_never_takes_the_revoking_second_step(qtbot, open_dialog, ui_services) -> None:
+    ui_services.policy.set_key_limit(1)
+    old = ui_services.keys.create("Old Dashboard").key
+    dialog = open_dialog()
+    name = child(dialog, QLineEdit, "nameField")
+    qtbot.keyClicks(name, "New Dashboard")
+    qtbot.keyClick(name, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    confirm = child(dialog, QPushButton, "confirmRevokeButton")
+    qtbot.waitUntil(lambda: confirm.isVisibleTo(dialog), timeout=10_000)
+    for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+        qtbot.keyClick(name, key, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(name, key)
+    qtbot.wait(300)
+    assert ui_services.keys.get(old.key_id).status is KeyStatus.ACTIVE
+    assert key_count(ui_services) == 1
+    assert dialog.isVisible()
+
+
 def test_a_name_with_non_ascii_characters_is_kept_as_typed(qtbot, open_dialog) -> None:
     dialog = open_dialog()
     type_text(child(dialog, QLineEdit, "nameField"), "HubSpot Sync – Prod")

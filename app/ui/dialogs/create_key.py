@@ -23,6 +23,7 @@ from datetime import date, timedelta
 from functools import partial
 
 from PySide6.QtCore import QDate, QLocale, Qt, Signal, Slot
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -522,7 +523,18 @@ class CreateKeyDialog(FittingDialog):
         self._confirm_button.clicked.connect(self._on_confirm_clicked)
         for button in (self._cancel_button, self._create_button, self._confirm_button):
             row.addWidget(button)
+        # Ctrl+Enter creates from anywhere in the form, the description included (where
+        # Enter starts a new line), as Enter does from a one-line field; never the revoking
+        # second step, which only a click or Space on its button takes.
+        for sequence in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(sequence), self, self._create_from_keyboard)
+        self._create_button.setToolTip(self.tr("Ctrl+Enter creates from any field"))
         return row
+
+    def _create_from_keyboard(self) -> None:
+        button = self._create_button
+        if button.isVisible() and button.isEnabled():
+            button.click()
 
     # ----------------------------------------------------------------- loading
 
