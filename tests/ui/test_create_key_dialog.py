@@ -140,7 +140,9 @@ def test_ctrl_enter_in_the_description_creates_the_key(qtbot, open_dialog, ui_se
     assert row.description == "Loads the warehouse nightly.\nOwner: Data team."
 
 
-def test_ctrl_enter_never_takes_the_revoking_second_step(qtbot, open_dialog, ui_services) -> None:
+def test_ctrl_enter_never_takes_the_revoking_second_step(
+    qtbot, open_dialog, ui_services, tasks
+) -> None:
     ui_services.policy.set_key_limit(1)
     old = ui_services.keys.create("Old Dashboard").key
     dialog = open_dialog()
@@ -152,7 +154,8 @@ def test_ctrl_enter_never_takes_the_revoking_second_step(qtbot, open_dialog, ui_
     for key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
         qtbot.keyClick(name, key, Qt.KeyboardModifier.ControlModifier)
         qtbot.keyClick(name, key)
-    qtbot.wait(300)
+    # A click on either button starts its job at once: none was started, none is running.
+    qtbot.waitUntil(lambda: tasks.pending == 0, timeout=10_000)
     assert ui_services.keys.get(old.key_id).status is KeyStatus.ACTIVE
     assert key_count(ui_services) == 1
     assert dialog.isVisible()

@@ -71,7 +71,7 @@ def test_an_auditor_sees_every_key_and_can_change_none(
 
 
 def test_a_login_that_is_no_user_is_told_so_and_nothing_waits_for_ever(
-    qtbot: Any, make_window: Any, ui_services: Services, fast_hasher: Any
+    qtbot: Any, make_window: Any, ui_services: Services, fast_hasher: Any, tasks: Any
 ) -> None:
     seed_keys(ui_services, 3)
     stranger = open_services(url_of(ui_services), hasher=fast_hasher, operator_login="zoe")
@@ -86,7 +86,8 @@ def test_a_login_that_is_no_user_is_told_so_and_nothing_waits_for_ever(
         assert header.summary_verifications.value == "—"
         assert window.keys.model.rowCount() == 0
         assert not window.findChild(QPushButton, "createKeyButton").isEnabled()
-        qtbot.wait(300)  # nothing comes later to say "Counting…" again
+        # Every job the window started has answered: none comes later to say "Counting…".
+        qtbot.wait_until(lambda: tasks.pending == 0, timeout=WAIT_MS)
         assert count.text() == "Not loaded"
     finally:
         window.discard_and_close()

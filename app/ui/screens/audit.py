@@ -79,9 +79,12 @@ SIGNING_ROLES = frozenset({Role.AUDITOR, Role.ADMIN})
 NARROW_WIDTH = 900
 #: The side panel's comparison stacks before over after below this width.
 _SIDE_BY_SIDE_WIDTH = 460
-#: The event panel's least width beside the events, and its least height under them.
+#: The event panel's least width beside the events, and its least height under them; the
+#: events table's least width beside the panel, and its least height above it.
 SIDE_MIN_WIDTH = 260
 SIDE_MIN_HEIGHT = 160
+TABLE_MIN_WIDTH = 300
+TABLE_MIN_HEIGHT = 120
 #: The columns that say who did what to which key: the events table shows them whole, or
 #: the event panel goes under the table rather than beside it.
 WHOLE_COLUMNS = ("WHEN", "WHO", "ACTION", "TARGET")
@@ -458,7 +461,6 @@ class AuditScreen(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.setMinimumWidth(300)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
@@ -474,7 +476,6 @@ class AuditScreen(QWidget):
 
         self.side = QTabWidget(self.splitter)
         self.side.setObjectName("auditSidePanel")
-        self.side.setMinimumWidth(SIDE_MIN_WIDTH)
         self.detail = AuditEventDetail()
         scroll = QScrollArea()
         scroll.setObjectName("auditEventScroll")
@@ -509,8 +510,8 @@ class AuditScreen(QWidget):
         self.splitter.addWidget(self.side)
         self.splitter.setStretchFactor(0, 3)
         self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([700, 380])
-        #: Beside or under the events, once the screen has a width (``_arrange_body``).
+        #: Beside or under the events (with their least sizes and first shares), set once the
+        #: screen has a width (``_arrange_body``).
         self._arranged: Qt.Orientation | None = None
         return self.splitter
 
@@ -571,12 +572,12 @@ class AuditScreen(QWidget):
         self.splitter.setOrientation(wanted)
         if beside:
             self.side.setMinimumSize(SIDE_MIN_WIDTH, 0)
-            self.table.setMinimumSize(300, 0)
+            self.table.setMinimumSize(TABLE_MIN_WIDTH, 0)
             width = max(table, room * 3 // 5)
             self.splitter.setSizes([width, room - width])
         else:
             self.side.setMinimumSize(0, SIDE_MIN_HEIGHT)
-            self.table.setMinimumSize(0, 120)
+            self.table.setMinimumSize(0, TABLE_MIN_HEIGHT)
             height = self.splitter.height() - self.splitter.handleWidth()
             self.splitter.setSizes([height * 3 // 5, height - height * 3 // 5])
 
