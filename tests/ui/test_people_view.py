@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QLabel,
@@ -25,7 +25,12 @@ from app.domain.status import KeyStatus
 from app.services import Services
 from app.ui.models.people_model import Column
 from app.ui.operations import KeyOperations
-from app.ui.screens.people import PeopleScreen
+from app.ui.screens.people import (
+    DEFAULT_DETAIL_WIDTH,
+    DETAIL_MIN_WIDTH,
+    NAME_LEAST_WIDTH,
+    PeopleScreen,
+)
 from app.ui.tasks import TaskRunner
 from tests.ui.support import WAIT_MS, wait_closed, wait_for_top_level
 
@@ -462,3 +467,60 @@ def test_the_window_opens_people_and_policy_from_the_side_bar(qtbot, window) -> 
     assert policy is not None and policy.isVisible()
     qtbot.wait_until(lambda: policy.policy is not None, timeout=WAIT_MS)
     assert not policy.findChild(QLineEdit, "limitField").isReadOnly()
+
+
+def _whole_on_screen(table: QTableView, column: Column) -> bool:
+    header = table.horizontalHeader()
+    left = header.sectionViewportPosition(column)
+    return left >= 0 and left + header.sectionSize(column) <= table.viewport().width()
+
+
+def test_who_in_which_role_and_status_stay_on_screen_in_a_narrow_window(
+    qtbot, make_screen, ui_services
+) -> None:
+    # At 800x600 the table beside the person's panel showed login, name and part of the
+    # email: each person's role and status needed a sideways scroll.
+    ui_services.users.add(
+        "amelia.hartley",
+        role="manager",
+        display_name="Amelia Hartley-Fairweather of Northwind Logistics",
+        email="amelia.hartley-fairweather@northwind-logistics.example",
+    )
+    screen = make_screen()
+    table = child(screen, QTableView, "usersTable")
+    panel = child(screen, QWidget, "personDetailPanel")
+    header = table.horizontalHeader()
+    kept = (Column.LOGIN, Column.NAME, Column.ROLE, Column.STATUS)
+
+    screen.resize(QSize(700, 480))  # what an 800x600 window leaves the workspace
+    qtbot.wait_until(lambda: all(_whole_on_screen(table, column) for column in kept))
+    assert table.horizontalScrollBar().value() == 0
+    assert header.sectionSize(Column.NAME) >= NAME_LEAST_WIDTH  # elided, still readable
+    assert DETAIL_MIN_WIDTH <= panel.width() < DEFAULT_DETAIL_WIDTH
+    assert panel.x() >= table.x() + table.width()  # still beside, role editing in sight
+    row = next(
+        r for r in range(table.model().rowCount()) if "amelia" in table.model().index(r, 0).data()
+    )
+    assert table.model().index(row, Column.ROLE).data() == "Manager"
+
+    # A wider window: the long email elides before anything needs a sideways scroll.
+    screen.resize(QSize(1300, 760))
+    qtbot.wait_until(lambda: table.horizontalScrollBar().maximum() == 0)
+    assert all(_whole_on_screen(table, column) for column in Column)
+    assert panel.width() == DEFAULT_DETAIL_WIDTH
+    assert header.sectionSize(Column.EMAIL) < table.sizeHintForColumn(Column.EMAIL)
+    # A window wide enough gives every column its contents' width.
+    screen.resize(QSize(1800, 760))
+    qtbot.wait_until(
+        lambda: header.sectionSize(Column.EMAIL) >= table.sizeHintForColumn(Column.EMAIL)
+    )
+    assert header.sectionSize(Column.NAME) >= table.sizeHintForColumn(Column.NAME)
+    assert table.horizontalScrollBar().maximum() == 0
+
+    # A divider the user dragged stays where they put it when the window narrows.
+    screen.splitter.moveSplitter(screen.splitter.width() - 520, 1)
+    qtbot.wait_until(lambda: panel.width() >= 500)
+    chosen = panel.width()
+    screen.resize(QSize(1200, 760))
+    qtbot.wait_until(lambda: screen.width() == 1200)
+    assert panel.width() == chosen

@@ -56,23 +56,25 @@ _CONTEXT = "PeopleModel"
 
 
 class Column(IntEnum):
+    # Who, in which role and whether active come first: what a narrow window shows of each
+    # person (the detail panel beside it shows the selected one's email, keys and activity).
     LOGIN = 0
     NAME = 1
-    EMAIL = 2
-    ROLE = 3
-    STATUS = 4
-    ACTIVE_KEYS = 5
-    LAST_ACTIVITY = 6
+    ROLE = 2
+    STATUS = 3
+    ACTIVE_KEYS = 4
+    LAST_ACTIVITY = 5
+    EMAIL = 6
 
 
 _HEADERS: dict[Column, str] = {
     Column.LOGIN: QT_TRANSLATE_NOOP("PeopleModel", "Login"),
     Column.NAME: QT_TRANSLATE_NOOP("PeopleModel", "Name"),
-    Column.EMAIL: QT_TRANSLATE_NOOP("PeopleModel", "Email"),
     Column.ROLE: QT_TRANSLATE_NOOP("PeopleModel", "Role"),
     Column.STATUS: QT_TRANSLATE_NOOP("PeopleModel", "Status"),
     Column.ACTIVE_KEYS: QT_TRANSLATE_NOOP("PeopleModel", "Active keys"),
     Column.LAST_ACTIVITY: QT_TRANSLATE_NOOP("PeopleModel", "Last activity"),
+    Column.EMAIL: QT_TRANSLATE_NOOP("PeopleModel", "Email"),
 }
 
 

@@ -79,6 +79,16 @@ KEYS_SHOWN = 200
 #: Key changes arrive in bursts (a deactivation revokes many); refresh once after them.
 REFRESH_DELAY_MS = 300
 DEFAULT_DETAIL_WIDTH = 380
+#: The detail panel's least width, and its share of a window too narrow for both at their
+#: usual widths (until the user drags the divider): the table keeps room for its first
+#: columns.
+DETAIL_MIN_WIDTH = 300
+DETAIL_SHARE = 0.4
+#: Where the columns' contents are wider than the table, Email and then Name elide down to
+#: these widths before the table scrolls sideways; in a narrow window Login, Name, Role and
+#: Status stay in sight (the panel shows the selected person's email, keys and activity).
+NAME_LEAST_WIDTH = 110
+EMAIL_LEAST_WIDTH = 160
 
 
 def _set_role(services: Services, login: str, role: Role) -> UserDTO:
@@ -224,26 +234,80 @@ class PeopleScreen(QWidget):
         header.setStretchLastSection(False)
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        # A short list: columns fit their contents, name and email share what is left.
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(Column.EMAIL, QHeaderView.ResizeMode.Stretch)
-        # The badge column fits its longest word whichever rows are shown now.
-        header.setSectionResizeMode(Column.STATUS, QHeaderView.ResizeMode.Fixed)
-        self.table.setColumnWidth(Column.STATUS, badge_column_width(self.table.font()))
+        # A short list: fit_columns sizes the columns to their contents whenever the rows
+        # or the table's width change (Name and Email share what is left).
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.table.setItemDelegateForColumn(Column.STATUS, ActiveBadgeDelegate(self.table))
         self.table.selectionModel().currentRowChanged.connect(self._on_current_changed)
+        self.table.viewport().installEventFilter(self)
+        for change in (self.model.modelReset, self.model.dataChanged, self.model.layoutChanged):
+            change.connect(self.fit_columns)
 
         scroll = named(QScrollArea(self.splitter), "personDetailPanel", self.tr("Person"))
         scroll.setWidgetResizable(True)
-        scroll.setMinimumWidth(300)
+        scroll.setMinimumWidth(DETAIL_MIN_WIDTH)
         scroll.setWidget(self._build_detail())
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(scroll)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setSizes([700, DEFAULT_DETAIL_WIDTH])
+        self._divider_moved = False
+        self.splitter.splitterMoved.connect(self._on_divider_moved)
+        self.splitter.installEventFilter(self)
         return self.splitter
+
+    @Slot()
+    def _on_divider_moved(self) -> None:
+        self._divider_moved = True
+
+    def _place_divider(self) -> None:
+        """The detail panel at its usual width where the window has room; in a narrow one
+        it takes DETAIL_SHARE of it (not under DETAIL_MIN_WIDTH), so that the table shows
+        each person's login, name, role and status. A divider the user dragged stays."""
+        if self._divider_moved:
+            return
+        # Called as the splitter's resize arrives: its width is new, its sizes are not yet.
+        total = self.splitter.contentsRect().width() - self.splitter.handleWidth()
+        if total <= DETAIL_MIN_WIDTH:
+            return
+        panel = max(DETAIL_MIN_WIDTH, min(DEFAULT_DETAIL_WIDTH, int(total * DETAIL_SHARE)))
+        if self.splitter.sizes()[1] != panel:
+            self.splitter.setSizes([total - panel, panel])
+
+    def fit_columns(self) -> None:
+        """Each column as wide as its contents (Status as its longest badge); Name and
+        Email share what is left. Where the table is narrower than that, Email and then Name
+        elide (down to EMAIL_LEAST_WIDTH and NAME_LEAST_WIDTH) before the table scrolls
+        sideways, and Name never pushes Login, Role and Status out of sight."""
+        header = self.table.horizontalHeader()
+        widths = {
+            column: max(self.table.sizeHintForColumn(column), header.sectionSizeHint(column))
+            for column in Column
+        }
+        widths[Column.STATUS] = badge_column_width(self.table.font())
+        room = self.table.viewport().width()
+        spare = room - sum(widths.values())
+        if spare >= 0:
+            widths[Column.NAME] += spare // 2
+            widths[Column.EMAIL] += spare - spare // 2
+        else:
+            name = widths[Column.NAME]
+            excess = -spare
+            for column, least in (
+                (Column.EMAIL, EMAIL_LEAST_WIDTH),
+                (Column.NAME, NAME_LEAST_WIDTH),
+            ):
+                take = max(0, min(excess, widths[column] - least))
+                widths[column] -= take
+                excess -= take
+            if excess > 0:
+                # The columns after Status scroll anyway: Name keeps the room they leave it.
+                others = widths[Column.LOGIN] + widths[Column.ROLE] + widths[Column.STATUS]
+                widths[Column.NAME] = max(widths[Column.NAME], min(name, room - others))
+        for column, width in widths.items():
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     def _build_detail(self) -> QWidget:
         detail = QWidget(self)
@@ -882,6 +946,11 @@ class PeopleScreen(QWidget):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Close and watched is self.window():
             self.close_secrets()
+        elif event.type() == QEvent.Type.Resize:
+            if watched is self.table.viewport():
+                self.fit_columns()
+            elif watched is self.splitter:
+                self._place_divider()
         return super().eventFilter(watched, event)
 
     def close_secrets(self) -> None:
