@@ -28,7 +28,15 @@ from typing import cast
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot, qVersion
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QResizeEvent, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QKeySequence,
+    QPaintEvent,
+    QResizeEvent,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -70,6 +78,9 @@ __all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow", "Workspace"]
 DEFAULT_SIZE = QSize(1280, 800)
 #: Below this window width the side bar shows its icons only.
 COMPACT_NAV_WIDTH = 1000
+#: A window not painted this long after its first page (never shown) builds its other
+#: pages anyway (ms).
+PAGES_WAIT_MS = 1_000
 KEYS, AUDIT, PEOPLE, POLICY = "keys", "audit", "people", "policy"
 ATTENTION, REVIEWS = "attention", "reviews"
 
@@ -143,6 +154,9 @@ class MainWindow(QMainWindow):
         self._closing_confirmed = False
         self._is_closed = False
         self._fitted = False
+        self._painted = False
+        self._pages_wanted = False
+        self._pages_started = False
         presenter.set_window(self)
 
         self.operations = KeyOperations(services, tasks, self)
@@ -304,7 +318,22 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _build_pages_soon(self) -> None:
-        QTimer.singleShot(0, self, self._build_next_page)
+        """Build the other pages once the window has been painted with the first page: the
+        first one (the keys' detail panel, ~20 ms) ran before the console's first paint at
+        start, which waited for it. A window never shown builds them after PAGES_WAIT_MS."""
+        if self._pages_wanted:
+            return
+        self._pages_wanted = True
+        if self._painted:
+            self._start_pages()
+        else:
+            QTimer.singleShot(PAGES_WAIT_MS, self, self._start_pages)
+
+    @Slot()
+    def _start_pages(self) -> None:
+        if not self._pages_started:
+            self._pages_started = True
+            QTimer.singleShot(0, self, self._build_next_page)
 
     @Slot()
     def _build_next_page(self) -> None:
@@ -319,7 +348,15 @@ class MainWindow(QMainWindow):
             waiting[0].widget  # noqa: B018
         else:
             return
-        self._build_pages_soon()
+        QTimer.singleShot(0, self, self._build_next_page)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            # Every widget paints in this same pass: a zero timer fires after it is shown.
+            self._painted = True
+            if self._pages_wanted:
+                self._start_pages()
 
     def _build_live(self) -> None:
         """Others' changes appear by themselves; reminders say what waits on the operator."""

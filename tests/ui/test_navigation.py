@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QFrame, QMenu, QPushButton, QStackedWidget, QWidget
 
 from app.domain.roles import Role
 from app.services import Services
+from app.ui.errors import ErrorPresenter
 from app.ui.main_window import MainWindow
 from tests.ui.support import WAIT_MS, activate, seed_keys
 
@@ -126,6 +127,62 @@ def test_a_member_sees_audit_with_their_own_keys_only(
     assert not any(name and name.startswith("Admin key") for name in targets)
     assert not window.findChild(QWidget, "verifyChainButton").isVisible()
     assert not window.findChild(QWidget, "signCheckpointButton").isVisible()
+
+
+class _FirstPaint(QObject):
+    """Notes what was built when ``window`` first painted."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.built_then: dict[str, bool] | None = None
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and self.built_then is None:
+            self.built_then = {
+                "panel": self.window.keys.panel_built,
+                **{
+                    name: space.built is not None
+                    for name, space in self.window.workspaces.items()
+                    if name != "keys"
+                },
+            }
+        return False
+
+
+def test_the_console_paints_its_first_page_before_it_builds_the_other_pages(
+    qtbot: Any, tasks: Any, ui_services: Services
+) -> None:
+    """At start the console is shown once its first page has arrived (in the first
+    window's place): building the keys' detail panel first held back its first paint."""
+    seed_keys(ui_services, 3)
+    presenter = ErrorPresenter()
+    window = MainWindow(ui_services, tasks, presenter)
+    presenter.setParent(window)
+    qtbot.addWidget(window)
+    with qtbot.waitSignal(window.keys.model.query_loaded, timeout=WAIT_MS):
+        pass
+    qtbot.wait(50)  # a turn or two of the event loop, as the start's hand-over takes
+    first = _FirstPaint(window)
+    window.show()
+    qtbot.wait_until(lambda: first.built_then is not None, timeout=WAIT_MS)
+    assert first.built_then is not None and not any(first.built_then.values())
+    qtbot.wait_until(lambda: window.pages_built, timeout=WAIT_MS)
+    window.discard_and_close()
+
+
+def test_a_window_never_shown_builds_its_pages_all_the_same(
+    qtbot: Any, tasks: Any, ui_services: Services
+) -> None:
+    presenter = ErrorPresenter()
+    window = MainWindow(ui_services, tasks, presenter)
+    presenter.setParent(window)
+    qtbot.addWidget(window)
+    qtbot.wait_until(lambda: window.pages_built, timeout=WAIT_MS)
+    assert not window.isVisible()
+    assert window.findChild(QWidget, "keyDetailPanel") is not None
+    window.discard_and_close()
 
 
 def test_the_other_pages_are_built_after_the_first_page_or_at_once_when_asked_for(
