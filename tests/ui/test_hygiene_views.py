@@ -232,3 +232,30 @@ def test_why_a_key_is_listed_stays_readable_in_a_narrow_window(
     qtbot.wait_until(lambda: header.sectionSize(0) == WIDTHS[0], timeout=WAIT_MS)
     assert [header.sectionSize(section) for section in range(3)] == list(WIDTHS)
     assert why_on_screen()
+
+
+def test_a_group_without_keys_says_so_in_the_table_s_place(
+    qtbot: Any, tasks: Any, ui_services: Services, host: Any
+) -> None:
+    # The sentence sat under an empty table, and showed for a moment while a group with
+    # keys was still loading ("Every key says what it is for." above the bare keys).
+    ui_services.keys.create("Bare", "")
+    screen = AttentionScreen(ui_services, tasks, host)
+    screen.set_operator(ui_services.users.me())
+    screen.resize(900, 500)
+    screen.show()
+    screen.refresh()
+    assert _group_text(screen, screen.groups.currentRow()).startswith("Expiring soon")
+    qtbot.wait_until(screen.empty.isVisible, timeout=WAIT_MS)
+    assert screen.empty.text() == "No key expires within the policy's warning period."
+    assert not screen.table.isVisible()
+    assert screen.empty.height() > 200  # the table's place, not a line under it
+
+    row = next(
+        r for r in range(screen.groups.count()) if _group_text(screen, r).startswith("No desc")
+    )
+    screen.groups.setCurrentRow(row)
+    assert not screen.empty.isVisible()  # loading: no sentence yet
+    qtbot.wait_until(lambda: screen.model.rowCount() == 1, timeout=WAIT_MS)
+    assert screen.table.isVisible() and not screen.empty.isVisible()
+    assert screen.model.index(0, 0).data() == "Bare"

@@ -126,6 +126,7 @@ class KeyActivity(QWidget):
         view.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         header = view.horizontalHeader()
         header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(AuditColumn.WHEN, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditColumn.WHO, QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)

@@ -99,6 +99,9 @@ HEADERS = (
 class AttentionModel(QAbstractTableModel):
     """One group's keys, fetched a page at a time as the table scrolls."""
 
+    #: A page came back (or could not be read): whether the group is empty is known.
+    settled = Signal()
+
     def __init__(self, services: Services, tasks: TaskRunner, parent: QWidget) -> None:
         super().__init__(parent)
         self._services = services
@@ -109,6 +112,7 @@ class AttentionModel(QAbstractTableModel):
         self._fetching = False
 
     def load(self, group: AttentionGroup) -> None:
+        self._fetching = True  # (from the reset on: the group is not known to be empty)
         self.beginResetModel()
         self._items = []
         self._next = None
@@ -124,20 +128,29 @@ class AttentionModel(QAbstractTableModel):
         self._loader.submit(
             lambda: self._services.attention.page(group, after, limit=PAGE),
             lambda page: self._append(group, page),
-            lambda _error: setattr(self, "_fetching", False),
+            lambda _error: self._settle(),
             owner=self,
         )
 
-    def _append(self, group: AttentionGroup, page: AttentionPage) -> None:
+    @property
+    def fetching(self) -> bool:
+        return self._fetching
+
+    def _settle(self) -> None:
         self._fetching = False
+        self.settled.emit()
+
+    def _append(self, group: AttentionGroup, page: AttentionPage) -> None:
         if group is not self._group or not page.items:
             self._next = page.next_after if group is self._group else self._next
+            self._settle()
             return
         first = len(self._items)
         self.beginInsertRows(_ROOT, first, first + len(page.items) - 1)
         self._items.extend(page.items)
         self._next = page.next_after
         self.endInsertRows()
+        self._settle()
 
     def canFetchMore(self, parent: AnyIndex = _ROOT) -> bool:
         return not parent.isValid() and self._next is not None and not self._fetching
@@ -232,15 +245,18 @@ class AttentionScreen(QWidget):
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         for section, width in enumerate(WIDTHS):
             header.resizeSection(section, width)
         self.table.viewport().installEventFilter(self)
         column.addWidget(self.table, 1)
+        # A group without keys says so in the table's place (not under an empty table).
         self.empty = named(QLabel(self.tr("Nothing here."), right), "attentionEmpty", "")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        column.addWidget(self.empty)
+        self.empty.setWordWrap(True)
+        column.addWidget(self.empty, 1)
         self.empty.hide()
 
         actions = QHBoxLayout()
@@ -263,8 +279,8 @@ class AttentionScreen(QWidget):
         layout.addWidget(splitter, 1)
 
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.settled.connect(self._update_empty)
         self.model.modelReset.connect(self._update_empty)
-        self.model.rowsInserted.connect(self._update_empty)
         self.groups.setCurrentRow(0)
 
     # ----------------------------------------------------------------- loading
@@ -329,10 +345,14 @@ class AttentionScreen(QWidget):
             self.model.load(group)
 
     def _update_empty(self) -> None:
+        """The group's keys, or once it is known to have none, a sentence in their place
+        (the table stays while a group loads: no flash of "no key …")."""
         group = self.current_group()
         if group is not None:
             self.empty.setText(self.tr(EMPTY[group]))
-        self.empty.setVisible(self.model.rowCount() == 0)
+        empty = self.model.rowCount() == 0 and not self.model.fetching
+        self.empty.setVisible(empty)
+        self.table.setVisible(not empty)
 
     # ----------------------------------------------------------------- acting
 
