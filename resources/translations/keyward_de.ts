@@ -174,7 +174,7 @@
     </message>
     <message>
         <source>Needs attention</source>
-        <extracomment>The number of keys that need attention (all groups), for a badge. Keys were changed here (a bulk run&apos;s result), for the other screens.</extracomment>
+        <extracomment>A page came back (or could not be read): whether the group is empty is known. The number of keys that need attention (all groups), for a badge. Keys were changed here (a bulk run&apos;s result), for the other screens.</extracomment>
         <translation>Handlungsbedarf</translation>
     </message>
     <message>
@@ -410,7 +410,7 @@ Down in the search field asked for the first event of a search still loading.</e
     </message>
     <message>
         <source>Every change to keys, people and policy: who did what, when, where and why. The events are chained, so tampering shows.</source>
-        <extracomment>Beside or under the events, once the screen has a width (``_arrange_body``).</extracomment>
+        <extracomment>Beside or under the events (with their least sizes and first shares), set once the screen has a width (``_arrange_body``).</extracomment>
         <translation>Jede Änderung an Schlüsseln, Personen und Richtlinie: wer was wann, wo und warum getan hat. Die Ereignisse sind verkettet, daher fällt Manipulation auf.</translation>
     </message>
     <message>
@@ -1156,7 +1156,7 @@ Ereignis #%3</translation>
     <name>DateFilterEdit</name>
     <message>
         <source>No date</source>
-        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width. The event panel&apos;s least width beside the events, and its least height under them. The columns that say who did what to which key: the events table shows them whole, or the event panel goes under the table rather than beside it.</extracomment>
+        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width. The event panel&apos;s least width beside the events, and its least height under them; the events table&apos;s least width beside the panel, and its least height above it. The columns that say who did what to which key: the events table shows them whole, or the event panel goes under the table rather than beside it.</extracomment>
         <translation>Kein Datum</translation>
     </message>
 </context>
@@ -2912,7 +2912,7 @@ Ereignis #%3</translation>
     <name>MainWindow</name>
     <message>
         <source>Keyward</source>
-        <extracomment>Below this window width the side bar shows its icons only. The window closed for good (settings saved, background work dropped). The operator (login and role) is known and the controls follow the role.</extracomment>
+        <extracomment>Below this window width the side bar shows its icons only. A window not painted this long after its first page (never shown) builds its other pages anyway (ms). The window closed for good (settings saved, background work dropped). The operator (login and role) is known and the controls follow the role.</extracomment>
         <translation>Keyward</translation>
     </message>
     <message>
@@ -3198,7 +3198,7 @@ Ereignis #%3</translation>
     <name>PeopleScreen</name>
     <message>
         <source>People</source>
-        <extracomment>How many of a person&apos;s keys the detail area lists (newest first). Key changes arrive in bursts (a deactivation revokes many); refresh once after them. A short confirmation for the status bar. A failure nobody on this screen could explain (for the window&apos;s error handling). An overview arrived. The selected person&apos;s keys arrived.</extracomment>
+        <extracomment>How many of a person&apos;s keys the detail area lists (newest first). Key changes arrive in bursts (a deactivation revokes many); refresh once after them. The detail panel&apos;s least width, and its share of a window too narrow for both at their usual widths (until the user drags the divider): the table keeps room for its first columns. Where the columns&apos; contents are wider than the table, Email and then Name elide down to these widths before the table scrolls sideways; in a narrow window Login, Name, Role and Status stay in sight (the panel shows the selected person&apos;s email, keys and activity). A short confirmation for the status bar. A failure nobody on this screen could explain (for the window&apos;s error handling). An overview arrived. The selected person&apos;s keys arrived.</extracomment>
         <translation>Personen</translation>
     </message>
     <message>
@@ -3987,6 +3987,10 @@ Ereignis #%3</translation>
     <message>
         <source>Answered</source>
         <translation>Beantwortet</translation>
+    </message>
+    <message>
+        <source>No access review yet. A review asks each owner to confirm the keys they still need, or revoke them, by a due date.</source>
+        <translation>Noch keine Zugriffsüberprüfung. Eine Überprüfung bittet jeden Besitzer, bis zu einem Stichtag die Schlüssel zu bestätigen, die er noch braucht, oder sie zu widerrufen.</translation>
     </message>
     <message>
         <source>Progress per owner</source>

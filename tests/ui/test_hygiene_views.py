@@ -6,7 +6,14 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QListView, QPushButton, QTableWidget, QVBoxLayout
+from PySide6.QtWidgets import (
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+)
 
 from app.domain.status import KeyStatus
 from app.services import Services
@@ -104,6 +111,11 @@ def test_a_review_started_answered_acted_on_and_closed_in_the_window(
     screen.refresh()
     start = screen.findChild(QPushButton, "startReviewButton")
     qtbot.wait_until(lambda: start.isVisible() and start.isEnabled(), timeout=WAIT_MS)
+    # Before the first review a sentence stands in the tables' place.
+    none_yet = screen.findChild(QLabel, "reviewsEmpty")
+    qtbot.wait_until(none_yet.isVisible, timeout=WAIT_MS)
+    assert none_yet.text().startswith("No access review yet.")
+    assert not screen.findChild(QTableWidget, "reviewsTable").isVisible()
     qtbot.mouseClick(start, Qt.MouseButton.LeftButton)
     dialog = wait_for_top_level(qtbot, "reviewDialog")
     dialog.findChild(QLineEdit, "reviewTitleField").setText("Q1 review")
@@ -113,6 +125,7 @@ def test_a_review_started_answered_acted_on_and_closed_in_the_window(
     reviews = screen.findChild(QTableWidget, "reviewsTable")
     qtbot.wait_until(lambda: reviews.rowCount() == 1, timeout=WAIT_MS)
     assert reviews.item(0, 0).text() == "Q1 review"
+    assert reviews.isVisible() and not none_yet.isVisible()
     assert reviews.item(0, 4).text() == "0 of 2"
     waiting = screen.findChild(QTableWidget, "myReviewsTable")
     qtbot.wait_until(lambda: waiting.rowCount() == 1, timeout=WAIT_MS)
@@ -123,10 +136,12 @@ def test_a_review_started_answered_acted_on_and_closed_in_the_window(
     qtbot.wait_until(lambda: waiting.rowCount() == 0, timeout=WAIT_MS)
     qtbot.wait_until(lambda: reviews.item(0, 4).text() == "1 of 2", timeout=WAIT_MS)
 
-    reviews.selectRow(0)
+    # The newest review is chosen by itself: its owners' progress shows without a click.
+    progress = screen.findChild(QTableWidget, "reviewProgressTable")
+    qtbot.wait_until(lambda: progress.rowCount() == 2, timeout=WAIT_MS)
+    assert reviews.selectionModel().selectedRows()[0].row() == 0
     disable = screen.findChild(QPushButton, "disableUnansweredButton")
     qtbot.wait_until(disable.isEnabled, timeout=WAIT_MS)
-    progress = screen.findChild(QTableWidget, "reviewProgressTable")
     assert {progress.item(r, 0).text() for r in range(progress.rowCount())} == {
         "mona",
         ui_services.users.me().login,

@@ -64,6 +64,7 @@ def _table(parent: QWidget, name: str, title: str, headers: list[str]) -> QTable
     table.verticalHeader().hide()
     header = table.horizontalHeader()
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    header.setHighlightSections(False)
     header.setStretchLastSection(False)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -211,6 +212,7 @@ class ReviewsScreen(QWidget):
         self._error = Banner.labelled(Tone.ERROR, "reviewsErrorLabel", self.tr("Problem"), self)
         layout.addWidget(self._error)
         splitter = QSplitter(Qt.Orientation.Vertical, self)
+        layout.addSpacing(8)
         layout.addWidget(splitter, 1)
 
         mine = named(QWidget(splitter), "myReviewsView", self.tr("Waiting on you"))
@@ -225,7 +227,9 @@ class ReviewsScreen(QWidget):
         )
         column.addWidget(self.mine_table, 1)
         self.mine_empty = hint_label(self.tr("Nothing waits on you."), "myReviewsEmpty", mine)
-        column.addWidget(self.mine_empty)
+        # Under the heading, in the table's place (it floated mid-way down the section).
+        self.mine_empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        column.addWidget(self.mine_empty, 1)
         row = QHBoxLayout()
         self.note = named(QLineEdit(mine), "reviewNoteField", self.tr("Note"))
         self.note.setMaxLength(500)
@@ -266,6 +270,18 @@ class ReviewsScreen(QWidget):
         )
         self.reviews_table.itemSelectionChanged.connect(self._on_review_chosen)
         column.addWidget(self.reviews_table, 1)
+        # Before the first review: a sentence in the tables' place, not two empty tables.
+        self.reviews_empty = hint_label(
+            self.tr(
+                "No access review yet. A review asks each owner to confirm the keys they "
+                "still need, or revoke them, by a due date."
+            ),
+            "reviewsEmpty",
+            admin,
+        )
+        self.reviews_empty.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.reviews_empty.hide()
+        column.addWidget(self.reviews_empty, 1)
         self.progress_table = _table(
             admin,
             "reviewProgressTable",
@@ -328,6 +344,16 @@ class ReviewsScreen(QWidget):
     def _show_reviews(self, reviews: list[Review]) -> None:
         chosen = self._detail.review.id if self._detail else None
         self._reviews = reviews
+        for widget in (
+            self.reviews_table,
+            self.instructions,
+            self.progress_table,
+            self.disable_button,
+            self.close_button,
+            self.export_button,
+        ):
+            widget.setVisible(bool(reviews))
+        self.reviews_empty.setVisible(not reviews)
         self.reviews_table.setRowCount(len(reviews))
         for row, review in enumerate(reviews):
             status = self.tr("Open") if review.status == "open" else self.tr("Closed")
@@ -345,6 +371,8 @@ class ReviewsScreen(QWidget):
                 self.reviews_table.setItem(row, column, _cell(text))
             if review.id == chosen:
                 self.reviews_table.selectRow(row)
+        if chosen is None and reviews:
+            self.reviews_table.selectRow(0)  # its owners' progress, as People shows a person
         if self._mine:
             self._show_mine(self._mine)
         self._update_buttons()
