@@ -215,17 +215,25 @@ def test_a_multi_selection_in_the_keys_table_offers_a_bulk_change(
     menu.close()
 
 
+def _shown_screen(
+    tasks: Any, ui_services: Services, host: Any, width: int, height: int
+) -> AttentionScreen:
+    """An AttentionScreen of that size, shown, its counts and first group asked for."""
+    screen = AttentionScreen(ui_services, tasks, host)
+    screen.set_operator(ui_services.users.me())
+    screen.resize(width, height)
+    screen.show()
+    screen.refresh()
+    return screen
+
+
 def test_why_a_key_is_listed_stays_readable_in_a_narrow_window(
     qtbot: Any, tasks: Any, ui_services: Services, host: Any
 ) -> None:
     # At 800x600 the table beside the groups showed name, owner and status; the reason a
     # key is listed ("no description: …") needed a sideways scroll.
     ui_services.keys.create("Salesforce Data Sync for the EMEA sales team", "")
-    screen = AttentionScreen(ui_services, tasks, host)
-    screen.set_operator(ui_services.users.me())
-    screen.resize(700, 480)  # what an 800x600 window leaves the workspace
-    screen.show()
-    screen.refresh()
+    screen = _shown_screen(tasks, ui_services, host, 700, 480)  # an 800x600 window's room
     row = next(
         r for r in range(screen.groups.count()) if _group_text(screen, r).startswith("No desc")
     )
@@ -255,11 +263,7 @@ def test_a_group_without_keys_says_so_in_the_table_s_place(
     # The sentence sat under an empty table, and showed for a moment while a group with
     # keys was still loading ("Every key says what it is for." above the bare keys).
     ui_services.keys.create("Bare", "")
-    screen = AttentionScreen(ui_services, tasks, host)
-    screen.set_operator(ui_services.users.me())
-    screen.resize(900, 500)
-    screen.show()
-    screen.refresh()
+    screen = _shown_screen(tasks, ui_services, host, 900, 500)
     assert _group_text(screen, screen.groups.currentRow()).startswith("Expiring soon")
     qtbot.wait_until(screen.empty.isVisible, timeout=WAIT_MS)
     assert screen.empty.text() == "No key expires within the policy's warning period."
