@@ -284,6 +284,8 @@ def follow_in_keys(live: LiveUpdates, screen: KeysScreen, operations: KeyOperati
 
     def seen(changes: Changes) -> None:
         latest[:] = [changes]
+        # A key changed anywhere may sit in the page read ahead, not yet listed.
+        screen.model.drop_read_ahead()
 
     def changed(dtos: list[KeyDTO]) -> None:
         model = screen.model

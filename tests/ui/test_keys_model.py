@@ -384,3 +384,65 @@ def test_a_minute_on_only_rows_whose_relative_times_moved_are_repainted(
     changed.clear()
     model._tick()  # the same minute: nothing reads differently, nothing is repainted
     assert changed == []
+
+
+def test_scrolling_reads_the_next_page_ahead_so_it_shows_at_once(
+    qtbot: Any, make_model: Any, ui_services: Services
+) -> None:
+    seed_keys(ui_services, 45)
+    model = make_model(page_size=10)
+    read: list[object] = []
+    real_page = ui_services.keys.page
+
+    def page(*args: Any, **kwargs: Any) -> Any:
+        read.append(kwargs.get("after"))
+        return real_page(*args, **kwargs)
+
+    ui_services.keys.page = page  # type: ignore[method-assign]
+    # The table scrolls: the second page is read before the view asks for it.
+    model.read_ahead()
+    qtbot.wait_until(lambda: len(read) == 1, timeout=WAIT_MS)
+
+    def tasks_idle() -> bool:
+        return not model.is_reading_ahead
+
+    qtbot.wait_until(tasks_idle, timeout=WAIT_MS)
+    model.fetchMore()
+    assert model.rowCount() == 20  # at once: no wait on the database
+    # Each page shown reads the next one ahead; the last one reads nothing more.
+    for expected in (30, 40, 45):
+        qtbot.wait_until(tasks_idle, timeout=WAIT_MS)
+        model.fetchMore()
+        assert model.rowCount() == expected
+    qtbot.wait_until(tasks_idle, timeout=WAIT_MS)
+    assert not model.canFetchMore()
+    assert len(read) == 4
+    ids = [model.key_at(row).key_id for row in range(model.rowCount())]
+    assert len(set(ids)) == 45
+    assert names(model) == sorted(names(model), reverse=True)  # newest first, in order
+
+
+def test_a_page_read_ahead_never_shows_a_key_as_it_was(
+    qtbot: Any, make_model: Any, ui_services: Services
+) -> None:
+    seed_keys(ui_services, 25)
+    model = make_model(page_size=10)
+    model.read_ahead()
+    qtbot.wait_until(lambda: not model.is_reading_ahead, timeout=WAIT_MS)
+    # A key on the page read ahead (newest first: 024-015 shown, 014-005 read ahead) is
+    # disabled, here or elsewhere and seen by the live feed: that page is read again when
+    # the view asks for it.
+    (waiting,) = ui_services.keys.page(KeyQuery(search="Integration 011")).rows
+    assert model.row_of(waiting.key_id) is None
+    disabled = ui_services.keys.disable(waiting.key_id)
+    model.update_key(disabled)  # not listed yet: no row to repaint
+    with qtbot.wait_signal(model.rowsInserted, timeout=WAIT_MS):
+        model.fetchMore()
+    assert model.key_at(model.row_of(waiting.key_id)).status is KeyStatus.DISABLED
+    # A new search never shows the old query's page read ahead.
+    model.read_ahead()
+    qtbot.wait_until(lambda: not model.is_reading_ahead, timeout=WAIT_MS)
+    with qtbot.wait_signal(model.query_loaded, timeout=WAIT_MS):
+        model.set_search("Integration 01")
+    assert all("Integration 01" in name for name in names(model))
+    assert not model.canFetchMore()

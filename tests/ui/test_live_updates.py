@@ -483,6 +483,17 @@ def test_a_key_changed_elsewhere_beyond_the_fetched_rows_stays_where_it_belongs(
     assert model.row_of(oldest) is None
     assert model.rowCount() == rows + 1
 
+    # The table scrolls: the next page is read ahead as it is now; a key on it revoked
+    # elsewhere then shows revoked when scrolled to, not as the page read ahead had it.
+    window.keys.table.verticalScrollBar().setValue(1)
+    qtbot.wait_until(lambda: not model.is_reading_ahead, timeout=WAIT_MS)
+    with qtbot.wait_signal(window.live.changes_seen, timeout=WAIT_MS):
+        other.keys.revoke(ids[1], reason="bulk clean-up")
+    window.keys.table.scrollToBottom()
+    qtbot.wait_until(lambda: model.row_of(ids[1]) is not None, timeout=WAIT_MS)
+    assert _status_of(window, ids[1]) is KeyStatus.REVOKED
+    assert _status_of(window, oldest) is KeyStatus.REVOKED
+
 
 # --------------------------------------------------------------------------- the detail panel
 

@@ -4,11 +4,19 @@ Keyset paging (an opaque cursor from the service), off the GUI thread. A new que
 whatever the previous one still had on its way (first page, count, next page): stale
 answers are dropped by cancelling their task handles, nothing else. The count is asked for
 only when the first page does not already say it, and kept when only the order changed.
+
+Scrolling reads one page ahead: once the table scrolls (``read_ahead``) and after each
+further page, the page after the last one shown is read in the background, so that the
+next ``fetch_more`` shows it at once instead of waiting on the database while the table
+repaints. A page read ahead is dropped when the query changes, when a key changes
+(``drop_read_ahead``: here or, through the live feed, elsewhere) and after
+READ_AHEAD_FRESH_S.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
@@ -39,6 +47,8 @@ class KeySource(Protocol):
 
 #: Rows per page: a screenful several times over, small enough to arrive within a frame.
 PAGE_SIZE = 100
+#: A page read ahead older than this is read again when it is wanted (seconds).
+READ_AHEAD_FRESH_S = 30.0
 
 
 def _filter_of(query: KeyQuery) -> tuple[object, ...]:
@@ -84,6 +94,13 @@ class KeyPager(QObject):
         self._first = LatestTask(tasks)
         self._counting = LatestTask(tasks)
         self._more = LatestTask(tasks)
+        # The page after a cursor, read before it is asked for: on its way (``_ahead``,
+        # for ``_ahead_of``) or here (``_ready``: the cursor, the page, when it was read).
+        self._ahead = LatestTask(tasks)
+        self._ahead_of: PageCursor | None = None
+        self._ready: tuple[PageCursor, KeyPage, float] | None = None
+        #: fetch_more asked for the page on its way: show it when it comes.
+        self._take_ahead = False
 
     # ------------------------------------------------------------------ state
 
@@ -101,17 +118,21 @@ class KeyPager(QObject):
 
     @property
     def is_fetching(self) -> bool:
-        return self._more.active
+        return self._more.active or self._take_ahead
 
     @property
     def has_loaded(self) -> bool:
         return self._loaded
 
+    @property
+    def is_reading_ahead(self) -> bool:
+        return self._ahead.active
+
     def can_fetch_more(self) -> bool:
         return (
             self._loaded
             and self._cursor is not None
-            and not (self._loading or self._more.active or self._blocked)
+            and not (self._loading or self.is_fetching or self._blocked)
         )
 
     # ------------------------------------------------------------------ loading
@@ -128,6 +149,7 @@ class KeyPager(QObject):
     def _load_first_page(self) -> None:
         self._counting.cancel()
         self._more.cancel()
+        self._forget_ahead()
         self._blocked = False
         query = self._query
         self._first.submit(
@@ -169,21 +191,85 @@ class KeyPager(QObject):
         if not self.can_fetch_more():
             return
         query, cursor = self._query, self._cursor
-
-        def arrived(page: KeyPage) -> None:
-            self._cursor = page.next_cursor
-            self.next_page.emit(page)
-            if page.next_cursor is None and self._count is None:
-                self._set_count(self._rows_shown())
-
+        if cursor is None:  # (never: can_fetch_more says so)
+            return
+        ready = self._ready
+        if ready is not None and ready[0] == cursor:
+            self._ready = None
+            if time.monotonic() - ready[2] <= READ_AHEAD_FRESH_S:
+                self._arrived(ready[1])
+                return
+        if self._ahead.active and self._ahead_of == cursor:
+            self._take_ahead = True  # on its way: shown when it comes
+            return
         self._more.submit(
-            lambda: self._keys.page(query, after=cursor), arrived, self._on_failure, owner=self
+            lambda: self._keys.page(query, after=cursor),
+            self._arrived,
+            self._on_failure,
+            owner=self,
         )
+
+    def _arrived(self, page: KeyPage) -> None:
+        self._cursor = page.next_cursor
+        self.next_page.emit(page)
+        if page.next_cursor is None and self._count is None:
+            self._set_count(self._rows_shown())
+        self.read_ahead()
+
+    def read_ahead(self) -> None:
+        """Read the page after the last one shown, unless it is here or on its way."""
+        cursor = self._cursor
+        if (
+            cursor is None
+            or not self._loaded
+            or self._loading
+            or self._blocked
+            or self._more.active  # that page is on its way; its arrival reads ahead
+            or (self._ready is not None and self._ready[0] == cursor)
+            or (self._ahead.active and self._ahead_of == cursor)
+        ):
+            return
+        query = self._query
+        self._ahead_of = cursor
+        self._ready = None
+        self._ahead.submit(
+            lambda: self._keys.page(query, after=cursor),
+            lambda page: self._on_read_ahead(cursor, page),
+            self._on_read_ahead_failed,
+            owner=self,
+        )
+
+    def _on_read_ahead(self, cursor: PageCursor, page: KeyPage) -> None:
+        if self._take_ahead:
+            self._take_ahead = False
+            self._arrived(page)
+        else:
+            self._ready = (cursor, page, time.monotonic())
+
+    def _on_read_ahead_failed(self, error: BaseException) -> None:
+        if self._take_ahead:  # someone waits for it: say why it did not come
+            self._take_ahead = False
+            self._on_failure(error)
+        # Otherwise nobody asked yet: fetch_more reads it again (and reports a failure).
+
+    def drop_read_ahead(self) -> None:
+        """A key changed: a page read ahead may hold it as it was. Read it again."""
+        waiting = self._take_ahead
+        self._forget_ahead()
+        if waiting:
+            self.fetch_more()
+
+    def _forget_ahead(self) -> None:
+        self._ahead.cancel()
+        self._ahead_of = None
+        self._ready = None
+        self._take_ahead = False
 
     def _on_failure(self, error: BaseException) -> None:
         self._first.cancel()
         self._counting.cancel()
         self._more.cancel()
+        self._forget_ahead()
         if self._loading:
             self._loading = False
             self.loading_changed.emit(False)

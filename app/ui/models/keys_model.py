@@ -284,6 +284,19 @@ class KeysModel(QAbstractTableModel):
         if not parent.isValid():
             self._pager.fetch_more()
 
+    @property
+    def is_reading_ahead(self) -> bool:
+        return self._pager.is_reading_ahead
+
+    def read_ahead(self) -> None:
+        """The table scrolls: read the next page now, so that it shows at once when the
+        view asks for it."""
+        self._pager.read_ahead()
+
+    def drop_read_ahead(self) -> None:
+        """A key changed (here or elsewhere): a page read ahead may show it as it was."""
+        self._pager.drop_read_ahead()
+
     def _on_next_page(self, page: KeyPage) -> None:
         # A key created here meanwhile may also come with this page: keep one row per key.
         rows = [dto for dto in page.rows if dto.key_id not in self._row_of]
@@ -299,6 +312,7 @@ class KeysModel(QAbstractTableModel):
 
     def insert_key(self, dto: KeyDTO, row: int = 0) -> None:
         """A key created in this console: shown at once (at the top), no reset."""
+        self.drop_read_ahead()
         if dto.key_id in self._row_of:
             self.update_key(dto)
             return
@@ -311,6 +325,7 @@ class KeysModel(QAbstractTableModel):
 
     def update_key(self, dto: KeyDTO) -> None:
         """A key changed (edit, enable, disable, revoke): repaint its row only."""
+        self.drop_read_ahead()
         row = self._row_of.get(dto.key_id)
         if row is None:
             return
@@ -323,6 +338,7 @@ class KeysModel(QAbstractTableModel):
 
     def remove_key(self, key_id: str) -> None:
         """A key was deleted: it leaves the list (the audit trail keeps it)."""
+        self.drop_read_ahead()
         row = self._row_of.get(key_id)
         if row is None:
             return

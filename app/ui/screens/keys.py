@@ -127,6 +127,8 @@ class KeysScreen(QWidget):
         self.stack.setObjectName("keysArea")
         self.stack.setMinimumWidth(MIN_TABLE_WIDTH)
         self.table = KeysTable(self.model, self.stack)
+        # Scrolling reads the next page ahead: it shows at once when the bottom is reached.
+        self.table.verticalScrollBar().valueChanged.connect(self._on_scrolled)
         self.empty_state = EmptyState(self.stack)
         self.stack.addWidget(self.table)
         self.stack.addWidget(self.empty_state)
@@ -344,6 +346,10 @@ class KeysScreen(QWidget):
         if self.past_view.active:
             return
         self.toolbar.show_count(count, filtered=self.model.is_filtered)
+
+    @Slot(int)
+    def _on_scrolled(self, _value: int) -> None:
+        self.model.read_ahead()
 
     @Slot()
     def _update_empty_state(self) -> None:
