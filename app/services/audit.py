@@ -1024,6 +1024,15 @@ class _Names:
 
 
 def _target_name(event: AuditEventDTO, names: _Names) -> str | None:
+    if event.target_type == "review":
+        # Its title, where the event has it (an answer's "name" is the key's, not the
+        # review's).
+        title = (event.after or {}).get("title")
+        return title if isinstance(title, str) and title else None
+    if event.target_type == "checkpoint":
+        # The event it signs, as the checkpoints list names it (the target is a row id).
+        seq = (event.after or {}).get("seq")
+        return f"#{seq}" if isinstance(seq, int) else None
     for snapshot in (event.after, event.before):
         if snapshot and isinstance(snapshot.get("name"), str) and snapshot["name"]:
             return str(snapshot["name"])

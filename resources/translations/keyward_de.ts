@@ -562,6 +562,18 @@ Ereignis #%3</translation>
         <translation>Rechner</translation>
     </message>
     <message>
+        <source>%1 (review %2)</source>
+        <translation>%1 (Überprüfung %2)</translation>
+    </message>
+    <message>
+        <source>Review %1</source>
+        <translation>Überprüfung %1</translation>
+    </message>
+    <message>
+        <source>Checkpoint %1</source>
+        <translation>Kontrollpunkt %1</translation>
+    </message>
+    <message>
         <source>Reason</source>
         <translation>Grund</translation>
     </message>

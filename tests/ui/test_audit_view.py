@@ -103,6 +103,26 @@ def test_events_newest_first_with_who_action_target_and_exact_time(
     qtmodeltester.check(screen.model, force_py=True)
 
 
+def test_a_review_and_a_checkpoint_are_named_not_numbered(
+    qtbot: Any, window: MainWindow, ui_services: Services, memory_keyring: MemoryKeyring
+) -> None:
+    # The Target column read "1" for an access review's events (and an answer showed the
+    # key's name beside the review's number, as if it were the key's id).
+    key = ui_services.keys.create("Warehouse ETL", "Loads orders.").key
+    review = ui_services.reviews.start(
+        "Q4 access review", ui_services.clock() + timedelta(days=7)
+    ).id
+    ui_services.reviews.answer(review, key.key_id, "keep")
+    signed = ui_services.checkpoints.sign()
+    screen = open_audit(qtbot, window)
+    wait_for_rows(qtbot, screen, lambda: screen.model.rowCount() >= 4)
+    actions, targets = column(screen, AuditColumn.ACTION), column(screen, AuditColumn.TARGET)
+    target_of = dict(zip(actions, targets, strict=True))
+    assert target_of["Access review started"] == f"Q4 access review (review {review})"
+    assert target_of["Access review answered"] == f"Review {review}"
+    assert target_of["Checkpoint signed"] == f"Checkpoint #{signed.checkpoint.seq}"
+
+
 def test_filters_narrow_the_events(qtbot: Any, window: MainWindow, story: dict[str, str]) -> None:
     screen = open_audit(qtbot, window)
     everything = screen.model.rowCount()

@@ -17,6 +17,7 @@ from typing import Any, Final
 
 from PySide6.QtCore import (
     QAbstractTableModel,
+    QCoreApplication,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -74,9 +75,23 @@ def who_text(entry: AuditEntry) -> str:
 
 
 def target_text(entry: AuditEntry) -> str:
-    """``Salesforce Data Sync (kw_live_abc…)`` — the name then, even for a deleted key."""
+    """``Salesforce Data Sync (kw_live_abc…)`` — the name then, even for a deleted key;
+    ``Q4 access review (review 3)`` and ``Checkpoint #812`` (the event it signs), not a bare
+    number."""
     event = entry.event
     name = entry.target_name
+    if event.target_type == "review":
+        if name:
+            return arg(
+                QCoreApplication.translate("AuditTrailModel", "%1 (review %2)"),
+                name,
+                event.target_id,
+            )
+        return arg(QCoreApplication.translate("AuditTrailModel", "Review %1"), event.target_id)
+    if event.target_type == "checkpoint":
+        return arg(
+            QCoreApplication.translate("AuditTrailModel", "Checkpoint %1"), name or event.target_id
+        )
     if name and name != event.target_id:
         return f"{name} ({event.target_id})"
     return event.target_id
