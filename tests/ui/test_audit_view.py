@@ -121,6 +121,10 @@ def test_a_review_and_a_checkpoint_are_named_not_numbered(
     assert target_of["Access review started"] == f"Q4 access review (review {review})"
     assert target_of["Access review answered"] == f"Review {review}"
     assert target_of["Checkpoint signed"] == f"Checkpoint #{signed.checkpoint.seq}"
+    # The longest action reads whole (it was cut to "Access review …").
+    table = child(window, QTableView, "auditTable")
+    longest = table.fontMetrics().horizontalAdvance("Access review answered")
+    assert table.horizontalHeader().sectionSize(AuditColumn.ACTION) > longest
 
 
 def test_filters_narrow_the_events(qtbot: Any, window: MainWindow, story: dict[str, str]) -> None:

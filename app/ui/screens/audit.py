@@ -88,6 +88,10 @@ TABLE_MIN_HEIGHT = 120
 #: The columns that say who did what to which key: the events table shows them whole, or
 #: the event panel goes under the table rather than beside it.
 WHOLE_COLUMNS = ("WHEN", "WHO", "ACTION", "TARGET")
+#: Room beside the longest action label in its column (the cell's margins).
+ACTION_PADDING = 16
+#: Who narrows to this (its text elided) before When, Action or Target would not be whole.
+WHO_LEAST_WIDTH = 100
 
 
 def sees_audit(operator: Operator | None) -> bool:
@@ -466,14 +470,20 @@ class AuditScreen(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setStretchLastSection(True)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in (
-            (AuditColumn.WHEN, 170),
-            (AuditColumn.WHO, 150),
-            (AuditColumn.ACTION, 110),
-            (AuditColumn.TARGET, 240),
-            (AuditColumn.REASON, 160),
-        ):
+        # Action as wide as its longest label in this language ("Access review answered"
+        # was cut short at 110 px).
+        metrics = self.table.fontMetrics()
+        action_width = max(metrics.horizontalAdvance(action_label(a)) for a in AuditAction)
+        self._usual_widths = {
+            AuditColumn.WHEN: 170,
+            AuditColumn.WHO: 150,
+            AuditColumn.ACTION: max(110, action_width + ACTION_PADDING),
+            AuditColumn.TARGET: 240,
+            AuditColumn.REASON: 160,
+        }
+        for column, width in self._usual_widths.items():
             header.resizeSection(column, width)
+        self.table.viewport().installEventFilter(self)
 
         self.side = QTabWidget(self.splitter)
         self.side.setObjectName("auditSidePanel")
@@ -549,11 +559,29 @@ class AuditScreen(QWidget):
         self._arrange_body()
 
     def table_width_needed(self) -> int:
-        """The events table's width that shows :data:`WHOLE_COLUMNS` whole."""
-        header = self.table.horizontalHeader()
-        columns = sum(header.sectionSize(AuditColumn[name]) for name in WHOLE_COLUMNS)
+        """The events table's width that shows :data:`WHOLE_COLUMNS` whole at their usual
+        widths."""
+        columns = sum(self._usual_widths[AuditColumn[name]] for name in WHOLE_COLUMNS)
         scroll_bar = self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
         return columns + scroll_bar + 2 * self.table.frameWidth()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_who()
+        return super().eventFilter(watched, event)
+
+    def _fit_who(self) -> None:
+        """Who at its usual width where the table has room; in a narrower one (800x600, the
+        panel under the events) it narrows, its text elided, down to WHO_LEAST_WIDTH, so
+        that When, Action and Target stay whole."""
+        header = self.table.horizontalHeader()
+        others = sum(
+            header.sectionSize(AuditColumn[name]) for name in WHOLE_COLUMNS if name != "WHO"
+        )
+        usual = self._usual_widths[AuditColumn.WHO]
+        width = max(WHO_LEAST_WIDTH, min(usual, self.table.viewport().width() - others))
+        if header.sectionSize(AuditColumn.WHO) != width:
+            header.resizeSection(AuditColumn.WHO, width)
 
     def _arrange_body(self) -> None:
         """The event panel beside the events where they fit whole, else under them.
