@@ -87,7 +87,7 @@ DETAIL_SHARE = 0.4
 #: Where the columns' contents are wider than the table, Email and then Name elide down to
 #: these widths before the table scrolls sideways; in a narrow window Login, Name, Role and
 #: Status stay in sight (the panel shows the selected person's email, keys and activity).
-NAME_LEAST_WIDTH = 110
+NAME_LEAST_WIDTH = 90
 EMAIL_LEAST_WIDTH = 160
 
 
