@@ -1168,7 +1168,7 @@ Ereignis #%3</translation>
     <name>DateFilterEdit</name>
     <message>
         <source>No date</source>
-        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width. The event panel&apos;s least width beside the events, and its least height under them; the events table&apos;s least width beside the panel, and its least height above it. The columns that say who did what to which key: the events table shows them whole, or the event panel goes under the table rather than beside it.</extracomment>
+        <extracomment>The roles that may sign a checkpoint (``app.services.checkpoints.SIGNERS``). Below this width the page&apos;s subtitle gives its room to the table. The side panel&apos;s comparison stacks before over after below this width. The event panel&apos;s least width beside the events, and its least height under them; the events table&apos;s least width beside the panel, and its least height above it. The columns that say who did what to which key: the events table shows them whole, or the event panel goes under the table rather than beside it. Room beside the longest action label in its column (the cell&apos;s margins). Who narrows to this (its text elided) before When, Action or Target would not be whole.</extracomment>
         <translation>Kein Datum</translation>
     </message>
 </context>
@@ -4039,6 +4039,22 @@ Ereignis #%3</translation>
     <message>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <source>keys of %1 matching “%2”</source>
+        <translation>Schlüssel von %1 mit „%2“</translation>
+    </message>
+    <message>
+        <source>keys of %1</source>
+        <translation>Schlüssel von %1</translation>
+    </message>
+    <message>
+        <source>keys matching “%1”</source>
+        <translation>Schlüssel mit „%1“</translation>
+    </message>
+    <message>
+        <source>all keys</source>
+        <translation>alle Schlüssel</translation>
     </message>
     <message>
         <source>Started by %1 on %2. %3</source>

@@ -125,6 +125,7 @@ def test_a_review_started_answered_acted_on_and_closed_in_the_window(
     reviews = screen.findChild(QTableWidget, "reviewsTable")
     qtbot.wait_until(lambda: reviews.rowCount() == 1, timeout=WAIT_MS)
     assert reviews.item(0, 0).text() == "Q1 review"
+    assert reviews.item(0, 1).text() == "all keys"
     assert reviews.isVisible() and not none_yet.isVisible()
     assert reviews.item(0, 4).text() == "0 of 2"
     waiting = screen.findChild(QTableWidget, "myReviewsTable")

@@ -362,7 +362,7 @@ class ReviewsScreen(QWidget):
             for column, text in enumerate(
                 (
                     review.title,
-                    review.scope,
+                    self._scope_text(review),
                     short_date(review.due_at),
                     status,
                     arg(self.tr("%1 of %2"), review.total - review.unanswered, review.total),
@@ -376,6 +376,17 @@ class ReviewsScreen(QWidget):
         if self._mine:
             self._show_mine(self._mine)
         self._update_buttons()
+
+    def _scope_text(self, review: Review) -> str:
+        """Which keys the review covers, in the console's language."""
+        owner, search = review.scope_owner, review.scope_search
+        if owner and search:
+            return arg(self.tr("keys of %1 matching “%2”"), owner, search)
+        if owner:
+            return arg(self.tr("keys of %1"), owner)
+        if search:
+            return arg(self.tr("keys matching “%1”"), search)
+        return self.tr("all keys")
 
     def _on_review_chosen(self) -> None:
         review = self.chosen_review()
