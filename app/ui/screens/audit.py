@@ -90,8 +90,9 @@ TABLE_MIN_HEIGHT = 120
 WHOLE_COLUMNS = ("WHEN", "WHO", "ACTION", "TARGET")
 #: Room beside the longest action label in its column (the cell's margins).
 ACTION_PADDING = 16
-#: Who narrows to this (its text elided) before When, Action or Target would not be whole.
-WHO_LEAST_WIDTH = 100
+#: Who, then Target, narrow to these widths (their text elided) before a column of the
+#: four would leave the screen.
+NARROWEST = {AuditColumn.WHO: 100, AuditColumn.TARGET: 160}
 
 
 def sees_audit(operator: Operator | None) -> bool:
@@ -567,21 +568,25 @@ class AuditScreen(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_who()
+            self._fit_columns()
         return super().eventFilter(watched, event)
 
-    def _fit_who(self) -> None:
-        """Who at its usual width where the table has room; in a narrower one (800x600, the
-        panel under the events) it narrows, its text elided, down to WHO_LEAST_WIDTH, so
-        that When, Action and Target stay whole."""
+    def _fit_columns(self) -> None:
+        """Who and Target at their usual widths where the table has room; in a narrower one
+        (800x600, the panel under the events; German's longer actions) Who and then Target
+        narrow, their text elided, down to NARROWEST, so that When, Who, Action and Target
+        all stay on screen."""
         header = self.table.horizontalHeader()
-        others = sum(
-            header.sectionSize(AuditColumn[name]) for name in WHOLE_COLUMNS if name != "WHO"
-        )
-        usual = self._usual_widths[AuditColumn.WHO]
-        width = max(WHO_LEAST_WIDTH, min(usual, self.table.viewport().width() - others))
-        if header.sectionSize(AuditColumn.WHO) != width:
-            header.resizeSection(AuditColumn.WHO, width)
+        widths = {column: self._usual_widths[column] for column in NARROWEST}
+        shown = header.sectionSize(AuditColumn.WHEN) + header.sectionSize(AuditColumn.ACTION)
+        excess = shown + sum(widths.values()) - self.table.viewport().width()
+        for column, least in NARROWEST.items():
+            take = max(0, min(excess, widths[column] - least))
+            widths[column] -= take
+            excess -= take
+        for column, width in widths.items():
+            if header.sectionSize(column) != width:
+                header.resizeSection(column, width)
 
     def _arrange_body(self) -> None:
         """The event panel beside the events where they fit whole, else under them.
