@@ -233,6 +233,9 @@ class AttentionScreen(QWidget):
             self.groups.addItem(item)
         self.groups.setMinimumWidth(200)
         self.groups.setMaximumWidth(320)
+        # A long group name (German's) wraps rather than hiding its count past the edge.
+        self.groups.setWordWrap(True)
+        self.groups.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.groups.currentRowChanged.connect(self._on_group)
 
         right = QWidget(splitter)
