@@ -363,6 +363,13 @@ def test_replace_a_deactivated_owners_key_under_an_active_person(
     )
     screen.select_key(old.key_id)
     assert not child(screen, QPushButton, "replaceKeyButton").isEnabled()
+    # "Replaced by" shows now that a key was replaced (it stays out of a list without one).
+    keys = child(screen, QTreeWidget, "personKeysList")
+    assert not keys.isColumnHidden(3)
+    assert new.key_id in {keys.topLevelItem(r).text(3) for r in range(keys.topLevelItemCount())}
+    select(qtbot, screen, "dana")
+    wait_keys(qtbot, screen, "dana")
+    assert keys.isColumnHidden(3)
 
 
 def test_a_manager_sees_everyone_read_only(qtbot, make_screen, ui_services, open_as) -> None:

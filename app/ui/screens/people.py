@@ -597,6 +597,9 @@ class PeopleScreen(QWidget):
             self.keys_list.addTopLevelItem(item)
             if self._replaceable(dto):
                 replaceable += 1
+        # "Replaced by" only where a key was replaced: in a narrow panel (German's longer
+        # titles) the four columns needed a sideways scroll.
+        self.keys_list.setColumnHidden(3, not any(_replaced_by(dto) for dto in self._keys))
         count = len(self._keys)
         if not count:
             self.keys_note.setText(self.tr("They own no keys."))
