@@ -47,6 +47,7 @@ from app.ui.labels import status_label
 from app.ui.models.formatting import count_text
 from app.ui.tasks import LatestTask, RefreshTask, TaskRunner
 from app.ui.text import QT_TRANSLATE_NOOP, arg
+from app.ui.widgets.column_fit import narrow_in_turn, resize_sections
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -297,18 +298,10 @@ class AttentionScreen(QWidget):
         """Name, Owner and Status at their usual widths where the table has room; in a
         narrow one they narrow (Name first, their text elides) so that Why keeps
         WHY_LEAST_WIDTH."""
-        header = self.table.horizontalHeader()
-        widths = list(WIDTHS)
-        excess = sum(widths) + WHY_LEAST_WIDTH - self.table.viewport().width()
-        for section in (0, 1, 2):
-            if excess <= 0:
-                break
-            take = min(excess, widths[section] - LEAST_WIDTHS[section])
-            widths[section] -= take
-            excess -= take
-        for section, width in enumerate(widths):
-            if header.sectionSize(section) != width:
-                header.resizeSection(section, width)
+        widths = dict(enumerate(WIDTHS))
+        excess = sum(WIDTHS) + WHY_LEAST_WIDTH - self.table.viewport().width()
+        narrow_in_turn(widths, excess, enumerate(LEAST_WIDTHS))
+        resize_sections(self.table.horizontalHeader(), widths)
 
     def set_operator(self, operator: Operator | None) -> None:
         self._operator = operator

@@ -69,6 +69,7 @@ from app.ui.resources import icon
 from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
 from app.ui.widgets.change_view import ChangeView
+from app.ui.widgets.column_fit import narrow_in_turn, resize_sections
 from app.ui.widgets.error_text import mark_error
 from app.ui.widgets.keys_toolbar import SEARCH_DEBOUNCE_MS
 from app.ui.widgets.search_keys import SearchFieldKeys
@@ -580,13 +581,8 @@ class AuditScreen(QWidget):
         widths = {column: self._usual_widths[column] for column in NARROWEST}
         shown = header.sectionSize(AuditColumn.WHEN) + header.sectionSize(AuditColumn.ACTION)
         excess = shown + sum(widths.values()) - self.table.viewport().width()
-        for column, least in NARROWEST.items():
-            take = max(0, min(excess, widths[column] - least))
-            widths[column] -= take
-            excess -= take
-        for column, width in widths.items():
-            if header.sectionSize(column) != width:
-                header.resizeSection(column, width)
+        narrow_in_turn(widths, excess, NARROWEST.items())
+        resize_sections(header, widths)
 
     def _arrange_body(self) -> None:
         """The event panel beside the events where they fit whole, else under them.

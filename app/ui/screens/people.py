@@ -73,6 +73,7 @@ from app.ui.tasks import LatestTask, TaskRunner
 from app.ui.text import arg
 from app.ui.widgets import confirm
 from app.ui.widgets.banner import Banner, Tone
+from app.ui.widgets.column_fit import narrow_in_turn, resize_sections
 
 #: How many of a person's keys the detail area lists (newest first).
 KEYS_SHOWN = 200
@@ -293,21 +294,12 @@ class PeopleScreen(QWidget):
             widths[Column.EMAIL] += spare - spare // 2
         else:
             name = widths[Column.NAME]
-            excess = -spare
-            for column, least in (
-                (Column.EMAIL, EMAIL_LEAST_WIDTH),
-                (Column.NAME, NAME_LEAST_WIDTH),
-            ):
-                take = max(0, min(excess, widths[column] - least))
-                widths[column] -= take
-                excess -= take
-            if excess > 0:
+            leasts = ((Column.EMAIL, EMAIL_LEAST_WIDTH), (Column.NAME, NAME_LEAST_WIDTH))
+            if narrow_in_turn(widths, -spare, leasts) > 0:
                 # The columns after Status scroll anyway: Name keeps the room they leave it.
                 others = widths[Column.LOGIN] + widths[Column.ROLE] + widths[Column.STATUS]
                 widths[Column.NAME] = max(widths[Column.NAME], min(name, room - others))
-        for column, width in widths.items():
-            if header.sectionSize(column) != width:
-                header.resizeSection(column, width)
+        resize_sections(header, widths)
 
     def _build_detail(self) -> QWidget:
         detail = QWidget(self)

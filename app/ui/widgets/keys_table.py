@@ -28,6 +28,7 @@ from app.domain.status import KeyStatus
 from app.ui.models.key_columns import COLUMNS, Column, column_for
 from app.ui.models.keys_model import KeyRole, KeysModel, StatusRole
 from app.ui.settings import WindowSettings
+from app.ui.widgets.column_fit import narrow_in_turn, resize_sections
 from app.ui.widgets.key_actions import ACTIONS_WIDTH, KeyActionsDelegate, KeyControl
 from app.ui.widgets.key_menu import settle_optional_columns
 from app.ui.widgets.status_badge import StatusBadgeDelegate, badge_size
@@ -229,15 +230,11 @@ class KeysTable(QTableView):
                 aside.add(column)
         # Narrow (lowest first) what is too wide; fill with Name what is left over.
         widths = {column: self._own[column] for column in visible}
-        excess = sum(widths.values()) - available
-        for column in giving:
-            if excess <= 0:
-                break
-            if column in widths:
-                take = min(excess, widths[column] - least(column))
-                if take > 0:
-                    widths[column] -= take
-                    excess -= take
+        excess = narrow_in_turn(
+            widths,
+            sum(widths.values()) - available,
+            ((column, least(column)) for column in giving if column in widths),
+        )
         if Column.NAME in widths:
             if excess > 0:
                 # The kept columns alone are too wide (the narrowest table beside the panel):
@@ -254,9 +251,7 @@ class KeysTable(QTableView):
                 header.hideSection(column)
             for column in self._stepped_aside - aside:
                 header.showSection(column)
-            for column, width in widths.items():
-                if header.sectionSize(column) != width:
-                    header.resizeSection(column, width)
+            resize_sections(header, widths)
         finally:
             self._fitting = False
         self._stepped_aside = aside
