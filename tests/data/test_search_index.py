@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -39,6 +40,7 @@ from app.data.server import mariadb, search_mariadb_sql
 from app.domain.audit import AuditAction
 from app.domain.hashing import TokenHasher
 from app.domain.sorting import SortField
+from app.domain.status import KeyStatus
 from app.services import Services, open_services
 from app.services.audit import AuditFilter
 from app.services.dto import KeyQuery
@@ -272,6 +274,106 @@ def test_mariadb_index_follows_changes_made_through_the_services(
         services.close()
 
 
+def _paged(
+    session: Session, key_filter: KeyFilter, sort: SortField, descending: bool, limit: int = 7
+) -> list[int]:
+    """Every key ``key_filter`` finds, page after page of ``limit``, in the page order."""
+    ids: list[int] = []
+    cursor = None
+    while True:
+        rows, cursor = key_queries.fetch_page(
+            session,
+            key_filter,
+            sort=sort,
+            descending=descending,
+            limit=limit,
+            now=NOW,
+            after=cursor,
+        )
+        ids.extend(row.id for row in rows)
+        if cursor is None:
+            return ids
+
+
+def test_mariadb_sorts_a_rare_term_s_keys_among_the_index_rows(
+    maria_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Since 0029 the index's rows carry each key's text and creation time: a rare term's
+    keys, sorted by creation, name or owner either way, are found, filtered and sorted in one
+    statement over them, page after page, in exactly the order of a plain scan's; beside a
+    status filter they are read from the keys as before, and give the same. A key changed
+    by hand is found by its new text only. (Limits shrunk to this table's 1,500 keys.)"""
+    engine = _seeded_engine(maria_url, 12)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
+    monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
+    monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 1_000)
+    read_from_rows: list[str] = []
+    real = key_queries._search_rows_ids
+
+    def recording(session: Session, *args: Any) -> list[int]:
+        found = real(session, *args)
+        read_from_rows.append(str(args[1].column.key))
+        return found
+
+    monkeypatch.setattr(key_queries, "_search_rows_ids", recording)
+    columns = {
+        SortField.CREATED: ApiKey.__table__.c.created_at,
+        SortField.NAME: ApiKey.__table__.c.name,
+        SortField.OWNER: ApiKey.__table__.c.owner_name,
+    }
+
+    def scanned(
+        session: Session, term: str, column: Any, descending: bool, *where: Any
+    ) -> list[int]:
+        predicate = key_queries.plain_search_predicate("mysql", term)
+        order = [column, ApiKey.__table__.c.id]
+        statement = sa.select(ApiKey.id).where(predicate, *where)
+        by = [key.desc() for key in order] if descending else order
+        return list(session.execute(statement.order_by(*by)).scalars())
+
+    try:
+        with Session(engine) as session:
+            for term in ("zebrafinch", "tickets to slack", "Zürich", "%"):
+                for sort, column in columns.items():
+                    for descending in (False, True):
+                        read_from_rows.clear()
+                        found = _paged(session, KeyFilter(search=term), sort, descending)
+                        want = scanned(session, term, column, descending)
+                        assert found == want, (term, sort, descending)
+                        assert want, term
+                        if term in ("zebrafinch", "tickets to slack"):
+                            assert read_from_rows, (term, sort)  # (the path this is about)
+            read_from_rows.clear()
+            found = []
+            for status in KeyStatus:
+                beside = KeyFilter(search="tickets to slack", status=status)
+                some = _paged(session, beside, SortField.CREATED, True)
+                still = key_queries.status_predicate(status, NOW)
+                assert some == scanned(
+                    session, beside.search, ApiKey.__table__.c.created_at, True, still
+                )
+                found += some
+            assert found and not read_from_rows
+            # A key changed behind the services' back (as the schema owner): the triggers
+            # keep the text its row carries.
+            key = session.execute(sa.select(ApiKey).where(ApiKey.id == found[0])).scalar_one()
+            session.execute(
+                sa.text(
+                    "UPDATE api_keys_data SET description = 'quetzal feeder', name = 'Q'"
+                    " WHERE id = :id"
+                ),
+                {"id": key.id},
+            )
+            session.commit()
+            assert _paged(session, KeyFilter(search="QUETZAL"), SortField.NAME, False) == [key.id]
+            assert read_from_rows[-1] == "name"
+            assert key.id not in _paged(
+                session, KeyFilter(search="tickets to slack"), SortField.CREATED, True
+            )
+    finally:
+        engine.dispose()
+
+
 @contextmanager
 def _member_login(maria_url: str) -> Iterator[tuple[str, Callable[[], Engine]]]:
     """A new MariaDB login (dropped afterwards) and what opens an engine as it, its Keyward
@@ -328,6 +430,15 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
                     {"q": heron},
                 ).scalar_one()
                 assert hits == 0
+                # The text each row carries (0029): their own keys' only, and read-only.
+                carried = connection.exec_driver_sql(
+                    f"SELECT name, description, owner_name FROM `{search_mariadb_sql.VIEW}`"
+                ).all()
+                assert [tuple(row) for row in carried] == [("Member Kiwi", "mine", login)]
+                with pytest.raises(exc.DBAPIError):
+                    connection.exec_driver_sql(
+                        f"UPDATE `{search_mariadb_sql.VIEW}` SET name = 'Kiwi 2'"
+                    )
                 with pytest.raises(exc.DBAPIError):
                     connection.exec_driver_sql(f"SELECT * FROM `{search_mariadb_sql.TABLE}`")
                 with pytest.raises(exc.DBAPIError):
@@ -344,6 +455,12 @@ def test_a_member_reads_only_its_own_keys_words(maria_url: str, fast_hasher: Tok
         owner.dispose()
         assert stored == 2
         assert theirs.key.key_id != mine.key.key_id
+        with owner.connect() as connection:  # nor did the refused UPDATE
+            names = connection.exec_driver_sql(
+                f"SELECT name FROM `{search_mariadb_sql.TABLE}` ORDER BY name"
+            ).scalars()
+            assert list(names) == ["Member Kiwi", "Secret Heron Project"]
+        owner.dispose()
 
 
 def _migrate(engine: Engine, revision: str) -> None:
@@ -521,6 +638,56 @@ def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
     services = open_services(maria_url, hasher=fast_hasher)
     try:
         for term in ("KESTREL", "pelican", key.key_id.lower()):
+            found = services.keys.page(KeyQuery(search=term)).rows
+            assert [row.key_id for row in found] == [key.key_id], term
+    finally:
+        services.close()
+
+
+def test_migration_0029_puts_each_key_s_text_in_its_search_row_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher
+) -> None:
+    """Since 0029 each search row carries its key's name, description, owner's name, key id
+    and creation time (what a rare term's page is filtered and sorted by); the downgrade
+    takes them out again and the way up puts every key's back. A search finds the same key
+    throughout."""
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    try:
+        key = services.keys.create("Pelican Export", "nightly kestrel feed").key
+    finally:
+        services.close()
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def shown() -> set[str]:
+        with engine.connect() as connection:
+            names = connection.execute(
+                sa.text(
+                    "SELECT COLUMN_NAME FROM information_schema.COLUMNS"
+                    " WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = :view"
+                ),
+                {"view": search_mariadb_sql.VIEW},
+            ).scalars()
+            return set(map(str, names))
+
+    def carried() -> tuple[Any, ...]:
+        with engine.connect() as connection:
+            row = connection.exec_driver_sql(
+                f"SELECT name, description, key_id FROM `{search_mariadb_sql.VIEW}`"
+            ).one()
+            return tuple(row)
+
+    try:
+        assert shown() == {"key_ref", "grams", *search_mariadb_sql.CARRIED}
+        assert carried() == ("Pelican Export", "nightly kestrel feed", key.key_id)
+        _migrate(engine, "0028")
+        assert shown() == {"key_ref", "grams"}
+        _migrate(engine, "head")
+        assert carried() == ("Pelican Export", "nightly kestrel feed", key.key_id)
+    finally:
+        engine.dispose()
+    services = open_services(maria_url, hasher=fast_hasher)
+    try:
+        for term in ("KESTREL", "pelican"):
             found = services.keys.page(KeyQuery(search=term)).rows
             assert [row.key_id for row in found] == [key.key_id], term
     finally:

@@ -486,13 +486,13 @@ def test_mariadb_sorted_by_name_reads_the_names_along_the_name_index(
     and the other columns' search never names the name column's words."""
     engine, rows = odd_mariadb
     asked: list[str] = []
-    query = search_mariadb_sql.key_query
+    query = search_mariadb_sql.key_query_by_column
 
-    def noted(pieces: Any, columns: Any) -> str:
-        asked.append(",".join(columns))
-        return query(pieces, columns)
+    def noted(chosen: Any) -> str:
+        asked.append(",".join(chosen))
+        return query(chosen)
 
-    monkeypatch.setattr(search_mariadb_sql, "key_query", noted)
+    monkeypatch.setattr(search_mariadb_sql, "key_query_by_column", noted)
     terms = ("sync", "export", "reporting", "o'brien", "zürich", "ÄBC", "100%")
     _names_both_ways(engine, rows, terms, monkeypatch)
     # Only the other columns, once the names were read apart.

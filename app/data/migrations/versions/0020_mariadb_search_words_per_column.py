@@ -35,7 +35,8 @@ def _reinstall(*, whole_text: bool) -> None:
     from app.data.server import search_mariadb_sql
 
     search_mariadb_sql.uninstall(connection)
-    search_mariadb_sql.install(connection, whole_text=whole_text)
+    # (0029 adds the key's own columns to each row.)
+    search_mariadb_sql.install(connection, whole_text=whole_text, carry=False)
 
 
 def upgrade() -> None:
