@@ -725,6 +725,53 @@ def test_a_member_s_sample_holds_their_own_keys(
             member.dispose()
 
 
+def test_a_member_s_rare_term_read_from_the_index_rows_gives_their_own_keys_only(
+    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A member's rare term read from the index's rows (0029), through the definer view with
+    the member's own login: their own keys that hold it, in each order, and none of the
+    other owner's many keys that hold it too. (Limits shrunk to a member's 40 keys.)"""
+    monkeypatch.setattr(key_queries, "SAMPLE_MIN", 10)
+    monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 5)
+    monkeypatch.setattr(key_queries, "WALK_FILLS_AT", 0.5)
+    read_from_rows: list[str] = []
+    real = key_queries._search_rows_ids
+
+    def recording(session: Session, *args: Any) -> list[int]:
+        read_from_rows.append(str(args[1].column.key))
+        return real(session, *args)
+
+    monkeypatch.setattr(key_queries, "_search_rows_ids", recording)
+    with _member_login(maria_url) as (login, member_engine):
+        services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+        try:
+            services.users.add(login, role="member")
+            for n in range(160):
+                services.keys.create(f"Heron Export {n}", "kiwi feed for someone else")
+            mine = []
+            for n in range(40):
+                about = "kiwi feed" if n % 13 == 0 else "plain"
+                key = services.keys.create(f"Quokka Sync {n}", about, owner=login).key
+                if n % 13 == 0:
+                    mine.append(key.key_id)
+        finally:
+            services.close()
+        member = member_engine()
+        try:
+            with Session(member) as session:
+                for sort in (SortField.CREATED, SortField.NAME, SortField.OWNER):
+                    for descending in (False, True):
+                        read_from_rows.clear()
+                        ids = _paged(session, KeyFilter(search="KIWI"), sort, descending, 2)
+                        shown = session.execute(
+                            sa.select(ApiKey.key_id).where(ApiKey.id.in_(ids))
+                        ).scalars()
+                        assert sorted(shown) == sorted(mine), (sort, descending)
+                        assert read_from_rows, (sort, descending)  # (the path this is about)
+        finally:
+            member.dispose()
+
+
 def test_the_owner_names_view_shows_readers_of_every_key_each_name_and_a_member_none(
     maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
 ) -> None:
