@@ -87,22 +87,29 @@ def _random_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[st
     return [term for term in terms if term.strip()]
 
 
-def _indexed(session: Session, term: str) -> list[int]:
+def _paged(
+    session: Session, key_filter: KeyFilter, sort: SortField, descending: bool, limit: int = 7
+) -> list[int]:
+    """Every key ``key_filter`` finds, page after page of ``limit``, in the page order."""
     ids: list[int] = []
     cursor = None
     while True:
         rows, cursor = key_queries.fetch_page(
             session,
-            KeyFilter(search=term),
-            sort=SortField.CREATED,
-            descending=True,
-            limit=200,
+            key_filter,
+            sort=sort,
+            descending=descending,
+            limit=limit,
             now=NOW,
             after=cursor,
         )
         ids.extend(row.id for row in rows)
         if cursor is None:
-            return sorted(ids)
+            return ids
+
+
+def _indexed(session: Session, term: str) -> list[int]:
+    return sorted(_paged(session, KeyFilter(search=term), SortField.CREATED, True, 200))
 
 
 def _plain(session: Session, term: str) -> list[int]:
@@ -272,27 +279,6 @@ def test_mariadb_index_follows_changes_made_through_the_services(
         assert found("plain") == [other.key.key_id]
     finally:
         services.close()
-
-
-def _paged(
-    session: Session, key_filter: KeyFilter, sort: SortField, descending: bool, limit: int = 7
-) -> list[int]:
-    """Every key ``key_filter`` finds, page after page of ``limit``, in the page order."""
-    ids: list[int] = []
-    cursor = None
-    while True:
-        rows, cursor = key_queries.fetch_page(
-            session,
-            key_filter,
-            sort=sort,
-            descending=descending,
-            limit=limit,
-            now=NOW,
-            after=cursor,
-        )
-        ids.extend(row.id for row in rows)
-        if cursor is None:
-            return ids
 
 
 def test_mariadb_sorts_a_rare_term_s_keys_among_the_index_rows(
@@ -587,6 +573,30 @@ def test_migration_0019_sort_indexes_carry_the_owner_on_mariadb(
         engine.dispose()
 
 
+def _pelican_database(maria_url: str, hasher: TokenHasher) -> tuple[str, Engine]:
+    """A new database with one key, "Pelican Export" described as a "nightly kestrel feed"
+    (its key id), and an engine as the schema owner."""
+    services = open_services(maria_url, hasher=hasher, create_schema=True)
+    try:
+        key_id = services.keys.create("Pelican Export", "nightly kestrel feed").key.key_id
+    finally:
+        services.close()
+    return key_id, sa.create_engine(maria_url, poolclass=NullPool)
+
+
+def _each_finds_it_alone(
+    maria_url: str, hasher: TokenHasher, key_id: str, terms: tuple[str, ...]
+) -> None:
+    """Each of ``terms`` finds the key ``key_id`` and no other, through the services."""
+    services = open_services(maria_url, hasher=hasher)
+    try:
+        for term in terms:
+            found = services.keys.page(KeyQuery(search=term)).rows
+            assert [row.key_id for row in found] == [key_id], term
+    finally:
+        services.close()
+
+
 def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
     maria_url: str, fast_hasher: TokenHasher
 ) -> None:
@@ -594,12 +604,7 @@ def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
     description, ``o`` an owner, ``k`` a key id), so a term can be asked of some columns
     alone; the downgrade puts back one text of ``g`` words, and the way up again rebuilds
     every key's words. A search finds the same key throughout."""
-    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
-    try:
-        key = services.keys.create("Pelican Export", "nightly kestrel feed").key
-    finally:
-        services.close()
-    engine = sa.create_engine(maria_url, poolclass=NullPool)
+    key_id, engine = _pelican_database(maria_url, fast_hasher)
 
     def words() -> set[str]:
         with engine.connect() as connection:
@@ -635,13 +640,7 @@ def test_migration_0020_keeps_each_column_s_words_apart_on_mariadb(
         assert f"t{kes}" in words() and f"g{kes}" not in words()
     finally:
         engine.dispose()
-    services = open_services(maria_url, hasher=fast_hasher)
-    try:
-        for term in ("KESTREL", "pelican", key.key_id.lower()):
-            found = services.keys.page(KeyQuery(search=term)).rows
-            assert [row.key_id for row in found] == [key.key_id], term
-    finally:
-        services.close()
+    _each_finds_it_alone(maria_url, fast_hasher, key_id, ("KESTREL", "pelican", key_id.lower()))
 
 
 def test_migration_0029_puts_each_key_s_text_in_its_search_row_on_mariadb(
@@ -651,12 +650,7 @@ def test_migration_0029_puts_each_key_s_text_in_its_search_row_on_mariadb(
     and creation time (what a rare term's page is filtered and sorted by); the downgrade
     takes them out again and the way up puts every key's back. A search finds the same key
     throughout."""
-    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
-    try:
-        key = services.keys.create("Pelican Export", "nightly kestrel feed").key
-    finally:
-        services.close()
-    engine = sa.create_engine(maria_url, poolclass=NullPool)
+    key_id, engine = _pelican_database(maria_url, fast_hasher)
 
     def shown() -> set[str]:
         with engine.connect() as connection:
@@ -678,20 +672,14 @@ def test_migration_0029_puts_each_key_s_text_in_its_search_row_on_mariadb(
 
     try:
         assert shown() == {"key_ref", "grams", *search_mariadb_sql.CARRIED}
-        assert carried() == ("Pelican Export", "nightly kestrel feed", key.key_id)
+        assert carried() == ("Pelican Export", "nightly kestrel feed", key_id)
         _migrate(engine, "0028")
         assert shown() == {"key_ref", "grams"}
         _migrate(engine, "head")
-        assert carried() == ("Pelican Export", "nightly kestrel feed", key.key_id)
+        assert carried() == ("Pelican Export", "nightly kestrel feed", key_id)
     finally:
         engine.dispose()
-    services = open_services(maria_url, hasher=fast_hasher)
-    try:
-        for term in ("KESTREL", "pelican"):
-            found = services.keys.page(KeyQuery(search=term)).rows
-            assert [row.key_id for row in found] == [key.key_id], term
-    finally:
-        services.close()
+    _each_finds_it_alone(maria_url, fast_hasher, key_id, ("KESTREL", "pelican"))
 
 
 def test_a_member_s_sample_holds_their_own_keys(
