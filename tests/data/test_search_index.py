@@ -281,8 +281,22 @@ def test_mariadb_index_follows_changes_made_through_the_services(
         services.close()
 
 
+@pytest.fixture
+def read_from_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The sort column of each page MariaDB reads from its index's rows (0029), as read."""
+    read: list[str] = []
+    real = key_queries._search_rows_ids
+
+    def recording(session: Session, *args: Any) -> list[int]:
+        read.append(str(args[1].column.key))
+        return real(session, *args)
+
+    monkeypatch.setattr(key_queries, "_search_rows_ids", recording)
+    return read
+
+
 def test_mariadb_sorts_a_rare_term_s_keys_among_the_index_rows(
-    maria_url: str, monkeypatch: pytest.MonkeyPatch
+    maria_url: str, monkeypatch: pytest.MonkeyPatch, read_from_rows: list[str]
 ) -> None:
     """Since 0029 the index's rows carry each key's text and creation time: a rare term's
     keys, sorted by creation, name or owner either way, are found, filtered and sorted in one
@@ -293,15 +307,6 @@ def test_mariadb_sorts_a_rare_term_s_keys_among_the_index_rows(
     monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
     monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
     monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 1_000)
-    read_from_rows: list[str] = []
-    real = key_queries._search_rows_ids
-
-    def recording(session: Session, *args: Any) -> list[int]:
-        found = real(session, *args)
-        read_from_rows.append(str(args[1].column.key))
-        return found
-
-    monkeypatch.setattr(key_queries, "_search_rows_ids", recording)
     columns = {
         SortField.CREATED: ApiKey.__table__.c.created_at,
         SortField.NAME: ApiKey.__table__.c.name,
@@ -714,7 +719,10 @@ def test_a_member_s_sample_holds_their_own_keys(
 
 
 def test_a_member_s_rare_term_read_from_the_index_rows_gives_their_own_keys_only(
-    maria_url: str, fast_hasher: TokenHasher, monkeypatch: pytest.MonkeyPatch
+    maria_url: str,
+    fast_hasher: TokenHasher,
+    monkeypatch: pytest.MonkeyPatch,
+    read_from_rows: list[str],
 ) -> None:
     """A member's rare term read from the index's rows (0029), through the definer view with
     the member's own login: their own keys that hold it, in each order, and none of the
@@ -722,14 +730,6 @@ def test_a_member_s_rare_term_read_from_the_index_rows_gives_their_own_keys_only
     monkeypatch.setattr(key_queries, "SAMPLE_MIN", 10)
     monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 5)
     monkeypatch.setattr(key_queries, "WALK_FILLS_AT", 0.5)
-    read_from_rows: list[str] = []
-    real = key_queries._search_rows_ids
-
-    def recording(session: Session, *args: Any) -> list[int]:
-        read_from_rows.append(str(args[1].column.key))
-        return real(session, *args)
-
-    monkeypatch.setattr(key_queries, "_search_rows_ids", recording)
     with _member_login(maria_url) as (login, member_engine):
         services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
         try:
