@@ -1011,11 +1011,7 @@ def _search_rows_ids(
     column, pk = rows[str(order.column.key)], rows.key_ref
     clauses = [found]
     if start is not None:
-        value = sa.literal(start.value, column.type)
-        if order.descending:
-            clauses.append(sa.or_(column < value, sa.and_(column == value, pk < start.pk)))
-        else:
-            clauses.append(sa.or_(column > value, sa.and_(column == value, pk > start.pk)))
+        clauses.append(_after(session, column, start, order.descending, False, pk=pk))
     by = [_dir(column, order.descending), _dir(pk, order.descending)]
     return list(session.scalars(sa.select(pk).where(*clauses).order_by(*by).limit(wanted)))
 
@@ -1856,12 +1852,13 @@ def _after(
     null_segment: bool,
     *,
     indexed: bool = True,
+    pk: sa.ColumnElement[Any] = _TABLE.id,
 ) -> sa.ColumnElement[bool]:
     """Rows past the cursor. ``indexed=False`` (SQLite) keeps the comparison off every index:
     with ``id IN (…)`` beside it, SQLite 3.40 answers ``id IN (…) AND id < ?`` wrongly from
     an index that lists ``id`` (``ix_api_keys_expires_at_id (expires_at=? AND id=? AND
-    rowid<?)`` ignores the ``rowid<?``), so candidates compare unindexed (``+id``)."""
-    pk: sa.ColumnElement[Any] = _TABLE.id
+    rowid<?)`` ignores the ``rowid<?``), so candidates compare unindexed (``+id``). ``pk``:
+    the id beside ``column`` (MariaDB's index rows have their own, ``_search_rows_ids``)."""
     typed = column
     if not indexed:
         dialect = session.get_bind().dialect.name
