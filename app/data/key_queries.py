@@ -56,8 +56,9 @@ Per dialect:
   the term. The index's rows carry each key's searched text and creation time (migration
   0029): with no other filter, sorted by creation, name or owner, one statement finds a
   rare term's candidates, filters them with ``LIKE`` and sorts them (``_search_rows_ids``)
-  instead of reading every candidate again from ``api_keys``. A rare term whose windows
-  are all common is still slow (measured, README).
+  instead of reading every candidate again from ``api_keys``. A phrase of common words is
+  asked for its phrase words (a space and three bytes either side, migration 0030), which
+  few keys hold where each of its windows is in tens of thousands.
 
 Case: ASCII letters fold as LIKE folds them. Other letters fold one character at a time
 (``É`` = ``é``), as FTS5 and PostgreSQL's ``lower()`` do; SQLite's LIKE cannot, so it is
@@ -893,8 +894,9 @@ def _plan_mariadb(
     like = _mariadb_like(term, searched)
     data = term.lower().encode("utf-8")
     # A 1-2 byte term is its own piece: the sample counts the keys holding it, the index
-    # finds it as the start of words (every byte of a field starts one).
-    windows = search_mariadb_sql.windows(term) or [data]
+    # finds it as the start of words (every byte of a field starts one). A phrase word (a
+    # space and three bytes either side) is often far rarer than any window of its words.
+    windows = search_mariadb_sql.windows(term) + search_mariadb_sql.phrases(term) or [data]
     # A set that covers the whole term, in every column.
     chosen = dict.fromkeys(columns, search_mariadb_sql.key_pieces(term))
     full = _word_sample(session)

@@ -7,4 +7,4 @@ version from an older or a newer one.
 
 #: The newest migration's revision. Kept here so that opening a current database needs no
 #: Alembic import (it costs every command a second); a test checks it against the scripts.
-SCHEMA_REVISION = "0029"
+SCHEMA_REVISION = "0030"

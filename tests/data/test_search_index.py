@@ -251,6 +251,120 @@ def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
         engine.dispose()
 
 
+def _phrase_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[str]:
+    """Pieces of the keys' own text around a space, three to eight characters either side of
+    it, in changed case: each holds at least one phrase word (0030)."""
+    terms: list[str] = []
+    while len(terms) < count:
+        row = rng.choice(rows)
+        text = rng.choice((row.name, row.description or "", row.owner_name))
+        spaces = [at for at in range(3, len(text) - 3) if text[at] == " "]
+        if not spaces:
+            continue
+        at = rng.choice(spaces)
+        piece = text[max(0, at - rng.randint(3, 8)) : at + 1 + rng.randint(3, 8)]
+        terms.append("".join(ch.upper() if rng.random() < 0.3 else ch for ch in piece))
+    return terms
+
+
+def _holding_words(engine: Engine, query: str) -> list[int]:
+    """The keys whose words match the boolean-mode ``query``, asked of the index itself."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            sa.text(
+                f"SELECT key_ref FROM `{search_mariadb_sql.VIEW}`"
+                " WHERE MATCH (grams) AGAINST (:q IN BOOLEAN MODE) ORDER BY key_ref"
+            ),
+            {"q": query},
+        ).scalars()
+        return list(found)
+
+
+@pytest.mark.timeout(600)
+def test_mariadb_finds_a_phrase_of_common_words_by_its_phrase_words(
+    maria_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each space of a name, description or owner's name with three bytes either side is a
+    word of its own (0030), far rarer than its words' windows ("jira" and "alerts" are each
+    in many names, "ira ale" in few): a phrase's page asks the index for it, and gives what a
+    plain scan gives, sorted by creation or by name, for phrases taken from the keys' own
+    text (changed case, odd characters, spaces doubled) and for words no key holds side by
+    side. (Limits shrunk to this table's 1,500 keys.)"""
+    engine = _seeded_engine(maria_url, 13)
+    monkeypatch.setattr(key_queries, "RARE_LIMIT", 20)
+    monkeypatch.setattr(key_queries, "MOST_CANDIDATES", 40)
+    monkeypatch.setattr(key_queries, "WALK_ALL_UP_TO", 1_000)
+    asked: list[str] = []
+    query = search_mariadb_sql.key_query_by_column
+
+    def noted(chosen: Any) -> str:
+        asked.append(query(chosen))
+        return asked[-1]
+
+    monkeypatch.setattr(search_mariadb_sql, "key_query_by_column", noted)
+    try:
+        with Session(engine) as session:
+            rows = list(session.execute(sa.select(ApiKey)).scalars())
+        terms = [
+            "jira alerts",
+            "tickets to slack",
+            "JIRA ALERTS DEV",
+            "alerts jira",  # both words, never side by side
+            "jira  alerts",  # the space doubled
+            *_phrase_terms(rows, random.Random(20261206), 60),
+        ]
+        failures = []
+        for term in terms:
+            with Session(engine) as session, session.begin():
+                want = _plain(session, term)
+                by_name = _paged(session, KeyFilter(search=term), SortField.NAME, False)
+                if _indexed(session, term) != want or sorted(by_name) != want:
+                    failures.append(f"{term!r}: scan {len(want)}")
+        assert not failures, "\n".join(failures)
+        ira_ale = search_mariadb_sql.key_query_by_column({"name": [b"ira ale"]})
+        assert ira_ale == "(+m69726120616c65)"
+        assert any(ira_ale[1:-1] in words for words in asked)  # the phrase word was asked
+        with Session(engine) as session:
+            assert _plain(session, "jira alerts")  # (the seed holds the phrase)
+            assert not _plain(session, "alerts jira")
+    finally:
+        engine.dispose()
+
+
+def test_mariadb_phrase_words_follow_each_change(maria_url: str, fast_hasher: TokenHasher) -> None:
+    """The triggers keep a key's phrase words (0030) with its text: a name's, a description's
+    and an owner's phrase are in the index, an edit takes the old one out and puts the new
+    one in, a doubled space or a space at a column's edge gives none of them, and a deleted
+    key leaves none."""
+    services = open_services(maria_url, hasher=fast_hasher, create_schema=True)
+    engine = sa.create_engine(maria_url, poolclass=NullPool)
+
+    def holders(column: str, term: str) -> list[int]:
+        pieces = search_mariadb_sql.phrases(term)
+        assert pieces, term
+        return _holding_words(engine, search_mariadb_sql.key_query_by_column({column: pieces}))
+
+    try:
+        keys = services.keys
+        services.users.add("dana", display_name="Dana Quist")
+        key_id = keys.create("Quokka Ledger Sync", "Feeds the wallaby board", owner="dana")
+        key_id = key_id.key.key_id
+        with Session(engine) as session:
+            ref = session.execute(sa.select(ApiKey.id).where(ApiKey.key_id == key_id)).scalar()
+        assert holders("name", "kka led") == holders("description", "the wall") == [ref]
+        assert holders("owner_name", "Dana Quist") == [ref]
+        assert holders("description", "kka led") == []  # the name's phrase, not its text
+        keys.edit(key_id, name="Quokka  Ledger", description="Feeds the wombat board")
+        assert holders("name", "kka led") == holders("description", "the wall") == []
+        assert holders("description", "the wom") == [ref]
+        assert holders("name", "kka  le") == [ref]  # the first space and three past it
+        keys.delete(key_id)
+        assert holders("description", "the wom") == holders("name", "kka  le") == []
+    finally:
+        engine.dispose()
+        services.close()
+
+
 def test_mariadb_index_follows_changes_made_through_the_services(
     maria_url: str, fast_hasher: TokenHasher
 ) -> None:
@@ -685,6 +799,28 @@ def test_migration_0029_puts_each_key_s_text_in_its_search_row_on_mariadb(
     finally:
         engine.dispose()
     _each_finds_it_alone(maria_url, fast_hasher, key_id, ("KESTREL", "pelican"))
+
+
+def test_migration_0030_adds_phrase_words_to_each_key_on_mariadb(
+    maria_url: str, fast_hasher: TokenHasher
+) -> None:
+    """Since 0030 each space with three bytes either side is a word of its own ("ican exp" in
+    "Pelican Export"); the downgrade takes them out (the windows' words stay) and the way up
+    puts every key's back. A search finds the same key throughout."""
+    key_id, engine = _pelican_database(maria_url, fast_hasher)
+    name_phrase = "(+m63616e20657870)"  # "can exp" in a name
+    windows_only = search_mariadb_sql.key_query_by_column({"name": [b"can", b"exp"]})
+    assert search_mariadb_sql.key_query_by_column({"name": [b"can exp"]}) == name_phrase
+    try:
+        assert len(_holding_words(engine, name_phrase)) == 1
+        _migrate(engine, "0029")
+        assert _holding_words(engine, name_phrase) == []
+        assert len(_holding_words(engine, windows_only)) == 1
+        _migrate(engine, "head")
+        assert len(_holding_words(engine, name_phrase)) == 1
+    finally:
+        engine.dispose()
+    _each_finds_it_alone(maria_url, fast_hasher, key_id, ("ican exp", "y kestrel f"))
 
 
 def test_a_member_s_sample_holds_their_own_keys(

@@ -27,6 +27,10 @@ parser as in MySQL), so Keyward builds one from parts it does have:
   again from ``api_keys`` to filter and sort it cost ~5 µs more; now one statement finds,
   filters (``LIKE``) and sorts a rare term's keys (``app.data.key_queries``). The view
   shows a member the text of their own keys only, as ``api_keys`` does.
+* Each space in a name, description or owner's name with three bytes either side is also a
+  word (:data:`PHRASE_TAGS`, migration 0030): a phrase of common words ("tickets to slack",
+  "jira alerts") holds only windows that tens of thousands of keys hold, each list read in
+  full, where its phrase words are in the few keys that hold those words side by side.
 
 InnoDB applies FULLTEXT changes at commit: a transaction does not find through the index
 the keys it has itself changed but not committed yet (Keyward commits every change before
@@ -35,6 +39,7 @@ it reads again).
 
 from __future__ import annotations
 
+import functools
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 
@@ -56,6 +61,14 @@ _TRIGGERS = ("kw_api_keys_search_insert", "kw_api_keys_search_update", "kw_api_k
 _SEPARATOR = "CHAR(31 USING utf8mb4)"
 #: The keys' searched columns and the letter that starts each one's words (migration 0020).
 KEY_COLUMNS = {"name": "n", "description": "t", "owner_name": "o", "key_id": "k"}
+#: The letter that starts each column's phrase words (migration 0030): a space with the three
+#: bytes before it and the three after (``m69726120616c65`` is "ira ale" in a name). Words
+#: of common words ("jira", "alerts") are each in tens of thousands of keys, and InnoDB reads
+#: every list a query names in full; the phrase is in the few that hold both together. A key
+#: id holds no space. None of these letters is a hex digit or another column's letter.
+PHRASE_TAGS = {"name": "m", "description": "u", "owner_name": "w"}
+#: A phrase word's bytes: three, the space, three.
+PHRASE_BYTES = 7
 #: A key id holds only these (lower-cased), and no more than ID_LENGTH of them.
 _KEY_ID_BYTES = frozenset(BASE62.lower().encode("ascii"))
 
@@ -81,15 +94,34 @@ def _grams_of(fields: list[str]) -> str:
     return _words_of(f"CONCAT({text}, {_SEPARATOR})", "g")
 
 
-def grams_sql(row: str) -> str:
+def _with_phrases(words: str, tag: str, phrase_tag: str) -> str:
+    """SQL for the words ``words`` (a column's, tagged ``tag``) and, after each word whose
+    third next word starts with a space (``20``), the phrase word ``phrase_tag`` + the hex of
+    its 7 bytes: that word's three, the space, and the next word's three (migration 0030).
+    The tags are not hex digits, so the pattern matches at the start of a word only, and the
+    words it steps over are whole ones."""
+    hex6 = "[0-9a-f]{6}"
+    pattern = f"{tag}({hex6}) (?={tag}{hex6} {tag}{hex6} {tag}20[0-9a-f]{{4}} {tag}({hex6}) )"
+    slash = "CHAR(92 USING ascii)"
+    # "<tag>\1 <phrase_tag>\120\2 ": MariaDB's back references are one digit.
+    again = f"CONCAT('{tag}', {slash}, '1 {phrase_tag}', {slash}, '120', {slash}, '2 ')"
+    return f"REGEXP_REPLACE({words}, '{pattern}', {again})"
+
+
+def grams_sql(row: str, *, phrases: bool = True) -> str:
     """SQL for the ``grams`` of the ``api_keys_data`` row ``row`` (an alias, NEW or OLD): each
     searched column's words apart, tagged by :data:`KEY_COLUMNS` (``n6b6573`` is "kes" in a
     name), every field followed by two unit separators so that each of its bytes starts a
-    word. A search can then ask for a term in some of the columns only."""
-    parts = [
-        _words_of(f"CONCAT(LOWER(COALESCE({row}.`{column}`, '')), {_SEPARATOR}, {_SEPARATOR})", tag)
-        for column, tag in KEY_COLUMNS.items()
-    ]
+    word. A search can then ask for a term in some of the columns only. With ``phrases``
+    (migration 0030), each space in a name, description or owner's name with three bytes
+    either side is also a word (:data:`PHRASE_TAGS`)."""
+    parts = []
+    for column, tag in KEY_COLUMNS.items():
+        text = f"CONCAT(LOWER(COALESCE({row}.`{column}`, '')), {_SEPARATOR}, {_SEPARATOR})"
+        words = _words_of(text, tag)
+        if phrases and column in PHRASE_TAGS:
+            words = _with_phrases(words, tag, PHRASE_TAGS[column])
+        parts.append(words)
     return f"CONCAT_WS(' ', {', '.join(parts)})"
 
 
@@ -189,15 +221,19 @@ def install(
     *,
     whole_text: bool = False,
     carry: bool = True,
+    phrases: bool = True,
 ) -> None:
     """Create the table, triggers, view and grants, index every key, then add FULLTEXT.
 
     Run by the schema owner on a database whose tables are ``<name>_data`` (revision 0002+).
     The triggers come first, so a key changed while the backfill runs is indexed by them.
     ``whole_text``: the words before migration 0020 (its downgrade); ``carry=False``: rows
-    without the key's own columns, as before migration 0029.
+    without the key's own columns, as before migration 0029; ``phrases=False``: no phrase
+    words, as before migration 0030.
     """
-    grams = whole_text_grams_sql if whole_text else grams_sql
+    grams: Callable[[str], str] = whole_text_grams_sql
+    if not whole_text:
+        grams = functools.partial(grams_sql, phrases=phrases)
     top = "SELECT MAX(`id`) FROM `api_keys_data`"
     statements = _install_statements(grams, carry=carry)
     _install(connection, statements, _backfill(grams, carry=carry), top, batch)
@@ -409,8 +445,8 @@ def events_holding(query: str) -> sa.TextClause:
 
 
 def _word_of(tag: str, piece: bytes) -> str:
-    """The FULLTEXT word of a 3-byte window (``kes`` in a name: ``n6b6573``), or the prefix
-    of the words a 1-2 byte piece starts (``n25*``)."""
+    """The FULLTEXT word of a 3-byte window (``kes`` in a name: ``n6b6573``) or of a phrase
+    (``tag`` the phrase's), or the prefix of the words a 1-2 byte piece starts (``n25*``)."""
     return f"{tag}{piece.hex()}{'*' if len(piece) < 3 else ''}"
 
 
@@ -442,6 +478,25 @@ def windows(term: str) -> list[bytes]:
     once, in order; none for a term of 1-2 bytes. A key holding ``term`` holds them all."""
     data = term.lower().encode("utf-8")
     return list(dict.fromkeys(data[start : start + 3] for start in range(len(data) - 2)))
+
+
+def phrases(term: str) -> list[bytes]:
+    """Every phrase word's bytes ``term`` holds (lower case, UTF-8), each once, in order: each
+    space with three bytes of the term either side of it (migration 0030). A key holding
+    ``term`` in a name, description or owner's name holds them all there."""
+    data = term.lower().encode("utf-8")
+    half = PHRASE_BYTES // 2
+    found = (
+        data[at - half : at + half + 1]
+        for at in range(half, len(data) - half)
+        if data[at] == ord(" ")
+    )
+    return list(dict.fromkeys(found))
+
+
+def is_phrase(piece: bytes) -> bool:
+    """Whether ``piece`` is a phrase word's bytes (:func:`phrases`), not a window's."""
+    return len(piece) == PHRASE_BYTES and piece[PHRASE_BYTES // 2] == ord(" ")
 
 
 def searched_bytes(name: str, description: str | None, owner: str, key_id: str) -> bytes:
@@ -493,10 +548,16 @@ def key_query_by_column(chosen: Mapping[str, Sequence[bytes]]) -> str:
     in one column may be rare in another, and each word read costs its whole list there."""
     groups = []
     for column, pieces in chosen.items():
-        tag = KEY_COLUMNS[column]
-        words = " ".join(f"+{_word_of(tag, piece)}" for piece in dict.fromkeys(pieces))
+        words = " ".join(f"+{_key_word(column, piece)}" for piece in dict.fromkeys(pieces))
         groups.append(f"({words})")
     return " ".join(groups)
+
+
+def _key_word(column: str, piece: bytes) -> str:
+    """The word of ``piece`` in ``column``: a phrase's (:func:`phrases`) or a window's."""
+    if is_phrase(piece) and column in PHRASE_TAGS:
+        return _word_of(PHRASE_TAGS[column], piece)
+    return _word_of(KEY_COLUMNS[column], piece)
 
 
 def key_match_query(term: str, columns: Sequence[str] = tuple(KEY_COLUMNS)) -> str:

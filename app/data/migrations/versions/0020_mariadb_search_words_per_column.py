@@ -35,8 +35,8 @@ def _reinstall(*, whole_text: bool) -> None:
     from app.data.server import search_mariadb_sql
 
     search_mariadb_sql.uninstall(connection)
-    # (0029 adds the key's own columns to each row.)
-    search_mariadb_sql.install(connection, whole_text=whole_text, carry=False)
+    # (0029 adds the key's own columns to each row, 0030 the phrase words.)
+    search_mariadb_sql.install(connection, whole_text=whole_text, carry=False, phrases=False)
 
 
 def upgrade() -> None:

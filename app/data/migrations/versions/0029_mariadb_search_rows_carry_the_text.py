@@ -37,7 +37,8 @@ def _reinstall(*, carry: bool) -> None:
     from app.data.server import search_mariadb_sql
 
     search_mariadb_sql.uninstall(connection)
-    search_mariadb_sql.install(connection, carry=carry)
+    # (0030 adds the phrase words.)
+    search_mariadb_sql.install(connection, carry=carry, phrases=False)
 
 
 def upgrade() -> None:
