@@ -120,6 +120,10 @@ SHORT_WALK_LIMIT = 100_000
 MAX_CASE_VARIANTS = 8
 #: MariaDB: a search asks the index for at most this many of a rare term's rarest words…
 MOST_WORDS = 3
+#: …or for the rarest alone when at least this many sampled keys hold it and each of them
+#: holds the whole term: another list (~0.3-0.7 µs a posting) would cut only keys the sample
+#: says are not there (`zürich`'s 3,093 keys: 28 → 25.5 ms for the index's statement).
+SURE_HOLDERS = 3
 #: …and reads its candidates from the index first when a sample of the keys
 #: (``_WordSample``) says that fewer than this share of them hold the term, or its rarest
 #: word (where a walk of WALK_LIMIT rows expects 48 matches, most of a page, and is cheaper:
@@ -915,7 +919,7 @@ def _plan_mariadb(
         if rare and len(data) >= 3:
             # Its rarest words: the sample cannot tell how few keys hold them all, and a
             # second or third short list often leaves none.
-            chosen = {column: _rarest_words(part, windows) for column, part in apart.items()}
+            chosen = {column: _rarest_words(part, windows, data) for column, part in apart.items()}
         elif len(data) >= 3:
             cheapest = sample.cheapest_words(ranked)
             # A phrase of common words that few keys hold: a walk would find too few of it.
@@ -965,10 +969,13 @@ def _plan_mariadb(
     )
 
 
-def _rarest_words(sample: _WordSample, windows: list[bytes]) -> list[bytes]:
-    """The rarest MOST_WORDS of ``windows`` by ``sample`` that at most RARE_LIMIT keys hold
-    (the rarest one at least)."""
+def _rarest_words(sample: _WordSample, windows: list[bytes], term: bytes) -> list[bytes]:
+    """The rarest MOST_WORDS of ``windows`` (of ``term``) by ``sample`` that at most
+    RARE_LIMIT keys hold (the rarest one at least); the rarest alone where the sample says
+    the others cut nothing (SURE_HOLDERS)."""
     ranked = sorted(windows, key=sample.keys_holding)
+    if sample.all_hold(ranked[0], term):
+        return ranked[:1]
     held = [window for window in ranked if sample.keys_holding(window) <= RARE_LIMIT]
     return (held or ranked)[:MOST_WORDS]
 
@@ -1078,6 +1085,12 @@ class _WordSample:
             return 0.0
         inside = sum(data in text.split(b"\x1f")[column] for text in holding)
         return inside / len(holding)
+
+    def all_hold(self, piece: bytes, term: bytes) -> bool:
+        """Whether SURE_HOLDERS or more sampled keys hold ``piece`` and each of them holds
+        ``term`` too."""
+        holders = self._holders(piece)
+        return holders.bit_count() >= SURE_HOLDERS and not holders & ~self._holders(term)
 
     def keys_holding_all(self, windows: list[bytes]) -> float:
         """About how many keys hold every one of ``windows`` (as :meth:`keys_holding`)."""

@@ -251,6 +251,27 @@ def test_mariadb_asks_its_index_for_a_term_s_rarest_words_first(
         engine.dispose()
 
 
+def test_a_rare_term_asks_for_its_rarest_word_alone_only_where_the_sample_holds_nothing_else() -> (
+    None
+):
+    """MariaDB: each list a query names is read in full, so a rare term is asked for its
+    rarest word alone when every sampled key holding that word holds the whole term (a
+    second list could cut nothing the sample knows of); where some of them do not, or too
+    few keys hold it to tell, its rarest words are asked together."""
+    texts = [b"quokka sync\x1f\x1f"] * 4 + [b"abcx\x1f\x1f", b"xbcd\x1f\x1f"] * 4
+    texts += [b"abcd\x1f\x1f"] * 3 + [b"lynx sync\x1f\x1f"] * 5
+    sample = key_queries._WordSample(None, tuple(texts), 1.0, 0.0)
+
+    def asked(term: str) -> list[bytes]:
+        data = term.encode()
+        pieces = search_mariadb_sql.windows(term) + search_mariadb_sql.phrases(term)
+        return key_queries._rarest_words(sample, pieces, data)
+
+    assert len(asked("quokka sync")) == 1  # its 4 keys alone hold its rarest word
+    assert sorted(asked("abcd")) == [b"abc", b"bcd"]  # 7 keys hold each, 3 the term
+    assert sorted(asked("qqabcd")) == [b"abc", b"qab", b"qqa"]  # none holds it
+
+
 def _phrase_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[str]:
     """Pieces of the keys' own text around a space, three to eight characters either side of
     it, in changed case: each holds at least one phrase word (0030)."""
