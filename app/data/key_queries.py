@@ -1440,10 +1440,7 @@ def _segment_rows(
     if plan.kind is PlanKind.CANDIDATES and plan.sorted_apart:
         # The candidates by primary key (or owner), then sorted: given an index in the
         # sort's order, PostgreSQL would walk it for a LIMIT, testing every key.
-        assert plan.predicate is not None
-        clauses = [*where, plan.predicate]
-        if start is not None:
-            clauses.append(order.past(start, indexed=False))
+        clauses = _candidates_past(plan, order, where, start)
         statement = (
             _page_select(session).where(*clauses).order_by(*order.by(indexed=False)).limit(wanted)
         )
@@ -1528,12 +1525,20 @@ def _mariadb_candidate_ids(
         return None
     # The candidates by primary key, then sorted: given an index in the sort's order,
     # MariaDB would walk it for a LIMIT, testing every key.
+    clauses = _candidates_past(plan, order, where, start)
+    ids = sa.select(_TABLE.id).where(*clauses).order_by(*order.by(indexed=False))
+    return list(session.scalars(ids.limit(wanted)))
+
+
+def _candidates_past(
+    plan: _SearchPlan, order: _Order, where: list[sa.ColumnElement[bool]], start: Cursor | None
+) -> list[sa.ColumnElement[bool]]:
+    """The clauses of a plan's candidates past ``start``, to be sorted rather than walked."""
     assert plan.predicate is not None
     clauses = [*where, plan.predicate]
     if start is not None:
         clauses.append(order.past(start, indexed=False))
-    ids = sa.select(_TABLE.id).where(*clauses).order_by(*order.by(indexed=False))
-    return list(session.scalars(ids.limit(wanted)))
+    return clauses
 
 
 def _pg_walk(

@@ -79,12 +79,16 @@ def _random_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[st
             text = rng.choice((row.name, row.description, row.owner_name, row.key_id)) or "x"
             length = rng.choice((1, 2, 2, 3, 4, 6, 9))
             start = rng.randrange(max(1, len(text) - length + 1))
-            piece = text[start : start + length]
-            terms.append("".join(ch.upper() if rng.random() < 0.3 else ch for ch in piece))
+            terms.append(_changed_case(text[start : start + length], rng))
         else:
             length = rng.choice((1, 1, 2, 2, 3, 5))
             terms.append("".join(rng.choice(ODD + "abcxyz019") for _ in range(length)))
     return [term for term in terms if term.strip()]
+
+
+def _changed_case(piece: str, rng: random.Random) -> str:
+    """``piece`` with about a third of its characters upper-cased."""
+    return "".join(ch.upper() if rng.random() < 0.3 else ch for ch in piece)
 
 
 def _paged(
@@ -284,7 +288,7 @@ def _phrase_terms(rows: list[ApiKey], rng: random.Random, count: int) -> list[st
             continue
         at = rng.choice(spaces)
         piece = text[max(0, at - rng.randint(3, 8)) : at + 1 + rng.randint(3, 8)]
-        terms.append("".join(ch.upper() if rng.random() < 0.3 else ch for ch in piece))
+        terms.append(_changed_case(piece, rng))
     return terms
 
 
